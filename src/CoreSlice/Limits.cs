@@ -1,0 +1,30 @@
+namespace CoreSlice;
+
+/// <summary>
+/// Hard upper bounds of the trusted core. Every table is sized from the machine
+/// description at construction and never grows; these maxima bound every loop
+/// (TigerBeetle style: put a limit on everything).
+/// </summary>
+public static class Limits
+{
+    /// <summary>Most cores a machine may have.</summary>
+    public const int MaxCores = 1024;
+
+    /// <summary>Most SR-IOV virtual functions (devices) a machine may have.</summary>
+    public const int MaxDevices = 1024;
+
+    /// <summary>Most cache ways (a way set is one 64-bit mask).</summary>
+    public const int MaxCacheWays = 64;
+
+    /// <summary>Most range registers per core, and so most memory ranges per slice.</summary>
+    public const int MaxRangeRegisters = 64;
+
+    /// <summary>Most guest slots in the slice table.</summary>
+    public const int MaxSlots = 1024;
+
+    /// <summary>Most RAM regions, reserved regions or control-memory ranges in a machine description.</summary>
+    public const int MaxRegions = 64;
+
+    /// <summary>Smallest granule: 4 KiB pages.</summary>
+    public const ulong MinGranule = 4096;
+}

@@ -1,0 +1,89 @@
+namespace CoreSlice;
+
+/// <summary>
+/// Why a slicevisor operation was refused. Every code is one named check; the
+/// checks run in the order documented in <c>spec/README.md</c> ("check order"),
+/// and an operation returns the first that fails. The numbering is stable:
+/// the spec, the decision log and JSON output use these numbers.
+/// </summary>
+public enum SliceError
+{
+    /// <summary>The operation succeeded.</summary>
+    None = 0,
+
+    // ---- CreateSlice: the request as a whole ----
+    /// <summary>No slot is <see cref="SliceState.Free"/>.</summary>
+    TableFull = 1,
+    /// <summary>The request lists no cores.</summary>
+    NoCores = 2,
+    /// <summary>The request lists more cores than the machine has (it must then repeat one).</summary>
+    TooManyCores = 3,
+    /// <summary>The request lists no memory range.</summary>
+    NoMemory = 4,
+    /// <summary>The request lists more ranges than a core has range registers.</summary>
+    TooManyRanges = 5,
+    /// <summary>The request lists more devices than the machine has (it must then repeat one).</summary>
+    TooManyDevices = 6,
+
+    // ---- CreateSlice: each core, in request order ----
+    /// <summary>A core index is negative or not below the machine's core count. Subject: the index.</summary>
+    CoreOutOfRange = 10,
+    /// <summary>A core belongs to the control slice. Subject: the core.</summary>
+    CoreReservedForControl = 11,
+    /// <summary>A core appears twice in the request. Subject: the core.</summary>
+    CoreDuplicated = 12,
+    /// <summary>A core is owned by another slice. Subject: the core; Holder: that slot.</summary>
+    CoreInUse = 13,
+
+    // ---- CreateSlice: each memory range, in request order ----
+    /// <summary>A range has size 0. Subject: the range's index in the request.</summary>
+    RangeEmpty = 20,
+    /// <summary>A range's base or size is not a multiple of the granule. Subject: range index.</summary>
+    RangeUnaligned = 21,
+    /// <summary>base + size overflows 64 bits (size &gt; 2^64 - 1 - base). Subject: range index.</summary>
+    RangeWraps = 22,
+    /// <summary>A range does not lie entirely inside one RAM region. Subject: range index.</summary>
+    RangeOutsideRam = 23,
+    /// <summary>A range overlaps a reserved region (slicevisor, slice table, firmware). HolderRegion: the region.</summary>
+    RangeOverlapsReserved = 24,
+    /// <summary>A range overlaps the control slice's memory. HolderRegion: the control range.</summary>
+    RangeOverlapsControl = 25,
+    /// <summary>A range overlaps an earlier range of the same request. HolderRegion: the earlier range's index.</summary>
+    RangeOverlapsRequest = 26,
+    /// <summary>A range overlaps memory owned by another slice. Holder: that slot.</summary>
+    RangeInUse = 27,
+
+    // ---- CreateSlice: each device, in request order ----
+    /// <summary>A device index is negative or not below the machine's device count. Subject: the index.</summary>
+    DeviceOutOfRange = 30,
+    /// <summary>A device appears twice in the request. Subject: the device.</summary>
+    DeviceDuplicated = 31,
+    /// <summary>A device is owned by another slice. Subject: the device; Holder: that slot.</summary>
+    DeviceInUse = 32,
+
+    // ---- CreateSlice: cache ways, then the entry point ----
+    /// <summary>The way mask is zero.</summary>
+    WaysEmpty = 40,
+    /// <summary>The way mask names a way not below the machine's way count. Subject: the lowest such way.</summary>
+    WaysOutOfRange = 41,
+    /// <summary>A way is the control slice's or another slice's. Subject: the lowest such way; Holder: its owner.</summary>
+    WaysInUse = 42,
+    /// <summary>The entry point is not inside any of the request's ranges.</summary>
+    EntryOutsideMemory = 43,
+
+    // ---- Operations on an existing slot ----
+    /// <summary>The slot number is not 1..capacity. Subject: the number.</summary>
+    SlotOutOfRange = 50,
+    /// <summary>The slot is not in the state the operation needs. Subject: the state it is in.</summary>
+    WrongState = 51,
+    /// <summary>LoadImage: [address, address + length) is not inside one range of the slice.</summary>
+    ImageOutsideMemory = 52,
+
+    // ---- Hardware faults reported part-way (the slot is then quarantined in Destroying) ----
+    /// <summary>A core did not come back from a secure reset. Subject: the core.</summary>
+    CoreResetFault = 60,
+    /// <summary>A device's IOMMU window could not be set or closed. Subject: the device.</summary>
+    IommuFault = 61,
+    /// <summary>The sliceloader read back registers that differ from the slice-table entry; it halted the core. Subject: the core.</summary>
+    LoaderFault = 62,
+}
