@@ -1,0 +1,115 @@
+; =====================================================================
+; CoreSlice formal model -- 10: the state
+; Ownership maps (resource -> Slot) make "two owners at once" unwritable;
+; the slice table's ranges must AGREE with the memory map (I1).
+; Fields prefixed g are ghost (history) state, read only by I6.
+; =====================================================================
+(declare-datatypes ((State 0)) ((
+  (mk-state
+    ; slice table (per slot)
+    (st (Array Slot SState))                 ; SliceState
+    (tblN (Array Slot Idx))                  ; number of memory ranges
+    (tblBase (Array Slot (Array Idx Addr)))  ; range i base
+    (tblSize (Array Slot (Array Idx Addr)))  ; range i size
+    (entry (Array Slot Addr))                ; entry point
+    (meas (Array Slot (_ BitVec 64)))        ; measurement (abstract hash)
+    ; ownership maps (the slice table's cores/devices/ways bit sets)
+    (coreOwner (Array Core Slot))
+    (devOwner (Array Dev Slot))
+    (wayOwner (Array Way Slot))
+    (memOwner (Array Addr Slot))
+    ; memory: who last wrote each address (Owner.None after a scrub)
+    (lastWriter (Array Addr Slot))
+    ; per core: mode, lock bit, filter registers
+    (mode (Array Core Mode))
+    (locked (Array Core Bool))
+    (rrBase (Array Core (Array Idx Addr)))
+    (rrSize (Array Core (Array Idx Addr)))
+    (rrPerm (Array Core (Array Idx Perm)))
+    (ipi (Array Core (Array Core Bool)))     ; IPI destination mask
+    (wmask (Array Core (Array Way Bool)))    ; cache-way mask
+    ; per device: IOMMU window = the memory of this slot, or Owner.None (closed)
+    (iommu (Array Dev Slot))
+    ; ghost: the resources each slot was created with
+    (gN (Array Slot Idx))
+    (gBase (Array Slot (Array Idx Addr)))
+    (gSize (Array Slot (Array Idx Addr)))
+    (gCore (Array Core Slot))
+    (gDev (Array Dev Slot))
+    (gWay (Array Way Slot))
+    (gMem (Array Addr Slot))))))
+
+(define-fun zeroAddrs () (Array Idx Addr) ((as const (Array Idx Addr)) #x0000000000000000))
+(define-fun zeroPerms () (Array Idx Perm) ((as const (Array Idx Perm)) #b000))
+(define-fun noCores () (Array Core Bool) ((as const (Array Core Bool)) false))
+(define-fun noWays () (Array Way Bool) ((as const (Array Way Bool)) false))
+
+(define-fun live ((s State) (t Slot)) Bool (and (isGuest t) (not (= (select (st s) t) SliceState.Free))))
+
+; ---- frame groups: "this step leaves X alone"
+(define-fun same-table ((s State) (s2 State)) Bool
+  (and (= (st s2) (st s)) (= (tblN s2) (tblN s)) (= (tblBase s2) (tblBase s))
+       (= (tblSize s2) (tblSize s)) (= (entry s2) (entry s)) (= (meas s2) (meas s))))
+(define-fun same-owners ((s State) (s2 State)) Bool
+  (and (= (coreOwner s2) (coreOwner s)) (= (devOwner s2) (devOwner s))
+       (= (wayOwner s2) (wayOwner s)) (= (memOwner s2) (memOwner s))))
+(define-fun same-ghost ((s State) (s2 State)) Bool
+  (and (= (gN s2) (gN s)) (= (gBase s2) (gBase s)) (= (gSize s2) (gSize s))
+       (= (gCore s2) (gCore s)) (= (gDev s2) (gDev s)) (= (gWay s2) (gWay s)) (= (gMem s2) (gMem s))))
+(define-fun same-cores ((s State) (s2 State)) Bool
+  (and (= (mode s2) (mode s)) (= (locked s2) (locked s)) (= (rrBase s2) (rrBase s))
+       (= (rrSize s2) (rrSize s)) (= (rrPerm s2) (rrPerm s)) (= (ipi s2) (ipi s)) (= (wmask s2) (wmask s))))
+(define-fun same-iommu ((s State) (s2 State)) Bool (= (iommu s2) (iommu s)))
+(define-fun same-memory ((s State) (s2 State)) Bool (= (lastWriter s2) (lastWriter s)))
+
+; ---- one core's filter registers, unchanged / as the sliceloader programs them / cleared by reset
+(define-fun core-regs-same ((s State) (s2 State) (c Core)) Bool
+  (and (= (select (rrBase s2) c) (select (rrBase s) c)) (= (select (rrSize s2) c) (select (rrSize s) c))
+       (= (select (rrPerm s2) c) (select (rrPerm s) c)) (= (select (ipi s2) c) (select (ipi s) c))
+       (= (select (wmask s2) c) (select (wmask s) c))))
+; range register i of a core of slot t, as the slice-table entry dictates (Sliceloader.cs)
+(define-fun progBase ((s State) (t Slot) (i Idx)) Addr
+  (ite (bvult i (select (tblN s) t)) (select (select (tblBase s) t) i) #x0000000000000000))
+(define-fun progSize ((s State) (t Slot) (i Idx)) Addr
+  (ite (bvult i (select (tblN s) t)) (select (select (tblSize s) t) i) #x0000000000000000))
+(define-fun progPerm ((s State) (t Slot) (i Idx)) Perm
+  (ite (bvult i (select (tblN s) t)) Permissions.ReadWriteExecute Permissions.None))
+; regs of core c in s2 are exactly what slot t's entry in s dictates
+(define-fun core-regs-programmed ((s State) (s2 State) (c Core) (t Slot)) Bool
+  (and (forall ((i Idx)) (and (= (select (select (rrBase s2) c) i) (progBase s t i))
+                              (= (select (select (rrSize s2) c) i) (progSize s t i))
+                              (= (select (select (rrPerm s2) c) i) (progPerm s t i))))
+       (forall ((b Core)) (= (select (select (ipi s2) c) b) (= (select (coreOwner s) b) t)))
+       (forall ((w Way)) (= (select (select (wmask s2) c) w) (= (select (wayOwner s) w) t)))))
+(define-fun core-regs-cleared ((s2 State) (c Core)) Bool
+  (and (= (select (rrBase s2) c) zeroAddrs) (= (select (rrSize s2) c) zeroAddrs)
+       (= (select (rrPerm s2) c) zeroPerms) (= (select (ipi s2) c) noCores) (= (select (wmask s2) c) noWays)))
+
+; ---- what a step does to one core (StartSlice / DestroySlice choose one per core)
+(define-fun Act.Keep () (_ BitVec 3) #b000)      ; untouched
+(define-fun Act.Program () (_ BitVec 3) #b001)   ; secure reset, sliceloader programs + locks, enters guest
+(define-fun Act.Park () (_ BitVec 3) #b010)      ; secure reset, sliceloader parks it (Idle, cleared, unlocked)
+(define-fun Act.ResetHalt () (_ BitVec 3) #b011) ; reset did not come back: Halted, cleared, unlocked
+(define-fun Act.LoaderHalt () (_ BitVec 3) #b100); readback mismatch: Halted, registers/lock unknown
+(define-fun core-step ((s State) (s2 State) (c Core) (act (_ BitVec 3)) (t Slot)) Bool
+  (ite (= act Act.Keep)
+       (and (= (select (mode s2) c) (select (mode s) c)) (= (select (locked s2) c) (select (locked s) c))
+            (core-regs-same s s2 c))
+  (ite (= act Act.Program)
+       (and (= (select (mode s2) c) CoreMode.Guest) (select (locked s2) c) (core-regs-programmed s s2 c t))
+  (ite (= act Act.Park)
+       (and (= (select (mode s2) c) CoreMode.Idle) (not (select (locked s2) c)) (core-regs-cleared s2 c))
+  (ite (= act Act.ResetHalt)
+       (and (= (select (mode s2) c) CoreMode.Halted) (not (select (locked s2) c)) (core-regs-cleared s2 c))
+       (= (select (mode s2) c) CoreMode.Halted))))))
+
+; ---- hardware checks (RangeRegister.Allows; IOMMU; IPI)
+(define-fun rrAllows ((s State) (c Core) (i Idx) (a Addr) (p Perm)) Bool
+  (and (bvult i nRR) (not (= p Permissions.None))
+       (= (bvand (select (select (rrPerm s) c) i) p) p)
+       (inRange a (select (select (rrBase s) c) i) (select (select (rrSize s) c) i))))
+; device d may DMA to a when a lies in range i of the slot its window names
+(define-fun dmaAllows ((s State) (d Dev) (i Idx) (a Addr)) Bool
+  (let ((w (select (iommu s) d)))
+    (and (isGuest w) (bvult i (select (tblN s) w))
+         (inRange a (select (select (tblBase s) w) i) (select (select (tblSize s) w) i)))))

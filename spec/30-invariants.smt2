@@ -1,0 +1,97 @@
+; =====================================================================
+; CoreSlice formal model -- 30: invariants I1..I6 (DESIGN.md section 3)
+; Each invariant is a conjunction of named clauses; a proof obligation is
+; stated per invariant, and its counterexample names the clause.
+; =====================================================================
+
+; ---------------- I1: disjointness (-> S1, S9) ----------------
+; cores: control cores are Control; the rest Free or a live slot; none beyond the machine
+(define-fun I1_Disjointness.cores ((s State)) Bool
+  (forall ((c Core)) (let ((o (select (coreOwner s) c)))
+    (and (= (= o Owner.Control) (controlCore c))
+         (or (= o Owner.Free) (= o Owner.Control) (live s o))
+         (=> (bvuge c nCores) (= o Owner.Free))))))
+(define-fun I1_Disjointness.devices ((s State)) Bool
+  (forall ((d Dev)) (let ((o (select (devOwner s) d)))
+    (and (or (= o Owner.Free) (live s o))
+         (=> (bvuge d nDevs) (= o Owner.Free))))))
+(define-fun I1_Disjointness.ways ((s State)) Bool
+  (forall ((w Way)) (let ((o (select (wayOwner s) w)))
+    (and (= (= o Owner.Control) (controlWay w))
+         (or (= o Owner.Free) (= o Owner.Control) (live s o))
+         (=> (bvuge w nWays) (= o Owner.Free))))))
+; memory: reserved is Reserved, control memory is Control, the rest Free or a live slot
+(define-fun I1_Disjointness.memory ((s State)) Bool
+  (forall ((a Addr)) (let ((o (select (memOwner s) a)))
+    (and (= (= o Owner.Reserved) (reservedMem a))
+         (= (= o Owner.Control) (controlMem a))
+         (or (= o Owner.Free) (= o Owner.Reserved) (= o Owner.Control) (live s o))))))
+; the slice table's ranges agree with the memory map (so two slots' ranges never overlap)
+(define-fun I1_Disjointness.table ((s State)) Bool
+  (and (forall ((t Slot)) (=> (live s t) (bvule (select (tblN s) t) nRR)))
+       (forall ((t Slot) (i Idx) (a Addr))
+         (=> (and (live s t) (bvult i (select (tblN s) t))
+                  (inRange a (select (select (tblBase s) t) i) (select (select (tblSize s) t) i)))
+             (= (select (memOwner s) a) t)))))
+(define-fun I1_Disjointness ((s State)) Bool
+  (and (I1_Disjointness.cores s) (I1_Disjointness.devices s) (I1_Disjointness.ways s)
+       (I1_Disjointness.memory s) (I1_Disjointness.table s)))
+
+; ---------------- I2: filter soundness (-> S3, S4) ----------------
+; a core running guest code: its range registers reach only its slot's memory,
+; its IPI mask only its slot's cores, its way mask only its slot's ways
+(define-fun I2_FilterSoundness ((s State)) Bool
+  (forall ((c Core)) (let ((o (select (coreOwner s) c)))
+    (=> (= (select (mode s) c) CoreMode.Guest)
+        (and (forall ((i Idx) (a Addr))
+               (=> (and (bvult i nRR) (not (= (select (select (rrPerm s) c) i) Permissions.None))
+                        (inRange a (select (select (rrBase s) c) i) (select (select (rrSize s) c) i)))
+                   (= (select (memOwner s) a) o)))
+             (forall ((b Core)) (=> (select (select (ipi s) c) b) (= (select (coreOwner s) b) o)))
+             (forall ((w Way)) (=> (select (select (wmask s) c) w) (= (select (wayOwner s) w) o))))))))
+
+; ---------------- I3: locked guest (-> S5) ----------------
+; a core in Guest mode belongs to a Running/Destroying slot, is locked, and its
+; registers are exactly what its slot's table entry dictates
+(define-fun I3_LockedGuest ((s State)) Bool
+  (forall ((c Core)) (let ((o (select (coreOwner s) c)))
+    (=> (= (select (mode s) c) CoreMode.Guest)
+        (and (isGuest o)
+             (or (= (select (st s) o) SliceState.Running) (= (select (st s) o) SliceState.Destroying))
+             (select (locked s) c)
+             (core-regs-programmed s s c o))))))
+
+; ---------------- I4: DMA confinement (-> S3) ----------------
+; an open IOMMU window is the device's owning slot's memory, and that slot has started
+(define-fun I4_DmaConfinement ((s State)) Bool
+  (forall ((d Dev)) (let ((w (select (iommu s) d)))
+    (or (= w Owner.None)
+        (and (= w (select (devOwner s) d)) (isGuest w)
+             (or (= (select (st s) w) SliceState.Running) (= (select (st s) w) SliceState.Destroying)))))))
+
+; ---------------- I5: no residue (-> S7) ----------------
+; every address was last written by no one (scrubbed) or by its current owner
+(define-fun I5_NoResidue ((s State)) Bool
+  (forall ((a Addr)) (let ((w (select (lastWriter s) a)) (o (select (memOwner s) a)))
+    (or (= w Owner.None)
+        (and (= w o) (not (= o Owner.Free)) (not (= o Owner.Reserved)))))))
+
+; ---------------- I6: static resources (-> S2) ----------------
+; a live slot's resources equal those it was created with (ghost copy)
+(define-fun I6_StaticResources ((s State)) Bool
+  (and (forall ((t Slot)) (=> (live s t)
+         (and (= (select (tblN s) t) (select (gN s) t))
+              (= (select (tblBase s) t) (select (gBase s) t))
+              (= (select (tblSize s) t) (select (gSize s) t)))))
+       (forall ((c Core)) (=> (or (isGuest (select (coreOwner s) c)) (isGuest (select (gCore s) c)))
+                              (= (select (coreOwner s) c) (select (gCore s) c))))
+       (forall ((d Dev)) (=> (or (isGuest (select (devOwner s) d)) (isGuest (select (gDev s) d)))
+                             (= (select (devOwner s) d) (select (gDev s) d))))
+       (forall ((w Way)) (=> (or (isGuest (select (wayOwner s) w)) (isGuest (select (gWay s) w)))
+                             (= (select (wayOwner s) w) (select (gWay s) w))))
+       (forall ((a Addr)) (=> (or (isGuest (select (memOwner s) a)) (isGuest (select (gMem s) a)))
+                              (= (select (memOwner s) a) (select (gMem s) a))))))
+
+(define-fun Inv ((s State)) Bool
+  (and (I1_Disjointness s) (I2_FilterSoundness s) (I3_LockedGuest s)
+       (I4_DmaConfinement s) (I5_NoResidue s) (I6_StaticResources s)))

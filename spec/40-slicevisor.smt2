@@ -1,0 +1,257 @@
+; =====================================================================
+; CoreSlice formal model -- 40: slicevisor operations
+; Each operation X has
+;   X_pre (s, a)      what the arguments' ghost witnesses mean (always satisfiable)
+;   X_err (s, a)      the SliceError returned: the FIRST failing check, in code order
+;   X (s, a, s2)      the transition: ite(checks pass, effect, s2 = s)
+;   X_resets (s,a,c)  the cores this step secure-resets (for T1_LockStability)
+; =====================================================================
+
+; ============================ CreateSlice ============================
+; A request is lists with symbolic lengths (hostile: any length, any values).
+; Ghost witnesses make "first failing item" and "in the request" quantifier-free:
+;   slot = lowest Free slot (0 when none), kc/kr/kd = first failing core/range/device
+;   item (= the count when none fails), cidx/didx/ridx = a request position holding
+;   that core / device / covering that address.
+(declare-datatypes ((CreateArgs 0)) ((
+  (mk-create-args
+    (c.nc Idx) (c.cores (Array Idx Core))
+    (c.nr Idx) (c.base (Array Idx Addr)) (c.size (Array Idx Addr))
+    (c.nd Idx) (c.devs (Array Idx Dev))
+    (c.ways (Array Way Bool)) (c.entry Addr)
+    (c.slot Slot) (c.kc Idx) (c.kr Idx) (c.kd Idx)
+    (c.cidx (Array Core Idx)) (c.didx (Array Dev Idx)) (c.ridx (Array Addr Idx))))))
+
+(define-fun reqHasCore ((a CreateArgs) (c Core)) Bool
+  (and (bvult (select (c.cidx a) c) (c.nc a)) (= (select (c.cores a) (select (c.cidx a) c)) c)))
+(define-fun reqHasDev ((a CreateArgs) (d Dev)) Bool
+  (and (bvult (select (c.didx a) d) (c.nd a)) (= (select (c.devs a) (select (c.didx a) d)) d)))
+(define-fun reqHasAddr ((a CreateArgs) (x Addr)) Bool
+  (let ((k (select (c.ridx a) x)))
+    (and (bvult k (c.nr a)) (inRange x (select (c.base a) k) (select (c.size a) k)))))
+
+; ---- per-item checks, in code order (RequestValidator)
+(define-fun Create.coreErr ((s State) (a CreateArgs) (k Idx)) Err
+  (let ((c (select (c.cores a) k)))
+    (ite (bvuge c nCores) SliceError.CoreOutOfRange
+    (ite (controlCore c) SliceError.CoreReservedForControl
+    (ite (exists ((j Idx)) (and (bvult j k) (= (select (c.cores a) j) c))) SliceError.CoreDuplicated
+    (ite (not (= (select (coreOwner s) c) Owner.Free)) SliceError.CoreInUse
+         SliceError.None))))))
+(define-fun Create.rangeErr ((s State) (a CreateArgs) (k Idx)) Err
+  (let ((b (select (c.base a) k)) (z (select (c.size a) k)))
+    (ite (= z #x0000000000000000) SliceError.RangeEmpty
+    (ite (not (and (aligned b) (aligned z))) SliceError.RangeUnaligned
+    (ite (not (representable b z)) SliceError.RangeWraps
+    (ite (not (ramCovers b z)) SliceError.RangeOutsideRam
+    (ite (exists ((x Addr)) (and (inRange x b z) (reservedMem x))) SliceError.RangeOverlapsReserved
+    (ite (exists ((x Addr)) (and (inRange x b z) (controlMem x))) SliceError.RangeOverlapsControl
+    (ite (exists ((j Idx)) (and (bvult j k) (overlaps (select (c.base a) j) (select (c.size a) j) b z)))
+         SliceError.RangeOverlapsRequest
+    (ite (exists ((x Addr)) (and (inRange x b z) (isGuest (select (memOwner s) x)))) SliceError.RangeInUse
+         SliceError.None))))))))))
+(define-fun Create.devErr ((s State) (a CreateArgs) (k Idx)) Err
+  (let ((d (select (c.devs a) k)))
+    (ite (bvuge d nDevs) SliceError.DeviceOutOfRange
+    (ite (exists ((j Idx)) (and (bvult j k) (= (select (c.devs a) j) d))) SliceError.DeviceDuplicated
+    (ite (not (= (select (devOwner s) d) Owner.Free)) SliceError.DeviceInUse
+         SliceError.None)))))
+
+(define-fun CreateSlice_pre ((s State) (a CreateArgs)) Bool
+  (and
+    ; slot: the lowest Free slot, or 0 when the table is full
+    (or (and (isGuest (c.slot a)) (= (select (st s) (c.slot a)) SliceState.Free)
+             (forall ((t Slot)) (=> (and (isGuest t) (bvult t (c.slot a))) (not (= (select (st s) t) SliceState.Free)))))
+        (and (= (c.slot a) #x0000)
+             (forall ((t Slot)) (=> (isGuest t) (not (= (select (st s) t) SliceState.Free))))))
+    ; kc/kr/kd: first failing item, or the count when every item passes
+    (or (and (bvult (c.kc a) (c.nc a)) (not (= (Create.coreErr s a (c.kc a)) SliceError.None))
+             (forall ((j Idx)) (=> (bvult j (c.kc a)) (= (Create.coreErr s a j) SliceError.None))))
+        (and (= (c.kc a) (c.nc a))
+             (forall ((j Idx)) (=> (bvult j (c.nc a)) (= (Create.coreErr s a j) SliceError.None)))))
+    (or (and (bvult (c.kr a) (c.nr a)) (not (= (Create.rangeErr s a (c.kr a)) SliceError.None))
+             (forall ((j Idx)) (=> (bvult j (c.kr a)) (= (Create.rangeErr s a j) SliceError.None))))
+        (and (= (c.kr a) (c.nr a))
+             (forall ((j Idx)) (=> (bvult j (c.nr a)) (= (Create.rangeErr s a j) SliceError.None)))))
+    (or (and (bvult (c.kd a) (c.nd a)) (not (= (Create.devErr s a (c.kd a)) SliceError.None))
+             (forall ((j Idx)) (=> (bvult j (c.kd a)) (= (Create.devErr s a j) SliceError.None))))
+        (and (= (c.kd a) (c.nd a))
+             (forall ((j Idx)) (=> (bvult j (c.nd a)) (= (Create.devErr s a j) SliceError.None)))))
+    ; membership witnesses: every listed core/device/covered address is found
+    (forall ((k Idx)) (=> (bvult k (c.nc a)) (reqHasCore a (select (c.cores a) k))))
+    (forall ((k Idx)) (=> (bvult k (c.nd a)) (reqHasDev a (select (c.devs a) k))))
+    (forall ((k Idx) (x Addr)) (=> (and (bvult k (c.nr a)) (inRange x (select (c.base a) k) (select (c.size a) k)))
+                                   (reqHasAddr a x)))))
+
+(define-fun CreateSlice_err ((s State) (a CreateArgs)) Err
+  (ite (= (c.slot a) #x0000) SliceError.TableFull
+  (ite (= (c.nc a) #x0000) SliceError.NoCores
+  (ite (bvugt (c.nc a) nCores) SliceError.TooManyCores
+  (ite (= (c.nr a) #x0000) SliceError.NoMemory
+  (ite (bvugt (c.nr a) nRR) SliceError.TooManyRanges
+  (ite (bvugt (c.nd a) nDevs) SliceError.TooManyDevices
+  (ite (bvult (c.kc a) (c.nc a)) (Create.coreErr s a (c.kc a))
+  (ite (bvult (c.kr a) (c.nr a)) (Create.rangeErr s a (c.kr a))
+  (ite (bvult (c.kd a) (c.nd a)) (Create.devErr s a (c.kd a))
+  (ite (forall ((w Way)) (not (select (c.ways a) w))) SliceError.WaysEmpty
+  (ite (exists ((w Way)) (and (select (c.ways a) w) (bvuge w nWays))) SliceError.WaysOutOfRange
+  (ite (exists ((w Way)) (and (select (c.ways a) w) (not (= (select (wayOwner s) w) Owner.Free)))) SliceError.WaysInUse
+  (ite (not (reqHasAddr a (c.entry a))) SliceError.EntryOutsideMemory
+       SliceError.None))))))))))))))
+
+(define-fun CreateSlice_effect ((s State) (a CreateArgs) (s2 State)) Bool
+  (let ((t (c.slot a)))
+    (and (= (st s2) (store (st s) t SliceState.Created))
+         (= (tblN s2) (store (tblN s) t (c.nr a)))
+         (= (tblBase s2) (store (tblBase s) t (c.base a)))
+         (= (tblSize s2) (store (tblSize s) t (c.size a)))
+         (= (entry s2) (store (entry s) t (c.entry a)))
+         (= (meas s2) (store (meas s) t #x0000000000000000))
+         (forall ((c Core)) (= (select (coreOwner s2) c) (ite (reqHasCore a c) t (select (coreOwner s) c))))
+         (forall ((d Dev)) (= (select (devOwner s2) d) (ite (reqHasDev a d) t (select (devOwner s) d))))
+         (forall ((w Way)) (= (select (wayOwner s2) w) (ite (select (c.ways a) w) t (select (wayOwner s) w))))
+         (forall ((x Addr)) (= (select (memOwner s2) x) (ite (reqHasAddr a x) t (select (memOwner s) x))))
+         ; ghost: remember what the slot was created with
+         (= (gN s2) (store (gN s) t (c.nr a)))
+         (= (gBase s2) (store (gBase s) t (c.base a)))
+         (= (gSize s2) (store (gSize s) t (c.size a)))
+         (forall ((c Core)) (= (select (gCore s2) c) (ite (reqHasCore a c) t (select (gCore s) c))))
+         (forall ((d Dev)) (= (select (gDev s2) d) (ite (reqHasDev a d) t (select (gDev s) d))))
+         (forall ((w Way)) (= (select (gWay s2) w) (ite (select (c.ways a) w) t (select (gWay s) w))))
+         (forall ((x Addr)) (= (select (gMem s2) x) (ite (reqHasAddr a x) t (select (gMem s) x))))
+         (same-cores s s2) (same-iommu s s2) (same-memory s s2))))
+
+(define-fun CreateSlice ((s State) (a CreateArgs) (s2 State)) Bool
+  (ite (= (CreateSlice_err s a) SliceError.None) (CreateSlice_effect s a s2) (= s2 s)))
+(define-fun CreateSlice_resets ((s State) (a CreateArgs) (c Core)) Bool false)
+
+; ============================ LoadImage ============================
+; l.k: ghost witness = a range of the slice covering the image, when one does
+(declare-datatypes ((LoadArgs 0)) ((
+  (mk-load-args (l.slot Slot) (l.addr Addr) (l.len Addr) (l.k Idx)))))
+(define-fun Load.fits ((s State) (a LoadArgs) (k Idx)) Bool
+  (and (bvult k (select (tblN s) (l.slot a)))
+       (covers (select (select (tblBase s) (l.slot a)) k) (select (select (tblSize s) (l.slot a)) k) (l.addr a) (l.len a))))
+(define-fun LoadImage_pre ((s State) (a LoadArgs)) Bool
+  (or (Load.fits s a (l.k a)) (forall ((k Idx)) (not (Load.fits s a k)))))
+(define-fun LoadImage_err ((s State) (a LoadArgs)) Err
+  (ite (not (isGuest (l.slot a))) SliceError.SlotOutOfRange
+  (ite (not (= (select (st s) (l.slot a)) SliceState.Created)) SliceError.WrongState
+  (ite (not (Load.fits s a (l.k a))) SliceError.ImageOutsideMemory
+       SliceError.None))))
+(define-fun LoadImage_effect ((s State) (a LoadArgs) (s2 State)) Bool
+  (and (forall ((x Addr)) (= (select (lastWriter s2) x)
+                             (ite (inRange x (l.addr a) (l.len a)) (l.slot a) (select (lastWriter s) x))))
+       (= (meas s2) (store (meas s) (l.slot a) (measureExtend (select (meas s) (l.slot a)) (l.addr a) (l.len a))))
+       (= (st s2) (st s)) (= (tblN s2) (tblN s)) (= (tblBase s2) (tblBase s))
+       (= (tblSize s2) (tblSize s)) (= (entry s2) (entry s))
+       (same-owners s s2) (same-ghost s s2) (same-cores s s2) (same-iommu s s2)))
+(define-fun LoadImage ((s State) (a LoadArgs) (s2 State)) Bool
+  (ite (= (LoadImage_err s a) SliceError.None) (LoadImage_effect s a s2) (= s2 s)))
+(define-fun LoadImage_resets ((s State) (a LoadArgs) (c Core)) Bool false)
+
+; ============================ StartSlice ============================
+; The environment chooses a hardware fault (or none): the device/core it hits,
+; and which devices/cores were done before it (any subset: over-approximates order).
+(declare-datatypes ((StartArgs 0)) ((
+  (mk-start-args (p.slot Slot) (p.fault Err) (p.fcore Core) (p.fdev Dev)
+                 (p.doneCore (Array Core Bool)) (p.doneDev (Array Dev Bool))))))
+(define-fun StartSlice_pre ((s State) (a StartArgs)) Bool
+  (and (or (= (p.fault a) SliceError.None) (= (p.fault a) SliceError.IommuFault)
+           (= (p.fault a) SliceError.CoreResetFault) (= (p.fault a) SliceError.LoaderFault))
+       (=> (= (p.fault a) SliceError.IommuFault)
+           (and (= (select (devOwner s) (p.fdev a)) (p.slot a)) (not (select (p.doneDev a) (p.fdev a)))))
+       (=> (or (= (p.fault a) SliceError.CoreResetFault) (= (p.fault a) SliceError.LoaderFault))
+           (and (= (select (coreOwner s) (p.fcore a)) (p.slot a)) (not (select (p.doneCore a) (p.fcore a)))))))
+(define-fun StartSlice_check ((s State) (a StartArgs)) Err
+  (ite (not (isGuest (p.slot a))) SliceError.SlotOutOfRange
+  (ite (not (= (select (st s) (p.slot a)) SliceState.Created)) SliceError.WrongState
+       SliceError.None)))
+(define-fun StartSlice_err ((s State) (a StartArgs)) Err
+  (ite (= (StartSlice_check s a) SliceError.None) (p.fault a) (StartSlice_check s a)))
+(define-fun Start.coreAct ((s State) (a StartArgs) (c Core)) (_ BitVec 3)
+  (let ((f (p.fault a)))
+    (ite (not (= (select (coreOwner s) c) (p.slot a))) Act.Keep
+    (ite (= f SliceError.None) Act.Program
+    (ite (= f SliceError.IommuFault) Act.Keep
+    (ite (select (p.doneCore a) c) Act.Program
+    (ite (not (= c (p.fcore a))) Act.Keep
+    (ite (= f SliceError.CoreResetFault) Act.ResetHalt Act.LoaderHalt))))))))
+(define-fun StartSlice_effect ((s State) (a StartArgs) (s2 State)) Bool
+  (let ((t (p.slot a)) (f (p.fault a)))
+    (and (= (st s2) (store (st s) t (ite (= f SliceError.None) SliceState.Running SliceState.Destroying)))
+         (= (tblN s2) (tblN s)) (= (tblBase s2) (tblBase s)) (= (tblSize s2) (tblSize s))
+         (= (entry s2) (entry s)) (= (meas s2) (meas s))
+         ; the IOMMU windows come first: all of them, or those done before the faulting device
+         (forall ((d Dev)) (= (select (iommu s2) d)
+                              (ite (and (= (select (devOwner s) d) t)
+                                        (or (not (= f SliceError.IommuFault)) (select (p.doneDev a) d)))
+                                   t (select (iommu s) d))))
+         ; then each core: secure reset, sliceloader programs + locks + enters guest
+         (forall ((c Core)) (core-step s s2 c (Start.coreAct s a c) t))
+         (same-owners s s2) (same-ghost s s2) (same-memory s s2))))
+(define-fun StartSlice ((s State) (a StartArgs) (s2 State)) Bool
+  (ite (= (StartSlice_check s a) SliceError.None) (StartSlice_effect s a s2) (= s2 s)))
+(define-fun StartSlice_resets ((s State) (a StartArgs) (c Core)) Bool
+  (and (= (StartSlice_check s a) SliceError.None) (not (= (Start.coreAct s a c) Act.Keep))))
+
+; ============================ DestroySlice ============================
+(declare-datatypes ((DestroyArgs 0)) ((
+  (mk-destroy-args (x.slot Slot) (x.fault Err) (x.fcore Core) (x.fdev Dev)
+                   (x.doneCore (Array Core Bool)) (x.doneDev (Array Dev Bool))))))
+(define-fun DestroySlice_pre ((s State) (a DestroyArgs)) Bool
+  (and (or (= (x.fault a) SliceError.None) (= (x.fault a) SliceError.CoreResetFault)
+           (= (x.fault a) SliceError.IommuFault))
+       (=> (= (x.fault a) SliceError.IommuFault)
+           (and (= (select (devOwner s) (x.fdev a)) (x.slot a)) (not (select (x.doneDev a) (x.fdev a)))))
+       (=> (= (x.fault a) SliceError.CoreResetFault)
+           (and (= (select (coreOwner s) (x.fcore a)) (x.slot a)) (not (select (x.doneCore a) (x.fcore a)))))))
+(define-fun DestroySlice_check ((s State) (a DestroyArgs)) Err
+  (ite (not (isGuest (x.slot a))) SliceError.SlotOutOfRange
+  (ite (= (select (st s) (x.slot a)) SliceState.Free) SliceError.WrongState
+       SliceError.None)))
+(define-fun DestroySlice_err ((s State) (a DestroyArgs)) Err
+  (ite (= (DestroySlice_check s a) SliceError.None) (x.fault a) (DestroySlice_check s a)))
+(define-fun Destroy.coreAct ((s State) (a DestroyArgs) (c Core)) (_ BitVec 3)
+  (ite (not (= (select (coreOwner s) c) (x.slot a))) Act.Keep
+  (ite (not (= (x.fault a) SliceError.CoreResetFault)) Act.Park
+  (ite (select (x.doneCore a) c) Act.Park
+  (ite (= c (x.fcore a)) Act.ResetHalt Act.Keep)))))
+(define-fun free-if ((o Slot) (t Slot)) Slot (ite (= o t) Owner.Free o))
+(define-fun DestroySlice_effect ((s State) (a DestroyArgs) (s2 State)) Bool
+  (let ((t (x.slot a)) (f (x.fault a)))
+    (and
+      ; 1. reset every core of the slot (the sliceloader parks it)
+      (forall ((c Core)) (core-step s s2 c (Destroy.coreAct s a c) t))
+      ; 2. close every device's window (not reached after a core fault)
+      (forall ((d Dev)) (= (select (iommu s2) d)
+                           (ite (and (= (select (devOwner s) d) t) (not (= f SliceError.CoreResetFault))
+                                     (or (= f SliceError.None) (select (x.doneDev a) d)))
+                                Owner.None (select (iommu s) d))))
+      (ite (= f SliceError.None)
+           ; 3. scrub every address of the slot, 4. free everything
+           (and (forall ((x Addr)) (= (select (lastWriter s2) x)
+                                      (ite (= (select (memOwner s) x) t) Owner.None (select (lastWriter s) x))))
+                (= (st s2) (store (st s) t SliceState.Free))
+                (= (tblN s2) (store (tblN s) t #x0000))
+                (= (tblBase s2) (tblBase s)) (= (tblSize s2) (tblSize s))
+                (= (entry s2) (entry s)) (= (meas s2) (meas s))
+                (forall ((c Core)) (and (= (select (coreOwner s2) c) (free-if (select (coreOwner s) c) t))
+                                        (= (select (gCore s2) c) (free-if (select (gCore s) c) t))))
+                (forall ((d Dev)) (and (= (select (devOwner s2) d) (free-if (select (devOwner s) d) t))
+                                       (= (select (gDev s2) d) (free-if (select (gDev s) d) t))))
+                (forall ((w Way)) (and (= (select (wayOwner s2) w) (free-if (select (wayOwner s) w) t))
+                                       (= (select (gWay s2) w) (free-if (select (gWay s) w) t))))
+                (forall ((x Addr)) (and (= (select (memOwner s2) x) (free-if (select (memOwner s) x) t))
+                                        (= (select (gMem s2) x) (free-if (select (gMem s) x) t))))
+                (= (gN s2) (store (gN s) t #x0000))
+                (= (gBase s2) (gBase s)) (= (gSize s2) (gSize s)))
+           ; a fault part-way: quarantined in Destroying, holding every resource, nothing scrubbed
+           (and (= (st s2) (store (st s) t SliceState.Destroying))
+                (= (tblN s2) (tblN s)) (= (tblBase s2) (tblBase s)) (= (tblSize s2) (tblSize s))
+                (= (entry s2) (entry s)) (= (meas s2) (meas s))
+                (same-owners s s2) (same-ghost s s2) (same-memory s s2))))))
+(define-fun DestroySlice ((s State) (a DestroyArgs) (s2 State)) Bool
+  (ite (= (DestroySlice_check s a) SliceError.None) (DestroySlice_effect s a s2) (= s2 s)))
+(define-fun DestroySlice_resets ((s State) (a DestroyArgs) (c Core)) Bool
+  (and (= (DestroySlice_check s a) SliceError.None) (not (= (Destroy.coreAct s a c) Act.Keep))))

@@ -1,0 +1,82 @@
+; =====================================================================
+; CoreSlice formal model -- 60: security properties (DESIGN.md section 1)
+; State properties S_i are proved as Inv(s) => S_i(s); transition
+; properties T1/T2 are proved for every step from a state satisfying Inv.
+; =====================================================================
+
+; S1: no core, granule, device or way has two owners (by the maps), and the
+; slice table's ranges of two different live slots never share an address,
+; nor reach reserved or control memory
+(define-fun S1_ExclusiveResources ((s State)) Bool
+  (forall ((t Slot) (u Slot) (i Idx) (j Idx) (a Addr))
+    (=> (and (live s t) (bvult i (select (tblN s) t))
+             (inRange a (select (select (tblBase s) t) i) (select (select (tblSize s) t) i)))
+        (and (not (reservedMem a)) (not (controlMem a))
+             (=> (and (live s u) (bvult j (select (tblN s) u))
+                      (inRange a (select (select (tblBase s) u) j) (select (select (tblSize s) u) j)))
+                 (= t u))))))
+
+; S2: a Running slice holds exactly what it was created with
+(define-fun S2_StaticResources ((s State)) Bool
+  (forall ((t Slot) (c Core) (a Addr))
+    (=> (and (isGuest t) (= (select (st s) t) SliceState.Running))
+        (and (= (select (tblN s) t) (select (gN s) t))
+             (= (select (tblBase s) t) (select (gBase s) t))
+             (= (select (tblSize s) t) (select (gSize s) t))
+             (= (= (select (coreOwner s) c) t) (= (select (gCore s) c) t))
+             (= (= (select (memOwner s) a) t) (= (select (gMem s) a) t))))))
+
+; S3: a guest core reaches only its slot's memory; a device DMAs only to its slot's memory
+(define-fun S3_MemoryConfinement ((s State)) Bool
+  (and (forall ((c Core) (i Idx) (a Addr) (p Perm))
+         (=> (and (= (select (mode s) c) CoreMode.Guest) (rrAllows s c i a p))
+             (and (isGuest (select (coreOwner s) c)) (= (select (memOwner s) a) (select (coreOwner s) c)))))
+       (forall ((d Dev) (i Idx) (a Addr))
+         (=> (dmaAllows s d i a)
+             (and (isGuest (select (devOwner s) d)) (= (select (memOwner s) a) (select (devOwner s) d)))))))
+
+; S4: a guest core can IPI only cores of its own slot
+(define-fun S4_InterruptConfinement ((s State)) Bool
+  (forall ((c Core) (b Core))
+    (=> (and (= (select (mode s) c) CoreMode.Guest) (select (select (ipi s) c) b))
+        (= (select (coreOwner s) b) (select (coreOwner s) c)))))
+
+; S5 (state half): guest code never runs on an unlocked core or one whose
+; registers differ from its slice-table entry (transition half: T1)
+(define-fun S5_LockStability ((s State)) Bool
+  (forall ((c Core))
+    (=> (= (select (mode s) c) CoreMode.Guest)
+        (and (select (locked s) c) (core-regs-programmed s s c (select (coreOwner s) c))))))
+
+; S7: whatever a guest core or device can read was written by its own slot or by no one
+(define-fun S7_NoResidue ((s State)) Bool
+  (and (forall ((c Core) (i Idx) (a Addr))
+         (=> (and (= (select (mode s) c) CoreMode.Guest) (rrAllows s c i a Permissions.Read))
+             (or (= (select (lastWriter s) a) Owner.None) (= (select (lastWriter s) a) (select (coreOwner s) c)))))
+       (forall ((d Dev) (i Idx) (a Addr))
+         (=> (dmaAllows s d i a)
+             (or (= (select (lastWriter s) a) Owner.None) (= (select (lastWriter s) a) (select (devOwner s) d)))))))
+
+; S9: reserved memory (slicevisor, slice table) is in no slot's table, and no
+; guest core, device or control store can reach it
+(define-fun S9_TcbProtection ((s State)) Bool
+  (and (forall ((c Core) (i Idx) (a Addr) (p Perm))
+         (=> (and (= (select (mode s) c) CoreMode.Guest) (rrAllows s c i a p)) (not (reservedMem a))))
+       (forall ((d Dev) (i Idx) (a Addr)) (=> (dmaAllows s d i a) (not (reservedMem a))))
+       (forall ((a Addr)) (=> (controlMem a) (not (reservedMem a))))
+       (forall ((t Slot) (i Idx) (a Addr))
+         (=> (and (live s t) (bvult i (select (tblN s) t))
+                  (inRange a (select (select (tblBase s) t) i) (select (select (tblSize s) t) i)))
+             (not (reservedMem a))))))
+
+; T1 (S5, transition half): a locked core that this step did not secure-reset
+; stays locked with every filter register unchanged
+(define-fun T1_LockStability ((s State) (s2 State) (c Core) (wasReset Bool)) Bool
+  (=> (and (select (locked s) c) (not wasReset))
+      (and (select (locked s2) c) (core-regs-same s s2 c))))
+
+; T2 (S6): a guest action resets, halts or reconfigures nothing and destroys no slice
+(define-fun T2_ResetAuthority ((s State) (s2 State)) Bool
+  (and (= (mode s2) (mode s)) (= (locked s2) (locked s))
+       (= (st s2) (st s)) (same-owners s s2) (same-iommu s s2)
+       (forall ((c Core)) (=> (select (locked s) c) (core-regs-same s s2 c)))))
