@@ -139,9 +139,13 @@
   (ite (not (= (select (st s) (l.slot a)) SliceState.Created)) SliceError.WrongState
   (ite (not (Load.fits s a (l.k a))) SliceError.ImageOutsideMemory
        SliceError.None))))
+; writes [addr, addr+len) inside range l.k (by Lemma_CoveredImageInsideRange that is the whole image)
+(define-fun Load.writes ((s State) (a LoadArgs) (x Addr)) Bool
+  (and (inRange x (l.addr a) (l.len a))
+       (inRange x (select (select (tblBase s) (l.slot a)) (l.k a)) (select (select (tblSize s) (l.slot a)) (l.k a)))))
 (define-fun LoadImage_effect ((s State) (a LoadArgs) (s2 State)) Bool
   (and (forall ((x Addr)) (= (select (lastWriter s2) x)
-                             (ite (inRange x (l.addr a) (l.len a)) (l.slot a) (select (lastWriter s) x))))
+                             (ite (Load.writes s a x) (l.slot a) (select (lastWriter s) x))))
        (= (meas s2) (store (meas s) (l.slot a) (measureExtend (select (meas s) (l.slot a)) (l.addr a) (l.len a))))
        (= (st s2) (st s)) (= (tblN s2) (tblN s)) (= (tblBase s2) (tblBase s))
        (= (tblSize s2) (tblSize s)) (= (entry s2) (entry s))
