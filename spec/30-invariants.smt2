@@ -40,15 +40,22 @@
 ; ---------------- I2: filter soundness (-> S3, S4) ----------------
 ; a core running guest code: its range registers reach only its slot's memory,
 ; its IPI mask only its slot's cores, its way mask only its slot's ways
+(define-fun I2_FilterSoundness.ranges ((s State)) Bool
+  (forall ((c Core) (i Idx) (a Addr))
+    (=> (and (= (select (mode s) c) CoreMode.Guest)
+             (bvult i nRR) (not (= (select (select (rrPerm s) c) i) Permissions.None))
+             (inRange a (select (select (rrBase s) c) i) (select (select (rrSize s) c) i)))
+        (= (select (memOwner s) a) (select (coreOwner s) c)))))
+(define-fun I2_FilterSoundness.ipi ((s State)) Bool
+  (forall ((c Core) (b Core))
+    (=> (and (= (select (mode s) c) CoreMode.Guest) (select (select (ipi s) c) b))
+        (= (select (coreOwner s) b) (select (coreOwner s) c)))))
+(define-fun I2_FilterSoundness.ways ((s State)) Bool
+  (forall ((c Core) (w Way))
+    (=> (and (= (select (mode s) c) CoreMode.Guest) (select (select (wmask s) c) w))
+        (= (select (wayOwner s) w) (select (coreOwner s) c)))))
 (define-fun I2_FilterSoundness ((s State)) Bool
-  (forall ((c Core)) (let ((o (select (coreOwner s) c)))
-    (=> (= (select (mode s) c) CoreMode.Guest)
-        (and (forall ((i Idx) (a Addr))
-               (=> (and (bvult i nRR) (not (= (select (select (rrPerm s) c) i) Permissions.None))
-                        (inRange a (select (select (rrBase s) c) i) (select (select (rrSize s) c) i)))
-                   (= (select (memOwner s) a) o)))
-             (forall ((b Core)) (=> (select (select (ipi s) c) b) (= (select (coreOwner s) b) o)))
-             (forall ((w Way)) (=> (select (select (wmask s) c) w) (= (select (wayOwner s) w) o))))))))
+  (and (I2_FilterSoundness.ranges s) (I2_FilterSoundness.ipi s) (I2_FilterSoundness.ways s)))
 
 ; ---------------- I3: locked guest (-> S5) ----------------
 ; a core in Guest mode belongs to a Running/Destroying slot, is locked, and its

@@ -1,6 +1,6 @@
-namespace CoreSlice.Cli;
+using System.CommandLine;
+using CoreSlice.Cli.Commands;
 
-internal static class Program
-{
-    private static int Main(string[] args) => args.Length >= 0 ? 0 : 2;
-}
+var root = new RootCommand("coreslice: the core-sliced machine's trusted core, its proofs and its tools");
+root.Subcommands.Add(VerifyCommand.Create());
+return root.Parse(args).Invoke();

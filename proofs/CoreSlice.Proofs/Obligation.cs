@@ -1,0 +1,54 @@
+namespace CoreSlice.Proofs;
+
+/// <summary>What an obligation's query must return for the obligation to hold.</summary>
+public enum Expect
+{
+    /// <summary>A proof: the negated goal must be unsatisfiable.</summary>
+    Unsat,
+    /// <summary>A sanity (non-vacuity) check: the scenario must be satisfiable.</summary>
+    Sat,
+}
+
+/// <summary>The outcome of one obligation.</summary>
+public enum ObligationStatus
+{
+    /// <summary>Holds.</summary>
+    Proved,
+    /// <summary>Does not hold: a counterexample (or, for sanity, vacuity) was found.</summary>
+    Failed,
+    /// <summary>The solver gave up or timed out (a failure of the run, exit 2).</summary>
+    Unknown,
+    /// <summary>The query could not be run (spec error, solver error).</summary>
+    Error,
+}
+
+/// <summary>
+/// One proof obligation: a complete SMT-LIB2 query (after the spec text), what it
+/// must return, and the terms whose values explain a counterexample.
+/// </summary>
+public sealed class Obligation
+{
+    /// <summary>Name, <c>operation/invariant</c> style (CreateSlice/I1_Disjointness).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The assertions of the query (declarations included), without check-sat.</summary>
+    public required string Query { get; init; }
+
+    /// <summary>Whether the query must be unsat (proof) or sat (sanity).</summary>
+    public required Expect Expect { get; init; }
+
+    /// <summary>Labelled terms to evaluate when the obligation fails (label, term).</summary>
+    public IReadOnlyList<(string Label, string Term)> Explain { get; init; } = [];
+
+    /// <summary>What the obligation means, in words (for the counterexample header).</summary>
+    public required string Meaning { get; init; }
+
+    /// <summary>Optional check-sat replacement (a tactic), e.g. bit-blasting for pure bit-vector lemmas.</summary>
+    public string? CheckCommand { get; init; }
+
+    /// <summary>Argument sort of the operation, when this obligation is about one (to name its fields).</summary>
+    public string? ArgsSort { get; init; }
+}
+
+/// <summary>The result of running one obligation.</summary>
+public sealed record ObligationResult(string Name, ObligationStatus Status, long Milliseconds, string? Counterexample, string? Detail);

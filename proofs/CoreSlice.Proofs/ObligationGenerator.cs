@@ -1,0 +1,266 @@
+using System.Text;
+
+namespace CoreSlice.Proofs;
+
+/// <summary>
+/// Turns a <see cref="Spec"/> into obligations: init ⇒ Inv; every operation ×
+/// every invariant; T1 for every operation and T2 for every guest action;
+/// Inv ⇒ S_i; lemmas; and sanity queries at a small fixed machine.
+/// </summary>
+public static class ObligationGenerator
+{
+    private const string Header =
+        "(declare-const s State)\n(declare-const s2 State)\n(assert Machine_WellFormed)\n";
+
+    /// <summary>
+    /// A small concrete machine for the satisfiability (sanity) queries, which are
+    /// slow over a symbolic one: 4 cores (core 0 control), 2 slots, 2 devices,
+    /// 4 ways (way 0 control), 2 range registers, reserved [0,4K), control memory [4K,8K).
+    /// </summary>
+    public const string SmallMachine =
+        "(assert (= nCores #x0004))(assert (= nSlots #x0002))(assert (= nDevs #x0002))(assert (= nWays #x0004))\n" +
+        "(assert (= nRR #x0002))(assert (= gran #x0000000000001000))\n" +
+        "(assert (forall ((c Core)) (= (controlCore c) (= c #x0000))))\n" +
+        "(assert (forall ((w Way)) (= (controlWay w) (= w #x0000))))\n" +
+        "(assert (forall ((x Addr)) (= (reservedMem x) (bvult x #x0000000000001000))))\n" +
+        "(assert (forall ((x Addr)) (= (controlMem x) (and (bvuge x #x0000000000001000) (bvult x #x0000000000002000)))))\n";
+
+    /// <summary>Every obligation of the spec, in a stable order.</summary>
+    public static IReadOnlyList<Obligation> Generate(Spec spec)
+    {
+        var list = new List<Obligation>();
+        foreach (SpecInvariant inv in spec.Invariants)
+        {
+            foreach (string clause in inv.Clauses)
+            {
+                list.Add(new Obligation
+                {
+                    Name = $"init/{clause}",
+                    Expect = Expect.Unsat,
+                    Query = Header + $"(assert (Init s))\n(assert (not ({clause} s)))\n",
+                    Meaning = $"the initial state satisfies {clause}",
+                    Explain = MachineTerms(),
+                });
+            }
+        }
+        foreach (SpecOperation op in spec.Operations)
+        {
+            string step = Header +
+                $"(declare-const a {op.ArgsSort})\n(assert (Inv s))\n(assert ({op.Name}_pre s a))\n(assert ({op.Name} s a s2))\n";
+            foreach (SpecInvariant inv in spec.Invariants)
+            {
+                foreach (string clause in inv.Clauses)
+                {
+                    list.Add(new Obligation
+                    {
+                        Name = $"{op.Name}/{clause}",
+                        Expect = Expect.Unsat,
+                        Query = step + $"(assert (not ({clause} s2)))\n",
+                        Meaning = $"{op.Name} preserves {clause}",
+                        Explain = StepTerms(spec, op, inv),
+                        ArgsSort = op.ArgsSort,
+                    });
+                }
+            }
+            list.Add(new Obligation
+            {
+                Name = $"{op.Name}/T1_LockStability",
+                Expect = Expect.Unsat,
+                Query = step + $"(declare-const c Core)\n(assert (not (T1_LockStability s s2 c ({op.Name}_resets s a c))))\n",
+                Meaning = $"{op.Name} leaves every locked core it does not secure-reset locked and unchanged",
+                Explain = [.. StepTerms(spec, op, null), ("core c", "c"), ("locked before", "(select (locked s) c)"),
+                    ("locked after", "(select (locked s2) c)"), ("reset by this step", $"({op.Name}_resets s a c)")],
+                ArgsSort = op.ArgsSort,
+            });
+            if (op.IsGuest)
+            {
+                list.Add(new Obligation
+                {
+                    Name = $"{op.Name}/T2_ResetAuthority",
+                    Expect = Expect.Unsat,
+                    Query = step + "(assert (not (T2_ResetAuthority s s2)))\n",
+                    Meaning = $"the guest action {op.Name} resets, halts, reconfigures and destroys nothing",
+                    Explain = StepTerms(spec, op, null),
+                    ArgsSort = op.ArgsSort,
+                });
+            }
+        }
+        foreach (string p in spec.Properties)
+        {
+            list.Add(new Obligation
+            {
+                Name = $"Inv/{p}",
+                Expect = Expect.Unsat,
+                Query = Header + $"(assert (Inv s))\n(assert (not ({p} s)))\n",
+                Meaning = $"every state satisfying the invariant satisfies {p}",
+                Explain = MachineTerms(),
+            });
+        }
+        foreach (string l in spec.Lemmas)
+        {
+            list.Add(new Obligation
+            {
+                Name = $"lemma/{l}",
+                Expect = Expect.Unsat,
+                Query = $"(assert (not {l}))\n",
+                Meaning = $"the bit-vector lemma {l} holds for all 64-bit values",
+                CheckCommand = "(check-sat-using (then simplify bit-blast sat))",
+            });
+        }
+        AddSanity(spec, list);
+        return list;
+    }
+
+    private static void AddSanity(Spec spec, List<Obligation> list)
+    {
+        list.Add(new Obligation
+        {
+            Name = "sanity/Inv_two_running",
+            Expect = Expect.Sat,
+            Query = Header + SmallMachine +
+                "(declare-const t1 Slot)(declare-const t2 Slot)(declare-const c1 Core)(declare-const c2 Core)\n" +
+                "(assert (Inv s))\n(assert (and (isGuest t1) (isGuest t2) (not (= t1 t2))))\n" +
+                "(assert (= (select (st s) t1) SliceState.Running))(assert (= (select (st s) t2) SliceState.Running))\n" +
+                "(assert (= (select (coreOwner s) c1) t1))(assert (= (select (coreOwner s) c2) t2))\n" +
+                "(assert (= (select (mode s) c1) CoreMode.Guest))(assert (= (select (mode s) c2) CoreMode.Guest))\n",
+            Meaning = "the invariant holds in a state with two running slices (it is not vacuous)",
+        });
+        foreach (SpecOperation op in spec.Operations)
+        {
+            string step = Header + SmallMachine +
+                $"(declare-const a {op.ArgsSort})\n(assert (Inv s))\n(assert ({op.Name}_pre s a))\n(assert ({op.Name} s a s2))\n";
+            if (op.CanSucceed)
+            {
+                list.Add(new Obligation
+                {
+                    Name = $"sanity/{op.Name}/success",
+                    Expect = Expect.Sat,
+                    Query = step + $"(assert (= ({op.Name}_err s a) SliceError.None))\n",
+                    Meaning = $"{op.Name} can succeed from a state satisfying the invariant (its success condition is not false)",
+                });
+            }
+            list.Add(new Obligation
+            {
+                Name = $"sanity/{op.Name}/failure",
+                Expect = Expect.Sat,
+                Query = step + $"(assert (not (= ({op.Name}_err s a) SliceError.None)))\n",
+                Meaning = $"{op.Name} can fail from a state satisfying the invariant",
+            });
+        }
+    }
+
+    private static List<(string, string)> MachineTerms() =>
+    [
+        ("machine cores", "nCores"), ("machine slots", "nSlots"), ("machine devices", "nDevs"),
+        ("machine ways", "nWays"), ("range registers per core", "nRR"),
+    ];
+
+    private static List<(string, string)> StepTerms(Spec spec, SpecOperation op, SpecInvariant? broken)
+    {
+        var terms = new List<(string, string)> { ("call", "a"), ("returns", $"({op.Name}_err s a)") };
+        foreach (string field in ArgFields(spec, op.ArgsSort))
+        {
+            string suffix = field[(field.IndexOf('.', StringComparison.Ordinal) + 1)..];
+            string v = $"({field} a)";
+            switch (suffix)
+            {
+                case "slot":
+                    terms.Add(($"pre  st[{field}]", $"(select (st s) {v})"));
+                    terms.Add(($"post st[{field}]", $"(select (st s2) {v})"));
+                    break;
+                case "core" or "fcore" or "from" or "target":
+                    terms.Add(($"pre  core {field}: owner/mode/locked", $"(select (coreOwner s) {v})\t(select (mode s) {v})\t(select (locked s) {v})"));
+                    terms.Add(($"post core {field}: owner/mode/locked", $"(select (coreOwner s2) {v})\t(select (mode s2) {v})\t(select (locked s2) {v})"));
+                    break;
+                case "dev" or "fdev":
+                    terms.Add(($"pre  device {field}: owner/window", $"(select (devOwner s) {v})\t(select (iommu s) {v})"));
+                    terms.Add(($"post device {field}: owner/window", $"(select (devOwner s2) {v})\t(select (iommu s2) {v})"));
+                    break;
+                case "addr":
+                    terms.Add(($"pre  address {field}: owner/last writer", $"(select (memOwner s) {v})\t(select (lastWriter s) {v})"));
+                    terms.Add(($"post address {field}: owner/last writer", $"(select (memOwner s2) {v})\t(select (lastWriter s2) {v})"));
+                    break;
+                default:
+                    break;
+            }
+        }
+        if (broken is not null)
+        {
+            foreach (SpecInvariant inv in spec.Invariants)
+            {
+                if (inv.Name == broken.Name)
+                {
+                    foreach (string clause in InvariantParts(spec, inv))
+                    {
+                        terms.Add(($"post-state satisfies {clause}", $"({clause} s2)"));
+                    }
+                }
+            }
+        }
+        return terms;
+    }
+
+    /// <summary>The named clauses of an invariant (define-funs named Inv.part), or the invariant itself.</summary>
+    public static IReadOnlyList<string> InvariantParts(Spec spec, SpecInvariant inv)
+    {
+        var parts = new List<string>();
+        string prefix = "(define-fun " + inv.Name + ".";
+        int at = 0;
+        while ((at = spec.Text.IndexOf(prefix, at, StringComparison.Ordinal)) >= 0)
+        {
+            int start = at + "(define-fun ".Length;
+            int end = spec.Text.IndexOf(' ', start);
+            parts.Add(spec.Text[start..end]);
+            at = end;
+        }
+        if (parts.Count == 0)
+        {
+            parts.Add(inv.Name);
+        }
+        return parts;
+    }
+
+    /// <summary>Field names of an argument datatype, read from its declare-datatypes.</summary>
+    public static IReadOnlyList<string> ArgFields(Spec spec, string sort)
+    {
+        var fields = new List<string>();
+        int at = spec.Text.IndexOf("(declare-datatypes ((" + sort + " ", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return fields;
+        }
+        int end = spec.Text.IndexOf("(declare-", at + 10, StringComparison.Ordinal);
+        string decl = end < 0 ? spec.Text[at..] : spec.Text[at..end];
+        var m = System.Text.RegularExpressions.Regex.Matches(decl, @"\(([a-z]\.[A-Za-z]+) ");
+        foreach (System.Text.RegularExpressions.Match x in m)
+        {
+            fields.Add(x.Groups[1].Value);
+        }
+        return fields;
+    }
+
+    /// <summary>The full script for a solver: options, spec, query, check, values to explain.</summary>
+    public static string Script(Spec spec, Obligation o, int timeoutMs, bool z3)
+    {
+        var sb = new StringBuilder();
+        sb.Append("(set-option :produce-models true)\n");
+        if (z3)
+        {
+            sb.Append("(set-option :timeout ").Append(timeoutMs).Append(")\n");
+        }
+        sb.Append(spec.Text).Append('\n').Append(o.Query);
+        sb.Append(o.CheckCommand ?? "(check-sat)").Append('\n');
+        bool explain = o.Expect == Expect.Unsat && o.Explain.Count > 0;
+        if (explain)
+        {
+            foreach ((string _, string term) in o.Explain)
+            {
+                foreach (string t in term.Split('\t'))
+                {
+                    sb.Append("(get-value (").Append(t).Append("))\n");
+                }
+            }
+        }
+        return sb.ToString();
+    }
+}

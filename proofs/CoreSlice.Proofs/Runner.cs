@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace CoreSlice.Proofs;
+
+/// <summary>Runs obligations on a solver, at most <see cref="MaxParallel"/> at once.</summary>
+public sealed class Runner
+{
+    /// <summary>Most solver queries in flight (the machines running CI are shared).</summary>
+    public const int MaxParallel = 2;
+
+    private readonly ISolver solver;
+    private readonly Spec spec;
+    private readonly int timeoutMs;
+
+    /// <summary>Creates a runner.</summary>
+    public Runner(ISolver solver, Spec spec, int timeoutMs)
+    {
+        this.solver = solver;
+        this.spec = spec;
+        this.timeoutMs = timeoutMs;
+    }
+
+    /// <summary>Runs every obligation; results come back in the obligations' order.</summary>
+    public IReadOnlyList<ObligationResult> RunAll(IReadOnlyList<Obligation> obligations, int parallel = MaxParallel)
+    {
+        var results = new ObligationResult[obligations.Count];
+        // Longest-first would need history; the order of the list is good enough.
+        var queue = new ConcurrentQueue<int>(Enumerable.Range(0, obligations.Count));
+        var workers = new Thread[Math.Clamp(parallel, 1, MaxParallel)];
+        for (int w = 0; w < workers.Length; w++)
+        {
+            workers[w] = new Thread(() =>
+            {
+                while (queue.TryDequeue(out int i))
+                {
+                    results[i] = RunOne(obligations[i]);
+                }
+            }, 64 * 1024 * 1024) { IsBackground = true };
+            workers[w].Start();
+        }
+        foreach (Thread t in workers)
+        {
+            t.Join();
+        }
+        return results;
+    }
+
+    /// <summary>Runs one obligation.</summary>
+    public ObligationResult RunOne(Obligation o)
+    {
+        string script = ObligationGenerator.Script(spec, o, timeoutMs, solver.IsZ3);
+        if (!solver.IsZ3 && o.CheckCommand is not null)
+        {
+            script = script.Replace(o.CheckCommand, "(check-sat)", StringComparison.Ordinal);
+        }
+        var sw = Stopwatch.StartNew();
+        string output;
+        try
+        {
+            output = solver.Run(script, timeoutMs);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
+        {
+            return new ObligationResult(o.Name, ObligationStatus.Error, sw.ElapsedMilliseconds, null, e.Message);
+        }
+        long ms = sw.ElapsedMilliseconds;
+        List<string> answers = SExpr.SplitTop(output);
+        string first = answers.Count > 0 ? answers[0] : string.Empty;
+        if (first.StartsWith("(error", StringComparison.Ordinal))
+        {
+            return new ObligationResult(o.Name, ObligationStatus.Error, ms, null, first.Length > 300 ? first[..300] : first);
+        }
+        if (first == "unknown" || first == "timeout" || first.Length == 0)
+        {
+            return new ObligationResult(o.Name, ObligationStatus.Unknown, ms, null,
+                ms >= timeoutMs - 50 ? $"timed out after {timeoutMs} ms" : "the solver answered unknown");
+        }
+        bool sat = first == "sat";
+        if (!sat && first != "unsat")
+        {
+            return new ObligationResult(o.Name, ObligationStatus.Error, ms, null, "unexpected solver answer: " + first);
+        }
+        if (o.Expect == Expect.Unsat)
+        {
+            return sat
+                ? new ObligationResult(o.Name, ObligationStatus.Failed, ms, Counterexample.Describe(spec, o, answers), null)
+                : new ObligationResult(o.Name, ObligationStatus.Proved, ms, null, null);
+        }
+        return sat
+            ? new ObligationResult(o.Name, ObligationStatus.Proved, ms, null, null)
+            : new ObligationResult(o.Name, ObligationStatus.Failed, ms,
+                $"vacuous: no state satisfies the scenario -- {o.Meaning} does not hold", null);
+    }
+}

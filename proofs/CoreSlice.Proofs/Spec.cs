@@ -1,0 +1,147 @@
+using System.Reflection;
+
+namespace CoreSlice.Proofs;
+
+/// <summary>An operation of the model as the manifest lists it.</summary>
+/// <param name="Name">The transition's name (CreateSlice).</param>
+/// <param name="ArgsSort">The sort of its arguments (CreateArgs).</param>
+/// <param name="IsGuest">True for guest (hardware-checked) actions: T2 applies.</param>
+/// <param name="CanSucceed">False when success is unreachable by design (a reset request).</param>
+public sealed record SpecOperation(string Name, string ArgsSort, bool IsGuest, bool CanSucceed);
+
+/// <summary>An invariant and the named clauses it is the conjunction of.</summary>
+public sealed record SpecInvariant(string Name, IReadOnlyList<string> Clauses);
+
+/// <summary>
+/// A spec: the SMT-LIB2 text (files concatenated in name order) and the
+/// manifest <c>obligations.txt</c> that names invariants, operations and properties.
+/// </summary>
+public sealed class Spec
+{
+    /// <summary>All spec files, concatenated in file-name order.</summary>
+    public required string Text { get; init; }
+
+    /// <summary>Where it came from (a directory, or "built-in").</summary>
+    public required string Source { get; init; }
+
+    /// <summary>Invariants, in manifest order.</summary>
+    public required IReadOnlyList<SpecInvariant> Invariants { get; init; }
+
+    /// <summary>Operations, in manifest order.</summary>
+    public required IReadOnlyList<SpecOperation> Operations { get; init; }
+
+    /// <summary>State properties proved from the invariant.</summary>
+    public required IReadOnlyList<string> Properties { get; init; }
+
+    /// <summary>Closed lemmas (Bool define-funs) proved on their own by bit-blasting.</summary>
+    public required IReadOnlyList<string> Lemmas { get; init; }
+
+    /// <summary>Loads a spec directory. Throws <see cref="SpecException"/> with a one-line reason.</summary>
+    public static Spec FromDirectory(string dir)
+    {
+        if (!Directory.Exists(dir))
+        {
+            throw new SpecException($"spec directory not found: {dir}");
+        }
+        string[] files = Directory.GetFiles(dir, "*.smt2");
+        Array.Sort(files, StringComparer.Ordinal);
+        string manifest = Path.Combine(dir, "obligations.txt");
+        if (files.Length == 0 || !File.Exists(manifest))
+        {
+            throw new SpecException($"{dir} holds no *.smt2 files or no obligations.txt");
+        }
+        var text = new System.Text.StringBuilder();
+        foreach (string f in files)
+        {
+            text.Append(File.ReadAllText(f)).Append('\n');
+        }
+        return Parse(text.ToString(), File.ReadAllText(manifest), Path.GetFullPath(dir));
+    }
+
+    /// <summary>The spec embedded in this assembly at build time.</summary>
+    public static Spec BuiltIn()
+    {
+        Assembly asm = typeof(Spec).Assembly;
+        var names = new List<string>();
+        foreach (string n in asm.GetManifestResourceNames())
+        {
+            if (n.StartsWith("spec/", StringComparison.Ordinal) && n.EndsWith(".smt2", StringComparison.Ordinal))
+            {
+                names.Add(n);
+            }
+        }
+        names.Sort(StringComparer.Ordinal);
+        var text = new System.Text.StringBuilder();
+        foreach (string n in names)
+        {
+            text.Append(ReadResource(asm, n)).Append('\n');
+        }
+        return Parse(text.ToString(), ReadResource(asm, "spec/obligations.txt"), "built-in");
+    }
+
+    private static string ReadResource(Assembly asm, string name)
+    {
+        using Stream s = asm.GetManifestResourceStream(name) ?? throw new SpecException($"built-in spec resource {name} is missing");
+        using var r = new StreamReader(s);
+        return r.ReadToEnd();
+    }
+
+    /// <summary>Parses the manifest against the spec text.</summary>
+    public static Spec Parse(string text, string manifest, string source)
+    {
+        var invariants = new List<SpecInvariant>();
+        var operations = new List<SpecOperation>();
+        var properties = new List<string>();
+        var lemmas = new List<string>();
+        int lineNo = 0;
+        foreach (string raw in manifest.Split('\n'))
+        {
+            lineNo++;
+            string line = raw.Trim();
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
+            string[] w = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            switch (w[0])
+            {
+                case "invariant" when w.Length >= 2:
+                    invariants.Add(new SpecInvariant(w[1], w.Length > 2 ? w[2..] : [w[1]]));
+                    break;
+                case "operation" when w.Length >= 3:
+                    operations.Add(new SpecOperation(w[1], w[2], Array.IndexOf(w, "guest") >= 0, Array.IndexOf(w, "no-success") < 0));
+                    break;
+                case "property" when w.Length == 2:
+                    properties.Add(w[1]);
+                    break;
+                case "lemma" when w.Length == 2:
+                    lemmas.Add(w[1]);
+                    break;
+                default:
+                    throw new SpecException($"obligations.txt line {lineNo}: cannot read \"{line}\"");
+            }
+        }
+        if (invariants.Count == 0 || operations.Count == 0)
+        {
+            throw new SpecException("obligations.txt names no invariant or no operation");
+        }
+        return new Spec
+        {
+            Text = text, Source = source, Invariants = invariants, Operations = operations,
+            Properties = properties, Lemmas = lemmas,
+        };
+    }
+}
+
+/// <summary>The spec cannot be read: a one-line reason for the user.</summary>
+public sealed class SpecException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public SpecException(string message) : base(message) { }
+
+    /// <summary>Creates the exception.</summary>
+    public SpecException() { }
+
+    /// <summary>Creates the exception.</summary>
+    public SpecException(string message, Exception inner) : base(message, inner) { }
+}

@@ -1,0 +1,118 @@
+using System.CommandLine;
+using CoreSlice.Proofs;
+
+namespace CoreSlice.Cli.Commands;
+
+/// <summary>
+/// <c>coreslice verify</c>: proves every obligation of the formal model (spec/)
+/// with Z3 (or cvc5). Exit 0 all proved, 1 some failed, 2 unknown/error/bad input.
+/// </summary>
+internal static class VerifyCommand
+{
+    public static Command Create()
+    {
+        var spec = new Option<string?>("--spec") { Description = "Directory of the spec to verify (default: the repository's spec/, else the built-in copy)" };
+        var format = new Option<string>("--format") { Description = "Output format: text, json or junit", DefaultValueFactory = _ => "text" };
+        var output = new Option<string?>("--output") { Description = "Write the report to this file instead of standard output" };
+        var filter = new Option<string?>("--filter") { Description = "Run only obligations whose name contains this text" };
+        var timeout = new Option<int>("--timeout-ms") { Description = "Time limit per obligation, in milliseconds", DefaultValueFactory = _ => 60_000 };
+        var solver = new Option<string>("--solver") { Description = "Solver: z3 (libz3, in-process) or cvc5 (its command line)", DefaultValueFactory = _ => "z3" };
+        var cmd = new Command("verify", "Prove the formal model: init => Inv, every operation preserves every invariant, the security properties, sanity");
+        foreach (Option o in new Option[] { spec, format, output, filter, timeout, solver })
+        {
+            cmd.Options.Add(o);
+        }
+        cmd.SetAction(parse => Run(parse.GetValue(spec), parse.GetValue(format) ?? "text", parse.GetValue(output),
+            parse.GetValue(filter), parse.GetValue(timeout), parse.GetValue(solver) ?? "z3"));
+        return cmd;
+    }
+
+    private static int Run(string? specDir, string format, string? output, string? filter, int timeoutMs, string solverName)
+    {
+        try
+        {
+            if (format is not ("text" or "json" or "junit"))
+            {
+                return Fail($"--format must be text, json or junit, not \"{format}\"");
+            }
+            if (timeoutMs <= 0)
+            {
+                return Fail("--timeout-ms must be a positive number of milliseconds");
+            }
+            ISolver? solver;
+            string? problem;
+            switch (solverName)
+            {
+                case "z3":
+                    solver = Z3Solver.TryCreate(out problem);
+                    break;
+                case "cvc5":
+                    solver = Cvc5Solver.TryCreate(out problem);
+                    break;
+                default:
+                    return Fail($"--solver must be z3 or cvc5, not \"{solverName}\"");
+            }
+            if (solver is null)
+            {
+                return Fail(problem ?? "no solver");
+            }
+            Spec spec = LoadSpec(specDir);
+            VerifyReport report = Verifier.Run(spec, solver, filter, timeoutMs);
+            if (report.Results.Count == 0)
+            {
+                return Fail($"no obligation matches --filter \"{filter}\"");
+            }
+            string text = format switch
+            {
+                "json" => ReportWriter.Json(report),
+                "junit" => ReportWriter.JUnit(report),
+                _ => ReportWriter.Text(report),
+            };
+            if (output is null)
+            {
+                Console.Out.Write(text);
+            }
+            else
+            {
+                File.WriteAllText(output, text);
+                Console.Out.WriteLine($"verify: report written to {output}; exit {report.ExitCode}");
+            }
+            return report.ExitCode;
+        }
+        catch (SpecException e)
+        {
+            return Fail(e.Message);
+        }
+        catch (Exception e)
+        {
+            return Fail($"{e.GetType().Name}: {e.Message.Split('\n')[0]}");
+        }
+    }
+
+    /// <summary>--spec DIR; else a spec/ beside or above the executable or the current directory; else the built-in copy.</summary>
+    private static Spec LoadSpec(string? specDir)
+    {
+        if (specDir is not null)
+        {
+            return Spec.FromDirectory(specDir);
+        }
+        foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (DirectoryInfo? d = new(start); d is not null; d = d.Parent)
+            {
+                string candidate = Path.Combine(d.FullName, "spec");
+                if (File.Exists(Path.Combine(candidate, "obligations.txt")) && File.Exists(Path.Combine(d.FullName, "CoreSlice.sln")))
+                {
+                    return Spec.FromDirectory(candidate);
+                }
+            }
+        }
+        return Spec.BuiltIn();
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine("verify: " + message);
+        return 2;
+    }
+}
