@@ -60,13 +60,19 @@
 ; ---------------- I3: locked guest (-> S5) ----------------
 ; a core in Guest mode belongs to a Running/Destroying slot, is locked, and its
 ; registers are exactly what its slot's table entry dictates
-(define-fun I3_LockedGuest ((s State)) Bool
+(define-fun I3_LockedGuest.guest ((s State)) Bool
   (forall ((c Core)) (let ((o (select (coreOwner s) c)))
     (=> (= (select (mode s) c) CoreMode.Guest)
         (and (isGuest o)
              (or (= (select (st s) o) SliceState.Running) (= (select (st s) o) SliceState.Destroying))
              (select (locked s) c)
              (core-regs-programmed s s c o))))))
+; and a core that is Idle or in the sliceloader is unlocked (a reset clears the lock)
+(define-fun I3_LockedGuest.unlockedIdle ((s State)) Bool
+  (forall ((c Core)) (=> (or (= (select (mode s) c) CoreMode.Idle) (= (select (mode s) c) CoreMode.Loader))
+                         (not (select (locked s) c)))))
+
+(define-fun I3_LockedGuest ((s State)) Bool (and (I3_LockedGuest.guest s) (I3_LockedGuest.unlockedIdle s)))
 
 ; ---------------- I4: DMA confinement (-> S3) ----------------
 ; an open IOMMU window is the device's owning slot's memory, and that slot has started

@@ -9,6 +9,9 @@ public sealed class Runner
     /// <summary>Most solver queries in flight (the machines running CI are shared).</summary>
     public const int MaxParallel = 2;
 
+    /// <summary>Time limit of the small-machine counterexample search.</summary>
+    public const int SmallTimeoutMs = 20_000;
+
     private readonly ISolver solver;
     private readonly Spec spec;
     private readonly int timeoutMs;
@@ -71,15 +74,45 @@ public sealed class Runner
         {
             return new ObligationResult(o.Name, ObligationStatus.Error, ms, null, first.Length > 300 ? first[..300] : first);
         }
-        if (first == "unknown" || first == "timeout" || first.Length == 0)
+        if ((first == "unknown" || first == "timeout" || first.Length == 0) && (o.Expect == Expect.Sat || o.CheckCommand is not null))
         {
             return new ObligationResult(o.Name, ObligationStatus.Unknown, ms, null,
                 ms >= timeoutMs - 50 ? $"timed out after {timeoutMs} ms" : "the solver answered unknown");
         }
         bool sat = first == "sat";
-        if (!sat && first != "unsat")
+        if (!sat && first != "unsat" && first != "unknown")
         {
             return new ObligationResult(o.Name, ObligationStatus.Error, ms, null, "unexpected solver answer: " + first);
+        }
+        if (o.Expect == Expect.Unsat && o.CheckCommand is null && first != "unsat")
+        {
+            // A counterexample (or a parametric "unknown") is looked for again on the small
+            // concrete machine, where satisfiable queries are fast (Serval does the same).
+            // A model there is a real counterexample: the small machine is well-formed.
+            bool cexFound = sat;
+            List<string> cex = answers;
+            if (!sat)
+            {
+                var small = new Obligation
+                {
+                    Name = o.Name, Expect = o.Expect, Meaning = o.Meaning + " (on the small machine)", Explain = o.Explain, ArgsSort = o.ArgsSort,
+                    Query = o.Query.Replace("(assert Machine_WellFormed)\n", "(assert Machine_WellFormed)\n" + ObligationGenerator.SmallMachine, StringComparison.Ordinal),
+                };
+                int limit = Math.Min(timeoutMs, SmallTimeoutMs);
+                List<string> again = SExpr.SplitTop(solver.Run(ObligationGenerator.Script(spec, small, limit, solver.IsZ3), limit));
+                if (again.Count > 0 && again[0] == "sat")
+                {
+                    cexFound = true;
+                    cex = again;
+                }
+            }
+            ms = sw.ElapsedMilliseconds;
+            if (!cexFound)
+            {
+                return new ObligationResult(o.Name, ObligationStatus.Unknown, ms, null,
+                    ms >= timeoutMs - 50 ? $"timed out after {timeoutMs} ms" : "the solver answered unknown");
+            }
+            return new ObligationResult(o.Name, ObligationStatus.Failed, ms, Counterexample.Describe(spec, o, cex), null);
         }
         if (o.Expect == Expect.Unsat)
         {
