@@ -104,7 +104,7 @@ public static class ObligationGenerator
                 Expect = Expect.Unsat,
                 Query = $"(assert (not {l}))\n",
                 Meaning = $"the bit-vector lemma {l} holds for all 64-bit values",
-                CheckCommand = "(check-sat-using (then simplify bit-blast sat))",
+                CheckCommand = "(check-sat-using (then simplify nnf simplify bit-blast sat))",
             });
         }
         AddSanity(spec, list);

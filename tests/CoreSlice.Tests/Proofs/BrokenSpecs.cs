@@ -54,7 +54,7 @@ public static class BrokenSpecs
               "(and (= (select (mode s2) c) CoreMode.Guest) (core-regs-programmed s s2 c t))")]),
         ["create-without-core-in-use-check"] = new(
             "CreateSlice forgets CoreInUse: a core of a live slice is given to the new one",
-            "CreateSlice/I6_StaticResources",
+            "CreateSlice/I3_LockedGuest.guest",
             [("(ite (not (= (select (coreOwner s) c) Owner.Free)) SliceError.CoreInUse", "(ite false SliceError.CoreInUse")]),
         ["load-without-bounds-check"] = new(
             "LoadImage forgets ImageOutsideMemory: an image may land in memory the slice does not own",
