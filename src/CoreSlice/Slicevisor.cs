@@ -1,4 +1,6 @@
+using CoreSlice.Attestation;
 using CoreSlice.Hardware;
+using CoreSlice.Log;
 using CoreSlice.Validation;
 
 namespace CoreSlice;
@@ -25,9 +27,26 @@ public sealed partial class Slicevisor<THardware> : IDisposable
     private readonly Measurement measurement = new();
     private THardware hardware;
 
-    /// <summary>Takes charge of a machine. Throws <see cref="ArgumentException"/> if the description has problems.</summary>
+    /// <summary>
+    /// Takes charge of a machine whose platform measured nothing (both measurements
+    /// zero) with a log of <see cref="DecisionLog.DefaultCapacity"/> entries.
+    /// Throws <see cref="ArgumentException"/> if the description has problems.
+    /// </summary>
     public Slicevisor(MachineConfig config, THardware hardware)
+        : this(config, hardware, PlatformIdentity.Unmeasured, DecisionLog.DefaultCapacity)
     {
+    }
+
+    /// <summary>
+    /// Takes charge of a machine: <paramref name="identity"/> is what the platform
+    /// measured of the slicevisor and sliceloader (copied into every report, and the
+    /// context of the signing key's derivation); the decision log holds
+    /// <paramref name="logCapacity"/> entries. Throws <see cref="ArgumentException"/>
+    /// if the description has problems.
+    /// </summary>
+    public Slicevisor(MachineConfig config, THardware hardware, PlatformIdentity identity, int logCapacity)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(config);
         IReadOnlyList<string> problems = config.Problems();
         if (problems.Count > 0)
@@ -38,6 +57,9 @@ public sealed partial class Slicevisor<THardware> : IDisposable
         Table = new SliceTable(config);
         validator = new RequestValidator(config, Table);
         this.hardware = hardware;
+        // Attestation and the decision log (src/CoreSlice/Attestation, src/CoreSlice/Log).
+        log = new DecisionLog(logCapacity);
+        attestor = Attestor.Create(ref this.hardware, config.SlotCapacity, identity);
     }
 
     /// <summary>The machine this slicevisor runs.</summary>
@@ -47,7 +69,12 @@ public sealed partial class Slicevisor<THardware> : IDisposable
     public SliceTable Table { get; }
 
     /// <inheritdoc/>
-    public void Dispose() => measurement.Dispose();
+    public void Dispose()
+    {
+        measurement.Dispose();
+        log.Dispose();
+        attestor.Dispose();
+    }
 
     private SliceResult CheckSlot(int slot, SliceState required)
     {

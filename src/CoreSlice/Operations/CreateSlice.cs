@@ -6,7 +6,7 @@ public sealed partial class Slicevisor<THardware>
     /// Assigns the requested resources to the lowest free slot, exclusively (I1),
     /// or returns the first failing check of spec/create.smt2 and changes nothing.
     /// </summary>
-    public SliceResult CreateSlice(in SliceRequest request)
+    private SliceResult DecideCreateSlice(in SliceRequest request)
     {
         lock (gate)
         {

@@ -8,7 +8,7 @@ public sealed partial class Slicevisor<THardware>
     /// frees everything. A fault part-way leaves the slot Destroying with all its
     /// resources, so nothing is ever reassigned unscrubbed; calling again completes it.
     /// </summary>
-    public SliceResult DestroySlice(int slot)
+    private SliceResult DecideDestroySlice(int slot)
     {
         lock (gate)
         {

@@ -6,7 +6,7 @@ public sealed partial class Slicevisor<THardware>
     /// Copies <paramref name="bytes"/> to [address, address + length), which must lie
     /// inside one range of a Created slice, and extends its measurement.
     /// </summary>
-    public SliceResult LoadImage(int slot, ulong address, ReadOnlySpan<byte> bytes)
+    private SliceResult DecideLoadImage(int slot, ulong address, ReadOnlySpan<byte> bytes)
     {
         lock (gate)
         {

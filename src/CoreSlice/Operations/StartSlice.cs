@@ -7,7 +7,7 @@ public sealed partial class Slicevisor<THardware>
     /// memory (I4), then secure-resets each core so that the sliceloader programs,
     /// locks and enters it (I2, I3). A fault part-way quarantines the slot.
     /// </summary>
-    public SliceResult StartSlice(int slot)
+    private SliceResult DecideStartSlice(int slot)
     {
         lock (gate)
         {
