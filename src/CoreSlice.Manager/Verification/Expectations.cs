@@ -14,7 +14,7 @@ public sealed record ExpectedAssignment(IReadOnlyList<int> Cores, IReadOnlyList<
 }
 
 /// <summary>What a verifier expects of a report. Every field left null is not checked.</summary>
-public sealed class ReportExpectations
+public sealed record ReportExpectations
 {
     /// <summary>The 64-byte nonce the verifier sent (a fresh one per request defeats replay).</summary>
     public byte[]? Nonce { get; init; }
