@@ -1,6 +1,17 @@
+using System.CommandLine;
+using CoreSlice.Cli.Commands;
+
 namespace CoreSlice.Cli;
 
 internal static class Program
 {
-    private static int Main(string[] args) => args.Length >= 0 ? 0 : 2;
+    private static int Main(string[] args)
+    {
+        var root = new RootCommand("coreslice: the trusted core of a core-sliced machine, its proofs and tools")
+        {
+            AttestCommand.Create(),
+            LogCommand.Create(),
+        };
+        return root.Parse(args).Invoke();
+    }
 }

@@ -150,9 +150,12 @@ public static class ReportVerifier
         }
     }
 
-    internal static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);
+    /// <summary>Lower-case hex, as reports and logs are printed.</summary>
+    public static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);
 
-    internal static string List(IEnumerable<int> items) => "[" + string.Join(",", items) + "]";
+    /// <summary>"[a,b,c]".</summary>
+    public static string List(IEnumerable<int> items) => "[" + string.Join(",", items) + "]";
 
-    internal static string Ranges(IEnumerable<MemoryRange> ranges) => "[" + string.Join(",", ranges) + "]";
+    /// <summary>"[[base, limit),...]".</summary>
+    public static string Ranges(IEnumerable<MemoryRange> ranges) => "[" + string.Join(",", ranges) + "]";
 }
