@@ -7,11 +7,10 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        var root = new RootCommand("coreslice: the trusted core of a core-sliced machine, its proofs and tools")
-        {
-            AttestCommand.Create(),
-            LogCommand.Create(),
-        };
+        var root = new RootCommand("coreslice: the trusted core of a core-sliced machine, its simulator, and its proofs");
+        root.Subcommands.Add(SimulateCommand.Create());
+        root.Subcommands.Add(AttestCommand.Create());
+        root.Subcommands.Add(LogCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

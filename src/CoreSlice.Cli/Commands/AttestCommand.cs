@@ -19,11 +19,10 @@ internal static class AttestCommand
         var measurement = new Option<string?>("--expect-measurement") { Description = "The expected image measurement, 96 hex digits (SHA-384)." };
         var nonce = new Option<string?>("--nonce") { Description = "The nonce sent, 128 hex digits (64 bytes)." };
         var minBootId = new Option<ulong?>("--min-boot-id") { Description = "Reject reports of slices created before this boot counter value (replays of destroyed slices)." };
-        var format = new Option<string>("--format") { Description = "text or json.", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
+        Option<string> format = CommonOptions.Format();
 
         var verify = new Command("verify", "Check a report's signature and expected values.") { report, key, measurement, nonce, minBootId, format };
-        verify.SetAction(parse => CliOutput.Guarded(() => Verify(
+        verify.SetAction(parse => Guard.Run(() => Verify(
             parse.GetValue(report)!, parse.GetValue(key)!, parse.GetValue(measurement), parse.GetValue(nonce), parse.GetValue(minBootId), parse.GetValue(format)!)));
         return new Command("attest", "Attestation reports: verify a slice's signed report.") { verify };
     }
@@ -33,7 +32,7 @@ internal static class AttestCommand
         byte[]? publicKey = ReportVerifier.ParsePublicKey(File.ReadAllBytes(keyFile.FullName));
         if (publicKey is null)
         {
-            return CliOutput.Unusable1($"{keyFile.Name}: not an ECDSA P-384 public key (PEM or DER SubjectPublicKeyInfo)");
+            throw new UsageException($"{keyFile.Name}: not an ECDSA P-384 public key (PEM or DER SubjectPublicKeyInfo)");
         }
         var expect = new ReportExpectations
         {
@@ -50,7 +49,7 @@ internal static class AttestCommand
         {
             WriteText(v);
         }
-        return v.Valid ? CliOutput.Holds : CliOutput.Violated;
+        return v.Valid ? ExitCode.Holds : ExitCode.Violated;
     }
 
     private static void WriteText(ReportVerification v)

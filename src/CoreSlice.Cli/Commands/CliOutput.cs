@@ -2,47 +2,29 @@ using System.Text.Json;
 
 namespace CoreSlice.Cli.Commands;
 
-/// <summary>
-/// Exit codes and output helpers for the attest and log commands, following the
-/// CLI conventions (0 holds, 1 violated, 2 unusable input; one line, no stack trace).
-/// Kept local until the shared ExitCode/CommonOptions/Guard land; then these map onto them.
-/// </summary>
+/// <summary>Small helpers shared by the attest and log commands: hex options and JSON to stdout.</summary>
 internal static class CliOutput
 {
-    public const int Holds = 0;
-    public const int Violated = 1;
-    public const int Unusable = 2;
-
-    /// <summary>Runs <paramref name="body"/>, turning file and argument problems into exit 2 with one line.</summary>
-    public static int Guarded(Func<int> body)
-    {
-        try
-        {
-            return body();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentException)
-        {
-            Console.Error.WriteLine($"coreslice: {e.Message}");
-            return Unusable;
-        }
-    }
-
-    public static int Unusable1(string message)
-    {
-        Console.Error.WriteLine($"coreslice: {message}");
-        return Unusable;
-    }
-
+    /// <summary>The bytes of a hex option of exactly <paramref name="length"/> bytes (null when absent).</summary>
     public static byte[]? Hex(string? text, int length, string option)
     {
         if (text is null)
         {
             return null;
         }
-        byte[] bytes = Convert.FromHexString(text.Trim());
-        return bytes.Length == length ? bytes : throw new FormatException($"{option}: expected {length} bytes of hex, got {bytes.Length}");
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromHexString(text.Trim());
+        }
+        catch (FormatException)
+        {
+            throw new UsageException($"{option}: not hex");
+        }
+        return bytes.Length == length ? bytes : throw new UsageException($"{option}: expected {length} bytes ({length * 2} hex digits), got {bytes.Length}");
     }
 
+    /// <summary>Writes one indented JSON document and a newline to stdout.</summary>
     public static void Json(Action<Utf8JsonWriter> write)
     {
         using var stream = Console.OpenStandardOutput();

@@ -16,11 +16,10 @@ internal static class LogCommand
         var file = new Argument<FileInfo>("FILE") { Description = "A decision-log file (as simulate --log writes)." };
         var anchor = new Option<string?>("--anchor") { Description = "Hash (96 hex digits) the first entry must link to: the last hash of the batch before." };
         var head = new Option<string?>("--head") { Description = "Hash (96 hex digits) the chain must end at, e.g. an attestation report's log head." };
-        var format = new Option<string>("--format") { Description = "text or json.", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
+        Option<string> format = CommonOptions.Format();
 
         var verify = new Command("verify", "Check the chain; print the first broken link.") { file, anchor, head, format };
-        verify.SetAction(parse => CliOutput.Guarded(() => Verify(
+        verify.SetAction(parse => Guard.Run(() => Verify(
             parse.GetValue(file)!, parse.GetValue(anchor), parse.GetValue(head), parse.GetValue(format)!)));
         return new Command("log", "The slicevisor's decision log.") { verify };
     }
@@ -30,7 +29,7 @@ internal static class LogCommand
         byte[]? entries = DecisionLogFile.Read(path.FullName, out string? problem);
         if (entries is null)
         {
-            return CliOutput.Unusable1($"{path.Name}: {problem}");
+            throw new UsageException($"{path.Name}: {problem}");
         }
         byte[]? anchor = CliOutput.Hex(anchorHex, 48, "--anchor");
         byte[]? head = CliOutput.Hex(headHex, 48, "--head");
@@ -65,6 +64,6 @@ internal static class LogCommand
                 ? $"intact: {v.Entries} entries, last sequence {v.LastSequence}, head {ReportVerifier.Hex(v.Head)}"
                 : $"BROKEN at entry {v.Index} ({v.Break}): {v.Message}");
         }
-        return valid ? CliOutput.Holds : CliOutput.Violated;
+        return valid ? ExitCode.Holds : ExitCode.Violated;
     }
 }
