@@ -40,7 +40,12 @@ internal static class AttestCommand
             Nonce = CliOutput.Hex(nonceHex, 64, "--nonce"),
             MinimumSliceBootId = minBootId,
         };
-        ReportVerification v = ReportVerifier.Verify(File.ReadAllBytes(reportFile.FullName), publicKey, expect);
+        byte[] bytes = File.ReadAllBytes(reportFile.FullName);
+        if (AttestationReport.TryDecode(bytes, out string? problem) is null)
+        {
+            throw new UsageException($"{reportFile.Name}: not a CoreSlice report: {problem}");
+        }
+        ReportVerification v = ReportVerifier.Verify(bytes, publicKey, expect);
         if (format == "json")
         {
             CliOutput.Json(w => WriteJson(w, v));

@@ -28,7 +28,7 @@ internal static class CliOutput
     public static void Json(Action<Utf8JsonWriter> write)
     {
         using var stream = Console.OpenStandardOutput();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             write(writer);
         }

@@ -13,9 +13,10 @@ internal static class SimulateCommand
         Option<string> format = CommonOptions.Format();
         var seed = new Option<int>("--seed") { Description = "Random seed (the same seed replays the same run)", DefaultValueFactory = _ => 1 };
         var steps = new Option<int>("--steps") { Description = "Random steps after the scripted start (0..1000000)", DefaultValueFactory = _ => 400 };
+        var log = new Option<FileInfo?>("--log") { Description = "Write the slicevisor's decision log (hash-chained) to this file" };
         var command = new Command("simulate", "Run slices, guest workloads and attacks on a simulated machine; report isolation violations and residue")
         {
-            machine, format, seed, steps,
+            machine, format, seed, steps, log,
         };
         command.SetAction(result => Guard.Run(() =>
         {
@@ -25,7 +26,7 @@ internal static class SimulateCommand
                 throw new UsageException($"--steps {stepCount}: expected 0..1000000");
             }
             MachineConfig config = Machines.Load(result.GetValue(machine));
-            using var scenario = new Scenario(config, result.GetValue(seed), stepCount);
+            using var scenario = new Scenario(config, result.GetValue(seed), stepCount) { LogPath = result.GetValue(log)?.FullName };
             SimulationSummary summary = scenario.Run();
             SummaryWriter.Write(Console.Out, summary, result.GetValue(format)!);
             return summary.Holds ? ExitCode.Holds : ExitCode.Violated;

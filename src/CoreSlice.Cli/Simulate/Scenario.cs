@@ -26,6 +26,9 @@ internal sealed class Scenario : IDisposable
     private readonly SimulationSummary summary;
     private readonly List<ulong> written = [];
 
+    /// <summary>Where the decision log goes (<c>--log FILE</c>); null: drained and discarded.</summary>
+    public string? LogPath { get; init; }
+
     public Scenario(MachineConfig config, int seed, int steps)
     {
         this.config = config;
@@ -52,12 +55,17 @@ internal sealed class Scenario : IDisposable
             _ = CreateLoadStart();
         }
         Audit("after setup");
+        // The decision log has a fixed capacity: the manager drains it between steps (see DecisionLogRecorder).
+        using var recorder = new DecisionLogRecorder(LogPath);
         for (int step = 0; step < steps; step++)
         {
+            recorder.Keep(slicevisor);
             Step();
             Audit($"after step {step}");
         }
+        recorder.Keep(slicevisor);
         Finale();
+        recorder.Finish(slicevisor);
         Audit("after the finale");
         return summary;
     }
