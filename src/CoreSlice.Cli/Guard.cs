@@ -18,9 +18,15 @@ internal static class Guard
             Console.Error.WriteLine("coreslice: " + e.Message);
             return ExitCode.Unusable;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentException or InvalidOperationException or DllNotFoundException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentException or DllNotFoundException)
         {
             Console.Error.WriteLine("coreslice: " + OneLine(e.Message));
+            return ExitCode.Unusable;
+        }
+        catch (Exception e)
+        {
+            // A bug of ours, not the user's input: still one line, but say that it is one.
+            Console.Error.WriteLine($"coreslice: internal error ({e.GetType().Name}): {OneLine(e.Message)}");
             return ExitCode.Unusable;
         }
     }

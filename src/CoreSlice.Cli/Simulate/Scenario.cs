@@ -60,8 +60,10 @@ internal sealed class Scenario : IDisposable
         for (int step = 0; step < steps; step++)
         {
             recorder.Keep(slicevisor);
-            Step();
-            Audit($"after step {step}");
+            MachineSnapshot before = audit.Snapshot();
+            bool privileged = Step();
+            // T1/T2 need the step's before-state: locked registers change, and cores reset, only through the slicevisor.
+            Report($"after step {step}", audit.CheckStep(before, privileged));
         }
         recorder.Keep(slicevisor);
         Finale();
@@ -70,22 +72,23 @@ internal sealed class Scenario : IDisposable
         return summary;
     }
 
-    private void Step()
+    /// <summary>One random step; true when it called the slicevisor (the only party allowed to reset cores).</summary>
+    private bool Step()
     {
         int roll = random.Next(100);
         switch (roll)
         {
-            case < 15: OwnMemory(); break;
-            case < 30: ForeignMemory(); break;
-            case < 33: BeyondRam(); break;
-            case < 41: ForeignDma(); break;
-            case < 45: UnassignedDma(); break;
-            case < 53: ForeignIpi(); break;
-            case < 61: FilterWrite(); break;
-            case < 66: ResetRequest(); break;
-            case < 81: HostileRequest(); break;
-            case < 93: Recycle(injectFault: random.Next(3) == 0); break;
-            default: StartWithFault(); break;
+            case < 15: OwnMemory(); return false;
+            case < 30: ForeignMemory(); return false;
+            case < 33: BeyondRam(); return false;
+            case < 41: ForeignDma(); return false;
+            case < 45: UnassignedDma(); return false;
+            case < 53: ForeignIpi(); return false;
+            case < 61: FilterWrite(); return false;
+            case < 66: ResetRequest(); return false;
+            case < 81: HostileRequest(); return true;
+            case < 93: Recycle(injectFault: random.Next(3) == 0); return true;
+            default: StartWithFault(); return true;
         }
     }
 
@@ -492,9 +495,11 @@ internal sealed class Scenario : IDisposable
         }
     }
 
-    private void Audit(string when)
+    private void Audit(string when) => Report(when, audit.CheckAll());
+
+    private void Report(string when, IReadOnlyList<Violation> violations)
     {
-        foreach (Violation violation in audit.CheckAll())
+        foreach (Violation violation in violations)
         {
             Isolation($"{when}: {violation}");
         }
