@@ -47,6 +47,7 @@ internal sealed class RequestValidator
         {
             return result;
         }
+        int slot = result.Slot;
         CopyIn(request);
         result = CheckCores();
         if (result.Ok)
@@ -65,7 +66,8 @@ internal sealed class RequestValidator
         {
             result = CheckEntryPoint(request.EntryPoint);
         }
-        return result;
+        // The per-item checks return Success(0); the slot is the one CheckShape found free.
+        return result.Ok ? SliceResult.Success(slot) : result;
     }
 
     private SliceResult CheckShape(in SliceRequest request)
