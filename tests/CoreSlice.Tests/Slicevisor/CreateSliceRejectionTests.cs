@@ -153,9 +153,9 @@ public sealed class CreateSliceRejectionTests
 
     [Fact]
     public void CreateSlice_RangeOverlapsControl_names_the_control_range_and_the_interval() =>
-        // [280M, 300M) overlaps control [32M, 288M) in [280M, 288M).
-        Reject(WithRanges(new MemoryRange(280 * MiB, 20 * MiB)),
-            Rejected(SliceError.RangeOverlapsControl, 0, Owner.Control, 0, 280 * MiB, 8 * MiB));
+        // [540M, 560M) overlaps control [32M, 544M) in [540M, 544M).
+        Reject(WithRanges(new MemoryRange(540 * MiB, 20 * MiB)),
+            Rejected(SliceError.RangeOverlapsControl, 0, Owner.Control, 0, 540 * MiB, 4 * MiB));
 
     [Fact]
     public void CreateSlice_RangeOverlapsRequest_names_the_earlier_range_and_the_interval() =>

@@ -13,26 +13,9 @@ public static class Machines
     public const ulong KiB = 1024, MiB = 1024 * KiB, GiB = 1024 * MiB;
     public const ulong Granule = 4 * KiB;
 
-    /// <summary>Reserved: firmware [0,1M), slicevisor [1M,17M), slice-table [17M,18M). Control memory [32M, 288M). RAM [0, 4G).</summary>
-    public static MachineConfig Default() => new()
-    {
-        CoreCount = 16,
-        ControlCores = [0],
-        RamRegions = [new MemoryRange(0, 4 * GiB)],
-        ReservedRegions =
-        [
-            new NamedRegion("firmware", new MemoryRange(0, 1 * MiB)),
-            new NamedRegion("slicevisor", new MemoryRange(1 * MiB, 16 * MiB)),
-            new NamedRegion("slice-table", new MemoryRange(17 * MiB, 1 * MiB)),
-        ],
-        ControlMemory = [new MemoryRange(32 * MiB, 256 * MiB)],
-        DeviceCount = 8,
-        CacheWays = 12,
-        ControlWays = 0b11,
-        RangeRegistersPerCore = 16,
-        GranuleSize = Granule,
-        SlotCapacity = 64,
-    };
+    /// <summary>The simulation's built-in default (MachineDescription.Default): RAM [0,4G); reserved firmware [0,1M),
+    /// slicevisor [1M,17M), slice-table [17M,18M); control memory [32M,544M); ways 0-1 control.</summary>
+    public static MachineConfig Default() => CoreSlice.Simulation.MachineDescription.Default;
 
     /// <summary>4 cores (0 control), 3 slots, 4 devices, 4 ways (way 0 control), 2 range registers; RAM [0,16M) and [32M,48M).</summary>
     public static MachineConfig Small() => new()
