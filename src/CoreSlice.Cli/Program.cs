@@ -1,6 +1,14 @@
+using System.CommandLine;
+using CoreSlice.Cli.Commands;
+
 namespace CoreSlice.Cli;
 
 internal static class Program
 {
-    private static int Main(string[] args) => args.Length >= 0 ? 0 : 2;
+    private static int Main(string[] args)
+    {
+        var root = new RootCommand("coreslice: the trusted core of a core-sliced machine, its simulator, and its proofs");
+        root.Subcommands.Add(SimulateCommand.Create());
+        return root.Parse(args).Invoke();
+    }
 }

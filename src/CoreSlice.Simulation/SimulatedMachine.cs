@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using CoreSlice.Hardware;
 
 namespace CoreSlice.Simulation;
@@ -33,6 +35,15 @@ public sealed class SimulatedMachine
     private readonly int coreCount;
     private readonly int registersPerCore;
     private readonly RangeRegister[] rangeRegisters;
+
+    // The filter as the hot check reads it: per core and per permission (R, W, X),
+    // the registers' bases and sizes (size 0 where the register lacks that permission),
+    // padded to a multiple of 8 so that 8 (or 4) registers are checked per vector step.
+    // Sizes are clamped so that base + size never passes 2^64: then "address - base < size"
+    // alone (unsigned, wrapping) means "base <= address < base + size".
+    private readonly int stride;
+    private readonly ulong[] filterBase;
+    private readonly ulong[] filterSize;
     private readonly ResourceSet[] ipiMasks;
     private readonly ulong[] wayMasks;
     private readonly bool[] locked;
@@ -66,6 +77,9 @@ public sealed class SimulatedMachine
         coreCount = config.CoreCount;
         registersPerCore = config.RangeRegistersPerCore;
         rangeRegisters = new RangeRegister[coreCount * registersPerCore];
+        stride = (registersPerCore + 7) & ~7;
+        filterBase = new ulong[coreCount * 3 * stride];
+        filterSize = new ulong[coreCount * 3 * stride];
         ipiMasks = new ResourceSet[coreCount];
         wayMasks = new ulong[coreCount];
         locked = new bool[coreCount];
@@ -217,13 +231,51 @@ public sealed class SimulatedMachine
         {
             return false;
         }
-        ReadOnlySpan<RangeRegister> registers = rangeRegisters.AsSpan(core * registersPerCore, registersPerCore);
-        for (int i = 0; i < registers.Length; i++)
+        int kind = need switch
         {
-            ref readonly RangeRegister r = ref registers[i];
-            if ((r.Permissions & need) == need && address >= r.Base && address - r.Base < r.Size)
+            Permissions.Read => 0,
+            Permissions.Write => 1,
+            Permissions.Execute => 2,
+            _ => -1,
+        };
+        if (kind < 0)
+        {
+            return need != Permissions.None && AnyRegisterCovers(core, address, 1, need);
+        }
+        int offset = ((core * 3) + kind) * stride;
+        ref ulong bases = ref MemoryMarshal.GetArrayDataReference(filterBase);
+        ref ulong sizes = ref MemoryMarshal.GetArrayDataReference(filterSize);
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<ulong> a = Vector512.Create(address);
+            for (int i = 0; i < stride; i += 8)
             {
-                return need != Permissions.None;
+                Vector512<ulong> offsetInRange = a - Vector512.LoadUnsafe(ref bases, (nuint)(offset + i));
+                if (Vector512.LessThanAny(offsetInRange, Vector512.LoadUnsafe(ref sizes, (nuint)(offset + i))))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<ulong> a = Vector256.Create(address);
+            for (int i = 0; i < stride; i += 4)
+            {
+                Vector256<ulong> offsetInRange = a - Vector256.LoadUnsafe(ref bases, (nuint)(offset + i));
+                if (Vector256.LessThanAny(offsetInRange, Vector256.LoadUnsafe(ref sizes, (nuint)(offset + i))))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+        for (int i = 0; i < stride; i++)
+        {
+            if (address - filterBase[offset + i] < filterSize[offset + i])
+            {
+                return true;
             }
         }
         return false;
@@ -357,6 +409,8 @@ public sealed class SimulatedMachine
         CheckCore(core);
         resets[core]++;
         rangeRegisters.AsSpan(core * registersPerCore, registersPerCore).Clear();
+        filterBase.AsSpan(core * 3 * stride, 3 * stride).Clear();
+        filterSize.AsSpan(core * 3 * stride, 3 * stride).Clear();
         ipiMasks[core].Clear();
         wayMasks[core] = 0;
         locked[core] = false;
@@ -427,7 +481,7 @@ public sealed class SimulatedMachine
         {
             value = value with { Base = value.Base ^ Config.GranuleSize };
         }
-        rangeRegisters[(core * registersPerCore) + index] = value;
+        SetRange(core, index, value);
         return true;
     }
 
@@ -495,11 +549,24 @@ public sealed class SimulatedMachine
             for (int i = 0; i < count; i++)
             {
                 MemoryRange r = Config.ControlMemory[i];
-                rangeRegisters[(core * registersPerCore) + i] = new RangeRegister(r.Base, r.Size, Permissions.ReadWriteExecute);
+                SetRange(core, i, new RangeRegister(r.Base, r.Size, Permissions.ReadWriteExecute));
             }
             ipiMasks[core] = controlCores;
             wayMasks[core] = Config.ControlWays;
             locked[core] = true;
+        }
+    }
+
+    private void SetRange(int core, int index, RangeRegister value)
+    {
+        rangeRegisters[(core * registersPerCore) + index] = value;
+        for (int kind = 0; kind < 3; kind++)
+        {
+            int at = (((core * 3) + kind) * stride) + index;
+            filterBase[at] = value.Base;
+            ulong room = 0UL - value.Base; // addresses from Base up to 2^64 - 1 (all of them when Base is 0)
+            ulong size = value.Base != 0 && value.Size > room ? room : value.Size;
+            filterSize[at] = (value.Permissions & (Permissions)(1 << kind)) != 0 ? size : 0;
         }
     }
 
@@ -521,16 +588,25 @@ public sealed class SimulatedMachine
             return outcome;
         }
         length = Math.Max(length, 1);
+        if (!AnyRegisterCovers(core, address, length, need))
+        {
+            return AccessOutcome.NoRangeRegister;
+        }
+        return InRam(address, length) ? AccessOutcome.Allowed : AccessOutcome.NotRam;
+    }
+
+    private bool AnyRegisterCovers(int core, ulong address, ulong length, Permissions need)
+    {
         ReadOnlySpan<RangeRegister> registers = rangeRegisters.AsSpan(core * registersPerCore, registersPerCore);
         for (int i = 0; i < registers.Length; i++)
         {
             RangeRegister r = registers[i];
             if ((r.Permissions & need) == need && new MemoryRange(r.Base, r.Size).Covers(address, length))
             {
-                return InRam(address, length) ? AccessOutcome.Allowed : AccessOutcome.NotRam;
+                return true;
             }
         }
-        return AccessOutcome.NoRangeRegister;
+        return false;
     }
 
     private AccessOutcome CheckDma(int device, ulong address, ulong length)

@@ -438,7 +438,7 @@ public sealed class InvariantAudit
     // ------------------------------------------------------------ transitions
 
     /// <summary>The registers, lock bits and counters T1 and T2 compare across a step.</summary>
-    public MachineSnapshot Snapshot() => new(machine);
+    public MachineSnapshot Snapshot() => new(machine, table);
 
     /// <summary>T1: every core locked before the step, and not reset during it, is still locked with the same registers.</summary>
     public IReadOnlyList<Violation> T1_LockStability(MachineSnapshot before)
@@ -474,13 +474,22 @@ public sealed class InvariantAudit
     /// <summary>
     /// T2: cores are reset only by slicevisor operations (<paramref name="privilegedStep"/>),
     /// never a control core, and only the cores of the slot the operation acted on
-    /// (<paramref name="actedOnSlot"/>, when not 0).
+    /// (<paramref name="actedOnSlot"/>, when not 0: its cores before or after the step).
     /// </summary>
     public IReadOnlyList<Violation> T2_ResetAuthority(MachineSnapshot before, bool privilegedStep, int actedOnSlot = 0)
     {
         ArgumentNullException.ThrowIfNull(before);
         var v = new Sink("T2_ResetAuthority");
-        ResourceSet allowed = actedOnSlot >= 1 && actedOnSlot <= table.Capacity ? table[actedOnSlot].Cores : default;
+        ResourceSet allowed = default;
+        if (actedOnSlot >= 1 && actedOnSlot <= table.Capacity)
+        {
+            allowed = table[actedOnSlot].Cores;
+            ResourceSet earlier = before.SlotCores(actedOnSlot);
+            for (int c = earlier.Next(0); c >= 0; c = earlier.Next(c + 1))
+            {
+                allowed.Add(c);
+            }
+        }
         for (int c = 0; c < config.CoreCount; c++)
         {
             long delta = machine.ResetCount(c) - before.Resets[c];
@@ -574,14 +583,20 @@ public sealed class InvariantAudit
     }
 }
 
-/// <summary>A copy of every core's lock bit, filter registers and reset count, for T1 and T2.</summary>
+/// <summary>A copy of every core's lock bit, filter registers and reset count, and of every slot's cores, for T1 and T2.</summary>
 public sealed class MachineSnapshot
 {
     private readonly RangeRegister[] rangeRegisters;
+    private readonly ResourceSet[] slotCores;
     private readonly int perCore;
 
-    internal MachineSnapshot(SimulatedMachine machine)
+    internal MachineSnapshot(SimulatedMachine machine, SliceTable table)
     {
+        slotCores = new ResourceSet[table.Capacity + 1];
+        for (int slot = 1; slot <= table.Capacity; slot++)
+        {
+            slotCores[slot] = table[slot].Cores;
+        }
         int n = machine.CoreCount;
         perCore = machine.RangeRegistersPerCore;
         rangeRegisters = new RangeRegister[n * perCore];
@@ -614,6 +629,9 @@ public sealed class MachineSnapshot
 
     /// <summary>Secure-reset count per core.</summary>
     public IReadOnlyList<long> Resets { get; }
+
+    /// <summary>The cores <paramref name="slot"/> held when the snapshot was taken (empty for a bad slot).</summary>
+    public ResourceSet SlotCores(int slot) => slot >= 1 && slot < slotCores.Length ? slotCores[slot] : default;
 
     /// <summary>The range registers of <paramref name="core"/>.</summary>
     public ReadOnlySpan<RangeRegister> RangeRegisters(int core) => rangeRegisters.AsSpan(core * perCore, perCore);

@@ -24,14 +24,15 @@ public class AuditTests
         rig.AssertClean();
         MachineSnapshot before = rig.Audit.Snapshot();
         int a = rig.Start([1, 2], SliceA, [0, 1], 0b1100, [1, 2, 3]);
-        Assert.Empty(rig.Audit.CheckStep(before, privilegedStep: true));
+        Assert.Empty(rig.Audit.CheckStep(before, privilegedStep: true, actedOnSlot: a));
         int b = rig.Start([3], SliceB, [2], 0b10000);
         rig.AssertClean();
         Assert.Equal(CoreMode.Guest, rig.Machine.Mode(1));
         Assert.Equal(CoreMode.Guest, rig.Machine.Mode(3));
         before = rig.Audit.Snapshot();
         Assert.True(rig.Slicevisor.DestroySlice(a).Ok);
-        Assert.Empty(rig.Audit.CheckStep(before, privilegedStep: true, actedOnSlot: 0));
+        Assert.Empty(rig.Audit.CheckStep(before, privilegedStep: true, actedOnSlot: a));
+        AssertViolates(rig.Audit.T2_ResetAuthority(before, privilegedStep: true, actedOnSlot: b), "T2_ResetAuthority", $"operation on slot {b}");
         Assert.Equal(CoreMode.Idle, rig.Machine.Mode(1));
         Assert.True(rig.Slicevisor.DestroySlice(b).Ok);
         rig.AssertClean();

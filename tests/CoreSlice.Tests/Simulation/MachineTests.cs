@@ -322,3 +322,34 @@ public class MachineTests
         port.EnterGuest(core, range.Base);
     }
 }
+
+public class FilterEquivalenceTests
+{
+    [Fact]
+    public void Vectorized_filter_agrees_with_the_register_definition_on_random_and_edge_registers()
+    {
+        var machine = new SimulatedMachine(MachineDescription.Default);
+        SimulatedHardwarePort port = machine.OpenPrivilegedPort();
+        var random = new Random(42);
+        ulong[] edges = [0, 1, 0x1000, 0x7fff_ffff_ffff_ffff, 0x8000_0000_0000_0000, ulong.MaxValue - 0x1000, ulong.MaxValue - 1, ulong.MaxValue];
+        ulong Pick() => random.Next(3) == 0 ? edges[random.Next(edges.Length)] : (ulong)random.NextInt64() << random.Next(2);
+        for (int round = 0; round < 200; round++)
+        {
+            Assert.True(port.SecureReset(1));
+            var registers = new RangeRegister[16];
+            for (int i = 0; i < registers.Length; i++)
+            {
+                registers[i] = new RangeRegister(Pick(), Pick(), (Permissions)random.Next(8));
+                Assert.True(port.WriteRangeRegister(1, i, registers[i]));
+            }
+            port.EnterGuest(1, 0);
+            for (int probe = 0; probe < 200; probe++)
+            {
+                ulong address = random.Next(2) == 0 ? Pick() : registers[random.Next(16)].Base + (ulong)random.Next(-2, 3);
+                Permissions need = (Permissions)random.Next(1, 8);
+                bool expected = registers.Any(r => r.Allows(address, need));
+                Assert.True(expected == machine.FilterAllows(1, address, need), $"0x{address:x} {need} round {round}");
+            }
+        }
+    }
+}
