@@ -58,6 +58,7 @@ public sealed class RunExecutor : IDisposable
         StateSnapshot? before = step is GuestStep or FaultStep ? null : StateSnapshot.Take(rig);
         ResourceSet mayReset = default;
         bool privileged = false;
+        int actedOn = 0;
         SliceResult? result = null;
         switch (step)
         {
@@ -73,12 +74,14 @@ public sealed class RunExecutor : IDisposable
                 privileged = true;
                 int started = SlotOf(s.Slot);
                 mayReset = CoresOf(started);
+                actedOn = rig.Table.IsSlot(started) ? started : 0;
                 result = rig.Visor.StartSlice(started);
                 break;
             case DestroyStep d:
                 privileged = true;
                 int destroyed = SlotOf(d.Slot);
                 mayReset = CoresOf(destroyed);
+                actedOn = rig.Table.IsSlot(destroyed) ? destroyed : 0;
                 result = rig.Visor.DestroySlice(destroyed);
                 break;
             case GuestStep g:
@@ -100,9 +103,8 @@ public sealed class RunExecutor : IDisposable
                 }
             }
         }
-        // The audit's T2 reads the acted-on slot's cores after the step (empty once destroyed),
-        // so it gets 0 here; the tests' own T2 uses the cores captured before the step.
-        foreach (Violation v in audit.CheckStep(machineBefore, privileged, 0))
+        // T2 twice: the audit's (slot cores from before and after the step) and the tests' own (cores captured before).
+        foreach (Violation v in audit.CheckStep(machineBefore, privileged, actedOn))
         {
             problems.Add("audit " + v);
         }
