@@ -8,9 +8,11 @@ public sealed partial class Slicevisor<THardware>
     /// </summary>
     private SliceResult DecideCreateSlice(in SliceRequest request)
     {
+        // One private copy, validated and applied: the caller's variable may change during the call (no TOCTOU).
+        SliceRequest copy = request;
         lock (gate)
         {
-            SliceResult result = validator.Validate(request);
+            SliceResult result = validator.Validate(copy);
             if (!result.Ok)
             {
                 return result;
@@ -19,7 +21,7 @@ public sealed partial class Slicevisor<THardware>
             SliceEntry entry = Table.Entry(slot);
             entry.CoreSet = validator.CoreSet;
             entry.DeviceSet = validator.DeviceSet;
-            entry.Assign(validator.Ranges, request.Ways, request.EntryPoint);
+            entry.Assign(validator.Ranges, copy.Ways, copy.EntryPoint);
             Table.Claim(slot);
             return SliceResult.Success(slot);
         }
