@@ -35,7 +35,7 @@ internal sealed class Scenario : IDisposable
         this.steps = steps;
         random = new Random(seed);
         machine = new SimulatedMachine(config);
-        slicevisor = new Slicevisor<SimulatedHardwarePort>(config, machine.OpenPrivilegedPort());
+        slicevisor = new Slicevisor<SimulatedHardwarePort>(config, machine.OpenPrivilegedPort(), PlatformMeasurements.Measure(), Log.DecisionLog.DefaultCapacity);
         machine.AttachOwnership(slicevisor.Table.CoreOwner, slicevisor.Table.DeviceOwner, slicevisor.Table.MemoryOwner);
         manager = new FirstFitAllocator<SimulatedHardwarePort>(slicevisor);
         audit = new InvariantAudit(slicevisor, machine);

@@ -41,14 +41,17 @@ public sealed partial class Slicevisor<THardware>
     /// </summary>
     public SliceResult CreateSlice(in SliceRequest request)
     {
+        // One private copy of the request struct, logged, validated and applied: the caller's
+        // variable may change during the call (no TOCTOU on Ways or EntryPoint).
+        SliceRequest copy = request;
         lock (gate)
         {
             if (!log.AcceptsRequests)
             {
                 return RefuseLogFull(0);
             }
-            log.CreateArguments(request);
-            SliceResult result = DecideCreateSlice(request);
+            log.CreateArguments(copy);
+            SliceResult result = DecideCreateSlice(copy);
             if (result.Ok)
             {
                 attestor.RecordCreate(result.Slot);

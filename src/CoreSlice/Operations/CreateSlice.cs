@@ -6,10 +6,9 @@ public sealed partial class Slicevisor<THardware>
     /// Assigns the requested resources to the lowest free slot, exclusively (I1),
     /// or returns the first failing check of spec/create.smt2 and changes nothing.
     /// </summary>
-    private SliceResult DecideCreateSlice(in SliceRequest request)
+    /// <remarks><paramref name="copy"/> is the slicevisor's own copy (see CreateSlice): validated and applied as one.</remarks>
+    private SliceResult DecideCreateSlice(in SliceRequest copy)
     {
-        // One private copy, validated and applied: the caller's variable may change during the call (no TOCTOU).
-        SliceRequest copy = request;
         lock (gate)
         {
             SliceResult result = validator.Validate(copy);

@@ -37,6 +37,7 @@ public sealed class AllocationTests
         SliceRequest request = Request([4, 5, 6], [new MemoryRange(FreeBase, 1 * MiB), new MemoryRange(FreeBase + (4 * MiB), 64 * KiB)], [2, 3], (1UL << 4) | (1UL << 5));
         long bytes = Measure(() =>
         {
+            rig.KeepLogRoom();
             SliceResult c = rig.Visor.CreateSlice(request);
             SliceResult s = rig.Visor.StartSlice(c.Slot);
             SliceResult d = rig.Visor.DestroySlice(c.Slot);
@@ -74,6 +75,7 @@ public sealed class AllocationTests
         SliceRequest request = Request([4, 5], [new MemoryRange(FreeBase, 1 * MiB)], [2], 1UL << 4);
         long bytes = Measure(() =>
         {
+            rig.KeepLogRoom();
             SliceResult c = rig.Visor.CreateSlice(request);
             SliceResult l = rig.Visor.LoadImage(c.Slot, FreeBase, image);
             SliceResult s = rig.Visor.StartSlice(c.Slot);

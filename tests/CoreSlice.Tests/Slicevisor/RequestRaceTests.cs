@@ -42,6 +42,7 @@ public sealed class RequestRaceTests
             var clock = System.Diagnostics.Stopwatch.StartNew();
             while (clock.ElapsedMilliseconds < 1500 && broken is null)
             {
+                rig.KeepLogRoom();
                 SliceResult r = rig.Visor.CreateSlice(in shared.Request);
                 if (!r.Ok)
                 {

@@ -1,4 +1,5 @@
 using CoreSlice;
+using CoreSlice.Log;
 using CoreSlice.Manager;
 using CoreSlice.Simulation;
 using Xunit;
@@ -22,6 +23,24 @@ public sealed class Rig : IDisposable
     }
 
     public static Rig Default() => new(Machines.Default());
+
+    private readonly byte[] drained = new byte[DecisionLog.DefaultCapacity * DecisionLogLayout.EntrySize];
+
+    /// <summary>
+    /// What a real manager does in a long run: when the decision log is half full, drain it
+    /// (into a buffer made once, so this allocates nothing) so requests are not refused with LogFull.
+    /// </summary>
+    public void KeepLogRoom()
+    {
+        if (Visor.Log.Count * 2 >= Visor.Log.Capacity)
+        {
+            // No Assert here: this runs inside allocation measurements.
+            if (!Visor.DrainLog(drained, out _).Ok)
+            {
+                throw new InvalidOperationException("the decision log could not be drained");
+            }
+        }
+    }
 
     public static Rig Small() => new(Machines.Small());
 
