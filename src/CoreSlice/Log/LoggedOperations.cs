@@ -88,26 +88,16 @@ public sealed partial class Slicevisor<THardware>
     /// Starts a Created slice: opens its devices' IOMMU windows, then secure-resets
     /// each core into the sliceloader (I2, I3, I4). A fault part-way quarantines the slot. Logged.
     /// </summary>
-    public SliceResult StartSlice(int slot)
-    {
-        lock (gate)
-        {
-            if (!log.AcceptsRequests)
-            {
-                return RefuseLogFull(slot);
-            }
-            log.Argument(slot);
-            SliceResult result = DecideStartSlice(slot);
-            log.Append(DecisionOperation.StartSlice, result);
-            return result;
-        }
-    }
+    public SliceResult StartSlice(int slot) => LoggedSlotOperation(DecisionOperation.StartSlice, slot);
 
     /// <summary>
     /// Tears a slice down: resets its cores, closes its IOMMU windows, scrubs its
     /// memory (I5) and frees everything; a fault part-way leaves it Destroying. Logged.
     /// </summary>
-    public SliceResult DestroySlice(int slot)
+    public SliceResult DestroySlice(int slot) => LoggedSlotOperation(DecisionOperation.DestroySlice, slot);
+
+    /// <summary>The operations whose only argument is a slot: refuse when the log is full, else decide and log.</summary>
+    private SliceResult LoggedSlotOperation(DecisionOperation operation, int slot)
     {
         lock (gate)
         {
@@ -116,8 +106,8 @@ public sealed partial class Slicevisor<THardware>
                 return RefuseLogFull(slot);
             }
             log.Argument(slot);
-            SliceResult result = DecideDestroySlice(slot);
-            log.Append(DecisionOperation.DestroySlice, result);
+            SliceResult result = operation == DecisionOperation.StartSlice ? DecideStartSlice(slot) : DecideDestroySlice(slot);
+            log.Append(operation, result);
             return result;
         }
     }
