@@ -358,7 +358,9 @@ internal sealed class Checker
                     SliceError.RangeUnaligned => (MachineLimit("granule", $"{Hex.Size(config.GranuleSize)} = {Hex.Of(config.GranuleSize)}"), r.Range,
                         $"base {Hex.Of(r.Range.Base)} or size {Hex.Of(r.Range.Size)} is not a multiple of the granule {Hex.Of(config.GranuleSize)} ({Hex.Size(config.GranuleSize)})"),
                     SliceError.RangeWraps => (MachineLimit("address space", "2^64"), null, "base + size passes the end of the 64-bit address space"),
-                    SliceError.RangeOutsideRam => (RamParty(r.Range), OutsideRam(r.Range), $"the range is not inside one RAM region: {Hex.Range(OutsideRam(r.Range))} is not RAM of the same region"),
+                    SliceError.RangeOutsideRam => (RamParty(r.Range), OutsideRam(r.Range), OutsideRam(r.Range) == r.Range
+                        ? "the range is not RAM: no RAM region contains any of it"
+                        : $"the range is not inside one RAM region: {Hex.Range(OutsideRam(r.Range))} lies outside the region it starts or ends in"),
                     SliceError.RangeOverlapsReserved => (new Party("reserved", config.ReservedRegions[result.HolderRegion].Name, $"reserved[{result.HolderRegion}]", MachineAt("reserved", result.HolderRegion)),
                         conflict, $"overlaps reserved region \"{config.ReservedRegions[result.HolderRegion].Name}\" on {Hex.Range(conflict)} ({Hex.Size(conflict.Size)})"),
                     SliceError.RangeOverlapsControl => (new Party("control", "control slice", $"controlMemory[{result.HolderRegion}]", MachineAt("controlMemory", result.HolderRegion)),
