@@ -8,8 +8,8 @@ internal static class Program
     private static int Main(string[] args)
     {
         var root = new RootCommand("coreslice: the trusted core of a core-sliced machine, its simulator, and its proofs");
-        root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
+        root.Subcommands.Add(SimulateCommand.Create());
         return root.Parse(args).Invoke();
     }
 }
