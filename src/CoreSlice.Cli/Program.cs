@@ -8,6 +8,7 @@ internal static class Program
     private static int Main(string[] args)
     {
         var root = new RootCommand("coreslice: the trusted core of a core-sliced machine, its simulator, and its proofs");
+        root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(AttestCommand.Create());
         root.Subcommands.Add(LogCommand.Create());

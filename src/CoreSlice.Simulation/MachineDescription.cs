@@ -65,16 +65,30 @@ public static class MachineDescription
     public static MachineConfig Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        byte[] bytes;
+        return new Parser(ReadFile(path), path).Parse();
+    }
+
+    /// <summary>
+    /// Like <see cref="Load"/>, but a well-formed description that <see cref="MachineConfig.Problems"/>
+    /// rejects is returned rather than thrown, so that a checker can report every problem
+    /// (<c>coreslice check</c>). Malformed JSON, unknown, missing or mistyped fields still throw.
+    /// </summary>
+    public static MachineConfig LoadUnvalidated(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return new Parser(ReadFile(path), path) { Validate = false }.Parse();
+    }
+
+    private static byte[] ReadFile(string path)
+    {
         try
         {
-            bytes = File.ReadAllBytes(path);
+            return File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new DescriptionException(path, 0, 0, $"cannot read the machine description: {e.Message}", innerException: e);
         }
-        return new Parser(bytes, path).Parse();
     }
 
     /// <summary>Parses a description given as text (positions then refer to <c>&lt;description&gt;</c>).</summary>
@@ -192,8 +206,12 @@ public static class MachineDescription
         private readonly Dictionary<string, long> positions = [];
         private Utf8JsonReader reader;
 
+        /// <summary>When false, a description that <see cref="MachineConfig.Problems"/> rejects is returned as is.</summary>
+        public bool Validate { get; init; }
+
         public Parser(byte[] bytes, string? file)
         {
+            Validate = true;
             this.bytes = bytes;
             this.file = file;
             reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
@@ -282,7 +300,7 @@ public static class MachineDescription
                 GranuleSize = granule!.Value,
                 SlotCapacity = slots!.Value,
             };
-            IReadOnlyList<string> problems = config.Problems();
+            IReadOnlyList<string> problems = Validate ? config.Problems() : [];
             if (problems.Count != 0)
             {
                 throw Error(PositionOf(problems[0], objectStart), problems[0], problems);
