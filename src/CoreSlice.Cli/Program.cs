@@ -1,6 +1,18 @@
 using System.CommandLine;
 using CoreSlice.Cli.Commands;
 
-var root = new RootCommand("coreslice: the core-sliced machine's trusted core, its proofs and its tools");
-root.Subcommands.Add(VerifyCommand.Create());
-return root.Parse(args).Invoke();
+namespace CoreSlice.Cli;
+
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        var root = new RootCommand("coreslice: the trusted core of a core-sliced machine, its simulator, and its proofs");
+        root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(CheckCommand.Create());
+        root.Subcommands.Add(SimulateCommand.Create());
+        root.Subcommands.Add(AttestCommand.Create());
+        root.Subcommands.Add(LogCommand.Create());
+        return root.Parse(args).Invoke();
+    }
+}

@@ -86,4 +86,18 @@ public enum SliceError
     IommuFault = 61,
     /// <summary>The sliceloader read back registers that differ from the slice-table entry; it halted the core. Subject: the core.</summary>
     LoaderFault = 62,
+
+    // ---- Decision log and attestation (stable numbers from 70) ----
+    /// <summary>
+    /// The decision log is full: the request was refused without being executed
+    /// (state unchanged) and counted, until the manager drains the log with
+    /// <c>DrainLog</c>. Nothing is ever dropped from the log. Subject: the log's capacity.
+    /// </summary>
+    LogFull = 70,
+    /// <summary>Attest: the nonce (report data) is not exactly 64 bytes. Subject: the length given.</summary>
+    NonceLength = 71,
+    /// <summary>Attest or DrainLog: the caller's output buffer is too small. Subject: the bytes needed.</summary>
+    BufferTooSmall = 72,
+    /// <summary>Guest mailbox: the calling core is not a core of a Running slice. Subject: the core.</summary>
+    NotGuestCore = 73,
 }

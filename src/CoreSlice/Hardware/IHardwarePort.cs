@@ -36,6 +36,15 @@ public interface IHardwarePort
     /// <summary>Sets every byte of <paramref name="range"/> to zero.</summary>
     void ScrubMemory(MemoryRange range);
 
+    /// <summary>
+    /// Derives key material from the machine's hardware root key, which never
+    /// leaves the hardware: fills <paramref name="output"/> (at most 48 bytes) with
+    /// a pseudo-random function of the root key and <paramref name="context"/>
+    /// (the simulation uses HMAC-SHA384(root key, context)). The slicevisor derives
+    /// its attestation signing key with it, once, at construction.
+    /// </summary>
+    void DeriveKey(ReadOnlySpan<byte> context, Span<byte> output);
+
     // ---- Sliceloader, on the core it boots ----
 
     /// <summary>Writes range register <paramref name="index"/>. False (and counted) when the core is locked.</summary>

@@ -1,0 +1,69 @@
+using System.CommandLine;
+using CoreSlice.Manager.Verification;
+
+namespace CoreSlice.Cli.Commands;
+
+/// <summary>
+/// <c>coreslice log verify FILE [--anchor HEX] [--head HEX] [--format text|json]</c>:
+/// checks a decision-log file's hash chain and prints the first broken link
+/// (altered, removed, inserted or reordered entry; entries cut from the end when
+/// <c>--head</c> gives the expected head, e.g. from a report). Exit 0 intact, 1 broken, 2 unreadable.
+/// </summary>
+internal static class LogCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<FileInfo>("FILE") { Description = "A decision-log file (as simulate --log writes)." };
+        var anchor = new Option<string?>("--anchor") { Description = "Hash (96 hex digits) the first entry must link to: the last hash of the batch before." };
+        var head = new Option<string?>("--head") { Description = "Hash (96 hex digits) the chain must end at, e.g. an attestation report's log head." };
+        Option<string> format = CommonOptions.Format();
+
+        var verify = new Command("verify", "Check the chain; print the first broken link.") { file, anchor, head, format };
+        verify.SetAction(parse => Guard.Run(() => Verify(
+            parse.GetValue(file)!, parse.GetValue(anchor), parse.GetValue(head), parse.GetValue(format)!)));
+        return new Command("log", "The slicevisor's decision log.") { verify };
+    }
+
+    private static int Verify(FileInfo path, string? anchorHex, string? headHex, string format)
+    {
+        byte[]? entries = DecisionLogFile.Read(path.FullName, out string? problem);
+        if (entries is null)
+        {
+            throw new UsageException($"{path.Name}: {problem}");
+        }
+        byte[]? anchor = CliOutput.Hex(anchorHex, 48, "--anchor");
+        byte[]? head = CliOutput.Hex(headHex, 48, "--head");
+        LogVerification v = DecisionLogVerifier.Verify(entries, anchor, head);
+        bool valid = v.Valid && problem is null;
+        if (format == "json")
+        {
+            CliOutput.Json(w =>
+            {
+                w.WriteStartObject();
+                w.WriteBoolean("valid", valid);
+                w.WriteNumber("entries", v.Entries);
+                w.WriteNumber("lastSequence", v.LastSequence);
+                w.WriteString("head", ReportVerifier.Hex(v.Head));
+                w.WriteString("break", v.Break.ToString());
+                w.WriteNumber("index", v.Index);
+                w.WriteString("message", v.Message);
+                if (problem is not null)
+                {
+                    w.WriteString("fileProblem", problem);
+                }
+                w.WriteEndObject();
+            });
+        }
+        else
+        {
+            if (problem is not null)
+            {
+                Console.WriteLine($"BROKEN file: {problem}");
+            }
+            Console.WriteLine(v.Valid
+                ? $"intact: {v.Entries} entries, last sequence {v.LastSequence}, head {ReportVerifier.Hex(v.Head)}"
+                : $"BROKEN at entry {v.Index} ({v.Break}): {v.Message}");
+        }
+        return valid ? ExitCode.Holds : ExitCode.Violated;
+    }
+}

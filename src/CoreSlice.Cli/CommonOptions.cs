@@ -1,0 +1,26 @@
+using System.CommandLine;
+
+namespace CoreSlice.Cli;
+
+/// <summary>Options every subcommand shares, so they read and behave alike.</summary>
+internal static class CommonOptions
+{
+    /// <summary>The output format: text for people, json for machines.</summary>
+    public static Option<string> Format(params string[] formats)
+    {
+        string[] allowed = formats.Length == 0 ? ["text", "json"] : formats;
+        var option = new Option<string>("--format")
+        {
+            Description = "Output format: " + string.Join("|", allowed),
+            DefaultValueFactory = _ => "text",
+        };
+        option.AcceptOnlyFromAmong(allowed);
+        return option;
+    }
+
+    /// <summary>A machine description file; the built-in default when absent.</summary>
+    public static Option<FileInfo?> Machine() => new("--machine")
+    {
+        Description = "Machine description (JSON); the built-in default machine when omitted",
+    };
+}

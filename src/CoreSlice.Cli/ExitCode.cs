@@ -1,0 +1,14 @@
+namespace CoreSlice.Cli;
+
+/// <summary>Every subcommand's exit codes (DESIGN.md §7).</summary>
+internal static class ExitCode
+{
+    /// <summary>What was checked holds.</summary>
+    public const int Holds = 0;
+
+    /// <summary>Something is wrong with what was checked.</summary>
+    public const int Violated = 1;
+
+    /// <summary>The input or the environment is unusable.</summary>
+    public const int Unusable = 2;
+}

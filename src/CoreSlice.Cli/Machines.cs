@@ -1,0 +1,27 @@
+using CoreSlice.Simulation;
+
+namespace CoreSlice.Cli;
+
+/// <summary>Where commands get their machine: a description file, or the built-in default.</summary>
+internal static class Machines
+{
+    public static MachineConfig Load(FileInfo? file)
+    {
+        if (file is null)
+        {
+            return MachineDescription.Default;
+        }
+        if (!file.Exists)
+        {
+            throw new UsageException($"{file.FullName}: no such machine description");
+        }
+        try
+        {
+            return MachineDescription.Load(file.FullName);
+        }
+        catch (DescriptionException e)
+        {
+            throw new UsageException(e.Message, e);
+        }
+    }
+}

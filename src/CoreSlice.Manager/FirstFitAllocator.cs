@@ -1,0 +1,107 @@
+using CoreSlice.Hardware;
+
+namespace CoreSlice.Manager;
+
+/// <summary>
+/// The untrusted slice manager's allocation policy: first fit. It turns a
+/// <see cref="SliceShape"/> into a concrete <see cref="SliceRequest"/> from what
+/// the slice table says is free, and uses only the slicevisor's public API.
+/// </summary>
+public sealed class FirstFitAllocator<THardware>
+    where THardware : IHardwarePort
+{
+    private readonly Slicevisor<THardware> slicevisor;
+
+    /// <summary>A manager for <paramref name="slicevisor"/>.</summary>
+    public FirstFitAllocator(Slicevisor<THardware> slicevisor) => this.slicevisor = slicevisor;
+
+    /// <summary>
+    /// A request for <paramref name="shape"/> using the lowest free cores, devices and
+    /// ways and the first free memory that fits (one range, or several if fragmented);
+    /// null when the machine has not enough free of something.
+    /// </summary>
+    public SliceRequest? Plan(SliceShape shape)
+    {
+        MachineConfig config = slicevisor.Config;
+        SliceTable table = slicevisor.Table;
+        int[]? cores = LowestFree(config.CoreCount, shape.Cores, table.CoreOwner);
+        int[]? devices = LowestFree(config.DeviceCount, shape.Devices, table.DeviceOwner);
+        int[]? ways = LowestFree(config.CacheWays, shape.Ways, table.WayOwner);
+        MemoryRange[]? ranges = FitMemory(config, table, shape.MemoryBytes);
+        if (cores is null || devices is null || ways is null || ranges is null || shape.Ways < 1)
+        {
+            return null;
+        }
+        ulong wayMask = 0;
+        foreach (int way in ways)
+        {
+            wayMask |= 1UL << way;
+        }
+        return new SliceRequest
+        {
+            Cores = cores, Ranges = ranges, Devices = devices, Ways = wayMask, EntryPoint = ranges[0].Base,
+        };
+    }
+
+    /// <summary>Plans and submits; the slicevisor's verdict is final.</summary>
+    public SliceResult Create(SliceShape shape)
+    {
+        SliceRequest? request = Plan(shape);
+        return request is { } r
+            ? slicevisor.CreateSlice(r)
+            : SliceResult.Fail(SliceError.TableFull, 0, -1);
+    }
+
+    private static int[]? LowestFree(int total, int wanted, Func<int, int> owner)
+    {
+        if (wanted < 0)
+        {
+            return null;
+        }
+        var picked = new List<int>(wanted);
+        for (int i = 0; i < total && picked.Count < wanted; i++)
+        {
+            if (owner(i) == Owner.Free)
+            {
+                picked.Add(i);
+            }
+        }
+        return picked.Count == wanted ? picked.ToArray() : null;
+    }
+
+    private static MemoryRange[]? FitMemory(MachineConfig config, SliceTable table, ulong bytes)
+    {
+        ulong granule = config.GranuleSize;
+        if (bytes == 0 || bytes > ulong.MaxValue - granule)
+        {
+            return null;
+        }
+        ulong need = (bytes + granule - 1) / granule * granule;
+        List<MemoryRange> gaps = FreeMemory.Gaps(config, table);
+        foreach (MemoryRange gap in gaps)
+        {
+            if (gap.Size >= need)
+            {
+                return [new MemoryRange(gap.Base, need)];
+            }
+        }
+        // Fragmented: take gaps in order, up to the range-register count.
+        var ranges = new List<MemoryRange>();
+        ulong left = need;
+        foreach (MemoryRange gap in gaps)
+        {
+            if (ranges.Count == config.RangeRegistersPerCore)
+            {
+                return null;
+            }
+            ulong take = Math.Min(gap.Size, left);
+            ranges.Add(new MemoryRange(gap.Base, take));
+            left -= take;
+            if (left == 0)
+            {
+                return ranges.ToArray();
+            }
+        }
+        return null;
+    }
+}

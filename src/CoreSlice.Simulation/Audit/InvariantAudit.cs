@@ -1,0 +1,638 @@
+using CoreSlice.Hardware;
+
+namespace CoreSlice.Simulation.Audit;
+
+/// <summary>
+/// Checks the invariants of DESIGN.md (I1–I6) and the transition properties
+/// (T1, T2) on a live slicevisor and its simulated machine. Independent of the
+/// slicevisor's own checks: it reads only the slice table's public view and the
+/// machine's raw registers, memory writers and counters.
+/// <para>
+/// Use: construct once after the slicevisor (it attaches the machine's ownership
+/// view if none is attached, so memory writes are attributed to slots); after
+/// every step call <see cref="CheckAll"/>; around a step take <see cref="Snapshot"/>
+/// before and call <see cref="CheckStep"/> after. <see cref="I6_StaticResources"/>
+/// has memory: it records each slice's resources when it first sees the slot
+/// non-Free (per generation), so call it after every slicevisor operation.
+/// </para>
+/// </summary>
+public sealed class InvariantAudit
+{
+    /// <summary>At most this many messages per invariant per call, then one "and N more".</summary>
+    public const int MaxMessagesPerInvariant = 20;
+
+    private readonly SliceTable table;
+    private readonly SimulatedMachine machine;
+    private readonly MachineConfig config;
+    private readonly ResourceSet controlCores;
+    private readonly Dictionary<int, Recorded> firstSeen = [];
+
+    /// <summary>Audits <paramref name="slicevisor"/> running on <paramref name="machine"/>.</summary>
+    public InvariantAudit(Slicevisor<SimulatedHardwarePort> slicevisor, SimulatedMachine machine)
+        : this(slicevisor?.Table ?? throw new ArgumentNullException(nameof(slicevisor)), machine)
+    {
+    }
+
+    /// <summary>Audits the slice table <paramref name="table"/> of a slicevisor running on <paramref name="machine"/>.</summary>
+    public InvariantAudit(SliceTable table, SimulatedMachine machine)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(machine);
+        this.table = table;
+        this.machine = machine;
+        config = machine.Config;
+        foreach (int core in config.ControlCores)
+        {
+            controlCores.Add(core);
+        }
+        if (!machine.HasOwnershipView)
+        {
+            machine.AttachOwnership(table.CoreOwner, table.DeviceOwner, table.MemoryOwner);
+        }
+    }
+
+    /// <summary>I1–I6, in order.</summary>
+    public IReadOnlyList<Violation> CheckAll()
+    {
+        var all = new List<Violation>();
+        all.AddRange(I1_Disjointness());
+        all.AddRange(I2_FilterSoundness());
+        all.AddRange(I3_LockedGuest());
+        all.AddRange(I4_DmaConfinement());
+        all.AddRange(I5_NoResidue());
+        all.AddRange(I6_StaticResources());
+        return all;
+    }
+
+    /// <summary>
+    /// Everything after one step: I1–I6, then T1 and T2 against
+    /// <paramref name="before"/>. <paramref name="privilegedStep"/> is true for a
+    /// slicevisor operation (which acted on <paramref name="actedOnSlot"/>, 0 if none).
+    /// </summary>
+    public IReadOnlyList<Violation> CheckStep(MachineSnapshot before, bool privilegedStep, int actedOnSlot = 0)
+    {
+        var all = new List<Violation>(CheckAll());
+        all.AddRange(T1_LockStability(before));
+        all.AddRange(T2_ResetAuthority(before, privilegedStep, actedOnSlot));
+        return all;
+    }
+
+    // ------------------------------------------------------------------- I1
+
+    /// <summary>
+    /// I1: live slices are pairwise disjoint in cores, memory, devices and ways,
+    /// and disjoint from the control slice and reserved memory; the table's
+    /// ownership maps agree with the entries; slice memory lies in RAM.
+    /// </summary>
+    public IReadOnlyList<Violation> I1_Disjointness()
+    {
+        var v = new Sink("I1_Disjointness");
+        var coreClaim = new int[config.CoreCount];
+        var deviceClaim = new int[config.DeviceCount];
+        ulong claimedWays = config.ControlWays;
+        var memory = new List<(MemoryRange Range, string Holder)>();
+        foreach (NamedRegion region in config.ReservedRegions)
+        {
+            memory.Add((region.Range, $"reserved region \"{region.Name}\""));
+        }
+        foreach (MemoryRange range in config.ControlMemory)
+        {
+            memory.Add((range, "the control slice"));
+        }
+        for (int slot = 1; slot <= table.Capacity; slot++)
+        {
+            SliceEntry e = table[slot];
+            if (e.State == SliceState.Free)
+            {
+                continue;
+            }
+            ResourceSet cores = e.Cores;
+            for (int c = cores.Next(0); c >= 0; c = cores.Next(c + 1))
+            {
+                if (c >= config.CoreCount)
+                {
+                    v.Add($"slot {slot} lists core {c}, which the machine does not have");
+                }
+                else if (controlCores.Contains(c))
+                {
+                    v.Add($"slot {slot} holds core {c} of the control slice");
+                }
+                else if (coreClaim[c] != 0)
+                {
+                    v.Add($"core {c} is held by slot {coreClaim[c]} and slot {slot}");
+                }
+                else
+                {
+                    coreClaim[c] = slot;
+                }
+            }
+            ResourceSet devices = e.Devices;
+            for (int d = devices.Next(0); d >= 0; d = devices.Next(d + 1))
+            {
+                if (d >= config.DeviceCount)
+                {
+                    v.Add($"slot {slot} lists device {d}, which the machine does not have");
+                }
+                else if (deviceClaim[d] != 0)
+                {
+                    v.Add($"device {d} is held by slot {deviceClaim[d]} and slot {slot}");
+                }
+                else
+                {
+                    deviceClaim[d] = slot;
+                }
+            }
+            if ((e.Ways & ~config.AllWaysMask) != 0)
+            {
+                v.Add($"slot {slot} lists ways 0x{e.Ways & ~config.AllWaysMask:x} the machine does not have");
+            }
+            if ((e.Ways & claimedWays) != 0)
+            {
+                v.Add($"slot {slot}'s ways 0x{e.Ways & claimedWays:x} are also the control slice's or another slot's");
+            }
+            claimedWays |= e.Ways;
+            foreach (MemoryRange range in e.Ranges)
+            {
+                if (range.Size == 0 || !range.IsRepresentable)
+                {
+                    v.Add($"slot {slot} holds the malformed range 0x{range.Base:x}+0x{range.Size:x}");
+                    continue;
+                }
+                if (!InRam(range))
+                {
+                    v.Add($"slot {slot}'s range {range} is not inside one RAM region");
+                }
+                memory.Add((range, $"slot {slot}"));
+                int atBase = table.MemoryOwner(range.Base);
+                int atLast = table.MemoryOwner(range.Limit - 1);
+                if (atBase != slot || atLast != slot)
+                {
+                    v.Add($"the memory map says {range} belongs to {OwnerText.Describe(atBase)} / {OwnerText.Describe(atLast)}, the entry says slot {slot}");
+                }
+            }
+        }
+        CheckMemoryDisjoint(memory, v);
+        for (int c = 0; c < config.CoreCount; c++)
+        {
+            int expected = controlCores.Contains(c) ? Owner.Control : coreClaim[c] != 0 ? coreClaim[c] : Owner.Free;
+            if (table.CoreOwner(c) != expected)
+            {
+                v.Add($"the core map says core {c} belongs to {OwnerText.Describe(table.CoreOwner(c))}, the entries say {OwnerText.Describe(expected)}");
+            }
+        }
+        for (int d = 0; d < config.DeviceCount; d++)
+        {
+            int expected = deviceClaim[d] != 0 ? deviceClaim[d] : Owner.Free;
+            if (table.DeviceOwner(d) != expected)
+            {
+                v.Add($"the device map says device {d} belongs to {OwnerText.Describe(table.DeviceOwner(d))}, the entries say {OwnerText.Describe(expected)}");
+            }
+        }
+        for (int w = 0; w < config.CacheWays; w++)
+        {
+            int expected = (config.ControlWays >> w & 1) != 0 ? Owner.Control : Owner.Free;
+            for (int slot = 1; slot <= table.Capacity && expected == Owner.Free; slot++)
+            {
+                if (table[slot].State != SliceState.Free && (table[slot].Ways >> w & 1) != 0)
+                {
+                    expected = slot;
+                }
+            }
+            if (table.WayOwner(w) != expected)
+            {
+                v.Add($"the way map says way {w} belongs to {OwnerText.Describe(table.WayOwner(w))}, the entries say {OwnerText.Describe(expected)}");
+            }
+        }
+        return v.Result();
+    }
+
+    private static void CheckMemoryDisjoint(List<(MemoryRange Range, string Holder)> memory, Sink v)
+    {
+        memory.Sort((a, b) => a.Range.Base.CompareTo(b.Range.Base));
+        int widest = -1; // the earlier range reaching furthest: any overlap with an earlier range overlaps it
+        for (int i = 0; i < memory.Count; i++)
+        {
+            if (widest >= 0 && memory[i].Range.Overlaps(memory[widest].Range))
+            {
+                MemoryRange shared = memory[i].Range.Intersect(memory[widest].Range);
+                v.Add($"{memory[widest].Holder} and {memory[i].Holder} both hold {shared}");
+            }
+            if (widest < 0 || memory[i].Range.Limit > memory[widest].Range.Limit)
+            {
+                widest = i;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------- I2
+
+    /// <summary>
+    /// I2: every core running software (Guest or Control mode) is locked, and its
+    /// enabled range registers allow only its owner's memory, its IPI mask only its
+    /// owner's cores, its way mask only its owner's ways.
+    /// </summary>
+    public IReadOnlyList<Violation> I2_FilterSoundness()
+    {
+        var v = new Sink("I2_FilterSoundness");
+        for (int c = 0; c < config.CoreCount; c++)
+        {
+            CoreMode mode = machine.Mode(c);
+            if (mode != CoreMode.Guest && mode != CoreMode.Control)
+            {
+                continue;
+            }
+            int owner = table.CoreOwner(c);
+            if (!Holdings(owner, out ReadOnlySpan<MemoryRange> memory, out ResourceSet cores, out ulong ways))
+            {
+                v.Add($"core {c} runs in mode {mode} but belongs to {OwnerText.Describe(owner)}");
+                continue;
+            }
+            if (!machine.IsLocked(c))
+            {
+                v.Add($"core {c} ({OwnerText.Describe(owner)}) runs in mode {mode} with unlocked filter registers");
+            }
+            ReadOnlySpan<RangeRegister> registers = machine.RangeRegistersOf(c);
+            for (int i = 0; i < registers.Length; i++)
+            {
+                RangeRegister r = registers[i];
+                if (r.Enabled && !CoveredBy(new MemoryRange(r.Base, r.Size), memory))
+                {
+                    v.Add($"core {c} range register {i} allows 0x{r.Base:x}+0x{r.Size:x} ({r.Permissions}), outside the memory of {OwnerText.Describe(owner)}");
+                }
+            }
+            ResourceSet ipi = machine.IpiMaskOf(c);
+            for (int t = ipi.Next(0); t >= 0; t = ipi.Next(t + 1))
+            {
+                if (!cores.Contains(t))
+                {
+                    v.Add($"core {c} ({OwnerText.Describe(owner)}) may send IPIs to core {t} of {OwnerText.Describe(table.CoreOwner(t))}");
+                }
+            }
+            ulong stray = machine.WayMaskOf(c) & ~ways;
+            if (stray != 0)
+            {
+                v.Add($"core {c} ({OwnerText.Describe(owner)}) may use ways 0x{stray:x} it does not own");
+            }
+        }
+        return v.Result();
+    }
+
+    // ------------------------------------------------------------------- I3
+
+    /// <summary>
+    /// I3: a core in Guest mode belongs to a started slice (Running, or Destroying
+    /// after a fault), is locked, and its registers are exactly what the entry
+    /// dictates: register i = range i with RWX (disabled past the ranges), IPI
+    /// mask = the slice's cores, way mask = the slice's ways, entered at the entry point.
+    /// </summary>
+    public IReadOnlyList<Violation> I3_LockedGuest()
+    {
+        var v = new Sink("I3_LockedGuest");
+        for (int c = 0; c < config.CoreCount; c++)
+        {
+            if (machine.Mode(c) != CoreMode.Guest)
+            {
+                continue;
+            }
+            int slot = table.CoreOwner(c);
+            if (slot < 1 || slot > table.Capacity)
+            {
+                v.Add($"core {c} runs guest code but belongs to {OwnerText.Describe(slot)}");
+                continue;
+            }
+            SliceEntry e = table[slot];
+            if (e.State != SliceState.Running && e.State != SliceState.Destroying)
+            {
+                v.Add($"core {c} runs guest code for slot {slot}, which is {e.State}");
+            }
+            if (!machine.IsLocked(c))
+            {
+                v.Add($"core {c} runs guest code for slot {slot} with unlocked filter registers");
+            }
+            ReadOnlySpan<MemoryRange> ranges = e.Ranges;
+            ReadOnlySpan<RangeRegister> registers = machine.RangeRegistersOf(c);
+            for (int i = 0; i < registers.Length; i++)
+            {
+                RangeRegister expected = i < ranges.Length
+                    ? new RangeRegister(ranges[i].Base, ranges[i].Size, Permissions.ReadWriteExecute)
+                    : default;
+                if (registers[i] != expected)
+                {
+                    v.Add($"core {c} (slot {slot}) range register {i} holds 0x{registers[i].Base:x}+0x{registers[i].Size:x} {registers[i].Permissions}, the entry dictates 0x{expected.Base:x}+0x{expected.Size:x} {expected.Permissions}");
+                }
+            }
+            if (!machine.IpiMaskOf(c).Equals(e.Cores))
+            {
+                v.Add($"core {c} (slot {slot}) has an IPI mask different from the slice's cores");
+            }
+            if (machine.WayMaskOf(c) != e.Ways)
+            {
+                v.Add($"core {c} (slot {slot}) has way mask 0x{machine.WayMaskOf(c):x}, the entry dictates 0x{e.Ways:x}");
+            }
+            if (machine.EntryPointOf(c) != e.EntryPoint)
+            {
+                v.Add($"core {c} (slot {slot}) entered the guest at 0x{machine.EntryPointOf(c):x}, the entry point is 0x{e.EntryPoint:x}");
+            }
+        }
+        return v.Result();
+    }
+
+    // ------------------------------------------------------------------- I4
+
+    /// <summary>I4: a device's IOMMU window is closed, or lies inside the memory of the slice that owns the device.</summary>
+    public IReadOnlyList<Violation> I4_DmaConfinement()
+    {
+        var v = new Sink("I4_DmaConfinement");
+        for (int d = 0; d < config.DeviceCount; d++)
+        {
+            ReadOnlySpan<MemoryRange> window = machine.IommuWindow(d);
+            if (window.IsEmpty)
+            {
+                continue;
+            }
+            int slot = table.DeviceOwner(d);
+            if (slot < 1 || slot > table.Capacity || table[slot].State == SliceState.Free)
+            {
+                v.Add($"device {d} may DMA to {window[0]} but belongs to {OwnerText.Describe(slot)}");
+                continue;
+            }
+            foreach (MemoryRange range in window)
+            {
+                if (!CoveredBy(range, table[slot].Ranges))
+                {
+                    v.Add($"device {d} (slot {slot}) may DMA to {range}, outside slot {slot}'s memory");
+                }
+            }
+        }
+        return v.Result();
+    }
+
+    // ------------------------------------------------------------------- I5
+
+    /// <summary>
+    /// I5: every granule holding bytes (a page written since its last scrub) was
+    /// last written by its current owner, a slot or the control slice; so free
+    /// memory, reserved memory and a new owner's memory read as zeros.
+    /// </summary>
+    public IReadOnlyList<Violation> I5_NoResidue()
+    {
+        var v = new Sink("I5_NoResidue");
+        machine.Memory.ForEachPresent((granule, writer) =>
+        {
+            int owner = table.MemoryOwner(granule);
+            if (writer != owner || owner < Owner.Control)
+            {
+                string holder = owner == Owner.None ? "no RAM" : OwnerText.Describe(owner);
+                v.Add($"granule 0x{granule:x} (owned by {holder}) holds bytes written by {OwnerText.Describe(writer)}");
+            }
+        });
+        return v.Result();
+    }
+
+    // ------------------------------------------------------------------- I6
+
+    /// <summary>
+    /// I6: a slice's cores, devices, ways, ranges and entry point stay what they were
+    /// when the audit first saw the slot non-Free (in this generation), until it is Free again.
+    /// </summary>
+    public IReadOnlyList<Violation> I6_StaticResources()
+    {
+        var v = new Sink("I6_StaticResources");
+        for (int slot = 1; slot <= table.Capacity; slot++)
+        {
+            SliceEntry e = table[slot];
+            if (e.State == SliceState.Free)
+            {
+                firstSeen.Remove(slot);
+                continue;
+            }
+            if (!firstSeen.TryGetValue(slot, out Recorded? seen) || seen.Generation != e.Generation)
+            {
+                firstSeen[slot] = new Recorded(e.Generation, e.Cores, e.Devices, e.Ways, e.EntryPoint, e.Ranges.ToArray());
+                continue;
+            }
+            if (!seen.Cores.Equals(e.Cores))
+            {
+                v.Add($"slot {slot} ({e.State}) has different cores than when it was created");
+            }
+            if (!seen.Devices.Equals(e.Devices))
+            {
+                v.Add($"slot {slot} ({e.State}) has different devices than when it was created");
+            }
+            if (seen.Ways != e.Ways)
+            {
+                v.Add($"slot {slot} ({e.State}) has ways 0x{e.Ways:x}, created with 0x{seen.Ways:x}");
+            }
+            if (seen.EntryPoint != e.EntryPoint)
+            {
+                v.Add($"slot {slot} ({e.State}) has entry point 0x{e.EntryPoint:x}, created with 0x{seen.EntryPoint:x}");
+            }
+            if (!e.Ranges.SequenceEqual(seen.Ranges))
+            {
+                v.Add($"slot {slot} ({e.State}) has different memory ranges than when it was created");
+            }
+        }
+        return v.Result();
+    }
+
+    // ------------------------------------------------------------ transitions
+
+    /// <summary>The registers, lock bits and counters T1 and T2 compare across a step.</summary>
+    public MachineSnapshot Snapshot() => new(machine, table);
+
+    /// <summary>T1: every core locked before the step, and not reset during it, is still locked with the same registers.</summary>
+    public IReadOnlyList<Violation> T1_LockStability(MachineSnapshot before)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        var v = new Sink("T1_LockStability");
+        for (int c = 0; c < config.CoreCount; c++)
+        {
+            if (!before.Locked[c] || machine.ResetCount(c) != before.Resets[c])
+            {
+                continue;
+            }
+            if (!machine.IsLocked(c))
+            {
+                v.Add($"core {c} was locked and is now unlocked without a secure reset");
+            }
+            if (!machine.RangeRegistersOf(c).SequenceEqual(before.RangeRegisters(c)))
+            {
+                v.Add($"core {c}'s locked range registers changed without a secure reset");
+            }
+            if (!machine.IpiMaskOf(c).Equals(before.IpiMasks[c]))
+            {
+                v.Add($"core {c}'s locked IPI mask changed without a secure reset");
+            }
+            if (machine.WayMaskOf(c) != before.WayMasks[c])
+            {
+                v.Add($"core {c}'s locked way mask changed without a secure reset");
+            }
+        }
+        return v.Result();
+    }
+
+    /// <summary>
+    /// T2: cores are reset only by slicevisor operations (<paramref name="privilegedStep"/>),
+    /// never a control core, and only the cores of the slot the operation acted on
+    /// (<paramref name="actedOnSlot"/>, when not 0: its cores before or after the step).
+    /// </summary>
+    public IReadOnlyList<Violation> T2_ResetAuthority(MachineSnapshot before, bool privilegedStep, int actedOnSlot = 0)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        var v = new Sink("T2_ResetAuthority");
+        ResourceSet allowed = default;
+        if (actedOnSlot >= 1 && actedOnSlot <= table.Capacity)
+        {
+            allowed = table[actedOnSlot].Cores;
+            ResourceSet earlier = before.SlotCores(actedOnSlot);
+            for (int c = earlier.Next(0); c >= 0; c = earlier.Next(c + 1))
+            {
+                allowed.Add(c);
+            }
+        }
+        for (int c = 0; c < config.CoreCount; c++)
+        {
+            long delta = machine.ResetCount(c) - before.Resets[c];
+            if (delta == 0)
+            {
+                continue;
+            }
+            if (!privilegedStep)
+            {
+                v.Add($"core {c} was reset {delta} time(s) during a step that was not a slicevisor operation");
+            }
+            else if (controlCores.Contains(c))
+            {
+                v.Add($"control core {c} was reset by the slicevisor");
+            }
+            else if (actedOnSlot != 0 && !allowed.Contains(c))
+            {
+                v.Add($"core {c} was reset by an operation on slot {actedOnSlot}, which does not own it");
+            }
+        }
+        return v.Result();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private bool Holdings(int owner, out ReadOnlySpan<MemoryRange> memory, out ResourceSet cores, out ulong ways)
+    {
+        if (owner == Owner.Control)
+        {
+            memory = config.ControlMemory;
+            cores = controlCores;
+            ways = config.ControlWays;
+            return true;
+        }
+        if (owner >= 1 && owner <= table.Capacity && table[owner].State != SliceState.Free)
+        {
+            SliceEntry e = table[owner];
+            memory = e.Ranges;
+            cores = e.Cores;
+            ways = e.Ways;
+            return true;
+        }
+        memory = default;
+        cores = default;
+        ways = 0;
+        return false;
+    }
+
+    private static bool CoveredBy(MemoryRange inner, ReadOnlySpan<MemoryRange> outer)
+    {
+        foreach (MemoryRange r in outer)
+        {
+            if (r.Covers(inner))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private bool InRam(MemoryRange range) => CoveredBy(range, config.RamRegions);
+
+    private sealed record Recorded(ulong Generation, ResourceSet Cores, ResourceSet Devices, ulong Ways, ulong EntryPoint, MemoryRange[] Ranges);
+
+    /// <summary>Collects one invariant's violations, capping the messages.</summary>
+    private sealed class Sink(string invariant)
+    {
+        private readonly List<Violation> list = [];
+        private int dropped;
+
+        public void Add(string message)
+        {
+            if (list.Count < MaxMessagesPerInvariant)
+            {
+                list.Add(new Violation(invariant, message));
+            }
+            else
+            {
+                dropped++;
+            }
+        }
+
+        public List<Violation> Result()
+        {
+            if (dropped > 0)
+            {
+                list.Add(new Violation(invariant, $"and {dropped} more violation(s) of {invariant}"));
+            }
+            return list;
+        }
+    }
+}
+
+/// <summary>A copy of every core's lock bit, filter registers and reset count, and of every slot's cores, for T1 and T2.</summary>
+public sealed class MachineSnapshot
+{
+    private readonly RangeRegister[] rangeRegisters;
+    private readonly ResourceSet[] slotCores;
+    private readonly int perCore;
+
+    internal MachineSnapshot(SimulatedMachine machine, SliceTable table)
+    {
+        slotCores = new ResourceSet[table.Capacity + 1];
+        for (int slot = 1; slot <= table.Capacity; slot++)
+        {
+            slotCores[slot] = table[slot].Cores;
+        }
+        int n = machine.CoreCount;
+        perCore = machine.RangeRegistersPerCore;
+        rangeRegisters = new RangeRegister[n * perCore];
+        var locked = new bool[n];
+        var ipiMasks = new ResourceSet[n];
+        var wayMasks = new ulong[n];
+        var resets = new long[n];
+        for (int c = 0; c < n; c++)
+        {
+            machine.RangeRegistersOf(c).CopyTo(rangeRegisters.AsSpan(c * perCore, perCore));
+            locked[c] = machine.IsLocked(c);
+            ipiMasks[c] = machine.IpiMaskOf(c);
+            wayMasks[c] = machine.WayMaskOf(c);
+            resets[c] = machine.ResetCount(c);
+        }
+        Locked = locked;
+        IpiMasks = ipiMasks;
+        WayMasks = wayMasks;
+        Resets = resets;
+    }
+
+    /// <summary>Lock bit per core.</summary>
+    public IReadOnlyList<bool> Locked { get; }
+
+    /// <summary>IPI mask per core.</summary>
+    public IReadOnlyList<ResourceSet> IpiMasks { get; }
+
+    /// <summary>Way mask per core.</summary>
+    public IReadOnlyList<ulong> WayMasks { get; }
+
+    /// <summary>Secure-reset count per core.</summary>
+    public IReadOnlyList<long> Resets { get; }
+
+    /// <summary>The cores <paramref name="slot"/> held when the snapshot was taken (empty for a bad slot).</summary>
+    public ResourceSet SlotCores(int slot) => slot >= 1 && slot < slotCores.Length ? slotCores[slot] : default;
+
+    /// <summary>The range registers of <paramref name="core"/>.</summary>
+    public ReadOnlySpan<RangeRegister> RangeRegisters(int core) => rangeRegisters.AsSpan(core * perCore, perCore);
+}

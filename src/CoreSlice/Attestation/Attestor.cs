@@ -1,0 +1,187 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using CoreSlice.Hardware;
+using static CoreSlice.Attestation.ReportLayout;
+
+namespace CoreSlice.Attestation;
+
+/// <summary>
+/// The slicevisor's attestation state: its signing key (derived from the hardware
+/// root key, never stored anywhere else), the machine-wide boot counter, each
+/// slot's boot id, and the scratch buffers a report is built in. Everything is
+/// made at construction; writing a report allocates nothing of ours (the BCL's
+/// ECDSA does allocate a little per signature on OpenSSL: see docs/attestation.md).
+/// </summary>
+internal sealed class Attestor : IDisposable
+{
+    /// <summary>Domain separation for the key derivation; the slicevisor's measurement follows it.</summary>
+    private static ReadOnlySpan<byte> KeyLabel => "CoreSlice attestation key v1"u8;
+
+    // The order n of P-384, big-endian: a derived scalar must lie in [1, n-1].
+    private static ReadOnlySpan<byte> P384Order =>
+    [
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xC7, 0x63, 0x4D, 0x81, 0xF4, 0x37, 0x2D, 0xDF,
+        0x58, 0x1A, 0x0D, 0xB2, 0x48, 0xB0, 0xA7, 0x7A, 0xEC, 0xEC, 0x19, 0x6A, 0xCC, 0xC5, 0x29, 0x73,
+    ];
+
+    private const int MaxDerivationAttempts = 16;
+
+    private readonly ECDsa key;
+    private readonly byte[] publicKey;
+    private readonly byte[] slicevisorMeasurement;
+    private readonly byte[] sliceloaderMeasurement;
+    private readonly ulong[] bootIds;
+    private readonly byte[] entryScratch = new byte[EntryEncodingSize];
+    private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA384);
+    private ulong bootCounter;
+
+    public static Attestor Create<THardware>(ref THardware hardware, int slots, PlatformIdentity identity)
+        where THardware : IHardwarePort
+    {
+        Span<byte> context = stackalloc byte[KeyLabel.Length + 1 + HashSize];
+        KeyLabel.CopyTo(context);
+        identity.SlicevisorMeasurement.CopyTo(context[(KeyLabel.Length + 1)..]);
+        byte[] scalar = new byte[HashSize];
+        try
+        {
+            // A derived 384-bit string is at or above n with probability ~2^-190; the
+            // counter byte just makes "retry" well defined and bounded.
+            for (int attempt = 0; attempt < MaxDerivationAttempts; attempt++)
+            {
+                context[KeyLabel.Length] = (byte)attempt;
+                hardware.DeriveKey(context, scalar);
+                if (IsValidScalar(scalar))
+                {
+                    ECDsa key = ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP384, D = scalar });
+                    return new Attestor(key, slots, identity);
+                }
+            }
+            throw new CryptographicException("the hardware key derivation gave no valid P-384 scalar");
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(scalar);
+        }
+    }
+
+    private Attestor(ECDsa key, int slots, PlatformIdentity identity)
+    {
+        this.key = key;
+        publicKey = key.ExportSubjectPublicKeyInfo();
+        slicevisorMeasurement = identity.SlicevisorMeasurement.ToArray();
+        sliceloaderMeasurement = identity.SliceloaderMeasurement.ToArray();
+        bootIds = new ulong[slots];
+    }
+
+    /// <summary>The signing key's public half, as DER SubjectPublicKeyInfo.</summary>
+    public ReadOnlySpan<byte> PublicKey => publicKey;
+
+    public ulong BootCounter => bootCounter;
+
+    public ulong BootId(int slot) => bootIds[slot - 1];
+
+    /// <summary>A slice was created in <paramref name="slot"/>: the counter moves on and names it.</summary>
+    public void RecordCreate(int slot)
+    {
+        bootCounter++;
+        bootIds[slot - 1] = bootCounter;
+    }
+
+    /// <summary>
+    /// Writes and signs the report for <paramref name="entry"/> into
+    /// <paramref name="report"/> (validated by the caller: 64-byte nonce, room for
+    /// <see cref="ReportSize"/> bytes, a Created or Running slot).
+    /// </summary>
+    public void Write(SliceEntry entry, byte requester, ReadOnlySpan<byte> nonce, ulong logSequence, ReadOnlySpan<byte> logHead, Span<byte> report)
+    {
+        Span<byte> r = report[..ReportSize];
+        r.Clear();
+        MagicBytes.CopyTo(r);
+        BinaryPrimitives.WriteUInt16LittleEndian(r[ReportLayout.Version..], CurrentVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(r[Algorithm..], EcdsaP384Sha384);
+        BinaryPrimitives.WriteUInt32LittleEndian(r[BodyLength..], BodySize);
+        nonce.CopyTo(r[Nonce..]);
+        BinaryPrimitives.WriteInt32LittleEndian(r[Slot..], entry.Slot);
+        r[State] = (byte)entry.State;
+        r[Requester] = requester;
+        BinaryPrimitives.WriteUInt64LittleEndian(r[SliceBootId..], BootId(entry.Slot));
+        BinaryPrimitives.WriteUInt64LittleEndian(r[ReportLayout.BootCounter..], bootCounter);
+        BinaryPrimitives.WriteUInt64LittleEndian(r[Generation..], entry.Generation);
+        BinaryPrimitives.WriteUInt64LittleEndian(r[LogSequence..], logSequence);
+        logHead.CopyTo(r[LogHead..]);
+        entry.Measurement.CopyTo(r[ImageMeasurement..]);
+        slicevisorMeasurement.CopyTo(r[SlicevisorMeasurement..]);
+        sliceloaderMeasurement.CopyTo(r[SliceloaderMeasurement..]);
+        BinaryPrimitives.WriteUInt64LittleEndian(r[EntryPoint..], entry.EntryPoint);
+        BinaryPrimitives.WriteUInt64LittleEndian(r[Ways..], entry.Ways);
+        WriteSet(r.Slice(Cores, 128), entry.CoreSet);
+        WriteSet(r.Slice(Devices, 128), entry.DeviceSet);
+        WriteRanges(r[RangeCount..], r[Ranges..], entry.Ranges);
+
+        WriteEntryEncoding(entry, entryScratch);
+        hash.AppendData(entryScratch);
+        hash.GetHashAndReset(r.Slice(EntryHash, HashSize));
+
+        Span<byte> digest = stackalloc byte[HashSize];
+        hash.AppendData(r[..BodySize]);
+        hash.GetHashAndReset(digest);
+        if (!key.TrySignHash(digest, r.Slice(Signature, SignatureSize), DSASignatureFormat.IeeeP1363FixedFieldConcatenation, out int written)
+            || written != SignatureSize)
+        {
+            // Unreachable: the destination is exactly the P1363 size for P-384.
+            throw new CryptographicException("ECDSA P-384 signature did not fit its 96 bytes");
+        }
+    }
+
+    /// <summary>The canonical encoding of a slice-table entry (see <see cref="EntryEncodingSize"/>).</summary>
+    private void WriteEntryEncoding(SliceEntry entry, Span<byte> e)
+    {
+        e.Clear();
+        EntryMagic.CopyTo(e);
+        BinaryPrimitives.WriteInt32LittleEndian(e[8..], entry.Slot);
+        e[12] = (byte)entry.State;
+        BinaryPrimitives.WriteUInt64LittleEndian(e[16..], BootId(entry.Slot));
+        BinaryPrimitives.WriteUInt64LittleEndian(e[24..], entry.Generation);
+        BinaryPrimitives.WriteUInt64LittleEndian(e[32..], entry.EntryPoint);
+        BinaryPrimitives.WriteUInt64LittleEndian(e[40..], entry.Ways);
+        WriteSet(e.Slice(48, 128), entry.CoreSet);
+        WriteSet(e.Slice(176, 128), entry.DeviceSet);
+        WriteRanges(e[304..], e[312..], entry.Ranges);
+        entry.Measurement.CopyTo(e[(312 + (RangeSlots * 16))..]);
+    }
+
+    private static void WriteSet(Span<byte> destination, in ResourceSet set)
+    {
+        for (int w = 0; w < ResourceSet.Words; w++)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(destination[(w * 8)..], set.Word(w));
+        }
+    }
+
+    private static void WriteRanges(Span<byte> countField, Span<byte> slots, ReadOnlySpan<MemoryRange> ranges)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(countField, (uint)ranges.Length);
+        for (int i = 0; i < ranges.Length && i < RangeSlots; i++)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(slots[(i * 16)..], ranges[i].Base);
+            BinaryPrimitives.WriteUInt64LittleEndian(slots[((i * 16) + 8)..], ranges[i].Size);
+        }
+    }
+
+    private static bool IsValidScalar(ReadOnlySpan<byte> scalar)
+    {
+        bool zero = true;
+        for (int i = 0; i < scalar.Length; i++)
+        {
+            zero &= scalar[i] == 0;
+        }
+        return !zero && scalar.SequenceCompareTo(P384Order) < 0;
+    }
+
+    public void Dispose()
+    {
+        key.Dispose();
+        hash.Dispose();
+    }
+}

@@ -1,0 +1,81 @@
+using CoreSlice.Hardware;
+
+namespace CoreSlice;
+
+/// <summary>
+/// The trusted boot code a core runs first after every secure reset. It reads
+/// the core's slice-table entry and, if that slice is Running, programs the
+/// core's filter registers to exactly the entry (I2), locks them, reads them
+/// back and only then enters the guest (I3, S5). A core whose slice is not
+/// Running is parked: it runs no guest code.
+/// </summary>
+public static class Sliceloader
+{
+    /// <summary>What the sliceloader did with a core.</summary>
+    public enum Outcome
+    {
+        /// <summary>Programmed, locked, verified, and running the guest.</summary>
+        EnteredGuest,
+        /// <summary>Not assigned to a running slice: parked in the wait loop.</summary>
+        Parked,
+        /// <summary>A readback differed from the entry: the core was halted, the guest never ran.</summary>
+        Halted,
+    }
+
+    /// <summary>Boots <paramref name="core"/> right after its secure reset.</summary>
+    public static Outcome Boot<THardware>(ref THardware hardware, SliceTable table, int core)
+        where THardware : IHardwarePort
+    {
+        int slot = table.CoreOwner(core);
+        if (!table.IsSlot(slot) || table.Entry(slot).State != SliceState.Running)
+        {
+            hardware.Park(core);
+            return Outcome.Parked;
+        }
+        SliceEntry entry = table.Entry(slot);
+        Program(ref hardware, entry, core, table.RangeRegisters);
+        hardware.LockFilters(core);
+        if (!hardware.IsLocked(core) || !ReadBackMatches(ref hardware, entry, core, table.RangeRegisters))
+        {
+            hardware.Halt(core);
+            return Outcome.Halted;
+        }
+        hardware.EnterGuest(core, entry.EntryPoint);
+        return Outcome.EnteredGuest;
+    }
+
+    /// <summary>The value register <paramref name="index"/> must hold for <paramref name="entry"/>: its range, RWX, or disabled.</summary>
+    public static RangeRegister RegisterFor(SliceEntry entry, int index)
+    {
+        ReadOnlySpan<MemoryRange> ranges = entry.Ranges;
+        return index < ranges.Length
+            ? new RangeRegister(ranges[index].Base, ranges[index].Size, Permissions.ReadWriteExecute)
+            : RangeRegister.Disabled;
+    }
+
+    private static void Program<THardware>(ref THardware hardware, SliceEntry entry, int core, int registers)
+        where THardware : IHardwarePort
+    {
+        // Writes may be refused (a faulty or already-locked core); the readback below catches that.
+        for (int i = 0; i < registers; i++)
+        {
+            _ = hardware.WriteRangeRegister(core, i, RegisterFor(entry, i));
+        }
+        _ = hardware.WriteIpiMask(core, entry.CoreSet);
+        _ = hardware.WriteWayMask(core, entry.Ways);
+    }
+
+    private static bool ReadBackMatches<THardware>(ref THardware hardware, SliceEntry entry, int core, int registers)
+        where THardware : IHardwarePort
+    {
+        for (int i = 0; i < registers; i++)
+        {
+            if (hardware.ReadRangeRegister(core, i) != RegisterFor(entry, i))
+            {
+                return false;
+            }
+        }
+        hardware.ReadIpiMask(core, out ResourceSet ipi);
+        return ipi.Equals(entry.CoreSet) && hardware.ReadWayMask(core) == entry.Ways;
+    }
+}

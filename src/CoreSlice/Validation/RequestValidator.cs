@@ -1,0 +1,277 @@
+namespace CoreSlice.Validation;
+
+/// <summary>
+/// The checks of CreateSlice, in the order of spec/create.smt2 (the "check order"
+/// of spec/README.md): the first failing check is the error returned. The
+/// validator first copies the hostile request into buffers of its own, so the
+/// manager cannot change it between check and use, and validates that copy;
+/// on success the copy is what the slicevisor applies. Enforces I1 for new
+/// slices (exclusive cores, memory, devices, ways; nothing reserved or control).
+/// </summary>
+internal sealed class RequestValidator
+{
+    private readonly MachineConfig config;
+    private readonly SliceTable table;
+    private readonly int[] cores;
+    private readonly MemoryRange[] ranges;
+    private readonly int[] devices;
+    private ResourceSet coreSet;
+    private ResourceSet deviceSet;
+    private int coreCount;
+    private int rangeCount;
+    private int deviceCount;
+
+    public RequestValidator(MachineConfig config, SliceTable table)
+    {
+        this.config = config;
+        this.table = table;
+        cores = new int[config.CoreCount];
+        ranges = new MemoryRange[config.RangeRegistersPerCore];
+        devices = new int[Math.Max(config.DeviceCount, 1)];
+    }
+
+    /// <summary>The validated cores (valid after a successful <see cref="Validate"/>).</summary>
+    public ref readonly ResourceSet CoreSet => ref coreSet;
+
+    /// <summary>The validated devices.</summary>
+    public ref readonly ResourceSet DeviceSet => ref deviceSet;
+
+    /// <summary>The validated ranges, in request order.</summary>
+    public ReadOnlySpan<MemoryRange> Ranges => ranges.AsSpan(0, rangeCount);
+
+    /// <summary>Runs every check on a private copy of <paramref name="request"/>; changes no state but the copy.</summary>
+    public SliceResult Validate(in SliceRequest request)
+    {
+        SliceResult result = CheckShape(request);
+        if (!result.Ok)
+        {
+            return result;
+        }
+        int slot = result.Slot;
+        CopyIn(request);
+        result = CheckCores();
+        if (result.Ok)
+        {
+            result = CheckRanges();
+        }
+        if (result.Ok)
+        {
+            result = CheckDevices();
+        }
+        if (result.Ok)
+        {
+            result = CheckWays(request.Ways);
+        }
+        if (result.Ok)
+        {
+            result = CheckEntryPoint(request.EntryPoint);
+        }
+        // The per-item checks return Success(0); the slot is the one CheckShape found free.
+        return result.Ok ? SliceResult.Success(slot) : result;
+    }
+
+    private SliceResult CheckShape(in SliceRequest request)
+    {
+        int free = table.FirstFreeSlot();
+        if (free == 0)
+        {
+            return SliceResult.Fail(SliceError.TableFull, 0, -1);
+        }
+        if (request.Cores.Length == 0)
+        {
+            return SliceResult.Fail(SliceError.NoCores, 0, -1);
+        }
+        if (request.Cores.Length > config.CoreCount)
+        {
+            return SliceResult.Fail(SliceError.TooManyCores, 0, request.Cores.Length);
+        }
+        if (request.Ranges.Length == 0)
+        {
+            return SliceResult.Fail(SliceError.NoMemory, 0, -1);
+        }
+        if (request.Ranges.Length > config.RangeRegistersPerCore)
+        {
+            return SliceResult.Fail(SliceError.TooManyRanges, 0, request.Ranges.Length);
+        }
+        if (request.Devices.Length > config.DeviceCount)
+        {
+            return SliceResult.Fail(SliceError.TooManyDevices, 0, request.Devices.Length);
+        }
+        return SliceResult.Success(free);
+    }
+
+    private void CopyIn(in SliceRequest request)
+    {
+        coreCount = request.Cores.Length;
+        request.Cores.Span.CopyTo(cores);
+        rangeCount = request.Ranges.Length;
+        request.Ranges.Span.CopyTo(ranges);
+        deviceCount = request.Devices.Length;
+        request.Devices.Span.CopyTo(devices);
+    }
+
+    private SliceResult CheckCores()
+    {
+        coreSet.Clear();
+        for (int i = 0; i < coreCount; i++)
+        {
+            int core = cores[i];
+            if ((uint)core >= (uint)config.CoreCount)
+            {
+                return SliceResult.Fail(SliceError.CoreOutOfRange, 0, core);
+            }
+            int owner = table.CoreOwner(core);
+            if (owner == Owner.Control)
+            {
+                return SliceResult.Fail(SliceError.CoreReservedForControl, 0, core, Owner.Control);
+            }
+            if (coreSet.Contains(core))
+            {
+                return SliceResult.Fail(SliceError.CoreDuplicated, 0, core);
+            }
+            if (owner != Owner.Free)
+            {
+                return SliceResult.Fail(SliceError.CoreInUse, 0, core, owner);
+            }
+            coreSet.Add(core);
+        }
+        return SliceResult.Success(0);
+    }
+
+    private SliceResult CheckRanges()
+    {
+        ulong granuleMask = config.GranuleSize - 1;
+        for (int i = 0; i < rangeCount; i++)
+        {
+            MemoryRange range = ranges[i];
+            if (range.Size == 0)
+            {
+                return SliceResult.Fail(SliceError.RangeEmpty, 0, i);
+            }
+            if (((range.Base | range.Size) & granuleMask) != 0)
+            {
+                return SliceResult.Fail(SliceError.RangeUnaligned, 0, i);
+            }
+            // Hostile arithmetic: compare against the headroom, never compute base + size first.
+            if (range.Size > ulong.MaxValue - range.Base)
+            {
+                return SliceResult.Fail(SliceError.RangeWraps, 0, i);
+            }
+            if (!InsideOneRamRegion(range))
+            {
+                return SliceResult.Fail(SliceError.RangeOutsideRam, 0, i);
+            }
+            SliceResult conflict = CheckRangeConflicts(range, i);
+            if (!conflict.Ok)
+            {
+                return conflict;
+            }
+        }
+        return SliceResult.Success(0);
+    }
+
+    private SliceResult CheckRangeConflicts(MemoryRange range, int i)
+    {
+        ReadOnlySpan<NamedRegion> reserved = config.ReservedRegions;
+        for (int r = 0; r < reserved.Length; r++)
+        {
+            if (range.Overlaps(reserved[r].Range))
+            {
+                MemoryRange overlap = range.Intersect(reserved[r].Range);
+                return SliceResult.MemoryConflict(SliceError.RangeOverlapsReserved, i, Owner.Reserved, r, overlap.Base, overlap.Size);
+            }
+        }
+        ReadOnlySpan<MemoryRange> control = config.ControlMemory;
+        for (int c = 0; c < control.Length; c++)
+        {
+            if (range.Overlaps(control[c]))
+            {
+                MemoryRange overlap = range.Intersect(control[c]);
+                return SliceResult.MemoryConflict(SliceError.RangeOverlapsControl, i, Owner.Control, c, overlap.Base, overlap.Size);
+            }
+        }
+        for (int j = 0; j < i; j++)
+        {
+            if (range.Overlaps(ranges[j]))
+            {
+                MemoryRange overlap = range.Intersect(ranges[j]);
+                return SliceResult.MemoryConflict(SliceError.RangeOverlapsRequest, i, Owner.None, j, overlap.Base, overlap.Size);
+            }
+        }
+        if (table.Memory.FindOverlap(range, out int holder, out MemoryRange used))
+        {
+            return SliceResult.MemoryConflict(SliceError.RangeInUse, i, holder, -1, used.Base, used.Size);
+        }
+        return SliceResult.Success(0);
+    }
+
+    private bool InsideOneRamRegion(MemoryRange range)
+    {
+        ReadOnlySpan<MemoryRange> ram = config.RamRegions;
+        for (int r = 0; r < ram.Length; r++)
+        {
+            if (ram[r].Covers(range))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private SliceResult CheckDevices()
+    {
+        deviceSet.Clear();
+        for (int i = 0; i < deviceCount; i++)
+        {
+            int device = devices[i];
+            if ((uint)device >= (uint)config.DeviceCount)
+            {
+                return SliceResult.Fail(SliceError.DeviceOutOfRange, 0, device);
+            }
+            if (deviceSet.Contains(device))
+            {
+                return SliceResult.Fail(SliceError.DeviceDuplicated, 0, device);
+            }
+            int owner = table.DeviceOwner(device);
+            if (owner != Owner.Free)
+            {
+                return SliceResult.Fail(SliceError.DeviceInUse, 0, device, owner);
+            }
+            deviceSet.Add(device);
+        }
+        return SliceResult.Success(0);
+    }
+
+    private SliceResult CheckWays(ulong ways)
+    {
+        if (ways == 0)
+        {
+            return SliceResult.Fail(SliceError.WaysEmpty, 0, -1);
+        }
+        ulong beyond = ways & ~config.AllWaysMask;
+        if (beyond != 0)
+        {
+            return SliceResult.Fail(SliceError.WaysOutOfRange, 0, System.Numerics.BitOperations.TrailingZeroCount(beyond));
+        }
+        for (int way = 0; way < config.CacheWays; way++)
+        {
+            if ((ways & (1UL << way)) != 0 && table.WayOwner(way) != Owner.Free)
+            {
+                return SliceResult.Fail(SliceError.WaysInUse, 0, way, table.WayOwner(way));
+            }
+        }
+        return SliceResult.Success(0);
+    }
+
+    private SliceResult CheckEntryPoint(ulong entryPoint)
+    {
+        for (int i = 0; i < rangeCount; i++)
+        {
+            if (ranges[i].Contains(entryPoint))
+            {
+                return SliceResult.Success(0);
+            }
+        }
+        return SliceResult.Fail(SliceError.EntryOutsideMemory, 0, -1);
+    }
+}

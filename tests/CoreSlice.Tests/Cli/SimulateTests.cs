@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Text.Json;
+using CoreSlice.Cli.Commands;
+using CoreSlice.Cli.Simulate;
+using CoreSlice.Simulation;
+using Xunit;
+
+namespace CoreSlice.Tests.Cli;
+
+public class SimulateTests
+{
+    private static readonly string[] AttackClasses =
+        ["ForeignMemory", "BeyondRam", "ForeignDma", "UnassignedDma", "ForeignIpi", "FilterWrite", "ResetRequest"];
+
+    private static SimulationSummary Run(MachineConfig config, int seed, int steps)
+    {
+        using var scenario = new Scenario(config, seed, steps);
+        return scenario.Run();
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Default_machine_holds_and_every_attack_class_is_tried_and_blocked(int seed)
+    {
+        SimulationSummary summary = Run(MachineDescription.Default, seed, 400);
+
+        Assert.True(summary.Holds, string.Join("\n", summary.Findings));
+        Assert.Equal(0, summary.IsolationViolations);
+        Assert.Equal(0, summary.ResidueFound);
+        foreach (string kind in AttackClasses)
+        {
+            AccessCounts counts = summary.Accesses[kind];
+            Assert.True(counts.Attempted > 0, $"{kind} was never tried");
+            Assert.Equal(counts.Attempted, counts.Blocked);
+        }
+        AccessCounts own = summary.Accesses["OwnMemory"];
+        Assert.True(own.Attempted > 0);
+        Assert.Equal(own.Attempted, own.Allowed);
+        Assert.True(summary.Accesses["ResidueProbe"].Attempted > 0, "no residue probe read memory a previous owner wrote");
+        Assert.True(summary.HostileRejected > 0);
+        Assert.True(summary.FaultsInjected > 0);
+        Assert.Equal(summary.FaultsInjected, summary.QuarantinesRecovered);
+    }
+
+    [Fact]
+    public void A_small_crowded_machine_holds()
+    {
+        var config = new MachineConfig
+        {
+            CoreCount = 4, ControlCores = [0],
+            RamRegions = [new MemoryRange(0, 0x40000)],
+            ReservedRegions = [new NamedRegion("slicevisor", new MemoryRange(0, 0x4000))],
+            ControlMemory = [new MemoryRange(0x4000, 0x4000)],
+            DeviceCount = 2, CacheWays = 4, ControlWays = 1, RangeRegistersPerCore = 2,
+            GranuleSize = 0x1000, SlotCapacity = 3,
+        };
+
+        SimulationSummary summary = Run(config, 7, 600);
+
+        Assert.True(summary.Holds, string.Join("\n", summary.Findings));
+        Assert.True(summary.Operations["CreateSlice"].Rejected > 0);
+    }
+
+    [Fact]
+    public void The_same_seed_replays_the_same_run()
+    {
+        string a = JsonSerializer.Serialize(Run(MachineDescription.Default, 42, 150));
+        string b = JsonSerializer.Serialize(Run(MachineDescription.Default, 42, 150));
+
+        Assert.Equal(a, b);
+    }
+
+    [Fact]
+    public void Json_output_has_the_documented_fields()
+    {
+        var output = new StringWriter();
+        SummaryWriter.Write(output, Run(MachineDescription.Default, 5, 100), "json");
+
+        using JsonDocument json = JsonDocument.Parse(output.ToString());
+        JsonElement root = json.RootElement;
+        Assert.Equal(5, root.GetProperty("seed").GetInt32());
+        Assert.Equal(0, root.GetProperty("isolationViolations").GetInt64());
+        Assert.Equal(0, root.GetProperty("residueFound").GetInt64());
+        Assert.True(root.GetProperty("operations").GetProperty("CreateSlice").GetProperty("accepted").GetInt64() > 0);
+        Assert.True(root.GetProperty("accesses").GetProperty("ForeignMemory").GetProperty("blocked").GetInt64() > 0);
+    }
+
+    [Theory]
+    [InlineData("--steps", "-1")]
+    [InlineData("--machine", "/nonexistent/machine.json")]
+    public void Bad_input_exits_2(string option, string value)
+    {
+        var root = new RootCommand { SimulateCommand.Create() };
+
+        int exit = root.Parse(["simulate", option, value]).Invoke();
+
+        Assert.Equal(2, exit);
+    }
+}

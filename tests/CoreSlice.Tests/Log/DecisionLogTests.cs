@@ -1,0 +1,259 @@
+using CoreSlice.Attestation;
+using CoreSlice.Log;
+using CoreSlice.Manager.Verification;
+using CoreSlice.Tests.Attestation;
+using Xunit;
+
+namespace CoreSlice.Tests.Log;
+
+/// <summary>The decision log: every request recorded, hash-chained, never silently dropped.</summary>
+public sealed class DecisionLogTests
+{
+    private const int E = DecisionLogLayout.EntrySize;
+
+    /// <summary>A run with accepted and refused requests of every kind; returns the rig.</summary>
+    private static AttestationRig Run()
+    {
+        var rig = new AttestationRig();
+        int slot = rig.Launch();                                                      // 1-3
+        _ = rig.Slicevisor.CreateSlice(AttestationRig.Request);                       // 4: CoreInUse
+        _ = rig.Attest(slot, AttestationRig.Nonce(1));                                // 5
+        _ = rig.Slicevisor.StartSlice(slot);                                          // 6: WrongState
+        _ = rig.Slicevisor.DestroySlice(slot);                                        // 7
+        _ = rig.Slicevisor.LoadImage(slot, 0, [1]);                                   // 8: WrongState
+        return rig;
+    }
+
+    [Fact]
+    public void Every_request_is_recorded_accepted_or_refused_with_its_error_slot_and_subject()
+    {
+        using var rig = Run();
+        IReadOnlyList<DecisionRecord> records = DecisionLogVerifier.Decode(rig.LogBytes());
+        Assert.Equal(
+            [DecisionOperation.CreateSlice, DecisionOperation.LoadImage, DecisionOperation.StartSlice, DecisionOperation.CreateSlice,
+             DecisionOperation.Attest, DecisionOperation.StartSlice, DecisionOperation.DestroySlice, DecisionOperation.LoadImage],
+            records.Select(r => r.Operation));
+        Assert.Equal(
+            [SliceError.None, SliceError.None, SliceError.None, SliceError.CoreInUse, SliceError.None, SliceError.WrongState, SliceError.None, SliceError.WrongState],
+            records.Select(r => r.Error));
+        Assert.Equal([1UL, 2, 3, 4, 5, 6, 7, 8], records.Select(r => r.Sequence));
+        Assert.Equal(3, records[3].Subject); // the first core in use, as the request listed it
+        Assert.Equal(1, records[3].Holder);
+        Assert.Equal((int)SliceState.Running, records[5].Subject);
+        Assert.All(records, r => Assert.Equal(48, r.ArgumentsDigest.Length));
+        Assert.Equal(records[0].ArgumentsDigest, records[3].ArgumentsDigest); // the same request, twice
+        Assert.Equal(records[2].ArgumentsDigest, records[5].ArgumentsDigest); // StartSlice(1), twice
+        Assert.NotEqual(records[0].ArgumentsDigest, records[1].ArgumentsDigest);
+    }
+
+    [Fact]
+    public void Intact_chain_verifies_from_genesis_and_reaches_the_head()
+    {
+        using var rig = Run();
+        LogVerification v = DecisionLogVerifier.Verify(rig.LogBytes(), expectedHead: rig.Slicevisor.Log.Head);
+        Assert.True(v.Valid, v.Message);
+        Assert.Equal(8, v.Entries);
+        Assert.Equal(8UL, v.LastSequence);
+    }
+
+    [Fact]
+    public void Altered_entry_is_detected_at_its_index()
+    {
+        using var rig = Run();
+        byte[] log = rig.LogBytes();
+        // Turn refusal 4 (CoreInUse) into an acceptance.
+        log[(3 * E) + DecisionLogLayout.Error] = 0;
+        log[(3 * E) + DecisionLogLayout.Error + 1] = 0;
+
+        LogVerification v = DecisionLogVerifier.Verify(log);
+        Assert.Equal(LinkBreak.Altered, v.Break);
+        Assert.Equal(3, v.Index);
+    }
+
+    [Fact]
+    public void Altered_entry_with_recomputed_hash_is_detected_at_the_next_link()
+    {
+        using var rig = Run();
+        byte[] log = rig.LogBytes();
+        log[(3 * E) + DecisionLogLayout.Error] = 0;
+        log[(3 * E) + DecisionLogLayout.Error + 1] = 0;
+        System.Security.Cryptography.SHA384.HashData(log.AsSpan(3 * E, DecisionLogLayout.Hash), log.AsSpan((3 * E) + DecisionLogLayout.Hash, 48));
+
+        LogVerification v = DecisionLogVerifier.Verify(log);
+        Assert.Equal(LinkBreak.Unlinked, v.Break);
+        Assert.Equal(4, v.Index);
+    }
+
+    [Fact]
+    public void Removed_entry_is_detected()
+    {
+        using var rig = Run();
+        byte[] log = rig.LogBytes();
+        byte[] removed = [.. log.AsSpan(0, 3 * E), .. log.AsSpan(4 * E)];
+
+        LogVerification v = DecisionLogVerifier.Verify(removed);
+        Assert.Equal(LinkBreak.Unlinked, v.Break);
+        Assert.Equal(3, v.Index);
+    }
+
+    [Fact]
+    public void Removed_first_entry_is_detected()
+    {
+        using var rig = Run();
+        byte[] log = rig.LogBytes();
+        // Without entry 1 the batch starts at sequence 2: anchored at genesis, it does not link.
+        LogVerification v = DecisionLogVerifier.Verify(log.AsSpan(E), anchor: DecisionLogLayout.GenesisHash);
+        Assert.Equal(LinkBreak.Unlinked, v.Break);
+        Assert.Equal(0, v.Index);
+    }
+
+    [Fact]
+    public void Removed_last_entries_are_detected_against_the_reported_head()
+    {
+        using var rig = new AttestationRig();
+        int slot = rig.Launch();
+        _ = rig.Slicevisor.DestroySlice(slot);
+        byte[] report = rig.Attest(rig.Launch(), AttestationRig.Nonce(2));
+        AttestationReport r = ReportVerifier.Verify(report, rig.PublicKey).Report!;
+        byte[] log = rig.LogBytes();
+        int upToHead = (int)r.LogSequence;
+
+        Assert.True(DecisionLogVerifier.Verify(log.AsSpan(0, upToHead * E), expectedHead: r.LogHead).Valid);
+        LogVerification cut = DecisionLogVerifier.Verify(log.AsSpan(0, (upToHead - 1) * E), expectedHead: r.LogHead);
+        Assert.Equal(LinkBreak.HeadMismatch, cut.Break);
+    }
+
+    [Fact]
+    public void Reordered_entries_are_detected()
+    {
+        using var rig = Run();
+        byte[] log = rig.LogBytes();
+        byte[] swapped = [.. log.AsSpan(0, 2 * E), .. log.AsSpan(3 * E, E), .. log.AsSpan(2 * E, E), .. log.AsSpan(4 * E)];
+
+        LogVerification v = DecisionLogVerifier.Verify(swapped);
+        Assert.Equal(LinkBreak.Unlinked, v.Break);
+        Assert.Equal(2, v.Index);
+    }
+
+    [Fact]
+    public void Full_log_refuses_requests_unexecuted_until_drained_and_nothing_is_lost()
+    {
+        using var rig = new AttestationRig(logCapacity: 4);
+        SliceResult created = rig.Slicevisor.CreateSlice(AttestationRig.Request);     // 1
+        Assert.True(rig.Slicevisor.LoadImage(created.Slot, (32 * AttestationRig.MiB) + 4096, AttestationRig.Image).Ok); // 2
+        Assert.True(rig.Slicevisor.StartSlice(created.Slot).Ok);                        // 3: count = capacity - 1
+        Assert.False(rig.Slicevisor.Log.AcceptsRequests);
+
+        SliceResult refused = rig.Slicevisor.DestroySlice(created.Slot);
+        Assert.Equal(SliceError.LogFull, refused.Error);
+        Assert.Equal(4, refused.Subject);
+        Assert.Equal(SliceState.Running, rig.Slicevisor.Table[created.Slot].State); // not executed
+        Assert.Equal(SliceError.LogFull, rig.Slicevisor.CreateSlice(AttestationRig.Request).Error);
+        Assert.Equal(2UL, rig.Slicevisor.Log.RefusedWhileFull);
+        Assert.Equal(3, rig.Slicevisor.Log.Count);
+
+        byte[] first = new byte[3 * E];
+        Assert.True(rig.Slicevisor.DrainLog(first, out int drained).Ok);
+        Assert.Equal(3, drained);
+        Assert.Equal(1, rig.Slicevisor.Log.Count); // the drain record
+        Assert.True(rig.Slicevisor.DestroySlice(created.Slot).Ok);
+
+        byte[] second = new byte[rig.Slicevisor.Log.Count * E];
+        Assert.True(rig.Slicevisor.DrainLog(second, out drained).Ok);
+        Assert.Equal(2, drained);
+
+        // The batches link: verified together from genesis, and the second alone from the first's last hash.
+        Assert.True(DecisionLogVerifier.Verify([.. first, .. second]).Valid);
+        LogVerification batch2 = DecisionLogVerifier.Verify(second, anchor: first.AsSpan((2 * E) + DecisionLogLayout.Hash, 48));
+        Assert.True(batch2.Valid, batch2.Message);
+        DecisionRecord drain = DecisionLogVerifier.Decode(second)[0];
+        Assert.Equal(DecisionOperation.DrainLog, drain.Operation);
+        Assert.Equal(3, drain.Subject);
+        Assert.Equal(2, drain.Holder); // the two refusals are on record
+        Assert.Equal(0UL, rig.Slicevisor.Log.RefusedWhileFull);
+    }
+
+    [Fact]
+    public void Drain_into_a_buffer_too_small_for_one_entry_is_refused()
+    {
+        using var rig = new AttestationRig(logCapacity: 4);
+        _ = rig.Slicevisor.CreateSlice(AttestationRig.Request);
+        SliceResult r = rig.Slicevisor.DrainLog(new byte[E - 1], out int drained);
+        Assert.Equal(SliceError.BufferTooSmall, r.Error);
+        Assert.Equal(0, drained);
+        Assert.Equal(2, rig.Slicevisor.Log.Count); // the create and the refused drain, both on record
+    }
+
+    [Fact]
+    public void Append_allocates_nothing()
+    {
+        using var log = new DecisionLog(DecisionLog.MaxCapacity >> 8);
+        SliceResult result = SliceResult.Fail(SliceError.CoreInUse, 0, 3, 1);
+        byte[] args = [1, 2, 3];
+        for (int i = 0; i < 10; i++)
+        {
+            log.Argument(args);
+            log.Append(DecisionOperation.CreateSlice, result);
+        }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            log.Argument(args);
+            log.Argument(i);
+            log.Append(DecisionOperation.StartSlice, result);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Logged_operations_allocate_nothing()
+    {
+        using var rig = new AttestationRig(logCapacity: 4096);
+        SliceRequest request = AttestationRig.Request;
+        for (int i = 0; i < 5; i++)
+        {
+            int slot = rig.Launch();
+            _ = rig.Slicevisor.DestroySlice(slot);
+        }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 50; i++)
+        {
+            SliceResult c = rig.Slicevisor.CreateSlice(request);
+            _ = rig.Slicevisor.LoadImage(c.Slot, (32 * AttestationRig.MiB) + 4096, AttestationRig.Image);
+            _ = rig.Slicevisor.StartSlice(c.Slot);
+            _ = rig.Slicevisor.StartSlice(c.Slot); // refused, logged
+            _ = rig.Slicevisor.DestroySlice(c.Slot);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Log_file_round_trips_and_reports_a_count_that_disagrees()
+    {
+        using var rig = Run();
+        byte[] file = DecisionLogFileFormat.Encode(rig.Slicevisor.Log);
+        byte[]? entries = DecisionLogFileFormat.Decode(file, out string? problem);
+        Assert.Null(problem);
+        Assert.Equal(rig.LogBytes(), entries);
+
+        byte[] shortened = file[..^E];
+        Assert.NotNull(DecisionLogFileFormat.Decode(shortened, out problem));
+        Assert.Contains("removed", problem, StringComparison.Ordinal);
+        Assert.Null(DecisionLogFileFormat.Decode("not a log"u8, out problem));
+    }
+
+    [Fact]
+    public void Report_head_and_next_entry_let_a_verifier_find_the_attest_request()
+    {
+        using var rig = new AttestationRig();
+        int slot = rig.Launch();
+        byte[] nonce = AttestationRig.Nonce(5);
+        AttestationReport r = ReportVerifier.Verify(rig.Attest(slot, nonce), rig.PublicKey).Report!;
+        DecisionRecord next = DecisionLogVerifier.Decode(rig.LogBytes())[(int)r.LogSequence];
+        Assert.Equal(DecisionOperation.Attest, next.Operation);
+        Assert.Equal(r.LogHead, next.PreviousHash);
+        // The digest is SHA-384(slot i32 ‖ nonce length i32 ‖ nonce).
+        byte[] args = [.. BitConverter.GetBytes(slot), .. BitConverter.GetBytes(nonce.Length), .. nonce];
+        Assert.Equal(System.Security.Cryptography.SHA384.HashData(args), next.ArgumentsDigest);
+    }
+}

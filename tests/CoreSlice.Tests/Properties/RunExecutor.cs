@@ -1,0 +1,330 @@
+using System.Text;
+using CoreSlice;
+using CoreSlice.Hardware;
+using CoreSlice.Manager;
+using CoreSlice.Simulation;
+using CoreSlice.Simulation.Audit;
+using CoreSlice.Tests.Support;
+
+namespace CoreSlice.Tests.Properties;
+
+/// <summary>
+/// Runs a list of steps on a fresh machine and, after every step, checks I1–I6 and T1/T2
+/// twice (the simulation's InvariantAudit and the tests' own <see cref="Invariants"/>), that a
+/// rejected operation changed nothing bit for bit, that a valid first-fit request is not
+/// refused, and that every allowed guest action passes the isolation oracle. Throws
+/// <see cref="RunFailureException"/> naming the step and what broke.
+/// </summary>
+public sealed class RunExecutor : IDisposable
+{
+    private static readonly SliceError[] Faults = [SliceError.CoreResetFault, SliceError.IommuFault, SliceError.LoaderFault];
+    private readonly Rig rig;
+    private readonly InvariantAudit audit;
+    private readonly Invariants own;
+    private readonly IsolationOracle oracle;
+    private readonly byte[] buffer = new byte[16384];
+
+    public RunExecutor(MachineConfig config)
+    {
+        rig = new Rig(config);
+        audit = new InvariantAudit(rig.Visor, rig.Machine);
+        own = new Invariants(rig);
+        oracle = new IsolationOracle(rig.Table, rig.Machine);
+    }
+
+    public Stats Counts { get; } = new();
+
+    public static void Run(MachineConfig config, Step[] steps)
+    {
+        using var executor = new RunExecutor(config);
+        executor.RunAll(steps);
+    }
+
+    public void RunAll(Step[] steps)
+    {
+        for (int i = 0; i < steps.Length; i++)
+        {
+            Execute(i, steps[i]);
+        }
+    }
+
+    public void Dispose() => rig.Dispose();
+
+    private void Execute(int index, Step step)
+    {
+        var problems = new List<string>();
+        MachineSnapshot machineBefore = audit.Snapshot();
+        own.BeforeStep();
+        StateSnapshot? before = step is GuestStep or FaultStep ? null : StateSnapshot.Take(rig);
+        ResourceSet mayReset = default;
+        bool privileged = false;
+        int actedOn = 0;
+        SliceResult? result = null;
+        switch (step)
+        {
+            case CreateStep c:
+                privileged = true;
+                result = Create(c, problems);
+                break;
+            case LoadStep l:
+                privileged = true;
+                result = Load(l);
+                break;
+            case StartStep s:
+                privileged = true;
+                int started = SlotOf(s.Slot);
+                mayReset = CoresOf(started);
+                actedOn = rig.Table.IsSlot(started) ? started : 0;
+                result = rig.Visor.StartSlice(started);
+                break;
+            case DestroyStep d:
+                privileged = true;
+                int destroyed = SlotOf(d.Slot);
+                mayReset = CoresOf(destroyed);
+                actedOn = rig.Table.IsSlot(destroyed) ? destroyed : 0;
+                result = rig.Visor.DestroySlice(destroyed);
+                break;
+            case GuestStep g:
+                Guest(g, problems);
+                break;
+            case FaultStep f:
+                Fault(f);
+                break;
+        }
+        if (result is { } r)
+        {
+            Counts.Add(r.Error);
+            if (!r.Ok && Array.IndexOf(Faults, r.Error) < 0 && before is not null)
+            {
+                string? diff = before.Diff(StateSnapshot.Take(rig));
+                if (diff is not null)
+                {
+                    problems.Add($"rejected with {r.Error} but the state changed: {diff}");
+                }
+            }
+        }
+        // T2 twice: the audit's (slot cores from before and after the step) and the tests' own (cores captured before).
+        foreach (Violation v in audit.CheckStep(machineBefore, privileged, actedOn))
+        {
+            problems.Add("audit " + v);
+        }
+        problems.AddRange(own.CheckAll().Select(p => "own " + p));
+        problems.AddRange(own.CheckTransition(mayReset).Select(p => "own " + p));
+        if (problems.Count > 0)
+        {
+            var sb = new StringBuilder();
+            sb.Append("step ").Append(index).Append(' ').Append(step).Append(" -> ").Append(result?.ToString() ?? "(guest/fault)").AppendLine();
+            foreach (string p in problems)
+            {
+                sb.Append("  ").AppendLine(p);
+            }
+            throw new RunFailureException(sb.ToString());
+        }
+    }
+
+    private int SlotOf(SlotRef r)
+    {
+        if (!r.Live)
+        {
+            return r.N;
+        }
+        var live = new List<int>();
+        for (int s = 1; s <= rig.Table.Capacity; s++)
+        {
+            if (rig.Entry(s).State != SliceState.Free)
+            {
+                live.Add(s);
+            }
+        }
+        return live.Count == 0 ? 1 + (r.N % rig.Table.Capacity) : live[r.N % live.Count];
+    }
+
+    private ResourceSet CoresOf(int slot) => rig.Table.IsSlot(slot) ? rig.Entry(slot).Cores : default;
+
+    private SliceResult? Create(CreateStep c, List<string> problems)
+    {
+        SliceRequest? plan = rig.Manager.Plan(new SliceShape(c.Cores, (ulong)c.Granules * rig.Config.GranuleSize, c.Devices, c.Ways));
+        if (plan is not { } valid)
+        {
+            return null;
+        }
+        SliceRequest request = c.How == Perturbation.None
+            ? valid
+            : HostileRequests.Perturb(valid, c.How, rig.Config, rig.Table, new Random(c.Seed));
+        SliceResult r = rig.Visor.CreateSlice(request);
+        if (c.How == Perturbation.None && !r.Ok && r.Error != SliceError.TableFull && !(c.Cores == 0 && r.Error == SliceError.NoCores))
+        {
+            problems.Add($"a valid first-fit request was refused: {r}");
+        }
+        return r;
+    }
+
+    private SliceResult Load(LoadStep l)
+    {
+        int slot = SlotOf(l.Slot);
+        ulong address = Resolve(l.Where, slot, l.Pick, l.Offset);
+        ReadOnlySpan<byte> bytes = buffer.AsSpan(0, Math.Min(l.Length, buffer.Length));
+        buffer.AsSpan(0, bytes.Length).Fill((byte)(l.Pick + 1));
+        return rig.Visor.LoadImage(slot, address, bytes);
+    }
+
+    private void Guest(GuestStep g, List<string> problems)
+    {
+        SimulatedMachine m = rig.Machine;
+        bool isDma = g.Action is GuestAction.DmaRead or GuestAction.DmaWrite;
+        int owner = isDma ? rig.Table.DeviceOwner(g.Actor) : rig.Table.CoreOwner(g.Actor);
+        ulong address = Resolve(g.Where, owner, g.Pick, g.Offset);
+        int length = Math.Min(g.Length, buffer.Length);
+        Span<byte> data = buffer.AsSpan(0, length);
+        AccessOutcome outcome;
+        OracleVerdict verdict = OracleVerdict.Clean;
+        ulong judged = (ulong)Math.Max(length, 1);
+        switch (g.Action)
+        {
+            case GuestAction.Load:
+                outcome = m.GuestLoad(g.Actor, address, data);
+                if (outcome == AccessOutcome.Allowed) { verdict = oracle.JudgeCoreAccess(g.Actor, address, judged, Permissions.Read); }
+                break;
+            case GuestAction.Store:
+                data.Fill(0xA5);
+                verdict = m.FilterAllows(g.Actor, address, Permissions.Write) ? oracle.JudgeCoreAccess(g.Actor, address, judged, Permissions.Write) : verdict;
+                outcome = m.GuestStore(g.Actor, address, data);
+                if (outcome != AccessOutcome.Allowed) { verdict = OracleVerdict.Clean; }
+                break;
+            case GuestAction.Fetch:
+                outcome = m.GuestFetch(g.Actor, address);
+                if (outcome == AccessOutcome.Allowed) { verdict = oracle.JudgeCoreAccess(g.Actor, address, 1, Permissions.Execute); }
+                break;
+            case GuestAction.DmaRead:
+                outcome = m.DeviceDmaRead(g.Actor, address, data);
+                if (outcome == AccessOutcome.Allowed) { verdict = oracle.JudgeDma(g.Actor, address, judged, write: false); }
+                break;
+            case GuestAction.DmaWrite:
+                data.Fill(0x5A);
+                verdict = oracle.JudgeDma(g.Actor, address, judged, write: true);
+                outcome = m.DeviceDmaWrite(g.Actor, address, data);
+                if (outcome != AccessOutcome.Allowed) { verdict = OracleVerdict.Clean; }
+                break;
+            case GuestAction.Ipi:
+                int to = g.Where == Target.Own && rig.Table.IsSlot(owner) && !rig.Entry(owner).Cores.IsEmpty
+                    ? NthMember(rig.Entry(owner).Cores, g.Pick)
+                    : (int)(g.Offset % (ulong)(rig.Config.CoreCount + 2)) - 1;
+                outcome = m.GuestSendIpi(g.Actor, to);
+                if (outcome == AccessOutcome.Allowed) { verdict = oracle.JudgeIpi(g.Actor, to); }
+                break;
+            case GuestAction.WriteRangeRegister:
+                outcome = m.GuestWriteRangeRegister(g.Actor, g.Pick % (rig.Config.RangeRegistersPerCore + 1), new RangeRegister(0, ulong.MaxValue, Permissions.ReadWriteExecute));
+                ExpectNotAllowed(outcome, g, problems);
+                break;
+            case GuestAction.WriteIpiMask:
+                ResourceSet all = default;
+                for (int c = 0; c < rig.Config.CoreCount; c++) { all.Add(c); }
+                outcome = m.GuestWriteIpiMask(g.Actor, all);
+                ExpectNotAllowed(outcome, g, problems);
+                break;
+            case GuestAction.WriteWayMask:
+                outcome = m.GuestWriteWayMask(g.Actor, ulong.MaxValue);
+                ExpectNotAllowed(outcome, g, problems);
+                break;
+            default:
+                outcome = m.GuestRequestReset(g.Actor, (int)(g.Offset % (ulong)rig.Config.CoreCount));
+                ExpectNotAllowed(outcome, g, problems);
+                break;
+        }
+        Counts.Add(g.Action, outcome);
+        if (!verdict.IsClean)
+        {
+            problems.Add($"isolation oracle: {verdict.Detail} (outcome {outcome})");
+        }
+    }
+
+    private static void ExpectNotAllowed(AccessOutcome outcome, GuestStep g, List<string> problems)
+    {
+        if (outcome == AccessOutcome.Allowed)
+        {
+            problems.Add($"S5/S6: {g.Action} from core {g.Actor} was allowed");
+        }
+    }
+
+    private void Fault(FaultStep f)
+    {
+        switch (f.Kind)
+        {
+            case FaultKind.FailReset:
+                rig.Machine.FailNextResets(f.Index % rig.Config.CoreCount, f.Count);
+                break;
+            case FaultKind.FailIommu:
+                if (rig.Config.DeviceCount > 0)
+                {
+                    rig.Machine.FailNextIommuChanges(f.Index % rig.Config.DeviceCount, f.Count);
+                }
+                break;
+            default:
+                rig.Machine.CorruptNextRegisterWrite(f.Index % rig.Config.CoreCount);
+                break;
+        }
+    }
+
+    /// <summary>An address for <paramref name="where"/>, seen from <paramref name="owner"/> (a slot, or the control slice).</summary>
+    private ulong Resolve(Target where, int owner, int pick, ulong offset)
+    {
+        MachineConfig c = rig.Config;
+        switch (where)
+        {
+            case Target.Own when rig.Table.IsSlot(owner) && rig.Entry(owner).Ranges.Length > 0:
+                return In(rig.Entry(owner).Ranges[pick % rig.Entry(owner).Ranges.Length], offset);
+            case Target.Own when owner == Owner.Control:
+                return In(c.ControlMemory[pick % c.ControlMemory.Length], offset);
+            case Target.OtherSlice:
+                for (int k = 0; k < rig.Table.Capacity; k++)
+                {
+                    int s = 1 + ((pick + k) % rig.Table.Capacity);
+                    if (s != owner && rig.Entry(s).State != SliceState.Free)
+                    {
+                        return In(rig.Entry(s).Ranges[pick % rig.Entry(s).Ranges.Length], offset);
+                    }
+                }
+                return offset;
+            case Target.Control:
+                return In(c.ControlMemory[pick % c.ControlMemory.Length], offset);
+            case Target.Reserved when c.ReservedRegions.Length > 0:
+                return In(c.ReservedRegions[pick % c.ReservedRegions.Length].Range, offset);
+            case Target.FreeRam:
+                List<MemoryRange> gaps = FreeMemory.Gaps(c, rig.Table);
+                return gaps.Count > 0 ? In(gaps[pick % gaps.Count], offset) : offset;
+            case Target.BeyondRam:
+                return Machines.RamTop(c) + (offset % (1UL << 40));
+            default:
+                return offset;
+        }
+    }
+
+    private static ulong In(MemoryRange r, ulong offset) => r.Base + (r.Size == 0 ? 0 : offset % r.Size);
+
+    private static int NthMember(ResourceSet set, int n)
+    {
+        int count = set.Count;
+        int skip = n % count;
+        int c = set.Next(0);
+        for (int i = 0; i < skip; i++)
+        {
+            c = set.Next(c + 1);
+        }
+        return c;
+    }
+
+    /// <summary>What a run exercised (to show that the property is not vacuous).</summary>
+    public sealed class Stats
+    {
+        public Dictionary<SliceError, int> Results { get; } = [];
+
+        public Dictionary<(GuestAction, bool), int> Guest { get; } = [];
+
+        public void Add(SliceError e) => Results[e] = Results.GetValueOrDefault(e) + 1;
+
+        public void Add(GuestAction a, AccessOutcome o) => Guest[(a, o == AccessOutcome.Allowed)] = Guest.GetValueOrDefault((a, o == AccessOutcome.Allowed)) + 1;
+    }
+}
+
+/// <summary>A broken invariant or promise, with the step that broke it.</summary>
+public sealed class RunFailureException(string message) : Exception(message);
