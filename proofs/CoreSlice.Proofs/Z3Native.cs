@@ -81,4 +81,45 @@ public static partial class Z3Native
             DelContext(ctx);
         }
     }
+
+    /// <summary>
+    /// A long-lived Z3 context for many small scripts against one loaded text
+    /// (conformance loads the spec once, then checks each step inside push/pop).
+    /// Not thread-safe: one session per thread. Dispose frees the context.
+    /// </summary>
+    public sealed class Session : IDisposable
+    {
+        private IntPtr ctx;
+
+        /// <summary>Creates a context with the given per-query timeout.</summary>
+        public Session(int timeoutMs)
+        {
+            IntPtr cfg = MkConfig();
+            SetParamValue(cfg, "timeout", timeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            SetParamValue(cfg, "model", "true");
+            ctx = MkContextRc(cfg);
+            DelConfig(cfg);
+            SetErrorHandler(ctx, IntPtr.Zero);
+        }
+
+        /// <summary>Runs SMT-LIB2 text in this context (declarations persist) and returns what it printed.</summary>
+        public string Eval(string script)
+        {
+            ObjectDisposedException.ThrowIf(ctx == IntPtr.Zero, this);
+            IntPtr result = EvalSmtlib2String(ctx, script);
+            int code = GetErrorCode(ctx);
+            string text = Marshal.PtrToStringUTF8(result) ?? string.Empty;
+            return code != 0 && text.Trim().Length == 0 ? $"(error \"z3 error code {code}\")" : text;
+        }
+
+        /// <inheritdoc/>
+        public void Dispose()
+        {
+            if (ctx != IntPtr.Zero)
+            {
+                DelContext(ctx);
+                ctx = IntPtr.Zero;
+            }
+        }
+    }
 }

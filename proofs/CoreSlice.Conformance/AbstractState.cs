@@ -1,0 +1,318 @@
+using System.Text;
+
+namespace CoreSlice.Conformance;
+
+/// <summary>A guest-owned memory interval [Base, Base + Size) of a slot.</summary>
+public readonly record struct OwnedRange(ulong Base, ulong Size, int Owner);
+
+/// <summary>
+/// The spec's <c>State</c> (spec/10-state.smt2) as concrete C# values, on one concrete machine.
+/// Slots are indexed 1..Slots (index 0 unused). Memory maps are intervals: <see cref="MemOwner"/>
+/// lists only guest intervals (reserved and control memory come from the machine),
+/// <see cref="LastWriter"/> maps a granule's base to its writer (absent: <c>Owner.None</c>).
+/// </summary>
+public sealed class AbstractState
+{
+    /// <summary>The field names of <c>State</c>, in constructor order.</summary>
+    public static readonly string[] FieldNames =
+    [
+        "st", "tblN", "tblBase", "tblSize", "entry", "meas", "coreOwner", "devOwner", "wayOwner", "memOwner",
+        "lastWriter", "mode", "locked", "rrBase", "rrSize", "rrPerm", "ipi", "wmask", "iommu",
+        "gN", "gBase", "gSize", "gCore", "gDev", "gWay", "gMem",
+    ];
+
+    /// <summary>Creates an all-free state of the given shape.</summary>
+    public AbstractState(int cores, int slots, int devices, int ways, int registers)
+    {
+        Cores = cores; Slots = slots; Devices = devices; Ways = ways; Registers = registers;
+        St = new int[slots + 1]; TblN = new int[slots + 1]; Entry = new ulong[slots + 1]; Meas = new ulong[slots + 1];
+        TblBase = Jagged<ulong>(slots + 1, registers); TblSize = Jagged<ulong>(slots + 1, registers);
+        CoreOwner = new int[cores]; DevOwner = new int[devices]; WayOwner = new int[ways];
+        Mode = new int[cores]; Locked = new bool[cores];
+        RrBase = Jagged<ulong>(cores, registers); RrSize = Jagged<ulong>(cores, registers); RrPerm = Jagged<int>(cores, registers);
+        Ipi = new SortedSet<int>[cores];
+        for (int c = 0; c < cores; c++)
+        {
+            Ipi[c] = [];
+        }
+        WMask = new ulong[cores]; Iommu = new int[devices];
+        GN = new int[slots + 1]; GBase = Jagged<ulong>(slots + 1, registers); GSize = Jagged<ulong>(slots + 1, registers);
+        GCore = new int[cores]; GDev = new int[devices]; GWay = new int[ways];
+    }
+
+#pragma warning disable CA1819 // plain data: arrays are the point
+#pragma warning disable CA1002
+    /// <summary>Number of cores.</summary>
+    public int Cores { get; }
+    /// <summary>Number of slots.</summary>
+    public int Slots { get; }
+    /// <summary>Number of devices.</summary>
+    public int Devices { get; }
+    /// <summary>Number of cache ways.</summary>
+    public int Ways { get; }
+    /// <summary>Range registers per core.</summary>
+    public int Registers { get; }
+    /// <summary>SliceState per slot.</summary>
+    public int[] St { get; }
+    /// <summary>Range count per slot.</summary>
+    public int[] TblN { get; }
+    /// <summary>Range bases per slot.</summary>
+    public ulong[][] TblBase { get; }
+    /// <summary>Range sizes per slot.</summary>
+    public ulong[][] TblSize { get; }
+    /// <summary>Entry point per slot.</summary>
+    public ulong[] Entry { get; }
+    /// <summary>Measurement per slot (first 8 bytes of the SHA-384 chain, big-endian).</summary>
+    public ulong[] Meas { get; }
+    /// <summary>Owner per core.</summary>
+    public int[] CoreOwner { get; }
+    /// <summary>Owner per device.</summary>
+    public int[] DevOwner { get; }
+    /// <summary>Owner per way.</summary>
+    public int[] WayOwner { get; }
+    /// <summary>Guest-owned memory intervals.</summary>
+    public List<OwnedRange> MemOwner { get; private set; } = [];
+    /// <summary>Granule base to last writer (absent: none).</summary>
+    public SortedDictionary<ulong, int> LastWriter { get; private set; } = [];
+    /// <summary>CoreMode per core.</summary>
+    public int[] Mode { get; }
+    /// <summary>Lock bit per core.</summary>
+    public bool[] Locked { get; }
+    /// <summary>Range register bases.</summary>
+    public ulong[][] RrBase { get; }
+    /// <summary>Range register sizes.</summary>
+    public ulong[][] RrSize { get; }
+    /// <summary>Range register permissions.</summary>
+    public int[][] RrPerm { get; }
+    /// <summary>IPI destination masks.</summary>
+    public SortedSet<int>[] Ipi { get; }
+    /// <summary>Way masks.</summary>
+    public ulong[] WMask { get; }
+    /// <summary>IOMMU window per device: a slot or Owner.None.</summary>
+    public int[] Iommu { get; }
+    /// <summary>Ghost: range count at creation.</summary>
+    public int[] GN { get; }
+    /// <summary>Ghost: range bases at creation.</summary>
+    public ulong[][] GBase { get; }
+    /// <summary>Ghost: range sizes at creation.</summary>
+    public ulong[][] GSize { get; }
+    /// <summary>Ghost: core owners at creation.</summary>
+    public int[] GCore { get; }
+    /// <summary>Ghost: device owners at creation.</summary>
+    public int[] GDev { get; }
+    /// <summary>Ghost: way owners at creation.</summary>
+    public int[] GWay { get; }
+    /// <summary>Ghost: guest memory intervals at creation.</summary>
+    public List<OwnedRange> GMem { get; private set; } = [];
+#pragma warning restore CA1002
+#pragma warning restore CA1819
+
+    private static T[][] Jagged<T>(int n, int m)
+    {
+        var a = new T[n][];
+        for (int i = 0; i < n; i++)
+        {
+            a[i] = new T[m];
+        }
+        return a;
+    }
+
+    /// <summary>A deep copy.</summary>
+    public AbstractState Clone()
+    {
+        var c = new AbstractState(Cores, Slots, Devices, Ways, Registers);
+        St.CopyTo(c.St, 0); TblN.CopyTo(c.TblN, 0); Entry.CopyTo(c.Entry, 0); Meas.CopyTo(c.Meas, 0);
+        CopyJagged(TblBase, c.TblBase); CopyJagged(TblSize, c.TblSize);
+        CoreOwner.CopyTo(c.CoreOwner, 0); DevOwner.CopyTo(c.DevOwner, 0); WayOwner.CopyTo(c.WayOwner, 0);
+        c.MemOwner = [.. MemOwner];
+        c.LastWriter = new SortedDictionary<ulong, int>(LastWriter);
+        Mode.CopyTo(c.Mode, 0); Locked.CopyTo(c.Locked, 0);
+        CopyJagged(RrBase, c.RrBase); CopyJagged(RrSize, c.RrSize); CopyJagged(RrPerm, c.RrPerm);
+        for (int i = 0; i < Cores; i++)
+        {
+            c.Ipi[i] = [.. Ipi[i]];
+        }
+        WMask.CopyTo(c.WMask, 0); Iommu.CopyTo(c.Iommu, 0);
+        GN.CopyTo(c.GN, 0); CopyJagged(GBase, c.GBase); CopyJagged(GSize, c.GSize);
+        GCore.CopyTo(c.GCore, 0); GDev.CopyTo(c.GDev, 0); GWay.CopyTo(c.GWay, 0);
+        c.GMem = [.. GMem];
+        return c;
+    }
+
+    private static void CopyJagged<T>(T[][] from, T[][] to)
+    {
+        for (int i = 0; i < from.Length; i++)
+        {
+            from[i].CopyTo(to[i], 0);
+        }
+    }
+
+    /// <summary>The first field (in <see cref="FieldNames"/> order) where this and <paramref name="other"/> differ, with the index, or null.</summary>
+    public string? FirstDifference(AbstractState other)
+    {
+        foreach (string f in FieldNames)
+        {
+            string a = Render(f), b = other.Render(f);
+            if (a != b)
+            {
+                return f + ": " + Detail(a, b);
+            }
+        }
+        return null;
+    }
+
+    private static string Detail(string a, string b)
+    {
+        string[] x = a.Split(' '), y = b.Split(' ');
+        for (int i = 0; i < Math.Max(x.Length, y.Length); i++)
+        {
+            string u = i < x.Length ? x[i] : "-", v = i < y.Length ? y[i] : "-";
+            if (u != v)
+            {
+                return $"{u} vs {v}";
+            }
+        }
+        return a + " vs " + b;
+    }
+
+    /// <summary>A canonical text of one field (for diffs and dedup): space-separated "index=value" items.</summary>
+    public string Render(string field) => field switch
+    {
+        "st" => Items(St, 1), "tblN" => Items(TblN, 1), "tblBase" => Items(TblBase, 1), "tblSize" => Items(TblSize, 1),
+        "entry" => Items(Entry, 1), "meas" => Items(Meas, 1),
+        "coreOwner" => Items(CoreOwner, 0), "devOwner" => Items(DevOwner, 0), "wayOwner" => Items(WayOwner, 0),
+        "memOwner" => Canonical(MemOwner), "lastWriter" => string.Join(' ', LastWriter.Select(kv => $"0x{kv.Key:x}={kv.Value}")),
+        "mode" => Items(Mode, 0), "locked" => Items(Locked, 0), "rrBase" => Items(RrBase, 0), "rrSize" => Items(RrSize, 0),
+        "rrPerm" => Items(RrPerm, 0), "ipi" => string.Join(' ', Ipi.Select((s, i) => $"{i}={{{string.Join(',', s)}}}")),
+        "wmask" => Items(WMask, 0), "iommu" => Items(Iommu, 0),
+        "gN" => Items(GN, 1), "gBase" => Items(GBase, 1), "gSize" => Items(GSize, 1),
+        "gCore" => Items(GCore, 0), "gDev" => Items(GDev, 0), "gWay" => Items(GWay, 0), "gMem" => Canonical(GMem),
+        _ => throw new ArgumentException("no such field: " + field, nameof(field)),
+    };
+
+    private static string Items<T>(T[] a, int from) =>
+        string.Join(' ', Enumerable.Range(from, a.Length - from).Select(i => $"{i}={Fmt(a[i])}"));
+
+    private static string Items<T>(T[][] a, int from) =>
+        string.Join(' ', Enumerable.Range(from, a.Length - from).Select(i => $"{i}=[{string.Join(',', a[i].Select(v => Fmt(v)))}]"));
+
+    private static string Fmt<T>(T v) => v switch
+    {
+        ulong u => "0x" + u.ToString("x", System.Globalization.CultureInfo.InvariantCulture),
+        bool b => b ? "1" : "0",
+        _ => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "",
+    };
+
+    /// <summary>Intervals sorted by base, adjacent same-owner intervals merged, empty ones dropped.</summary>
+    public static string Canonical(IEnumerable<OwnedRange> ranges)
+    {
+        var sorted = ranges.Where(r => r.Size != 0).OrderBy(r => r.Base).ToList();
+        var merged = new List<OwnedRange>();
+        foreach (OwnedRange r in sorted)
+        {
+            if (merged.Count > 0 && merged[^1].Owner == r.Owner && merged[^1].Base + merged[^1].Size == r.Base)
+            {
+                merged[^1] = merged[^1] with { Size = merged[^1].Size + r.Size };
+            }
+            else
+            {
+                merged.Add(r);
+            }
+        }
+        return string.Join(' ', merged.Select(r => $"[0x{r.Base:x},+0x{r.Size:x})={r.Owner}"));
+    }
+
+    // ------------------------------------------------------------------ SMT
+
+    /// <summary>
+    /// The state as one ground term of sort <c>State</c> on machine <paramref name="m"/>.
+    /// <paramref name="lastWriterTerm"/>, when given, replaces the lastWriter field (see <see cref="ConformanceChecker"/>).
+    /// </summary>
+    public string ToSmt(MachineConfig m, string? lastWriterTerm = null)
+    {
+        string slotSort = Smt.Idx16;
+        string Slot(int v) => Smt.B16(v);
+        var sb = new StringBuilder("(mk-state ");
+        IEnumerable<int> slots = Enumerable.Range(1, Slots);
+        IEnumerable<int> cores = Enumerable.Range(0, Cores);
+        IEnumerable<int> devs = Enumerable.Range(0, Devices);
+        IEnumerable<int> ways = Enumerable.Range(0, Ways);
+        string Regs(ulong[] v) => Smt.Array(Smt.Idx16, Smt.Addr, Smt.B64(0), v.Select((x, i) => (Smt.B16(i), Smt.B64(x))));
+        string Perms(int[] v) => Smt.Array(Smt.Idx16, "(_ BitVec 3)", "#b000", v.Select((x, i) => (Smt.B16(i), Smt.Bits(x, 3))));
+        string zeroRegs = Smt.Array(Smt.Idx16, Smt.Addr, Smt.B64(0), []);
+        string zeroPerms = Smt.Array(Smt.Idx16, "(_ BitVec 3)", "#b000", []);
+        sb.Append(Smt.Array(slotSort, "(_ BitVec 2)", "#b00", slots.Select(t => (Slot(t), Smt.Bits(St[t], 2))))).Append('\n');
+        sb.Append(Smt.Array(slotSort, Smt.Idx16, Smt.B16(0), slots.Select(t => (Slot(t), Smt.B16(TblN[t]))))).Append('\n');
+        sb.Append(Smt.Array(slotSort, $"(Array {Smt.Idx16} {Smt.Addr})", zeroRegs, slots.Select(t => (Slot(t), Regs(TblBase[t]))))).Append('\n');
+        sb.Append(Smt.Array(slotSort, $"(Array {Smt.Idx16} {Smt.Addr})", zeroRegs, slots.Select(t => (Slot(t), Regs(TblSize[t]))))).Append('\n');
+        sb.Append(Smt.Array(slotSort, Smt.Addr, Smt.B64(0), slots.Select(t => (Slot(t), Smt.B64(Entry[t]))))).Append('\n');
+        sb.Append(Smt.Array(slotSort, Smt.Addr, Smt.B64(0), slots.Select(t => (Slot(t), Smt.B64(Meas[t]))))).Append('\n');
+        string free = Slot(CoreSlice.Owner.Free);
+        sb.Append(Smt.Array(Smt.Idx16, slotSort, free, cores.Select(c => (Smt.B16(c), Slot(CoreOwner[c]))))).Append('\n');
+        sb.Append(Smt.Array(Smt.Idx16, slotSort, free, devs.Select(d => (Smt.B16(d), Slot(DevOwner[d]))))).Append('\n');
+        sb.Append(Smt.Array(Smt.Idx16, slotSort, free, ways.Select(w => (Smt.B16(w), Slot(WayOwner[w]))))).Append('\n');
+        sb.Append(MemoryMap(m, MemOwner)).Append('\n');
+        sb.Append(lastWriterTerm ?? Smt.Intervals(slotSort, Slot(CoreSlice.Owner.None),
+            MergeGranules(m.GranuleSize).Select(r => (r.Base, r.Size, Slot(r.Owner))))).Append('\n');
+        sb.Append(Smt.Array(Smt.Idx16, "(_ BitVec 3)", "#b001", cores.Select(c => (Smt.B16(c), Smt.Bits(Mode[c], 3))))).Append('\n');
+        sb.Append(Smt.Array(Smt.Idx16, "Bool", "false", cores.Select(c => (Smt.B16(c), Smt.Bool(Locked[c]))))).Append('\n');
+        sb.Append(Smt.Array(Smt.Idx16, $"(Array {Smt.Idx16} {Smt.Addr})", zeroRegs, cores.Select(c => (Smt.B16(c), Regs(RrBase[c]))))).Append('\n');
+        sb.Append(Smt.Array(Smt.Idx16, $"(Array {Smt.Idx16} {Smt.Addr})", zeroRegs, cores.Select(c => (Smt.B16(c), Regs(RrSize[c]))))).Append('\n');
+        sb.Append(Smt.Array(Smt.Idx16, $"(Array {Smt.Idx16} (_ BitVec 3))", zeroPerms, cores.Select(c => (Smt.B16(c), Perms(RrPerm[c]))))).Append('\n');
+        string noBits = Smt.Array(Smt.Idx16, "Bool", "false", []);
+        sb.Append(Smt.Array(Smt.Idx16, $"(Array {Smt.Idx16} Bool)", noBits,
+            cores.Select(c => (Smt.B16(c), Smt.Array(Smt.Idx16, "Bool", "false", Ipi[c].Select(b => (Smt.B16(b), "true"))))))).Append('\n');
+        sb.Append(Smt.Array(Smt.Idx16, $"(Array {Smt.Idx16} Bool)", noBits,
+            cores.Select(c => (Smt.B16(c), WayBits(WMask[c]))))).Append('\n');
+        sb.Append(Smt.Array(Smt.Idx16, slotSort, Slot(CoreSlice.Owner.None), devs.Select(d => (Smt.B16(d), Slot(Iommu[d]))))).Append('\n');
+        sb.Append(Smt.Array(slotSort, Smt.Idx16, Smt.B16(0), slots.Select(t => (Slot(t), Smt.B16(GN[t]))))).Append('\n');
+        sb.Append(Smt.Array(slotSort, $"(Array {Smt.Idx16} {Smt.Addr})", zeroRegs, slots.Select(t => (Slot(t), Regs(GBase[t]))))).Append('\n');
+        sb.Append(Smt.Array(slotSort, $"(Array {Smt.Idx16} {Smt.Addr})", zeroRegs, slots.Select(t => (Slot(t), Regs(GSize[t]))))).Append('\n');
+        sb.Append(Smt.Array(Smt.Idx16, slotSort, free, cores.Select(c => (Smt.B16(c), Slot(GCore[c]))))).Append('\n');
+        sb.Append(Smt.Array(Smt.Idx16, slotSort, free, devs.Select(d => (Smt.B16(d), Slot(GDev[d]))))).Append('\n');
+        sb.Append(Smt.Array(Smt.Idx16, slotSort, free, ways.Select(w => (Smt.B16(w), Slot(GWay[w]))))).Append('\n');
+        sb.Append(MemoryMap(m, GMem)).Append(')');
+        return sb.ToString();
+    }
+
+    /// <summary>The (Array Addr Bool) of a way mask.</summary>
+    public static string WayBits(ulong mask) =>
+        Smt.Array(Smt.Idx16, "Bool", "false", Enumerable.Range(0, 64).Where(w => (mask & (1UL << w)) != 0).Select(w => (Smt.B16(w), "true")));
+
+    /// <summary>Reserved, then control memory, then the guest intervals; Free elsewhere (also outside RAM).</summary>
+    private static string MemoryMap(MachineConfig m, List<OwnedRange> guest)
+    {
+        var all = new List<(ulong, ulong, string)>();
+        foreach (NamedRegion r in m.ReservedRegions)
+        {
+            all.Add((r.Range.Base, r.Range.Size, Smt.B16(CoreSlice.Owner.Reserved)));
+        }
+        foreach (MemoryRange r in m.ControlMemory)
+        {
+            all.Add((r.Base, r.Size, Smt.B16(CoreSlice.Owner.Control)));
+        }
+        foreach (OwnedRange r in guest)
+        {
+            all.Add((r.Base, r.Size, Smt.B16(r.Owner)));
+        }
+        return Smt.Intervals(Smt.Idx16, Smt.B16(CoreSlice.Owner.Free), all);
+    }
+
+    /// <summary>The last-writer granules merged into maximal same-writer intervals.</summary>
+    public List<OwnedRange> MergeGranules(ulong granule)
+    {
+        var list = new List<OwnedRange>();
+        foreach ((ulong g, int w) in LastWriter)
+        {
+            if (list.Count > 0 && list[^1].Owner == w && list[^1].Base + list[^1].Size == g)
+            {
+                list[^1] = list[^1] with { Size = list[^1].Size + granule };
+            }
+            else
+            {
+                list.Add(new OwnedRange(g, granule, w));
+            }
+        }
+        return list;
+    }
+}

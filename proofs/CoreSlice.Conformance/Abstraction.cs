@@ -1,0 +1,169 @@
+using System.Buffers.Binary;
+using CoreSlice.Hardware;
+using CoreSlice.Simulation;
+
+namespace CoreSlice.Conformance;
+
+/// <summary>
+/// The abstraction function: the implementation's state (slice table + simulated
+/// machine) as the spec's <c>State</c>. Ghost fields are not implementation state;
+/// they come from the conformance run's own record (the spec's effect applied to
+/// the previous abstract state). Nothing here changes the implementation.
+/// </summary>
+public static class Abstraction
+{
+    /// <summary>An IOMMU window that is open but equals no live slot's memory.</summary>
+    public const int UnknownWindow = -4;
+
+    /// <summary>
+    /// Abstracts the implementation. <paramref name="ghostAndFrame"/> supplies the ghost
+    /// fields and, unless <paramref name="strictFreeSlots"/>, the table fields of Free
+    /// slots (which the spec frames across DestroySlice while the code clears them;
+    /// see the report). <paramref name="problems"/> collects representation checks
+    /// that the spec cannot see (the code's own ownership index vs. its entries, a
+    /// Free entry not cleared).
+    /// </summary>
+    public static AbstractState Capture<THardware>(Slicevisor<THardware> visor, SimulatedMachine machine, AbstractState? ghostAndFrame, bool strictFreeSlots, List<string> problems)
+        where THardware : IHardwarePort
+    {
+        ArgumentNullException.ThrowIfNull(visor);
+        ArgumentNullException.ThrowIfNull(machine);
+        ArgumentNullException.ThrowIfNull(problems);
+        MachineConfig m = visor.Config;
+        SliceTable table = visor.Table;
+        var s = new AbstractState(m.CoreCount, m.SlotCapacity, m.DeviceCount, m.CacheWays, m.RangeRegistersPerCore);
+        for (int t = 1; t <= m.SlotCapacity; t++)
+        {
+            SliceEntry e = table[t];
+            s.St[t] = (int)e.State;
+            ReadOnlySpan<MemoryRange> ranges = e.Ranges;
+            s.TblN[t] = ranges.Length;
+            for (int i = 0; i < ranges.Length; i++)
+            {
+                s.TblBase[t][i] = ranges[i].Base;
+                s.TblSize[t][i] = ranges[i].Size;
+                if (e.State != SliceState.Free)
+                {
+                    s.MemOwner.Add(new OwnedRange(ranges[i].Base, ranges[i].Size, t));
+                }
+            }
+            s.Entry[t] = e.EntryPoint;
+            s.Meas[t] = BinaryPrimitives.ReadUInt64BigEndian(e.Measurement);
+            if (e.State == SliceState.Free)
+            {
+                if (ranges.Length != 0 || e.EntryPoint != 0 || s.Meas[t] != 0 || !e.Cores.IsEmpty || !e.Devices.IsEmpty || e.Ways != 0)
+                {
+                    problems.Add($"slot {t} is Free but its entry is not cleared");
+                }
+                if (!strictFreeSlots && ghostAndFrame is not null)
+                {
+                    ghostAndFrame.TblBase[t].CopyTo(s.TblBase[t], 0);
+                    ghostAndFrame.TblSize[t].CopyTo(s.TblSize[t], 0);
+                    s.Entry[t] = ghostAndFrame.Entry[t];
+                    s.Meas[t] = ghostAndFrame.Meas[t];
+                }
+            }
+        }
+        for (int c = 0; c < m.CoreCount; c++)
+        {
+            s.CoreOwner[c] = table.CoreOwner(c);
+            s.Mode[c] = (int)machine.Mode(c);
+            s.Locked[c] = machine.IsLocked(c);
+            for (int i = 0; i < m.RangeRegistersPerCore; i++)
+            {
+                RangeRegister r = machine.RangeRegisterOf(c, i);
+                s.RrBase[c][i] = r.Base;
+                s.RrSize[c][i] = r.Size;
+                s.RrPerm[c][i] = (int)r.Permissions;
+            }
+            ResourceSet ipi = machine.IpiMaskOf(c);
+            for (int b = ipi.Next(0); b >= 0; b = ipi.Next(b + 1))
+            {
+                s.Ipi[c].Add(b);
+            }
+            s.WMask[c] = machine.WayMaskOf(c);
+        }
+        for (int d = 0; d < m.DeviceCount; d++)
+        {
+            s.DevOwner[d] = table.DeviceOwner(d);
+            s.Iommu[d] = Window(table, machine.IommuWindow(d));
+        }
+        for (int w = 0; w < m.CacheWays; w++)
+        {
+            s.WayOwner[w] = table.WayOwner(w);
+        }
+        machine.Memory.ForEachPresent((granule, writer) => s.LastWriter[granule] = writer);
+        CheckOwnershipIndex(table, s, problems);
+        if (ghostAndFrame is null)
+        {
+            // Init: the ghost equals the ownership maps, no slot was ever created.
+            s.CoreOwner.CopyTo(s.GCore, 0);
+            s.DevOwner.CopyTo(s.GDev, 0);
+            s.WayOwner.CopyTo(s.GWay, 0);
+        }
+        else
+        {
+            CopyGhost(ghostAndFrame, s);
+        }
+        return s;
+    }
+
+    /// <summary>Copies the ghost fields of <paramref name="from"/> into <paramref name="to"/>.</summary>
+    public static void CopyGhost(AbstractState from, AbstractState to)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        from.GN.CopyTo(to.GN, 0);
+        for (int t = 0; t < from.GBase.Length; t++)
+        {
+            from.GBase[t].CopyTo(to.GBase[t], 0);
+            from.GSize[t].CopyTo(to.GSize[t], 0);
+        }
+        from.GCore.CopyTo(to.GCore, 0);
+        from.GDev.CopyTo(to.GDev, 0);
+        from.GWay.CopyTo(to.GWay, 0);
+        to.GMem.Clear();
+        to.GMem.AddRange(from.GMem);
+    }
+
+    private static int Window(SliceTable table, ReadOnlySpan<MemoryRange> window)
+    {
+        if (window.Length == 0)
+        {
+            return Owner.None;
+        }
+        for (int t = 1; t <= table.Capacity; t++)
+        {
+            SliceEntry e = table[t];
+            if (e.State != SliceState.Free && e.Ranges.SequenceEqual(window))
+            {
+                return t;
+            }
+        }
+        return UnknownWindow;
+    }
+
+    /// <summary>The code's ownership index (what RangeInUse consults) must agree with the entries at every interval edge.</summary>
+    private static void CheckOwnershipIndex(SliceTable table, AbstractState s, List<string> problems)
+    {
+        foreach (OwnedRange r in s.MemOwner)
+        {
+            foreach (ulong probe in new[] { r.Base, r.Base + r.Size - 1 })
+            {
+                int owner = table.MemoryOwner(probe);
+                if (owner != r.Owner)
+                {
+                    problems.Add($"the code's memory ownership says 0x{probe:x} is owned by {owner}, slot {r.Owner}'s entry says it is {r.Owner}'s");
+                }
+            }
+            foreach (ulong probe in new[] { r.Base - 1, r.Base + r.Size })
+            {
+                int owner = table.MemoryOwner(probe);
+                if (owner == r.Owner && !s.MemOwner.Any(o => o.Owner == owner && probe - o.Base < o.Size))
+                {
+                    problems.Add($"the code's memory ownership gives 0x{probe:x} to slot {owner}, outside its entry");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,495 @@
+using System.Diagnostics;
+using CoreSlice.Attestation;
+using CoreSlice.Hardware;
+using CoreSlice.Manager;
+using CoreSlice.Proofs;
+using CoreSlice.Simulation;
+
+namespace CoreSlice.Conformance;
+
+/// <summary>Options of a conformance run.</summary>
+public sealed class ConformanceOptions
+{
+    /// <summary>Random seed: the same seed replays the same trace.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Steps to run (the scripted tour counts).</summary>
+    public int Steps { get; init; } = 300;
+
+    /// <summary>The machine (default: <see cref="ConformanceRun.SmallMachine"/>).</summary>
+    public MachineConfig? Machine { get; init; }
+
+    /// <summary>The spec (default: the one built into CoreSlice.Proofs).</summary>
+    public Spec? Spec { get; init; }
+
+    /// <summary>
+    /// Abstract a Free slot's table fields as the code holds them (zeros) instead of
+    /// carrying them over: exposes the DestroySlice framing difference (see the report).
+    /// </summary>
+    public bool StrictFreeSlots { get; init; }
+
+    /// <summary>Also drive guest filter writes from cores that run no software (Idle/Halted): exposes the GuestWriteFilter over-approximation.</summary>
+    public bool FilterWritesFromStoppedCores { get; init; }
+
+    /// <summary>Test hook: changes the abstract post-state of a step before it is checked (step index, post).</summary>
+    public Action<int, AbstractState>? PerturbPost { get; init; }
+
+    /// <summary>Test hook: changes the error the code reported at a step (step index, error) → error.</summary>
+    public Func<int, int, int>? PerturbError { get; init; }
+
+    /// <summary>Z3 timeout per query.</summary>
+    public int TimeoutMs { get; init; } = 20_000;
+}
+
+/// <summary>A step that did not conform.</summary>
+/// <param name="Step">0-based step index.</param>
+/// <param name="Operation">Spec operation (or the unmodelled call).</param>
+/// <param name="Arguments">The call's arguments.</param>
+/// <param name="CodeError">What the code returned.</param>
+/// <param name="Verdict">What failed.</param>
+public sealed record Mismatch(int Step, string Operation, string Arguments, string CodeError, StepVerdict Verdict);
+
+/// <summary>The outcome of a run.</summary>
+public sealed class ConformanceResult
+{
+    /// <summary>Steps checked (up to and including a mismatch).</summary>
+    public int Steps { get; init; }
+
+    /// <summary>The first mismatch, or null when the trace conforms.</summary>
+    public Mismatch? Mismatch { get; init; }
+
+    /// <summary>Per (operation, result) the number of steps.</summary>
+    public required SortedDictionary<string, int> Coverage { get; init; }
+
+    /// <summary>Wall time.</summary>
+    public TimeSpan Elapsed { get; init; }
+
+    /// <summary>Z3 queries asked.</summary>
+    public long Queries { get; init; }
+
+    /// <summary>Whether the initial state satisfies the spec's Init ("unsat" of its negation means it does).</summary>
+    public string InitAnswer { get; init; } = "";
+
+    /// <summary>Steps per second.</summary>
+    public double StepsPerSecond => Elapsed.TotalSeconds > 0 ? Steps / Elapsed.TotalSeconds : 0;
+
+    /// <summary>True when every step conformed.</summary>
+    public bool Conforms => Mismatch is null;
+}
+
+/// <summary>
+/// Runs the real slicevisor on a simulated machine, driving random and hostile
+/// manager requests, guest actions and injected faults, and checks every step
+/// against the spec with <see cref="ConformanceChecker"/>.
+/// </summary>
+public sealed class ConformanceRun : IDisposable
+{
+    private const ulong MiB = 1 << 20;
+    private readonly ConformanceOptions options;
+    private readonly MachineConfig config;
+    private readonly SimulatedMachine machine;
+    private readonly Slicevisor<SimulatedHardwarePort> visor;
+    private readonly FirstFitAllocator<SimulatedHardwarePort> manager;
+    private readonly ConformanceChecker checker;
+    private readonly Random random;
+    private static readonly int[] FiveCores = [1, 2, 3, 1, 2];
+    private static readonly int[] ThreeDevices = [0, 1, 0];
+    private readonly byte[] report = new byte[ReportLayout.ReportSize];
+    private readonly byte[] drained = new byte[64 * 1024 * 4];
+
+    /// <summary>4 cores (core 0 control), 3 slots, 2 devices, 4 ways (way 0 control), 2 range registers, 4 KiB granules; RAM [0,16M) and [32M,48M), reserved [0,1M), control [1M,2M).</summary>
+    public static MachineConfig SmallMachine() => new()
+    {
+        CoreCount = 4,
+        ControlCores = [0],
+        RamRegions = [new MemoryRange(0, 16 * MiB), new MemoryRange(32 * MiB, 16 * MiB)],
+        ReservedRegions = [new NamedRegion("slicevisor", new MemoryRange(0, 1 * MiB))],
+        ControlMemory = [new MemoryRange(1 * MiB, 1 * MiB)],
+        DeviceCount = 2,
+        CacheWays = 4,
+        ControlWays = 0b1,
+        RangeRegistersPerCore = 2,
+        GranuleSize = 4096,
+        SlotCapacity = 3,
+    };
+
+    /// <summary>Builds the machine, the slicevisor and the checker. Throws <see cref="SpecException"/> or <see cref="DllNotFoundException"/> when unusable.</summary>
+    public ConformanceRun(ConformanceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.options = options;
+        config = options.Machine ?? SmallMachine();
+        if (Z3Native.TryVersion() is null)
+        {
+            throw new DllNotFoundException("libz3.so.4 (Z3) cannot be loaded; install it with: apt-get install -y libz3-4");
+        }
+        checker = new ConformanceChecker(options.Spec ?? Spec.BuiltIn(), config, options.TimeoutMs);
+        machine = new SimulatedMachine(config);
+        visor = new Slicevisor<SimulatedHardwarePort>(config, machine.OpenPrivilegedPort());
+        machine.AttachOwnership(visor.Table.CoreOwner, visor.Table.DeviceOwner, visor.Table.MemoryOwner);
+        manager = new FirstFitAllocator<SimulatedHardwarePort>(visor);
+        random = new Random(options.Seed);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        visor.Dispose();
+        checker.Dispose();
+    }
+
+    /// <summary>Runs the trace; stops at the first mismatch.</summary>
+    public ConformanceResult Run()
+    {
+        var watch = Stopwatch.StartNew();
+        var coverage = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var problems = new List<string>();
+        AbstractState pre = Abstraction.Capture(visor, machine, null, options.StrictFreeSlots, problems);
+        string init = checker.InitHolds(pre);
+        Queue<Func<(SpecCall, int)>> tour = Tour();
+        for (int step = 0; step < options.Steps; step++)
+        {
+            if (visor.Log.Count * 2 >= visor.Log.Capacity)
+            {
+                _ = visor.DrainLog(drained, out _);
+            }
+            (SpecCall call, int error) = tour.Count > 0 ? tour.Dequeue()() : RandomStep(pre);
+            problems.Clear();
+            AbstractState raw = Abstraction.Capture(visor, machine, pre, options.StrictFreeSlots, problems);
+            AbstractState expected = call.Expect(pre, raw, error, config);
+            AbstractState post = Abstraction.Capture(visor, machine, pre, options.StrictFreeSlots, problems);
+            Abstraction.CopyGhost(expected, post);
+            options.PerturbPost?.Invoke(step, post);
+            if (options.PerturbError is not null)
+            {
+                error = options.PerturbError(step, error);
+            }
+            string key = (call is FrameCall f ? f.Name : call.Operation) + " " + ConformanceChecker.Name(error);
+            coverage[key] = coverage.GetValueOrDefault(key) + 1;
+            StepVerdict verdict = checker.Check(call, pre, post, error, problems);
+            if (!verdict.Conforms)
+            {
+                return new ConformanceResult
+                {
+                    Steps = step + 1, Coverage = coverage, Elapsed = watch.Elapsed, Queries = checker.Queries, InitAnswer = init,
+                    Mismatch = new Mismatch(step, call is FrameCall fc ? fc.Name : call.Operation, call.Describe(), ConformanceChecker.Name(error), verdict),
+                };
+            }
+            pre = post;
+        }
+        return new ConformanceResult { Steps = options.Steps, Coverage = coverage, Elapsed = watch.Elapsed, Queries = checker.Queries, InitAnswer = init };
+    }
+
+    // ------------------------------------------------------------------ driving
+
+    private static int Code(SliceResult r) => (int)r.Error;
+
+    private static int Code(AccessOutcome o) => o == AccessOutcome.Allowed ? 0 : 0xff;
+
+    private (SpecCall, int) Create(SliceRequest request) => (new CreateCall(request), Code(visor.CreateSlice(request)));
+
+    private (SpecCall, int) Load(int slot, ulong address, int length)
+    {
+        byte[] bytes = new byte[length];
+        random.NextBytes(bytes);
+        return (new LoadCall(slot, address, length), Code(visor.LoadImage(slot, address, bytes)));
+    }
+
+    private (SpecCall, int) Start(int slot, Fault fault)
+    {
+        Inject(fault, start: true);
+        int e = Code(visor.StartSlice(slot));
+        ClearFaults();
+        return (new SlotCall(true, slot, fault), e);
+    }
+
+    private (SpecCall, int) Destroy(int slot, Fault fault)
+    {
+        Inject(fault, start: false);
+        int e = Code(visor.DestroySlice(slot));
+        ClearFaults();
+        return (new SlotCall(false, slot, fault), e);
+    }
+
+    private void Inject(Fault fault, bool start)
+    {
+        switch (fault.Error)
+        {
+            case SliceError.IommuFault:
+                machine.FailNextIommuChanges(fault.Device);
+                break;
+            case SliceError.CoreResetFault:
+                machine.FailNextResets(fault.Core);
+                break;
+            case SliceError.LoaderFault when start:
+                machine.CorruptNextRegisterWrite(fault.Core);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void ClearFaults()
+    {
+        for (int c = 0; c < config.CoreCount; c++)
+        {
+            machine.FailNextResets(c, 0);
+        }
+        for (int d = 0; d < config.DeviceCount; d++)
+        {
+            machine.FailNextIommuChanges(d, 0);
+        }
+    }
+
+    private (SpecCall, int) Access(int core, ulong address, Permissions perm)
+    {
+        byte[] one = new byte[1];
+        if (config.ControlCores.Contains(core))
+        {
+            return (new ControlStoreCall(address), Code(machine.GuestStore(core, address, [0x5a])));
+        }
+        AccessOutcome o = perm switch
+        {
+            Permissions.Read => machine.GuestLoad(core, address, one),
+            Permissions.Write => machine.GuestStore(core, address, [(byte)random.Next(1, 256)]),
+            _ => machine.GuestFetch(core, address),
+        };
+        return (new AccessCall(core, address, perm), Code(o));
+    }
+
+    private (SpecCall, int) Dma(int device, ulong address, bool write)
+    {
+        byte[] one = [0xd0];
+        AccessOutcome o = write ? machine.DeviceDmaWrite(device, address, one) : machine.DeviceDmaRead(device, address, one);
+        return (new DmaCall(device, address, write), Code(o));
+    }
+
+    private (SpecCall, int) Filter(int core, int kind)
+    {
+        int reg = random.Next(config.RangeRegistersPerCore);
+        var value = new RangeRegister((ulong)random.Next(0, 48) * MiB, MiB * (ulong)random.Next(0, 4), (Permissions)random.Next(0, 8));
+        int[] ipi = Enumerable.Range(0, config.CoreCount).Where(_ => random.Next(2) == 0).ToArray();
+        ulong ways = (ulong)random.Next(0, 1 << config.CacheWays);
+        AccessOutcome o;
+        switch (kind)
+        {
+            case 0:
+                o = machine.GuestWriteRangeRegister(core, reg, value);
+                break;
+            case 1:
+                ResourceSet set = default;
+                foreach (int c in ipi)
+                {
+                    set.Add(c);
+                }
+                o = machine.GuestWriteIpiMask(core, set);
+                break;
+            default:
+                o = machine.GuestWriteWayMask(core, ways);
+                break;
+        }
+        return (new FilterCall(core, kind, reg, value, ipi, ways), Code(o));
+    }
+
+    private (SpecCall, int) Attest(int slot)
+    {
+        byte[] nonce = new byte[random.Next(4) == 0 ? 32 : ReportLayout.NonceSize];
+        SliceResult r = visor.Attest(slot, nonce, report);
+        return (new FrameCall("Attest", $"slot={slot} nonce={nonce.Length} bytes"), Code(r));
+    }
+
+    private (SpecCall, int) GuestAttest(int core)
+    {
+        SliceResult r = visor.GuestAttest(core, new byte[ReportLayout.NonceSize], report);
+        return (new FrameCall("GuestAttest", $"core={core}"), Code(r));
+    }
+
+    private SliceRequest Valid(int cores = 1, ulong granules = 2, int devices = 1, int ways = 1) =>
+        manager.Plan(new SliceShape(cores, granules * config.GranuleSize, devices, ways)) ?? new SliceRequest
+        {
+            Cores = new[] { 1 }, Ranges = new[] { new MemoryRange(4 * MiB, config.GranuleSize) }, Devices = Array.Empty<int>(),
+            Ways = 0b10, EntryPoint = 4 * MiB,
+        };
+
+    private List<int> Live(SliceState? state = null) =>
+        Enumerable.Range(1, config.SlotCapacity).Where(t => state is null ? visor.Table[t].State != SliceState.Free : visor.Table[t].State == state).ToList();
+
+    private int FirstCore(int slot) => visor.Table[slot].Cores.Next(0);
+
+    private int FirstDevice(int slot) => visor.Table[slot].Devices.Next(0);
+
+    /// <summary>A scripted prefix that reaches every operation and error class on the small machine.</summary>
+    private Queue<Func<(SpecCall, int)>> Tour()
+    {
+        var q = new Queue<Func<(SpecCall, int)>>();
+        ulong g = config.GranuleSize;
+        // every CreateSlice error class, from an empty table
+        foreach (Perturbation p in HostileRequests.All)
+        {
+            if (p is Perturbation.None or Perturbation.StolenCore or Perturbation.StolenDevice or Perturbation.StolenMemory or Perturbation.StolenWay)
+            {
+                continue;
+            }
+            q.Enqueue(() => Create(HostileRequests.Perturb(Valid(), p, config, visor.Table, random)));
+        }
+        q.Enqueue(() => Create(Valid() with { Cores = FiveCores }));                        // TooManyCores
+        q.Enqueue(() => Create(Valid() with { Ranges = Array.Empty<MemoryRange>() }));                   // NoMemory
+        q.Enqueue(() => Create(Valid() with { Devices = ThreeDevices }));                           // TooManyDevices
+        q.Enqueue(() => Create(Valid() with { Ways = 0b1 }));                                            // WaysInUse (control way)
+        // slot A: created, loaded, started
+        q.Enqueue(() => Create(Valid(1, 2, 1, 1)));
+        q.Enqueue(() => Load(1, visor.Table[1].Ranges[0].Base + 16, 100));
+        q.Enqueue(() => Load(1, visor.Table[1].Ranges[0].Base + 2 * g - 10, 100));                       // ImageOutsideMemory
+        q.Enqueue(() => Load(0, 0, 1));                                                                  // SlotOutOfRange
+        q.Enqueue(() => Load(2, 0, 1));                                                                  // WrongState (Free)
+        q.Enqueue(() => Attest(1));
+        q.Enqueue(() => Start(1, Fault.None));
+        q.Enqueue(() => Load(1, visor.Table[1].Ranges[0].Base, 1));                                      // WrongState (Running)
+        q.Enqueue(() => Start(1, Fault.None));                                                           // WrongState
+        q.Enqueue(() => Start(9, Fault.None));                                                           // SlotOutOfRange
+        q.Enqueue(() => GuestAttest(FirstCore(1)));
+        // stolen resources, now that slot 1 holds some
+        foreach (Perturbation p in new[] { Perturbation.StolenCore, Perturbation.StolenDevice, Perturbation.StolenMemory, Perturbation.StolenWay })
+        {
+            q.Enqueue(() => Create(HostileRequests.Perturb(Valid(), p, config, visor.Table, random)));
+        }
+        // guest actions on slot 1
+        q.Enqueue(() => Access(FirstCore(1), visor.Table[1].Ranges[0].Base + 5, Permissions.Write));
+        q.Enqueue(() => Access(FirstCore(1), visor.Table[1].Ranges[0].Base + 5, Permissions.Read));
+        q.Enqueue(() => Access(FirstCore(1), visor.Table[1].EntryPoint, Permissions.Execute));
+        q.Enqueue(() => Access(FirstCore(1), 1 * MiB + 8, Permissions.Write));                           // refused: control memory
+        q.Enqueue(() => Access(0, 1 * MiB + 8, Permissions.Write));                                      // ControlStore allowed
+        q.Enqueue(() => Access(0, 8 * MiB, Permissions.Write));                                          // ControlStore refused
+        q.Enqueue(() => Dma(FirstDevice(1), visor.Table[1].Ranges[0].Base + g, true));
+        q.Enqueue(() => Dma(FirstDevice(1), 1 * MiB, true));                                             // refused
+        q.Enqueue(() => (new IpiCall(FirstCore(1), FirstCore(1)), Code(machine.GuestSendIpi(FirstCore(1), FirstCore(1)))));
+        q.Enqueue(() => (new IpiCall(FirstCore(1), 0), Code(machine.GuestSendIpi(FirstCore(1), 0))));
+        q.Enqueue(() => Filter(FirstCore(1), 0));
+        q.Enqueue(() => Filter(FirstCore(1), 1));
+        q.Enqueue(() => Filter(0, 2));
+        q.Enqueue(() => (new ResetRequestCall(FirstCore(1), 0), Code(machine.GuestRequestReset(FirstCore(1), 0))));
+        // faults: Start with an IOMMU fault, a reset fault, a loader fault; Destroy with each
+        q.Enqueue(() => Create(Valid(1, 1, 1, 1)));
+        q.Enqueue(() => Start(2, new Fault(SliceError.IommuFault, 0, FirstDevice(2))));
+        q.Enqueue(() => Destroy(2, new Fault(SliceError.IommuFault, 0, FirstDevice(2))));
+        q.Enqueue(() => Destroy(2, new Fault(SliceError.CoreResetFault, FirstCore(2), 0)));
+        q.Enqueue(() => Destroy(2, Fault.None));
+        q.Enqueue(() => Create(Valid(1, 1, 0, 1)));
+        q.Enqueue(() => Start(2, new Fault(SliceError.CoreResetFault, FirstCore(2), 0)));
+        q.Enqueue(() => Destroy(2, Fault.None));
+        q.Enqueue(() => Create(Valid(1, 1, 0, 1)));
+        q.Enqueue(() => Start(2, new Fault(SliceError.LoaderFault, FirstCore(2), 0)));
+        q.Enqueue(() => Destroy(2, Fault.None));
+        q.Enqueue(() => Destroy(2, Fault.None));                                                         // WrongState (Free)
+        q.Enqueue(() => Destroy(-1, Fault.None));                                                        // SlotOutOfRange
+        // TableFull
+        q.Enqueue(() => Create(Valid(1, 1, 0, 1)));
+        q.Enqueue(() => Create(Valid(1, 1, 0, 1)));
+        q.Enqueue(() => Create(Valid(1, 1, 0, 1)));
+        q.Enqueue(() => Destroy(1, Fault.None));
+        return q;
+    }
+
+    private (SpecCall, int) RandomStep(AbstractState pre)
+    {
+        _ = pre;
+        int roll = random.Next(100);
+        List<int> live = Live();
+        int AnySlot() => random.Next(8) == 0 ? random.Next(-1, config.SlotCapacity + 2) : live.Count > 0 ? live[random.Next(live.Count)] : random.Next(1, config.SlotCapacity + 1);
+        int NonControlCore() => random.Next(1, config.CoreCount);
+        ulong Address()
+        {
+            if (live.Count > 0 && random.Next(4) != 0)
+            {
+                SliceEntry e = visor.Table[live[random.Next(live.Count)]];
+                MemoryRange r = e.Ranges[random.Next(e.Ranges.Length)];
+                return r.Base + (ulong)random.NextInt64((long)r.Size + 8) - 4;
+            }
+            return random.Next(3) switch { 0 => 1 * MiB + (ulong)random.Next(1 << 20), 1 => (ulong)random.NextInt64(48 * (long)MiB), _ => (ulong)random.NextInt64() };
+        }
+        switch (roll)
+        {
+            case < 25:
+            {
+                SliceRequest valid = Valid(random.Next(1, 3), (ulong)random.Next(1, 5), random.Next(0, 2), random.Next(1, 3));
+                Perturbation p = random.Next(2) == 0 ? Perturbation.None : HostileRequests.All[random.Next(HostileRequests.All.Count)];
+                return Create(HostileRequests.Perturb(valid, p, config, visor.Table, random));
+            }
+            case < 35:
+            {
+                int slot = AnySlot();
+                ulong address = Address();
+                if (visor.Table.IsSlot(slot) && visor.Table[slot].Ranges.Length > 0 && random.Next(3) != 0)
+                {
+                    MemoryRange r = visor.Table[slot].Ranges[0];
+                    address = r.Base + (ulong)random.NextInt64((long)r.Size);
+                }
+                return Load(slot, address, random.Next(0, 200));
+            }
+            case < 45:
+            {
+                int slot = AnySlot();
+                Fault fault = Fault.None;
+                if (visor.Table.IsSlot(slot) && visor.Table[slot].State == SliceState.Created && random.Next(3) == 0)
+                {
+                    int which = random.Next(3);
+                    fault = which == 0 && FirstDevice(slot) >= 0 ? new Fault(SliceError.IommuFault, 0, LastOf(visor.Table[slot].Devices))
+                        : which == 1 ? new Fault(SliceError.CoreResetFault, LastOf(visor.Table[slot].Cores), 0)
+                        : new Fault(SliceError.LoaderFault, LastOf(visor.Table[slot].Cores), 0);
+                }
+                return Start(slot, fault);
+            }
+            case < 53:
+            {
+                int slot = AnySlot();
+                Fault fault = Fault.None;
+                if (visor.Table.IsSlot(slot) && visor.Table[slot].State != SliceState.Free && random.Next(4) == 0)
+                {
+                    fault = random.Next(2) == 0 && FirstDevice(slot) >= 0 ? new Fault(SliceError.IommuFault, 0, LastOf(visor.Table[slot].Devices))
+                        : new Fault(SliceError.CoreResetFault, LastOf(visor.Table[slot].Cores), 0);
+                }
+                return Destroy(slot, fault);
+            }
+            case < 70:
+            {
+                int core = random.Next(6) == 0 ? 0 : NonControlCore();
+                var perm = (Permissions)(1 << random.Next(3));
+                return Access(core, Address(), perm);
+            }
+            case < 80:
+                return Dma(random.Next(config.DeviceCount), Address(), random.Next(2) == 0);
+            case < 85:
+            {
+                int from = NonControlCore();
+                int to = random.Next(config.CoreCount);
+                return (new IpiCall(from, to), Code(machine.GuestSendIpi(from, to)));
+            }
+            case < 91:
+            {
+                List<int> running = Enumerable.Range(0, config.CoreCount)
+                    .Where(c => options.FilterWritesFromStoppedCores || machine.Mode(c) is CoreMode.Guest or CoreMode.Control).ToList();
+                return Filter(running[random.Next(running.Count)], random.Next(3));
+            }
+            case < 94:
+            {
+                int core = NonControlCore();
+                int target = random.Next(config.CoreCount);
+                return (new ResetRequestCall(core, target), Code(machine.GuestRequestReset(core, target)));
+            }
+            case < 97:
+                return Attest(AnySlot());
+            default:
+                return GuestAttest(random.Next(config.CoreCount));
+        }
+    }
+
+    private static int LastOf(in ResourceSet set)
+    {
+        int last = -1;
+        for (int i = set.Next(0); i >= 0; i = set.Next(i + 1))
+        {
+            last = i;
+        }
+        return last;
+    }
+}

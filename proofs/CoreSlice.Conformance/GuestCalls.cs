@@ -1,0 +1,209 @@
+using CoreSlice.Hardware;
+
+namespace CoreSlice.Conformance;
+
+/// <summary>GuestAccess: a one-byte load/store/fetch by a guest core; witness reg = the first register that allows it.</summary>
+public sealed class AccessCall(int core, ulong address, Permissions perm) : SpecCall
+{
+    /// <inheritdoc/>
+    public override string Operation => "GuestAccess";
+
+    /// <inheritdoc/>
+    public override string Describe() => $"core={core} address=0x{address:x} perm={perm}";
+
+    private int Reg(AbstractState s)
+    {
+        for (int i = 0; i < s.Registers; i++)
+        {
+            if (((Permissions)s.RrPerm[core][i] & perm) == perm && address - s.RrBase[core][i] < s.RrSize[core][i] && address >= s.RrBase[core][i])
+            {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    /// <inheritdoc/>
+    public override string ArgsTerm(AbstractState pre, MachineConfig m) =>
+        $"(mk-access-args {Smt.B16(core)} {Smt.B16(Reg(pre))} {Smt.B64(address)} {Smt.Bits((int)perm, 3)})";
+
+    /// <inheritdoc/>
+    public override AbstractState Expect(AbstractState pre, AbstractState post, int codeError, MachineConfig m)
+    {
+        AbstractState e = pre.Clone();
+        if (codeError == 0 && perm == Permissions.Write)
+        {
+            e.LastWriter[address & ~(m.GranuleSize - 1)] = pre.CoreOwner[core];
+        }
+        return e;
+    }
+
+    /// <inheritdoc/>
+    public override string? LastWriterOverride(int codeError) => codeError == 0 && perm == Permissions.Write
+        ? "(store (lastWriter S) (g.addr A) (select (coreOwner S) (g.core A)))" : null;
+}
+
+/// <summary>ControlStore: the manager, on a control core, stores one byte.</summary>
+public sealed class ControlStoreCall(ulong address) : SpecCall
+{
+    /// <inheritdoc/>
+    public override string Operation => "ControlStore";
+
+    /// <inheritdoc/>
+    public override string Describe() => $"address=0x{address:x}";
+
+    /// <inheritdoc/>
+    public override string ArgsTerm(AbstractState pre, MachineConfig m) => $"(mk-control-args {Smt.B64(address)})";
+
+    /// <inheritdoc/>
+    public override AbstractState Expect(AbstractState pre, AbstractState post, int codeError, MachineConfig m)
+    {
+        AbstractState e = pre.Clone();
+        if (codeError == 0)
+        {
+            e.LastWriter[address & ~(m.GranuleSize - 1)] = Owner.Control;
+        }
+        return e;
+    }
+
+    /// <inheritdoc/>
+    public override string? LastWriterOverride(int codeError) => codeError == 0 ? "(store (lastWriter S) (k.addr A) Owner.Control)" : null;
+}
+
+/// <summary>GuestDma: a one-byte DMA read/write; witness reg = the first window range holding the address.</summary>
+public sealed class DmaCall(int device, ulong address, bool write) : SpecCall
+{
+    /// <inheritdoc/>
+    public override string Operation => "GuestDma";
+
+    /// <inheritdoc/>
+    public override string Describe() => $"device={device} address=0x{address:x} write={write}";
+
+    private int Reg(AbstractState s)
+    {
+        int w = s.Iommu[device];
+        for (int i = 0; w >= 1 && w <= s.Slots && i < s.TblN[w]; i++)
+        {
+            if (new MemoryRange(s.TblBase[w][i], s.TblSize[w][i]).Contains(address))
+            {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    /// <inheritdoc/>
+    public override string ArgsTerm(AbstractState pre, MachineConfig m) =>
+        $"(mk-dma-args {Smt.B16(device)} {Smt.B16(Reg(pre))} {Smt.B64(address)} {Smt.Bool(write)})";
+
+    /// <inheritdoc/>
+    public override AbstractState Expect(AbstractState pre, AbstractState post, int codeError, MachineConfig m)
+    {
+        AbstractState e = pre.Clone();
+        if (codeError == 0 && write)
+        {
+            e.LastWriter[address & ~(m.GranuleSize - 1)] = pre.Iommu[device];
+        }
+        return e;
+    }
+
+    /// <inheritdoc/>
+    public override string? LastWriterOverride(int codeError) => codeError == 0 && write
+        ? "(store (lastWriter S) (m.addr A) (select (iommu S) (m.dev A)))" : null;
+}
+
+/// <summary>GuestIpi from one core to another.</summary>
+public sealed class IpiCall(int from, int to) : SpecCall
+{
+    /// <inheritdoc/>
+    public override string Operation => "GuestIpi";
+
+    /// <inheritdoc/>
+    public override string Describe() => $"from={from} to={to}";
+
+    /// <inheritdoc/>
+    public override string ArgsTerm(AbstractState pre, MachineConfig m) => $"(mk-ipi-args {Smt.B16(from)} {Smt.B16(to)})";
+
+    /// <inheritdoc/>
+    public override AbstractState Expect(AbstractState pre, AbstractState post, int codeError, MachineConfig m) => pre.Clone();
+}
+
+/// <summary>GuestResetRequest: always refused.</summary>
+public sealed class ResetRequestCall(int core, int target) : SpecCall
+{
+    /// <inheritdoc/>
+    public override string Operation => "GuestResetRequest";
+
+    /// <inheritdoc/>
+    public override string Describe() => $"core={core} target={target}";
+
+    /// <inheritdoc/>
+    public override string ArgsTerm(AbstractState pre, MachineConfig m) => $"(mk-reset-args {Smt.B16(core)} {Smt.B16(target)})";
+
+    /// <inheritdoc/>
+    public override AbstractState Expect(AbstractState pre, AbstractState post, int codeError, MachineConfig m) => pre.Clone();
+}
+
+/// <summary>GuestWriteFilter: kind 0 range register, 1 IPI mask, 2 way mask.</summary>
+public sealed class FilterCall(int core, int kind, int register, RangeRegister value, int[] ipi, ulong ways) : SpecCall
+{
+    /// <inheritdoc/>
+    public override string Operation => "GuestWriteFilter";
+
+    /// <inheritdoc/>
+    public override string Describe() => kind switch
+    {
+        0 => $"core={core} range register {register} := {value}",
+        1 => $"core={core} ipi := {{{string.Join(',', ipi)}}}",
+        _ => $"core={core} ways := 0x{ways:x}",
+    };
+
+    /// <inheritdoc/>
+    public override string ArgsTerm(AbstractState pre, MachineConfig m) =>
+        $"(mk-filter-args {Smt.B16(core)} {Smt.Bits(kind, 2)} {Smt.B16(register)} {Smt.B64(value.Base)} {Smt.B64(value.Size)} {Smt.Bits((int)value.Permissions, 3)} "
+        + $"{BoolSet(ipi)} {AbstractState.WayBits(ways)})";
+
+    /// <inheritdoc/>
+    public override AbstractState Expect(AbstractState pre, AbstractState post, int codeError, MachineConfig m)
+    {
+        AbstractState e = pre.Clone();
+        if (codeError != 0)
+        {
+            return e;
+        }
+        switch (kind)
+        {
+            case 0:
+                e.RrBase[core][register] = value.Base;
+                e.RrSize[core][register] = value.Size;
+                e.RrPerm[core][register] = (int)value.Permissions;
+                break;
+            case 1:
+                e.Ipi[core] = [.. ipi];
+                break;
+            default:
+                e.WMask[core] = ways;
+                break;
+        }
+        return e;
+    }
+}
+
+/// <summary>A call the spec does not model (Attest, GuestAttest): the abstract state must not change.</summary>
+public sealed class FrameCall(string name, string args) : SpecCall
+{
+    /// <inheritdoc/>
+    public override string Operation => "Frame";
+
+    /// <summary>The implementation's operation name.</summary>
+    public string Name { get; } = name;
+
+    /// <inheritdoc/>
+    public override string Describe() => Name + " " + args;
+
+    /// <inheritdoc/>
+    public override string ArgsTerm(AbstractState pre, MachineConfig m) => "";
+
+    /// <inheritdoc/>
+    public override AbstractState Expect(AbstractState pre, AbstractState post, int codeError, MachineConfig m) => pre.Clone();
+}
