@@ -66,7 +66,6 @@ public sealed class ConformanceChecker : IDisposable
         string? lwOverride = call.LastWriterOverride(codeError);
         var defs = new StringBuilder();
         defs.Append("(define-fun S () State ").Append(pre.ToSmt(machine)).Append(")\n");
-        defs.Append("(define-fun S2 () State ").Append(post.ToSmt(machine, lwOverride)).Append(")\n");
         bool frame = call.Operation == "Frame";
         if (!frame)
         {
@@ -74,6 +73,7 @@ public sealed class ConformanceChecker : IDisposable
             defs.Append("(define-fun A () ").Append(sort).Append(' ').Append(call.ArgsTerm(pre, machine)).Append(")\n");
             defs.Append(call.Pin(pre, post, codeError) ?? "");
         }
+        defs.Append("(define-fun S2 () State ").Append(post.ToSmt(machine, lwOverride)).Append(")\n");
         string op = call.Operation;
         var goals = new List<(string Check, string Field, string Term)>();
         if (!frame)
