@@ -70,6 +70,9 @@ public sealed class ConformanceResult
     /// <summary>Whether the initial state satisfies the spec's Init ("unsat" of its negation means it does).</summary>
     public string InitAnswer { get; init; } = "";
 
+    /// <summary>Seconds spent in Z3 per operation.</summary>
+    public SortedDictionary<string, double> SolverSeconds { get; init; } = [];
+
     /// <summary>Steps per second.</summary>
     public double StepsPerSecond => Elapsed.TotalSeconds > 0 ? Steps / Elapsed.TotalSeconds : 0;
 
@@ -144,6 +147,7 @@ public sealed class ConformanceRun : IDisposable
         var watch = Stopwatch.StartNew();
         var coverage = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var problems = new List<string>();
+        var solverTime = new SortedDictionary<string, double>(StringComparer.Ordinal);
         AbstractState pre = Abstraction.Capture(visor, machine, null, options.StrictFreeSlots, problems);
         string init = checker.InitHolds(pre);
         Queue<Func<(SpecCall, int)>> tour = Tour();
@@ -166,18 +170,21 @@ public sealed class ConformanceRun : IDisposable
             }
             string key = (call is FrameCall f ? f.Name : call.Operation) + " " + ConformanceChecker.Name(error);
             coverage[key] = coverage.GetValueOrDefault(key) + 1;
+            long t0 = Stopwatch.GetTimestamp();
             StepVerdict verdict = checker.Check(call, pre, post, error, problems);
+            string opKey = call is FrameCall ff ? ff.Name : call.Operation;
+            solverTime[opKey] = solverTime.GetValueOrDefault(opKey) + Stopwatch.GetElapsedTime(t0).TotalSeconds;
             if (!verdict.Conforms)
             {
                 return new ConformanceResult
                 {
-                    Steps = step + 1, Coverage = coverage, Elapsed = watch.Elapsed, Queries = checker.Queries, InitAnswer = init,
+                    Steps = step + 1, Coverage = coverage, Elapsed = watch.Elapsed, Queries = checker.Queries, InitAnswer = init, SolverSeconds = solverTime,
                     Mismatch = new Mismatch(step, call is FrameCall fc ? fc.Name : call.Operation, call.Describe(), ConformanceChecker.Name(error), verdict),
                 };
             }
             pre = post;
         }
-        return new ConformanceResult { Steps = options.Steps, Coverage = coverage, Elapsed = watch.Elapsed, Queries = checker.Queries, InitAnswer = init };
+        return new ConformanceResult { Steps = options.Steps, Coverage = coverage, Elapsed = watch.Elapsed, Queries = checker.Queries, InitAnswer = init, SolverSeconds = solverTime };
     }
 
     // ------------------------------------------------------------------ driving

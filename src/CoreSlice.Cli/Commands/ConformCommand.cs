@@ -100,6 +100,7 @@ internal static class ConformCommand
         }
         Console.WriteLine($"conform: seed {seed}, {r.Steps} steps, {r.Queries} Z3 queries, {r.Elapsed.TotalSeconds:F1} s ({r.StepsPerSecond:F1} steps/s)");
         Console.WriteLine($"initial state satisfies Init: {(r.InitAnswer == "unsat" ? "yes" : "no (" + r.InitAnswer + ")")}");
+        Console.WriteLine("solver seconds: " + string.Join(", ", r.SolverSeconds.Select(kv => $"{kv.Key} {kv.Value:F1}")));
         Console.WriteLine("coverage: " + string.Join(", ", r.Coverage.Select(kv => $"{kv.Key} x{kv.Value}")));
         if (r.Mismatch is { } mm)
         {
