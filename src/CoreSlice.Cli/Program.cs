@@ -9,6 +9,7 @@ internal static class Program
     {
         var root = new RootCommand("coreslice: the trusted core of a core-sliced machine, its simulator, and its proofs");
         root.Subcommands.Add(SimulateCommand.Create());
+        root.Subcommands.Add(ModelCheckCommand.Create());
         return root.Parse(args).Invoke();
     }
 }
