@@ -12,6 +12,7 @@ internal static class Program
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(AttestCommand.Create());
         root.Subcommands.Add(LogCommand.Create());
+        root.Subcommands.Add(ModelCheckCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

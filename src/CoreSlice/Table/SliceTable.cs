@@ -133,12 +133,18 @@ public sealed class SliceTable
         entry.Clear();
     }
 
-    private void SetOwners(SliceEntry entry, short owner)
+    /// <summary>Sets the owner of every core in <paramref name="cores"/> (all validated indices).</summary>
+    internal void SetCoreOwners(in ResourceSet cores, short owner)
     {
-        for (int core = entry.CoreSet.Next(0); core >= 0; core = entry.CoreSet.Next(core + 1))
+        for (int core = cores.Next(0); core >= 0; core = cores.Next(core + 1))
         {
             coreOwner[core] = owner;
         }
+    }
+
+    private void SetOwners(SliceEntry entry, short owner)
+    {
+        SetCoreOwners(entry.CoreSet, owner);
         for (int device = entry.DeviceSet.Next(0); device >= 0; device = entry.DeviceSet.Next(device + 1))
         {
             deviceOwner[device] = owner;
