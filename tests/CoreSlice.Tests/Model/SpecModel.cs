@@ -53,6 +53,8 @@ public enum ModelBug
     DestroyKeepsWays,
     /// <summary>CreateSlice checks the entry point against the first range only.</summary>
     EntryInFirstRangeOnly,
+    /// <summary>A core that fails its reset during StartSlice leaves the slot Created instead of quarantining it.</summary>
+    StartFaultKeepsCreated,
 }
 
 /// <summary>
@@ -324,7 +326,15 @@ public sealed class SpecModel
         }
         foreach (int c in s.Cores)
         {
-            if (!SecureReset(c)) { return Quarantine(slot, SliceError.CoreResetFault, c); }
+            if (!SecureReset(c))
+            {
+                if (Bug == ModelBug.StartFaultKeepsCreated)
+                {
+                    s.State = SliceState.Created;
+                    return ModelResult.Fail(SliceError.CoreResetFault, slot, c);
+                }
+                return Quarantine(slot, SliceError.CoreResetFault, c);
+            }
             if (!Boot(c)) { return Quarantine(slot, SliceError.LoaderFault, c); }
         }
         return r;

@@ -135,6 +135,11 @@ public static class Resolver
         if ((pick & 1) == 0) { list.Add(item); } else { list.Insert(0, item); }
     }
 
+    private static void SetFirst(List<MemoryRange> ranges, MemoryRange value)
+    {
+        if (ranges.Count == 0) { ranges.Add(value); } else { ranges[0] = value; }
+    }
+
     private static int? Held(int[] owners, int pick)
     {
         int[] held = Enumerable.Range(0, owners.Length).Where(i => owners[i] > 0).ToArray();
@@ -159,24 +164,24 @@ public static class Resolver
             case Twist.DuplicateCore: if (r.Cores.Count > 0) { Put(r.Cores, r.Cores[Mod(pick, r.Cores.Count)], pick); } break;
             case Twist.StolenCore: if (Held(m.CoreOwner, pick) is int sc) { Put(r.Cores, sc, pick); } break;
             case Twist.EmptyRange: Put(r.Ranges, new MemoryRange(first.Base, 0), pick); break;
-            case Twist.UnalignedBase: r.Ranges[0] = first with { Base = first.Base + 1 + (ulong)Mod(pick, (int)g - 1) }; break;
-            case Twist.UnalignedSize: r.Ranges[0] = first with { Size = first.Size - 1 }; break;
-            case Twist.WrappingRange: r.Ranges[0] = new MemoryRange(0UL - g, g * (1 + (ulong)Mod(pick, 3))); break;
-            case Twist.OutsideRam: r.Ranges[0] = first with { Base = ramTop + ((ulong)Mod(pick, 4) * g) }; break;
+            case Twist.UnalignedBase: SetFirst(r.Ranges, first with { Base = first.Base + 1 + (ulong)Mod(pick, (int)g - 1) }); break;
+            case Twist.UnalignedSize: SetFirst(r.Ranges, first with { Size = first.Size - 1 }); break;
+            case Twist.WrappingRange: SetFirst(r.Ranges, new MemoryRange(0UL - g, g * (1 + (ulong)Mod(pick, 3)))); break;
+            case Twist.OutsideRam: SetFirst(r.Ranges, first with { Base = ramTop + ((ulong)Mod(pick, 4) * g) }); break;
             case Twist.StraddleRam:
                 MemoryRange ram = cfg.RamRegions[Mod(pick, cfg.RamRegions.Length)];
-                r.Ranges[0] = new MemoryRange((ulong)SpecModel.End(ram) - g, 2 * g);
+                SetFirst(r.Ranges, new MemoryRange((ulong)SpecModel.End(ram) - g, 2 * g));
                 break;
             case Twist.ReservedOverlap:
                 if (cfg.ReservedRegions.Length > 0)
                 {
                     MemoryRange res = cfg.ReservedRegions[Mod(pick, cfg.ReservedRegions.Length)].Range;
-                    r.Ranges[0] = new MemoryRange((ulong)(SpecModel.End(res) - 1) / g * g, 2 * g);
+                    SetFirst(r.Ranges, new MemoryRange((ulong)(SpecModel.End(res) - 1) / g * g, 2 * g));
                 }
                 break;
             case Twist.ControlOverlap:
                 MemoryRange ctl = cfg.ControlMemory[Mod(pick, cfg.ControlMemory.Length)];
-                r.Ranges[0] = new MemoryRange(ctl.Base >= g ? ctl.Base - g : ctl.Base, 2 * g);
+                SetFirst(r.Ranges, new MemoryRange((ulong)SpecModel.End(ctl) - g, 2 * g)); // straddles its end
                 break;
             case Twist.SelfOverlap: Put(r.Ranges, new MemoryRange(first.Base + (first.Size > g ? g : 0), g), pick); break;
             case Twist.StolenMemory:
@@ -185,9 +190,9 @@ public static class Resolver
                 if (held.Length > 0)
                 {
                     MemoryRange h = held[Mod(pick, held.Length)];
-                    r.Ranges[0] = how == Twist.StolenMemory
+                    SetFirst(r.Ranges, how == Twist.StolenMemory
                         ? new MemoryRange(h.Base + ((ulong)Mod(pick, (int)Math.Max(1, h.Size / g)) * g), g)
-                        : new MemoryRange((ulong)SpecModel.End(h), g); // touching, not overlapping: valid unless something else is there
+                        : new MemoryRange((ulong)SpecModel.End(h), g)); // touching, not overlapping: valid unless something else is there
                     r.Entry = r.Ranges[0].Base;
                 }
                 break;
