@@ -22,9 +22,9 @@ public sealed class AgreementProperties
 
     [Fact]
     public void Model_and_implementation_agree_on_every_result_and_state_on_the_small_machine() =>
-        Check(Machines.Small(), 150, 80);
+        Check(Machines.Small(), 500, 80);
 
     [Fact]
     public void Model_and_implementation_agree_on_every_result_and_state_on_the_default_machine() =>
-        Check(Machines.Default(), 40, 80);
+        Check(Machines.Default(), 120, 80);
 }
