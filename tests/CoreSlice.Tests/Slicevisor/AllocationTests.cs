@@ -22,12 +22,19 @@ public sealed class AllocationTests
         {
             body(); // warm up: JIT tiers, dictionaries and pools reach their steady size
         }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < Cycles; i++)
+        // The least of a few rounds: a path that really allocates does so in every round, while a
+        // late JIT tier-up or runtime bookkeeping under a loaded, parallel test run shows up in one.
+        long least = long.MaxValue;
+        for (int round = 0; round < 5 && least != 0; round++)
         {
-            body();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < Cycles; i++)
+            {
+                body();
+            }
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
         }
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        return least;
     }
 
     [Fact]
