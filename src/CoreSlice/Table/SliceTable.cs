@@ -36,7 +36,7 @@ public sealed class SliceTable
         {
             wayOwner[way] = (config.ControlWays & (1UL << way)) != 0 ? (short)Owner.Control : (short)Owner.Free;
         }
-        memory = new MemoryOwnershipIndex(config.SlotCapacity * config.RangeRegistersPerCore);
+        memory = new MemoryOwnershipIndex(config.SlotCapacity * config.RangeRegistersPerCore, config.RangeRegistersPerCore);
     }
 
     /// <summary>Range registers per core (what the sliceloader programs).</summary>
@@ -118,10 +118,7 @@ public sealed class SliceTable
     {
         SliceEntry entry = entries[slot - 1];
         SetOwners(entry, (short)slot);
-        foreach (MemoryRange range in entry.Ranges)
-        {
-            memory.Insert(range, slot);
-        }
+        memory.InsertAll(entry.Ranges, slot);
     }
 
     /// <summary>Returns everything <paramref name="slot"/> owns to Free and clears the entry.</summary>
