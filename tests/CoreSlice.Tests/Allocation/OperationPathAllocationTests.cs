@@ -36,28 +36,7 @@ public sealed class OperationPathAllocationTests
     /// tier-1 code — which stack-allocates what tier-0 and ready-to-run code heap-allocate —
     /// can arrive late), so a pause lets background compilation finish before the next round.
     /// </summary>
-    private static long Measure(Action body)
-    {
-        for (int i = 0; i < 200; i++)
-        {
-            body();
-        }
-        long least = long.MaxValue;
-        for (int round = 0; round < Rounds && least > 0; round++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < Cycles; i++)
-            {
-                body();
-            }
-            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
-            if (least > 0)
-            {
-                Thread.Sleep(250);
-            }
-        }
-        return least;
-    }
+    private static long Measure(Action body) => Allocations.Least(body, Cycles, rounds: Rounds);
 
     private static void Expect(SliceResult result, SliceError error)
     {

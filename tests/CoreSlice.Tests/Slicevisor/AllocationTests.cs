@@ -16,26 +16,7 @@ public sealed class AllocationTests
 {
     private const int Cycles = 2000;
 
-    private static long Measure(Action body)
-    {
-        for (int i = 0; i < 200; i++)
-        {
-            body(); // warm up: JIT tiers, dictionaries and pools reach their steady size
-        }
-        // The least of a few rounds: a path that really allocates does so in every round, while a
-        // late JIT tier-up or runtime bookkeeping under a loaded, parallel test run shows up in one.
-        long least = long.MaxValue;
-        for (int round = 0; round < 5 && least != 0; round++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < Cycles; i++)
-            {
-                body();
-            }
-            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
-        return least;
-    }
+    private static long Measure(Action body) => Allocations.Least(body, Cycles);
 
     [Fact]
     public void Create_Start_Destroy_allocate_zero_bytes_once_warm()
