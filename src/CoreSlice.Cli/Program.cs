@@ -14,6 +14,7 @@ internal static class Program
         root.Subcommands.Add(AttestCommand.Create());
         root.Subcommands.Add(LogCommand.Create());
         root.Subcommands.Add(ConformCommand.Create());
+        root.Subcommands.Add(ModelCheckCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

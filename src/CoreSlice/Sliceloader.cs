@@ -1,3 +1,4 @@
+using CoreSlice.Faults;
 using CoreSlice.Hardware;
 
 namespace CoreSlice;
@@ -33,9 +34,15 @@ public static class Sliceloader
             return Outcome.Parked;
         }
         SliceEntry entry = table.Entry(slot);
-        Program(ref hardware, entry, core, table.RangeRegisters);
-        hardware.LockFilters(core);
-        if (!hardware.IsLocked(core) || !ReadBackMatches(ref hardware, entry, core, table.RangeRegisters))
+        // Bug.IpiMaskWrongSlot: the mask taken from the next slot (a 0-based index into the 1-based table).
+        SliceEntry ipiSource = InjectedBug.Active == Bug.IpiMaskWrongSlot ? table.Entry((slot % table.Capacity) + 1) : entry;
+        Program(ref hardware, entry, ipiSource.CoreSet, core, table.RangeRegisters);
+        if (InjectedBug.Active != Bug.LoaderSkipsLock)
+        {
+            hardware.LockFilters(core);
+        }
+        if ((!hardware.IsLocked(core) && InjectedBug.Active != Bug.LoaderSkipsLock)
+            || (!ReadBackMatches(ref hardware, entry, ipiSource.CoreSet, core, table.RangeRegisters) && InjectedBug.Active != Bug.LoaderIgnoresReadback))
         {
             hardware.Halt(core);
             return Outcome.Halted;
@@ -53,7 +60,7 @@ public static class Sliceloader
             : RangeRegister.Disabled;
     }
 
-    private static void Program<THardware>(ref THardware hardware, SliceEntry entry, int core, int registers)
+    private static void Program<THardware>(ref THardware hardware, SliceEntry entry, in ResourceSet ipiMask, int core, int registers)
         where THardware : IHardwarePort
     {
         // Writes may be refused (a faulty or already-locked core); the readback below catches that.
@@ -61,11 +68,11 @@ public static class Sliceloader
         {
             _ = hardware.WriteRangeRegister(core, i, RegisterFor(entry, i));
         }
-        _ = hardware.WriteIpiMask(core, entry.CoreSet);
+        _ = hardware.WriteIpiMask(core, ipiMask);
         _ = hardware.WriteWayMask(core, entry.Ways);
     }
 
-    private static bool ReadBackMatches<THardware>(ref THardware hardware, SliceEntry entry, int core, int registers)
+    private static bool ReadBackMatches<THardware>(ref THardware hardware, SliceEntry entry, in ResourceSet ipiMask, int core, int registers)
         where THardware : IHardwarePort
     {
         for (int i = 0; i < registers; i++)
@@ -76,6 +83,6 @@ public static class Sliceloader
             }
         }
         hardware.ReadIpiMask(core, out ResourceSet ipi);
-        return ipi.Equals(entry.CoreSet) && hardware.ReadWayMask(core) == entry.Ways;
+        return ipi.Equals(ipiMask) && hardware.ReadWayMask(core) == entry.Ways;
     }
 }

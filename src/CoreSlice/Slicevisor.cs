@@ -59,7 +59,7 @@ public sealed partial class Slicevisor<THardware> : IDisposable
         this.hardware = hardware;
         // Attestation and the decision log (src/CoreSlice/Attestation, src/CoreSlice/Log).
         log = new DecisionLog(logCapacity);
-        attestor = Attestor.Create(ref this.hardware, config.SlotCapacity, identity);
+        attestor = new Attestor(config.SlotCapacity, identity);
     }
 
     /// <summary>The machine this slicevisor runs.</summary>

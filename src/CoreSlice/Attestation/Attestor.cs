@@ -27,22 +27,40 @@ internal sealed class Attestor : IDisposable
 
     private const int MaxDerivationAttempts = 16;
 
-    private readonly ECDsa key;
-    private readonly byte[] publicKey;
     private readonly byte[] slicevisorMeasurement;
     private readonly byte[] sliceloaderMeasurement;
     private readonly ulong[] bootIds;
     private readonly byte[] entryScratch = new byte[EntryEncodingSize];
     private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA384);
+    private ECDsa? key;
+    private byte[] publicKey = [];
     private ulong bootCounter;
 
-    public static Attestor Create<THardware>(ref THardware hardware, int slots, PlatformIdentity identity)
+    public Attestor(int slots, PlatformIdentity identity)
+    {
+        slicevisorMeasurement = identity.SlicevisorMeasurement.ToArray();
+        sliceloaderMeasurement = identity.SliceloaderMeasurement.ToArray();
+        bootIds = new ulong[slots];
+    }
+
+    /// <summary>
+    /// Derives the signing key from the hardware root key, once, on first use (a report or
+    /// the public key). Deriving costs ~1.5 ms of P-384 arithmetic, which tools that never
+    /// attest (the model checker builds a slicevisor per state) should not pay; the result
+    /// is the same whenever it is derived, since it depends only on the root key and the
+    /// slicevisor's measurement. Callers hold the slicevisor's lock.
+    /// </summary>
+    public void EnsureKey<THardware>(ref THardware hardware)
         where THardware : IHardwarePort
     {
+        if (key is not null)
+        {
+            return;
+        }
         Span<byte> context = stackalloc byte[KeyLabel.Length + 1 + HashSize];
         KeyLabel.CopyTo(context);
-        identity.SlicevisorMeasurement.CopyTo(context[(KeyLabel.Length + 1)..]);
-        byte[] scalar = new byte[HashSize];
+        slicevisorMeasurement.CopyTo(context[(KeyLabel.Length + 1)..]);
+        byte[] scalar = new byte[HashSize]; // one array, zeroed below: ECParameters takes an array
         try
         {
             // A derived 384-bit string is at or above n with probability ~2^-190; the
@@ -53,8 +71,10 @@ internal sealed class Attestor : IDisposable
                 hardware.DeriveKey(context, scalar);
                 if (IsValidScalar(scalar))
                 {
-                    ECDsa key = ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP384, D = scalar });
-                    return new Attestor(key, slots, identity);
+                    ECDsa derived = ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP384, D = scalar });
+                    publicKey = derived.ExportSubjectPublicKeyInfo();
+                    key = derived;
+                    return;
                 }
             }
             throw new CryptographicException("the hardware key derivation gave no valid P-384 scalar");
@@ -65,16 +85,7 @@ internal sealed class Attestor : IDisposable
         }
     }
 
-    private Attestor(ECDsa key, int slots, PlatformIdentity identity)
-    {
-        this.key = key;
-        publicKey = key.ExportSubjectPublicKeyInfo();
-        slicevisorMeasurement = identity.SlicevisorMeasurement.ToArray();
-        sliceloaderMeasurement = identity.SliceloaderMeasurement.ToArray();
-        bootIds = new ulong[slots];
-    }
-
-    /// <summary>The signing key's public half, as DER SubjectPublicKeyInfo.</summary>
+    /// <summary>The signing key's public half, as DER SubjectPublicKeyInfo (empty until <see cref="EnsureKey"/>).</summary>
     public ReadOnlySpan<byte> PublicKey => publicKey;
 
     public ulong BootCounter => bootCounter;
@@ -126,6 +137,10 @@ internal sealed class Attestor : IDisposable
         Span<byte> digest = stackalloc byte[HashSize];
         hash.AppendData(r[..BodySize]);
         hash.GetHashAndReset(digest);
+        if (key is null)
+        {
+            throw new InvalidOperationException("EnsureKey must run before a report is signed");
+        }
         if (!key.TrySignHash(digest, r.Slice(Signature, SignatureSize), DSASignatureFormat.IeeeP1363FixedFieldConcatenation, out int written)
             || written != SignatureSize)
         {
@@ -181,7 +196,7 @@ internal sealed class Attestor : IDisposable
 
     public void Dispose()
     {
-        key.Dispose();
+        key?.Dispose();
         hash.Dispose();
     }
 }

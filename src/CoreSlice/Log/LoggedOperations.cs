@@ -19,7 +19,17 @@ public sealed partial class Slicevisor<THardware>
     public DecisionLog Log => log;
 
     /// <summary>The attestation key's public half, as DER SubjectPublicKeyInfo (ECDSA P-384).</summary>
-    public ReadOnlySpan<byte> AttestationPublicKey => attestor.PublicKey;
+    public ReadOnlySpan<byte> AttestationPublicKey
+    {
+        get
+        {
+            lock (gate)
+            {
+                attestor.EnsureKey(ref hardware);
+                return attestor.PublicKey;
+            }
+        }
+    }
 
     /// <summary>Successful CreateSlice calls so far on this machine; each slice is named by the value it was given.</summary>
     public ulong BootCounter
@@ -136,6 +146,7 @@ public sealed partial class Slicevisor<THardware>
                 : CheckAttestation(slot, nonce, report, requireRunning: false, core: -1);
             if (result.Ok)
             {
+                attestor.EnsureKey(ref hardware);
                 attestor.Write(Table.Entry(slot), requester: 0, nonce, log.Sequence, log.Head, report);
             }
             log.Append(DecisionOperation.Attest, result);
@@ -167,6 +178,7 @@ public sealed partial class Slicevisor<THardware>
                 : CheckAttestation(slot, nonce, report, requireRunning: true, core);
             if (result.Ok)
             {
+                attestor.EnsureKey(ref hardware);
                 attestor.Write(Table.Entry(slot), requester: 1, nonce, log.Sequence, log.Head, report);
             }
             log.Append(DecisionOperation.GuestAttest, result);

@@ -1,3 +1,5 @@
+using CoreSlice.Faults;
+
 namespace CoreSlice;
 
 public sealed partial class Slicevisor<THardware>
@@ -16,7 +18,8 @@ public sealed partial class Slicevisor<THardware>
                 return result;
             }
             SliceEntry entry = Table.Entry(slot);
-            if (!InsideOneRange(entry.Ranges, address, (ulong)bytes.Length))
+            ulong checkedLength = InjectedBug.Active == Bug.ImageBoundsOffByOne ? (ulong)bytes.Length - 1 : (ulong)bytes.Length;
+            if (!InsideOneRange(entry.Ranges, address, checkedLength))
             {
                 return SliceResult.Fail(SliceError.ImageOutsideMemory, slot, -1);
             }

@@ -1,3 +1,5 @@
+using CoreSlice.Faults;
+
 namespace CoreSlice;
 
 public sealed partial class Slicevisor<THardware>
@@ -30,7 +32,7 @@ public sealed partial class Slicevisor<THardware>
             ResourceSet cores = entry.CoreSet;
             for (int core = cores.Next(0); core >= 0; core = cores.Next(core + 1))
             {
-                if (!hardware.SecureReset(core))
+                if (!hardware.SecureReset(core) && InjectedBug.Active != Bug.StartIgnoresResetFault)
                 {
                     return Quarantine(slot, SliceError.CoreResetFault, core);
                 }

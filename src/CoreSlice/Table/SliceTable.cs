@@ -36,7 +36,7 @@ public sealed class SliceTable
         {
             wayOwner[way] = (config.ControlWays & (1UL << way)) != 0 ? (short)Owner.Control : (short)Owner.Free;
         }
-        memory = new MemoryOwnershipIndex(config.SlotCapacity * config.RangeRegistersPerCore);
+        memory = new MemoryOwnershipIndex(config.SlotCapacity * config.RangeRegistersPerCore, config.RangeRegistersPerCore);
     }
 
     /// <summary>Range registers per core (what the sliceloader programs).</summary>
@@ -118,10 +118,7 @@ public sealed class SliceTable
     {
         SliceEntry entry = entries[slot - 1];
         SetOwners(entry, (short)slot);
-        foreach (MemoryRange range in entry.Ranges)
-        {
-            memory.Insert(range, slot);
-        }
+        memory.InsertAll(entry.Ranges, slot);
     }
 
     /// <summary>Returns everything <paramref name="slot"/> owns to Free and clears the entry.</summary>
@@ -133,12 +130,18 @@ public sealed class SliceTable
         entry.Clear();
     }
 
-    private void SetOwners(SliceEntry entry, short owner)
+    /// <summary>Sets the owner of every core in <paramref name="cores"/> (all validated indices).</summary>
+    internal void SetCoreOwners(in ResourceSet cores, short owner)
     {
-        for (int core = entry.CoreSet.Next(0); core >= 0; core = entry.CoreSet.Next(core + 1))
+        for (int core = cores.Next(0); core >= 0; core = cores.Next(core + 1))
         {
             coreOwner[core] = owner;
         }
+    }
+
+    private void SetOwners(SliceEntry entry, short owner)
+    {
+        SetCoreOwners(entry.CoreSet, owner);
         for (int device = entry.DeviceSet.Next(0); device >= 0; device = entry.DeviceSet.Next(device + 1))
         {
             deviceOwner[device] = owner;

@@ -217,12 +217,18 @@ public sealed class AttestationTests(ITestOutputHelper output)
             Assert.True(rig.Slicevisor.Attest(slot, nonce, report).Ok);
         }
         const int Calls = 100;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < Calls; i++)
+        // The least of a few rounds: real per-call allocation shows in every round; a JIT
+        // tier-up under a loaded, parallel test run shows in one (this test was flaky without it).
+        long perCall = long.MaxValue;
+        for (int round = 0; round < 5; round++)
         {
-            _ = rig.Slicevisor.Attest(slot, nonce, report);
+            long start = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < Calls; i++)
+            {
+                _ = rig.Slicevisor.Attest(slot, nonce, report);
+            }
+            perCall = Math.Min(perCall, (GC.GetAllocatedBytesForCurrentThread() - start) / Calls);
         }
-        long perCall = (GC.GetAllocatedBytesForCurrentThread() - before) / Calls;
 
         // The BCL's ECDSA alone, on the same kind of key and buffers.
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP384);
@@ -232,7 +238,7 @@ public sealed class AttestationTests(ITestOutputHelper output)
         {
             _ = key.TrySignHash(digest, signature, DSASignatureFormat.IeeeP1363FixedFieldConcatenation, out _);
         }
-        before = GC.GetAllocatedBytesForCurrentThread();
+        long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < Calls; i++)
         {
             _ = key.TrySignHash(digest, signature, DSASignatureFormat.IeeeP1363FixedFieldConcatenation, out _);

@@ -1,3 +1,4 @@
+using CoreSlice.Tests.Support;
 using CoreSlice.Attestation;
 using CoreSlice.Log;
 using CoreSlice.Manager.Verification;
@@ -195,14 +196,13 @@ public sealed class DecisionLogTests
             log.Argument(args);
             log.Append(DecisionOperation.CreateSlice, result);
         }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
+        int n = 0;
+        Assert.Equal(0, Allocations.Least(() =>
         {
             log.Argument(args);
-            log.Argument(i);
+            log.Argument(n++);
             log.Append(DecisionOperation.StartSlice, result);
-        }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }, cycles: 1000, warmup: 0));
     }
 
     [Fact]
@@ -215,16 +215,14 @@ public sealed class DecisionLogTests
             int slot = rig.Launch();
             _ = rig.Slicevisor.DestroySlice(slot);
         }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 50; i++)
+        Assert.Equal(0, Allocations.Least(() =>
         {
             SliceResult c = rig.Slicevisor.CreateSlice(request);
             _ = rig.Slicevisor.LoadImage(c.Slot, (32 * AttestationRig.MiB) + 4096, AttestationRig.Image);
             _ = rig.Slicevisor.StartSlice(c.Slot);
             _ = rig.Slicevisor.StartSlice(c.Slot); // refused, logged
             _ = rig.Slicevisor.DestroySlice(c.Slot);
-        }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }, cycles: 50, warmup: 0, rounds: 4));
     }
 
     [Fact]

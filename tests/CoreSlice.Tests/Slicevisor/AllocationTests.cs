@@ -16,19 +16,7 @@ public sealed class AllocationTests
 {
     private const int Cycles = 2000;
 
-    private static long Measure(Action body)
-    {
-        for (int i = 0; i < 200; i++)
-        {
-            body(); // warm up: JIT tiers, dictionaries and pools reach their steady size
-        }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < Cycles; i++)
-        {
-            body();
-        }
-        return GC.GetAllocatedBytesForCurrentThread() - before;
-    }
+    private static long Measure(Action body) => Allocations.Least(body, Cycles);
 
     [Fact]
     public void Create_Start_Destroy_allocate_zero_bytes_once_warm()

@@ -1,0 +1,30 @@
+using CoreSlice.Tests.Support;
+using FsCheck;
+using FsCheck.Fluent;
+using Xunit;
+
+namespace CoreSlice.Tests.ModelBased;
+
+/// <summary>
+/// The implementation and the executable model agree, step by step, on every result and on the
+/// full abstract state; I1–I6/T1/T2 hold (InvariantAudit); a rejected call changes nothing bit for
+/// bit; nothing throws — for random runs of hostile requests, guest attacks and injected faults.
+/// </summary>
+public sealed class AgreementProperties
+{
+    private static void Check(MachineConfig config, int runs, int maxSteps) =>
+        Prop.ForAll(IntentGen.Runs(config.SlotCapacity, maxSteps), run =>
+            {
+                Runner.Check(config, run, Depth.Full);
+                return true;
+            })
+            .Check(Config.QuickThrowOnFailure.WithMaxTest(runs * Soak.Factor));
+
+    [Fact]
+    public void Model_and_implementation_agree_on_every_result_and_state_on_the_small_machine() =>
+        Check(Machines.Small(), 500, 80);
+
+    [Fact]
+    public void Model_and_implementation_agree_on_every_result_and_state_on_the_default_machine() =>
+        Check(Machines.Default(), 120, 80);
+}
