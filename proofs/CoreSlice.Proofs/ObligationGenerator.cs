@@ -51,11 +51,16 @@ public static class ObligationGenerator
             {
                 foreach (string clause in inv.Clauses)
                 {
+                    string name = $"{op.Name}/{clause}";
+                    string hyps = spec.Uses.TryGetValue(name, out IReadOnlyList<string>? items)
+                        ? Header + $"(declare-const a {op.ArgsSort})\n" + Hypotheses(spec, op.Name, items)
+                        : step;
                     list.Add(new Obligation
                     {
-                        Name = $"{op.Name}/{clause}",
+                        Name = name,
                         Expect = Expect.Unsat,
-                        Query = step + $"(assert (not ({clause} s2)))\n",
+                        Query = hyps + $"(assert (not ({clause} s2)))\n",
+                        Uses = items,
                         Meaning = $"{op.Name} preserves {clause}",
                         Explain = StepTerms(spec, op, inv),
                         ArgsSort = op.ArgsSort,
@@ -94,6 +99,20 @@ public static class ObligationGenerator
                 Query = Header + $"(assert (Inv s))\n(assert (not ({p} s)))\n",
                 Meaning = $"every state satisfying the invariant satisfies {p}",
                 Explain = MachineTerms(),
+            });
+        }
+        foreach (SpecLemma l in spec.StepLemmas)
+        {
+            bool state = l.Kind == "state";
+            list.Add(new Obligation
+            {
+                Name = $"lemma/{l.Name}",
+                Expect = Expect.Unsat,
+                Query = Header + (state ? string.Empty : $"(declare-const a {ArgsSortOf(spec, l.Kind)})\n")
+                    + Hypotheses(spec, l.Kind, l.Uses) + (state ? $"(assert (not ({l.Name} s)))\n" : $"(assert (not ({l.Name} s a s2)))\n"),
+                Meaning = state ? $"every state satisfying {string.Join(", ", l.Uses)} satisfies {l.Name}"
+                                : $"every {l.Kind} step (from {string.Join(", ", l.Uses)}) satisfies {l.Name}",
+                Uses = l.Uses,
             });
         }
         foreach (string l in spec.Lemmas)
@@ -147,6 +166,63 @@ public static class ObligationGenerator
                 Meaning = $"{op.Name} can fail from a state satisfying the invariant",
             });
         }
+    }
+
+    private static string ArgsSortOf(Spec spec, string op)
+    {
+        foreach (SpecOperation o in spec.Operations)
+        {
+            if (o.Name == op)
+            {
+                return o.ArgsSort;
+            }
+        }
+        throw new SpecException($"obligations.txt: lemma about unknown operation {op}");
+    }
+
+    /// <summary>
+    /// The assertions for a hypothesis list: an invariant or clause of s, the operation's pre or
+    /// step, Inv, or a lemma (which must be a state lemma or a lemma about this operation).
+    /// </summary>
+    public static string Hypotheses(Spec spec, string op, IReadOnlyList<string> items)
+    {
+        var sb = new StringBuilder();
+        foreach (string item in items)
+        {
+            SpecLemma? lemma = null;
+            foreach (SpecLemma l in spec.StepLemmas)
+            {
+                if (l.Name == item)
+                {
+                    lemma = l;
+                }
+            }
+            if (item == "pre")
+            {
+                sb.Append($"(assert ({op}_pre s a))\n");
+            }
+            else if (item == "step")
+            {
+                sb.Append($"(assert ({op} s a s2))\n");
+            }
+            else if (lemma is null)
+            {
+                sb.Append($"(assert ({item} s))\n");
+            }
+            else if (lemma.Kind == "state")
+            {
+                sb.Append($"(assert ({item} s))\n");
+            }
+            else if (lemma.Kind == op)
+            {
+                sb.Append($"(assert ({item} s a s2))\n");
+            }
+            else
+            {
+                throw new SpecException($"obligations.txt: {item} is a lemma about {lemma.Kind}, not {op}");
+            }
+        }
+        return sb.ToString();
     }
 
     private static List<(string, string)> MachineTerms() =>
