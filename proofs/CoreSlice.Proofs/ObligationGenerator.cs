@@ -130,43 +130,7 @@ public static class ObligationGenerator
         return list;
     }
 
-    private static void AddSanity(Spec spec, List<Obligation> list)
-    {
-        list.Add(new Obligation
-        {
-            Name = "sanity/Inv_two_running",
-            Expect = Expect.Sat,
-            Query = Header + SmallMachine +
-                "(declare-const t1 Slot)(declare-const t2 Slot)(declare-const c1 Core)(declare-const c2 Core)\n" +
-                "(assert (Inv s))\n(assert (and (isGuest t1) (isGuest t2) (not (= t1 t2))))\n" +
-                "(assert (= (select (st s) t1) SliceState.Running))(assert (= (select (st s) t2) SliceState.Running))\n" +
-                "(assert (= (select (coreOwner s) c1) t1))(assert (= (select (coreOwner s) c2) t2))\n" +
-                "(assert (= (select (mode s) c1) CoreMode.Guest))(assert (= (select (mode s) c2) CoreMode.Guest))\n",
-            Meaning = "the invariant holds in a state with two running slices (it is not vacuous)",
-        });
-        foreach (SpecOperation op in spec.Operations)
-        {
-            string step = Header + SmallMachine +
-                $"(declare-const a {op.ArgsSort})\n(assert (Inv s))\n(assert ({op.Name}_pre s a))\n(assert ({op.Name} s a s2))\n";
-            if (op.CanSucceed)
-            {
-                list.Add(new Obligation
-                {
-                    Name = $"sanity/{op.Name}/success",
-                    Expect = Expect.Sat,
-                    Query = step + $"(assert (= ({op.Name}_err s a) SliceError.None))\n",
-                    Meaning = $"{op.Name} can succeed from a state satisfying the invariant (its success condition is not false)",
-                });
-            }
-            list.Add(new Obligation
-            {
-                Name = $"sanity/{op.Name}/failure",
-                Expect = Expect.Sat,
-                Query = step + $"(assert (not (= ({op.Name}_err s a) SliceError.None)))\n",
-                Meaning = $"{op.Name} can fail from a state satisfying the invariant",
-            });
-        }
-    }
+    private static void AddSanity(Spec spec, List<Obligation> list) => list.AddRange(Witnesses.Obligations(spec));
 
     private static string ArgsSortOf(Spec spec, string op)
     {
