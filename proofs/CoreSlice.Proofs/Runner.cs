@@ -52,6 +52,18 @@ public sealed class Runner
     /// <summary>Runs one obligation.</summary>
     public ObligationResult RunOne(Obligation o)
     {
+        if (solver.IsZ3 && o.Expect == Expect.Unsat && o.ArgsSort is not null && WitnessSearch.Has(o.Name))
+        {
+            // Counterexample search on witness states first (refutations only, ground terms: fast).
+            // Only an established counterexample counts; otherwise the proof below decides.
+            var swc = Stopwatch.StartNew();
+            var notes = new List<string>();
+            string? cex = WitnessSearch.Search(spec, solver, o.Name, o.Meaning, o.ArgsSort, Math.Min(timeoutMs, SmallTimeoutMs), notes);
+            if (cex is not null)
+            {
+                return new ObligationResult(o.Name, ObligationStatus.Failed, swc.ElapsedMilliseconds, cex, null);
+            }
+        }
         string script = ObligationGenerator.Script(spec, o, timeoutMs, solver.IsZ3);
         if (!solver.IsZ3 && o.CheckCommand is not null)
         {
