@@ -52,12 +52,20 @@ public sealed class Runner
     /// <summary>Runs one obligation.</summary>
     public ObligationResult RunOne(Obligation o)
     {
+        var notes = new List<string>();
+        ObligationResult r = RunOne(o, notes);
+        return r.Status == ObligationStatus.Unknown && notes.Count > 0
+            ? r with { Detail = r.Detail + "; witness counterexample search: " + string.Join("; ", notes) }
+            : r;
+    }
+
+    private ObligationResult RunOne(Obligation o, List<string> notes)
+    {
         if (solver.IsZ3 && o.Expect == Expect.Unsat && o.ArgsSort is not null && WitnessSearch.Has(o.Name))
         {
             // Counterexample search on witness states first (refutations only, ground terms: fast).
             // Only an established counterexample counts; otherwise the proof below decides.
             var swc = Stopwatch.StartNew();
-            var notes = new List<string>();
             string? cex = WitnessSearch.Search(spec, solver, o.Name, o.Meaning, o.ArgsSort, Math.Min(timeoutMs, SmallTimeoutMs), notes);
             if (cex is not null)
             {

@@ -38,6 +38,7 @@ public static class WitnessSearch
     /// w2: w1 (slot 2 Created) whose table row keeps a stale range register 1 = [8K, 12K) beyond its
     /// count (tblN = 1; the invariant says nothing about entries past the count; ghost copy alike).
     /// w3: w0 with slot 2 Destroying (a fault part-way through its destroy: it keeps everything).
+    /// w4: only slot 2, Created (slot 1 destroyed: everything of it Free, memory scrubbed; no core in Guest mode).
     /// wT: w0 on machine M2 (the top granule reserved and owned Reserved).
     /// </summary>
     public const string MoreStates = """
@@ -53,6 +54,19 @@ public static class WitnessSearch
   (coreOwner w0) (devOwner w0) (wayOwner w0) (memOwner w0) (store (lastWriter w0) #x0000000000003000 #x0002)
   (mode w0) (locked w0) (rrBase w0) (rrSize w0) (rrPerm w0) (ipi w0) (wmask w0) (iommu w0)
   (gN w0) (gBase w0) (gSize w0) (gCore w0) (gDev w0) (gWay w0) (gMem w0)))
+(define-fun w4.co () (Array Core Slot) (store w.co #x0001 #xffff))
+(define-fun w4.do () (Array Dev Slot) (store w.do #x0000 #xffff))
+(define-fun w4.wo () (Array Way Slot) (store w.wo #x0001 #xffff))
+(define-fun w4.mo () (Array Addr Slot) (lambda ((x Addr)) (ite (and (bvuge x #x0000000000002000) (bvult x #x0000000000003000)) #xffff (select w.mo x))))
+(define-fun w4.n () (Array Slot Idx) (store w.tblN #x0001 #x0000))
+(define-fun w4 () State (mk-state
+  (store (st w1) #x0001 #b00) w4.n (tblBase w1) (tblSize w1) (entry w1) (meas w1)
+  w4.co w4.do w4.wo w4.mo ((as const (Array Addr Slot)) #xfffd)
+  (store (mode w1) #x0001 #b001) ((as const (Array Core Bool)) false)
+  ((as const (Array Core (Array Idx Addr))) zeroAddrs) ((as const (Array Core (Array Idx Addr))) zeroAddrs)
+  ((as const (Array Core (Array Idx Perm))) zeroPerms) ((as const (Array Core (Array Core Bool))) noCores)
+  ((as const (Array Core (Array Way Bool))) noWays) ((as const (Array Dev Slot)) #xfffd)
+  w4.n (gBase w1) (gSize w1) w4.co w4.do w4.wo w4.mo))
 (define-fun wT.mo () (Array Addr Slot) (lambda ((x Addr)) (ite (bvuge x #xfffffffffffff000) #xfffe (select w.mo x))))
 (define-fun wT () State (mk-state
   (st w0) (tblN w0) (tblBase w0) (tblSize w0) (entry w0) (meas w0)
@@ -97,6 +111,9 @@ public static class WitnessSearch
         ($"address {text}: reserved", $"(reservedMem {a})"),
     ];
 
+    private static readonly (string, string)[] IpiCells =
+        [.. CoreCells("2"), ("core 2: IPI mask bit for core 0", "(select (select (ipi S) #x0002) #x0000)"), ("core 0: owner", "(select (coreOwner S) #x0000)")];
+
     /// <summary>The candidates, per obligation.</summary>
     public static readonly IReadOnlyList<Probe> Probes =
     [
@@ -119,8 +136,11 @@ public static class WitnessSearch
             "LoadImage(slot 2, address 8K, 256 bytes) -- 8K is slot 1's memory; slot 2's table row has a stale range 1 = [8K, 12K) past its count",
             "#x0000000000002000", "address 8K", AddrCells("#x0000000000002000", "8K")),
         new("StartSlice", "I2_FilterSoundness.ipi", Witnesses.Machine, "w1", Start2, "StartSlice(slot 2), no fault",
-            "#x0002 #x0000", "core 2's IPI mask bit for core 0",
-            [.. CoreCells("2"), ("core 2: IPI mask bit for core 0", "(select (select (ipi S) #x0002) #x0000)"), ("core 0: owner", "(select (coreOwner S) #x0000)")]),
+            "#x0002 #x0000", "core 2's IPI mask bit for core 0", IpiCells),
+        // the same from a state with no core in Guest mode (a bug in core-regs-programmed also changes
+        // what I3 demands of running cores, so a state with running guests may not satisfy that Inv)
+        new("StartSlice", "I2_FilterSoundness.ipi", Witnesses.Machine, "w4", Start2, "StartSlice(slot 2), no fault",
+            "#x0002 #x0000", "core 2's IPI mask bit for core 0", IpiCells),
         new("StartSlice", "I3_LockedGuest.guest", Witnesses.Machine, "w1", Start2, "StartSlice(slot 2), no fault",
             "#x0002", "core 2", CoreCells("2")),
         new("DestroySlice", "I3_LockedGuest.unlockedIdle", Witnesses.Machine, "w0", Destroy1, "DestroySlice(slot 1), no fault",
@@ -138,6 +158,9 @@ public static class WitnessSearch
             "GuestWriteFilter(core 1 -- locked, running slot 1 --: range register 0 := [0, 4K) rwx)",
             "#x0001", "core 1", CoreCells("1")),
     ];
+
+    /// <summary>Time limit of the optional "every successor" query.</summary>
+    public const int EveryMs = 3_000;
 
     /// <summary>True when some candidate exists for the obligation.</summary>
     public static bool Has(string obligation) => Probes.Any(p => $"{p.Op}/{p.Clause}" == obligation);
@@ -158,10 +181,10 @@ public static class WitnessSearch
                 notes.Add($"{p.Call}: no candidate successor (the spec's State/{p.Op} could not be read)");
                 continue;
             }
+            string prelude = spec.Text + "\n" + p.Machine + Witnesses.States + MoreStates +
+                $"(define-fun w.args () {argsSort} {p.Args})\n(define-fun s2* () State {s2})\n(declare-const s2 State)\n";
             var sb = new StringBuilder();
-            sb.Append("(set-option :timeout ").Append(timeoutMs).Append(")\n").Append(spec.Text).Append('\n')
-              .Append(p.Machine).Append(Witnesses.States).Append(MoreStates)
-              .Append($"(define-fun w.args () {argsSort} {p.Args})\n(define-fun s2* () State {s2})\n(declare-const s2 State)\n");
+            sb.Append("(set-option :timeout ").Append(timeoutMs).Append(")\n").Append(prelude);
             string[] checks =
             [
                 "(not Machine_WellFormed)",
@@ -169,7 +192,6 @@ public static class WitnessSearch
                 $"(not ({p.Op}_pre {p.State} w.args))",
                 $"(not ({p.Op} {p.State} w.args s2*))",
                 $"(Point.{p.Clause} s2* {p.Point})",
-                $"(and ({p.Op} {p.State} w.args s2) (Point.{p.Clause} s2 {p.Point}))",
                 $"(not (= ({p.Op}_err {p.State} w.args) SliceError.None))",
             ];
             foreach (string c in checks)
@@ -219,17 +241,19 @@ public static class WitnessSearch
                 notes.Add($"from {p.State}, {p.Call}: not established that {what[failedAt]} (solver: {A(failedAt)})");
                 continue;
             }
-            bool every = A(5) == "unsat";
+            // Stronger, when it answers quickly: EVERY successor violates the clause there.
+            bool every = SExpr.SplitTop(solver.Run($"(set-option :timeout {EveryMs})\n" + prelude +
+                $"(assert ({p.Op} {p.State} w.args s2))(assert (Point.{p.Clause} s2 {p.Point}))(check-sat)\n", EveryMs)) is [ "unsat", .. ];
             var text = new StringBuilder();
             text.Append("COUNTEREXAMPLE to ").Append(obligation).Append(": it is NOT true that ").Append(meaning).Append('.')
                 .Append("\n    found on a witness state, every fact below proved by refuting its negation (").Append(sw.ElapsedMilliseconds).Append(" ms):")
                 .Append("\n    machine: ").Append(p.Machine == MachineTop ? "the witness machine M2 (4 cores, 3 slots, 2 devices, 4 ways, 2 range registers; reserved [0,4K) and [2^64-4K,2^64), control [4K,8K); ramCovers unconstrained, as in the spec)" : "the witness machine (4 cores, core 0 control; 3 slots; 2 devices; 4 ways; 2 range registers; reserved [0,4K), control [4K,8K), RAM [0,64K))")
                 .Append("\n    pre-state: witness ").Append(p.State).Append(" -- satisfies Inv (proved)")
                 .Append("\n    call: ").Append(p.Call).Append(" -- arguments satisfy ").Append(p.Op).Append("_pre (proved)")
-                .Append("\n    returns: ").Append(A(6) == "unsat" ? "SliceError.None: the step succeeds (proved)" : "(not shown whether the step succeeds)")
+                .Append("\n    returns: ").Append(A(5) == "unsat" ? "SliceError.None: the step succeeds (proved)" : "(not shown whether the step succeeds)")
                 .Append("\n    post-state: a successor exists (the candidate built from ").Append(p.Op).Append("'s definition satisfies ").Append(p.Op).Append(", proved)")
                 .Append("\n    broken: ").Append(p.Clause).Append(" at ").Append(p.PointText).Append(" (Point.").Append(p.Clause).Append(" false in that successor, proved)")
-                .Append(every ? "; moreover EVERY successor of this step violates it there (proved)" : "; (not every successor need violate it: the step leaves a choice open)");
+                .Append(every ? "; moreover EVERY successor of this step violates it there (proved)" : $"; (whether EVERY successor violates it was not shown within {EveryMs} ms: the step may leave a choice open)");
             int k = checks.Length;
             foreach ((string label, int count) in cells)
             {
