@@ -126,8 +126,39 @@ public static class ObligationGenerator
                 CheckCommand = "(check-sat-using (then simplify nnf simplify bit-blast sat))",
             });
         }
+        AddPoints(spec, list);
         AddSanity(spec, list);
         return list;
+    }
+
+    /// <summary>
+    /// point/&lt;clause&gt;: every pointwise instance Point.&lt;clause&gt; (s, p...) declared in the spec is
+    /// implied by its clause, for every state and point (so a counterexample naming a point breaks the clause).
+    /// </summary>
+    private static void AddPoints(Spec spec, List<Obligation> list)
+    {
+        foreach (Sx top in Sx.ParseAll(spec.Text))
+        {
+            if (!top.Is("define-fun") || top.Items.Count != 5 || top.Items[1].Atom is not { } name || !name.StartsWith("Point.", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            string clause = name["Point.".Length..];
+            var decls = new StringBuilder();
+            var args = new StringBuilder();
+            foreach (Sx param in top.Items[2].Items.Skip(1))
+            {
+                decls.Append($"(declare-const p.{param.Items[0]} {param.Items[1]})\n");
+                args.Append($" p.{param.Items[0]}");
+            }
+            list.Add(new Obligation
+            {
+                Name = $"point/{clause}",
+                Expect = Expect.Unsat,
+                Query = Header + decls + $"(assert ({clause} s))\n(assert (not ({name} s{args})))\n",
+                Meaning = $"{clause} implies its pointwise instance {name} at every point",
+            });
+        }
     }
 
     private static void AddSanity(Spec spec, List<Obligation> list) => list.AddRange(Witnesses.Obligations(spec));
