@@ -198,6 +198,8 @@ public static class WitnessSearch
             {
                 sb.Append("(push)(assert ").Append(c).Append(")(check-sat)(pop)\n");
             }
+            // the cells' values, evaluated in a model of the machine's definitions (all ground terms)
+            sb.Append("(check-sat)\n");
             var cells = new List<(string Label, int Count)>();
             foreach ((string label, string term) in p.Cells)
             {
@@ -206,7 +208,7 @@ public static class WitnessSearch
                 {
                     foreach (string part in parts)
                     {
-                        sb.Append("(simplify ").Append(part.Replace("S)", who + ")", StringComparison.Ordinal)).Append(")\n");
+                        sb.Append("(eval ").Append(part.Replace("S)", who + ")", StringComparison.Ordinal)).Append(")\n");
                     }
                 }
                 cells.Add((label, parts.Length));
@@ -254,11 +256,12 @@ public static class WitnessSearch
                 .Append("\n    post-state: a successor exists (the candidate built from ").Append(p.Op).Append("'s definition satisfies ").Append(p.Op).Append(", proved)")
                 .Append("\n    broken: ").Append(p.Clause).Append(" at ").Append(p.PointText).Append(" (Point.").Append(p.Clause).Append(" false in that successor, proved)")
                 .Append(every ? "; moreover EVERY successor of this step violates it there (proved)" : $"; (whether EVERY successor violates it was not shown within {EveryMs} ms: the step may leave a choice open)");
-            int k = checks.Length;
+            int k = checks.Length + 1;
+            bool model = A(checks.Length) == "sat";
             foreach ((string label, int count) in cells)
             {
-                string before = string.Join(" / ", Enumerable.Range(k, count).Select(i => Show(A(i))));
-                string after = string.Join(" / ", Enumerable.Range(k + count, count).Select(i => Show(A(i))));
+                string before = model ? string.Join(" / ", Enumerable.Range(k, count).Select(i => Show(label, A(i)))) : "?";
+                string after = model ? string.Join(" / ", Enumerable.Range(k + count, count).Select(i => Show(label, A(i)))) : "?";
                 k += 2 * count;
                 text.Append("\n    ").Append(label).Append(": before ").Append(before).Append(", after ").Append(after);
             }
@@ -267,9 +270,17 @@ public static class WitnessSearch
         return null;
     }
 
-    private static string Show(string v)
+    private static string Show(string label, string v)
     {
         v = v.Trim();
+        if (label.EndsWith("state", StringComparison.Ordinal))
+        {
+            return v switch { "#b00" => "Free", "#b01" => "Created", "#b10" => "Running", "#b11" => "Destroying", _ => v };
+        }
+        if (label.EndsWith("mode", StringComparison.Ordinal))
+        {
+            return v switch { "#b000" => "Control", "#b001" => "Idle", "#b010" => "Loader", "#b011" => "Guest", "#b100" => "Halted", _ => v };
+        }
         if (v.Length > 80)
         {
             return v[..80] + "…";

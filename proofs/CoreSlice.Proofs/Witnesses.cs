@@ -127,6 +127,29 @@ public static class Witnesses
             Query = prelude + "(assert (not (Inv w1)))\n",
             Meaning = "the witness state w1 (slot 2 Created, not started) satisfies the invariant",
         };
+        foreach ((string w, string machine, string what) in new[]
+        {
+            ("w2", Machine, "slot 2 Created with a stale range register past its count"),
+            ("w3", Machine, "slot 2 Destroying, its memory written by it"),
+            ("w4", Machine, "only slot 2, Created; no core in Guest mode"),
+            ("wT", WitnessSearch.MachineTop, "w0 on machine M2, whose top granule is reserved"),
+        })
+        {
+            yield return new Obligation
+            {
+                Name = $"sanity/Inv_witness_{w}",
+                Expect = Expect.Unsat,
+                Query = machine + States + WitnessSearch.MoreStates + $"(assert (not (Inv {w})))\n",
+                Meaning = $"the witness state {w} ({what}; used by the counterexample search) satisfies the invariant",
+            };
+        }
+        yield return new Obligation
+        {
+            Name = "sanity/machine_M2_well_formed",
+            Expect = Expect.Unsat,
+            Query = WitnessSearch.MachineTop + "(assert (not Machine_WellFormed))\n",
+            Meaning = "the witness machine M2 satisfies Machine_WellFormed",
+        };
         foreach (SpecOperation op in spec.Operations)
         {
             foreach ((string o, string outcome, string w, string args, string why) in Steps)
