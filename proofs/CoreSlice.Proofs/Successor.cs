@@ -383,11 +383,8 @@ public sealed class Successor
             var chain = new List<(string Cond, string Val)>();
             foreach (Def def in list)
             {
-                if (def.Index.Count > depth || (def.Index.Count < depth && false))
-                {
-                    continue;
-                }
-                if (def.Index.Count < depth)
+                // only the definitions of exactly this depth (shallower ones were tried in the outer chain)
+                if (def.Index.Count != depth)
                 {
                     continue;
                 }
