@@ -30,9 +30,10 @@
 (define-fun I1_Disjointness.table ((s State)) Bool
   (and (forall ((t Slot)) (=> (live s t) (bvule (select (tblN s) t) nRR)))
        (forall ((t Slot) (i Idx) (a Addr))
-         (=> (and (live s t) (bvult i (select (tblN s) t))
-                  (inRange a (select (select (tblBase s) t) i) (select (select (tblSize s) t) i)))
-             (= (select (memOwner s) a) t)))))
+         (! (=> (and (live s t) (bvult i (select (tblN s) t))
+                     (inRange a (select (select (tblBase s) t) i) (select (select (tblSize s) t) i)))
+                (= (select (memOwner s) a) t))
+            :pattern ((select (select (tblBase s) t) i) (select (memOwner s) a))))))
 (define-fun I1_Disjointness ((s State)) Bool
   (and (I1_Disjointness.cores s) (I1_Disjointness.devices s) (I1_Disjointness.ways s)
        (I1_Disjointness.memory s) (I1_Disjointness.table s)))

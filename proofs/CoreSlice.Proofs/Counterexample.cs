@@ -145,7 +145,7 @@ public static partial class Counterexample
     }
 
     /// <summary>Bit-vector literals to decimal (#x0003 → 3, #xffff → 65535).</summary>
-    private static string Decimal(string v) =>
+    internal static string Decimal(string v) =>
         BinLiteral().Replace(
             HexLiteral().Replace(v, m => ulong.Parse(m.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture)),
             m => Convert.ToUInt64(m.Groups[1].Value, 2).ToString(CultureInfo.InvariantCulture));

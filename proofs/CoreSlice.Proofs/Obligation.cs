@@ -46,6 +46,9 @@ public sealed class Obligation
     /// <summary>Optional check-sat replacement (a tactic), e.g. bit-blasting for pure bit-vector lemmas.</summary>
     public string? CheckCommand { get; init; }
 
+    /// <summary>Hypothesis selection (null: the default, all of Inv, pre and the step).</summary>
+    public IReadOnlyList<string>? Uses { get; init; }
+
     /// <summary>Argument sort of the operation, when this obligation is about one (to name its fields).</summary>
     public string? ArgsSort { get; init; }
 }

@@ -51,11 +51,16 @@ public static class ObligationGenerator
             {
                 foreach (string clause in inv.Clauses)
                 {
+                    string name = $"{op.Name}/{clause}";
+                    string hyps = spec.Uses.TryGetValue(name, out IReadOnlyList<string>? items)
+                        ? Header + $"(declare-const a {op.ArgsSort})\n" + Hypotheses(spec, op.Name, items)
+                        : step;
                     list.Add(new Obligation
                     {
-                        Name = $"{op.Name}/{clause}",
+                        Name = name,
                         Expect = Expect.Unsat,
-                        Query = step + $"(assert (not ({clause} s2)))\n",
+                        Query = hyps + $"(assert (not ({clause} s2)))\n",
+                        Uses = items,
                         Meaning = $"{op.Name} preserves {clause}",
                         Explain = StepTerms(spec, op, inv),
                         ArgsSort = op.ArgsSort,
@@ -96,6 +101,20 @@ public static class ObligationGenerator
                 Explain = MachineTerms(),
             });
         }
+        foreach (SpecLemma l in spec.StepLemmas)
+        {
+            bool state = l.Kind == "state";
+            list.Add(new Obligation
+            {
+                Name = $"lemma/{l.Name}",
+                Expect = Expect.Unsat,
+                Query = Header + (state ? string.Empty : $"(declare-const a {ArgsSortOf(spec, l.Kind)})\n")
+                    + Hypotheses(spec, l.Kind, l.Uses) + (state ? $"(assert (not ({l.Name} s)))\n" : $"(assert (not ({l.Name} s a s2)))\n"),
+                Meaning = state ? $"every state satisfying {string.Join(", ", l.Uses)} satisfies {l.Name}"
+                                : $"every {l.Kind} step (from {string.Join(", ", l.Uses)}) satisfies {l.Name}",
+                Uses = l.Uses,
+            });
+        }
         foreach (string l in spec.Lemmas)
         {
             list.Add(new Obligation
@@ -107,46 +126,98 @@ public static class ObligationGenerator
                 CheckCommand = "(check-sat-using (then simplify nnf simplify bit-blast sat))",
             });
         }
+        AddPoints(spec, list);
         AddSanity(spec, list);
         return list;
     }
 
-    private static void AddSanity(Spec spec, List<Obligation> list)
+    /// <summary>
+    /// point/&lt;clause&gt;: every pointwise instance Point.&lt;clause&gt; (s, p...) declared in the spec is
+    /// implied by its clause, for every state and point (so a counterexample naming a point breaks the clause).
+    /// </summary>
+    private static void AddPoints(Spec spec, List<Obligation> list)
     {
-        list.Add(new Obligation
+        foreach (Sx top in Sx.ParseAll(spec.Text))
         {
-            Name = "sanity/Inv_two_running",
-            Expect = Expect.Sat,
-            Query = Header + SmallMachine +
-                "(declare-const t1 Slot)(declare-const t2 Slot)(declare-const c1 Core)(declare-const c2 Core)\n" +
-                "(assert (Inv s))\n(assert (and (isGuest t1) (isGuest t2) (not (= t1 t2))))\n" +
-                "(assert (= (select (st s) t1) SliceState.Running))(assert (= (select (st s) t2) SliceState.Running))\n" +
-                "(assert (= (select (coreOwner s) c1) t1))(assert (= (select (coreOwner s) c2) t2))\n" +
-                "(assert (= (select (mode s) c1) CoreMode.Guest))(assert (= (select (mode s) c2) CoreMode.Guest))\n",
-            Meaning = "the invariant holds in a state with two running slices (it is not vacuous)",
-        });
-        foreach (SpecOperation op in spec.Operations)
-        {
-            string step = Header + SmallMachine +
-                $"(declare-const a {op.ArgsSort})\n(assert (Inv s))\n(assert ({op.Name}_pre s a))\n(assert ({op.Name} s a s2))\n";
-            if (op.CanSucceed)
+            if (!top.Is("define-fun") || top.Items.Count != 5 || top.Items[1].Atom is not { } name || !name.StartsWith("Point.", StringComparison.Ordinal))
             {
-                list.Add(new Obligation
-                {
-                    Name = $"sanity/{op.Name}/success",
-                    Expect = Expect.Sat,
-                    Query = step + $"(assert (= ({op.Name}_err s a) SliceError.None))\n",
-                    Meaning = $"{op.Name} can succeed from a state satisfying the invariant (its success condition is not false)",
-                });
+                continue;
+            }
+            string clause = name["Point.".Length..];
+            var decls = new StringBuilder();
+            var args = new StringBuilder();
+            foreach (Sx param in top.Items[2].Items.Skip(1))
+            {
+                decls.Append($"(declare-const p.{param.Items[0]} {param.Items[1]})\n");
+                args.Append($" p.{param.Items[0]}");
             }
             list.Add(new Obligation
             {
-                Name = $"sanity/{op.Name}/failure",
-                Expect = Expect.Sat,
-                Query = step + $"(assert (not (= ({op.Name}_err s a) SliceError.None)))\n",
-                Meaning = $"{op.Name} can fail from a state satisfying the invariant",
+                Name = $"point/{clause}",
+                Expect = Expect.Unsat,
+                Query = Header + decls + $"(assert ({clause} s))\n(assert (not ({name} s{args})))\n",
+                Meaning = $"{clause} implies its pointwise instance {name} at every point",
             });
         }
+    }
+
+    private static void AddSanity(Spec spec, List<Obligation> list) => list.AddRange(Witnesses.Obligations(spec));
+
+    private static string ArgsSortOf(Spec spec, string op)
+    {
+        foreach (SpecOperation o in spec.Operations)
+        {
+            if (o.Name == op)
+            {
+                return o.ArgsSort;
+            }
+        }
+        throw new SpecException($"obligations.txt: lemma about unknown operation {op}");
+    }
+
+    /// <summary>
+    /// The assertions for a hypothesis list: an invariant or clause of s, the operation's pre or
+    /// step, Inv, or a lemma (which must be a state lemma or a lemma about this operation).
+    /// </summary>
+    public static string Hypotheses(Spec spec, string op, IReadOnlyList<string> items)
+    {
+        var sb = new StringBuilder();
+        foreach (string item in items)
+        {
+            SpecLemma? lemma = null;
+            foreach (SpecLemma l in spec.StepLemmas)
+            {
+                if (l.Name == item)
+                {
+                    lemma = l;
+                }
+            }
+            if (item == "pre")
+            {
+                sb.Append($"(assert ({op}_pre s a))\n");
+            }
+            else if (item == "step")
+            {
+                sb.Append($"(assert ({op} s a s2))\n");
+            }
+            else if (lemma is null)
+            {
+                sb.Append($"(assert ({item} s))\n");
+            }
+            else if (lemma.Kind == "state")
+            {
+                sb.Append($"(assert ({item} s))\n");
+            }
+            else if (lemma.Kind == op)
+            {
+                sb.Append($"(assert ({item} s a s2))\n");
+            }
+            else
+            {
+                throw new SpecException($"obligations.txt: {item} is a lemma about {lemma.Kind}, not {op}");
+            }
+        }
+        return sb.ToString();
     }
 
     private static List<(string, string)> MachineTerms() =>

@@ -9,6 +9,13 @@ namespace CoreSlice.Proofs;
 /// <param name="CanSucceed">False when success is unreachable by design (a reset request).</param>
 public sealed record SpecOperation(string Name, string ArgsSort, bool IsGuest, bool CanSucceed);
 
+/// <summary>
+/// A lemma proved as its own obligation. <paramref name="Kind"/> is "closed" (a Bool constant,
+/// bit-blasted), "state" (a predicate of s) or an operation name (a predicate of s a s2).
+/// <paramref name="Uses"/> are its hypotheses (invariants/clauses of s, pre, step, earlier lemmas).
+/// </summary>
+public sealed record SpecLemma(string Name, string Kind, IReadOnlyList<string> Uses);
+
 /// <summary>An invariant and the named clauses it is the conjunction of.</summary>
 public sealed record SpecInvariant(string Name, IReadOnlyList<string> Clauses);
 
@@ -35,6 +42,12 @@ public sealed class Spec
 
     /// <summary>Closed lemmas (Bool define-funs) proved on their own by bit-blasting.</summary>
     public required IReadOnlyList<string> Lemmas { get; init; }
+
+    /// <summary>Lemmas about states and steps (proved, then assumable by step obligations).</summary>
+    public IReadOnlyList<SpecLemma> StepLemmas { get; init; } = [];
+
+    /// <summary>Hypothesis selection: obligation name → the only items it assumes.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Uses { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
     /// <summary>Loads a spec directory. Throws <see cref="SpecException"/> with a one-line reason.</summary>
     public static Spec FromDirectory(string dir)
@@ -93,6 +106,8 @@ public sealed class Spec
         var operations = new List<SpecOperation>();
         var properties = new List<string>();
         var lemmas = new List<string>();
+        var stepLemmas = new List<SpecLemma>();
+        var uses = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         int lineNo = 0;
         foreach (string raw in manifest.Split('\n'))
         {
@@ -117,6 +132,30 @@ public sealed class Spec
                 case "lemma" when w.Length == 2:
                     lemmas.Add(w[1]);
                     break;
+                case "lemma" when w.Length >= 4 && w[3] == "uses":
+                    foreach (string item in w[4..])
+                    {
+                        if (item is not ("pre" or "step") && !IsClause(item, invariants) && !stepLemmas.Exists(l => l.Name == item))
+                        {
+                            throw new SpecException($"obligations.txt line {lineNo}: lemma {w[1]} uses unknown item \"{item}\" (a clause, pre, step or an earlier lemma)");
+                        }
+                        if (w[2] == "state" && item is "pre" or "step")
+                        {
+                            throw new SpecException($"obligations.txt line {lineNo}: state lemma {w[1]} cannot use {item}");
+                        }
+                    }
+                    stepLemmas.Add(new SpecLemma(w[1], w[2], w[4..]));
+                    break;
+                case "prove" when w.Length >= 3 && w[2] == "uses" && w[1].Contains('/', StringComparison.Ordinal):
+                    foreach (string item in w[3..])
+                    {
+                        if (item is not ("pre" or "step" or "Inv") && !IsClause(item, invariants) && !stepLemmas.Exists(l => l.Name == item))
+                        {
+                            throw new SpecException($"obligations.txt line {lineNo}: {w[1]} uses unknown item \"{item}\" (Inv, a clause, pre, step or a lemma listed above)");
+                        }
+                    }
+                    uses[w[1]] = w[3..];
+                    break;
                 default:
                     throw new SpecException($"obligations.txt line {lineNo}: cannot read \"{line}\"");
             }
@@ -128,9 +167,12 @@ public sealed class Spec
         return new Spec
         {
             Text = text, Source = source, Invariants = invariants, Operations = operations,
-            Properties = properties, Lemmas = lemmas,
+            Properties = properties, Lemmas = lemmas, StepLemmas = stepLemmas, Uses = uses,
         };
     }
+
+    private static bool IsClause(string item, List<SpecInvariant> invariants) =>
+        invariants.Exists(i => i.Name == item || i.Clauses.Contains(item));
 }
 
 /// <summary>The spec cannot be read: a one-line reason for the user.</summary>

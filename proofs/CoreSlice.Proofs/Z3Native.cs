@@ -35,6 +35,12 @@ public static partial class Z3Native
     [LibraryImport(Lib, EntryPoint = "Z3_eval_smtlib2_string", StringMarshalling = StringMarshalling.Utf8)]
     private static partial IntPtr EvalSmtlib2String(IntPtr ctx, string text);
 
+    [LibraryImport(Lib, EntryPoint = "Z3_interrupt")]
+    private static partial void Interrupt(IntPtr ctx);
+
+    /// <summary>Grace after the solver's own timeout before the query is interrupted from outside.</summary>
+    public const int InterruptGraceMs = 2_000;
+
     [LibraryImport(Lib, EntryPoint = "Z3_get_full_version")]
     private static partial IntPtr GetFullVersion();
 
@@ -66,6 +72,20 @@ public static partial class Z3Native
         SetParamValue(cfg, "model", "true");
         IntPtr ctx = MkContextRc(cfg);
         DelConfig(cfg);
+        // Z3's own timeout is not a hard bound (it overruns in some tactics and in model
+        // construction): a timer interrupts the context, so no query can hang CI.
+        object gate = new();
+        bool done = false;
+        using var watchdog = new Timer(_ =>
+        {
+            lock (gate)
+            {
+                if (!done)
+                {
+                    Interrupt(ctx);
+                }
+            }
+        }, null, timeoutMs + InterruptGraceMs, Timeout.Infinite);
         try
         {
             // No handler: errors are reported through the error code, never by exiting the process.
@@ -78,6 +98,10 @@ public static partial class Z3Native
         }
         finally
         {
+            lock (gate)
+            {
+                done = true;
+            }
             DelContext(ctx);
         }
     }

@@ -78,7 +78,7 @@ public static class BrokenSpecs
         return new Spec
         {
             Text = text, Source = spec.Source + " (broken)", Invariants = spec.Invariants, Operations = spec.Operations,
-            Properties = spec.Properties, Lemmas = spec.Lemmas,
+            Properties = spec.Properties, Lemmas = spec.Lemmas, StepLemmas = spec.StepLemmas, Uses = spec.Uses,
         };
     }
 }

@@ -1,0 +1,80 @@
+; =====================================================================
+; CoreSlice formal model -- 70: lemmas (friendlier consequences)
+; Each lemma is its own proof obligation (lemma/<name>), proved from the
+; hypotheses obligations.txt lists for it ("uses"); a step obligation that
+; lists a lemma assumes it only because that obligation proved it.
+; Their quantifiers carry explicit :patterns so E-matching finds the one
+; instance a step proof needs (nested quantifiers under ite chains are not
+; instantiated reliably otherwise).
+; =====================================================================
+
+; a core in Guest mode belongs to a started guest slot and is locked (from I3_LockedGuest.guest)
+(define-fun Lemma_GuestCoreOwned ((s State)) Bool
+  (forall ((c Core)) (! (=> (= (select (mode s) c) CoreMode.Guest)
+                            (and (isGuest (select (coreOwner s) c))
+                                 (or (= (select (st s) (select (coreOwner s) c)) SliceState.Running)
+                                     (= (select (st s) (select (coreOwner s) c)) SliceState.Destroying))
+                                 (select (locked s) c)))
+                        :pattern ((select (mode s) c)))))
+
+;  What a successful CreateSlice checked, flattened out of Create.rangeErr / Create.coreErr
+;  (whose existentials sit inside ite chains under forall j in CreateSlice_pre):
+; every address a request range covers is found by the request (c.ridx); the slot was Free; at most nRR ranges
+(define-fun Lemma_CreateOk_NewTable ((s State) (a CreateArgs) (s2 State)) Bool
+  (=> (= (CreateSlice_err s a) SliceError.None)
+      (and (isGuest (c.slot a)) (= (select (st s) (c.slot a)) SliceState.Free) (bvule (c.nr a) nRR)
+           (forall ((k Idx) (x Addr)) (! (=> (and (bvult k (c.nr a)) (inRange x (select (c.base a) k) (select (c.size a) k)))
+                                             (reqHasAddr a x))
+                                         :pattern ((select (c.base a) k) (select (memOwner s2) x)))))))
+; every address the request covers was neither reserved, control, nor any guest's
+(define-fun Lemma_CreateOk_RangesFree ((s State) (a CreateArgs) (s2 State)) Bool
+  (=> (= (CreateSlice_err s a) SliceError.None)
+      (forall ((x Addr)) (! (=> (reqHasAddr a x)
+                                (and (not (reservedMem x)) (not (controlMem x)) (not (isGuest (select (memOwner s) x)))))
+                            :pattern ((select (c.ridx a) x))))))
+; every core the request names was in range, not a control core, and Free
+(define-fun Lemma_CreateOk_CoresFree ((s State) (a CreateArgs) (s2 State)) Bool
+  (=> (= (CreateSlice_err s a) SliceError.None)
+      (forall ((c Core)) (! (=> (reqHasCore a c)
+                                (and (bvult c nCores) (not (controlCore c)) (= (select (coreOwner s) c) Owner.Free)))
+                            :pattern ((select (c.cidx a) c))))))
+; so CreateSlice either changes nothing, or applies its effect with all of the above
+; (the err term no longer appears: the step obligations need not unfold the check chain)
+(define-fun Lemma_Create_Step ((s State) (a CreateArgs) (s2 State)) Bool
+  (or (= s2 s)
+      (and (CreateSlice_effect s a s2)
+           (isGuest (c.slot a)) (= (select (st s) (c.slot a)) SliceState.Free) (bvule (c.nr a) nRR)
+           (forall ((k Idx) (x Addr))
+             (! (=> (and (bvult k (c.nr a)) (inRange x (select (c.base a) k) (select (c.size a) k))) (reqHasAddr a x))
+                :pattern ((select (c.base a) k) (select (memOwner s2) x))))
+           (forall ((x Addr))
+             (! (=> (reqHasAddr a x)
+                    (and (not (reservedMem x)) (not (controlMem x)) (not (isGuest (select (memOwner s) x)))))
+                :pattern ((select (c.ridx a) x))))
+           (forall ((c Core))
+             (! (=> (reqHasCore a c)
+                    (and (bvult c nCores) (not (controlCore c)) (= (select (coreOwner s) c) Owner.Free)))
+                :pattern ((select (c.cidx a) c)))))))
+
+; LoadImage writes only memory of the loading slot (from I1_Disjointness.table, whose :pattern finds the instance)
+(define-fun Lemma_LoadOk_WritesOwned ((s State) (a LoadArgs) (s2 State)) Bool
+  (=> (= (LoadImage_err s a) SliceError.None)
+      (forall ((x Addr)) (! (=> (Load.writes s a x) (= (select (memOwner s) x) (l.slot a)))
+                            :pattern ((select (lastWriter s2) x))))))
+
+; after StartSlice, a core in Guest mode either was in Guest mode with the same range
+; registers, or is a core of the started slot programmed from its table entry
+; (flattened out of core-regs-programmed's forall i inside core-step inside forall c);
+; and the ownership maps are unchanged
+(define-fun Lemma_Start_GuestRegs ((s State) (a StartArgs) (s2 State)) Bool
+  (and (same-owners s s2)
+       (forall ((c Core) (i Idx)) (! (=> (= (select (mode s2) c) CoreMode.Guest)
+           (or (and (= (select (mode s) c) CoreMode.Guest)
+                    (= (select (select (rrBase s2) c) i) (select (select (rrBase s) c) i))
+                    (= (select (select (rrSize s2) c) i) (select (select (rrSize s) c) i))
+                    (= (select (select (rrPerm s2) c) i) (select (select (rrPerm s) c) i)))
+               (and (= (StartSlice_check s a) SliceError.None) (= (select (coreOwner s) c) (p.slot a))
+                    (= (select (select (rrBase s2) c) i) (progBase s (p.slot a) i))
+                    (= (select (select (rrSize s2) c) i) (progSize s (p.slot a) i))
+                    (= (select (select (rrPerm s2) c) i) (progPerm s (p.slot a) i)))))
+         :pattern ((select (select (rrPerm s2) c) i))))))
