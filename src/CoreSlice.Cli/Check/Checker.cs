@@ -213,7 +213,7 @@ internal sealed class Checker
                     Name = spec.Name, At = spec.At, Slot = result.Slot, AsDeclared = asDeclared,
                     Status = asDeclared ? $"created in slot {result.Slot}" : $"created in slot {result.Slot} without its rejected items (later slices are checked against it)",
                     Cores = [.. request.Cores.ToArray()], Memory = request.Ranges.ToArray(), Devices = request.Devices.ToArray(),
-                    Ways = Bits(mask), Entry = entry, Shared = [],
+                    Ways = Masks.Bits(mask), Entry = entry, Shared = [],
                 };
             }
             notCreated = Explain(spec, result, cores, ranges, devices, ways, ref entry);
@@ -505,19 +505,6 @@ internal sealed class Checker
             }
         }
         return new Party("slice", other.Name, "memory", other.At);
-    }
-
-    private static int[] Bits(ulong mask)
-    {
-        var list = new List<int>();
-        for (int i = 0; i < 64; i++)
-        {
-            if ((mask >> i & 1) != 0)
-            {
-                list.Add(i);
-            }
-        }
-        return [.. list];
     }
 
     // ---------------------------------------------------------------- shared windows

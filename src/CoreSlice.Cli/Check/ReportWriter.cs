@@ -30,7 +30,7 @@ internal static class ReportWriter
         o.AppendLine($"coreslice check: machine {report.MachineFile}, layout {report.LayoutFile}");
         o.AppendLine($"machine: {m.CoreCount} cores (control {Hex.List(m.ControlCores ?? [])}), "
             + $"{Hex.Size(TotalRam(m))} RAM in {m.RamRegions?.Length ?? 0} region(s), {m.DeviceCount} devices, "
-            + $"{m.CacheWays} cache ways (control {Hex.List(Bits(m.ControlWays))}), {m.RangeRegistersPerCore} range registers, "
+            + $"{m.CacheWays} cache ways (control {Hex.List(Masks.Bits(m.ControlWays))}), {m.RangeRegistersPerCore} range registers, "
             + $"granule {Hex.Size(m.GranuleSize)}, {m.SlotCapacity} slots");
         if (report.Slices.Count > 0)
         {
@@ -126,19 +126,6 @@ internal static class ReportWriter
         return total;
     }
 
-    private static int[] Bits(ulong mask)
-    {
-        var list = new List<int>();
-        for (int i = 0; i < 64; i++)
-        {
-            if ((mask >> i & 1) != 0)
-            {
-                list.Add(i);
-            }
-        }
-        return [.. list];
-    }
-
     // ---------------------------------------------------------------- JSON
 
     public static string Json(CheckReport report)
@@ -229,7 +216,7 @@ internal static class ReportWriter
         w.WriteEndArray();
         w.WriteNumber("devices", m.DeviceCount);
         w.WriteNumber("cacheWays", m.CacheWays);
-        Ints(w, "controlWays", Bits(m.ControlWays));
+        Ints(w, "controlWays", Masks.Bits(m.ControlWays));
         w.WriteNumber("rangeRegisters", m.RangeRegistersPerCore);
         w.WriteString("granule", Hex.Plain(m.GranuleSize));
         w.WriteNumber("slots", m.SlotCapacity);
