@@ -12,7 +12,7 @@ namespace CoreSlice.Validation;
 /// </summary>
 internal sealed class RequestValidator
 {
-    private readonly MachineConfig config;
+    private readonly FrozenMachine config;
     private readonly SliceTable table;
     private readonly int[] cores;
     private readonly MemoryRange[] ranges;
@@ -23,7 +23,7 @@ internal sealed class RequestValidator
     private int rangeCount;
     private int deviceCount;
 
-    public RequestValidator(MachineConfig config, SliceTable table)
+    public RequestValidator(FrozenMachine config, SliceTable table)
     {
         this.config = config;
         this.table = table;
@@ -174,12 +174,12 @@ internal sealed class RequestValidator
 
     private SliceResult CheckRangeConflicts(MemoryRange range, int i)
     {
-        ReadOnlySpan<NamedRegion> reserved = config.ReservedRegions;
+        ReadOnlySpan<MemoryRange> reserved = config.ReservedRegions;
         for (int r = 0; r < reserved.Length; r++)
         {
-            if (range.Overlaps(reserved[r].Range))
+            if (range.Overlaps(reserved[r]))
             {
-                MemoryRange overlap = range.Intersect(reserved[r].Range);
+                MemoryRange overlap = range.Intersect(reserved[r]);
                 return SliceResult.MemoryConflict(SliceError.RangeOverlapsReserved, i, Owner.Reserved, r, overlap.Base, overlap.Size);
             }
         }

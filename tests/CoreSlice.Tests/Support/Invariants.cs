@@ -92,7 +92,7 @@ public sealed class Invariants
             }
             for (int c = ea.Cores.Next(0); c >= 0; c = ea.Cores.Next(c + 1))
             {
-                if (c >= C.CoreCount || Array.IndexOf(C.ControlCores, c) >= 0 || T.CoreOwner(c) != a)
+                if (c >= C.CoreCount || C.ControlCores.IndexOf(c) >= 0 || T.CoreOwner(c) != a)
                 {
                     v.Add($"I1_Disjointness: slot {a} lists core {c} whose owner map says {T.CoreOwner(c)}");
                 }
@@ -172,7 +172,7 @@ public sealed class Invariants
         for (int c = 0; c < C.CoreCount; c++)
         {
             int o = T.CoreOwner(c);
-            bool control = Array.IndexOf(C.ControlCores, c) >= 0;
+            bool control = C.ControlCores.IndexOf(c) >= 0;
             if (control ? o != Owner.Control : !(o == Owner.Free || (T.IsSlot(o) && T[o].State != SliceState.Free && T[o].Cores.Contains(c))))
             {
                 v.Add($"I1_Disjointness: core {c} owner map says {o}, which does not list it");
