@@ -1,5 +1,7 @@
 using System.CommandLine;
-using CoreSlice.Cli.ModelCheck;
+using CoreSlice.Harness.ModelCheck;
+
+using CoreSlice.Cli.Writers;
 
 namespace CoreSlice.Cli.Commands;
 

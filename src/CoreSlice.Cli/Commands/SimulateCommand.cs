@@ -1,6 +1,8 @@
 using System.CommandLine;
-using CoreSlice.Cli.Simulate;
+using CoreSlice.Harness.Simulate;
 using CoreSlice.Simulation;
+
+using CoreSlice.Cli.Writers;
 
 namespace CoreSlice.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.Reflection;
-using CoreSlice.Cli.ModelCheck;
-using CoreSlice.Cli.Simulate;
+using CoreSlice.Harness.ModelCheck;
+using CoreSlice.Harness.Simulate;
 using CoreSlice.Simulation;
 using Xunit;
 

@@ -1,7 +1,6 @@
-using System.CommandLine;
 using System.Text.Json;
-using CoreSlice.Cli.Commands;
-using CoreSlice.Cli.ModelCheck;
+using CoreSlice.Harness.ModelCheck;
+using CoreSlice.Tests.Support;
 using CoreSlice.Faults;
 using CoreSlice.Tests.BugInjection;
 using Xunit;
@@ -17,10 +16,8 @@ public class ModelCheckTests(ITestOutputHelper output)
     {
         ModelCheckResult r = new ModelChecker(new ModelCheckScope()).Run();
 
-        var text = new StringWriter();
-        ModelCheckWriter.Write(text, r, "text");
-        output.WriteLine(text.ToString());
-        Assert.True(r.Holds, text.ToString());
+        output.WriteLine($"{r.States} states, {r.Edges} edges, depth {r.Depth}");
+        Assert.True(r.Holds, string.Join("; ", r.Violations.Select(v => v.Check)));
         Assert.True(r.Exhaustive);
         Assert.True(r.States > 10_000, $"{r.States} states");
         Assert.True(r.Depth >= 6, $"depth {r.Depth}");
@@ -64,20 +61,16 @@ public class ModelCheckTests(ITestOutputHelper output)
         Assert.Equal(2, v.Trace.Count);
         Assert.StartsWith("CreateSlice(", v.Trace[0], StringComparison.Ordinal);
         Assert.Equal("StartSlice(1)", v.Trace[1]);
-        var text = new StringWriter();
-        ModelCheckWriter.Write(text, r, "text");
-        Assert.Contains("shortest trace from power-on (2 steps)", text.ToString(), StringComparison.Ordinal);
-        Assert.Contains("result: VIOLATED", text.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public void Json_output_has_the_documented_fields()
     {
         ModelCheckResult r = new ModelChecker(new ModelCheckScope { MaxDepth = 2 }).Run();
-        var text = new StringWriter();
-        ModelCheckWriter.Write(text, r, "json");
+        CliRun run = Coreslice.Run("modelcheck", "--max-depth", "2", "--format", "json");
 
-        using JsonDocument json = JsonDocument.Parse(text.ToString());
+        Assert.Equal(0, run.Exit);
+        using JsonDocument json = JsonDocument.Parse(run.Stdout);
         JsonElement root = json.RootElement;
         Assert.Equal(r.States, root.GetProperty("states").GetInt32());
         Assert.True(root.GetProperty("edges").GetInt64() > 0);
@@ -95,20 +88,17 @@ public class ModelCheckTests(ITestOutputHelper output)
     [InlineData("--slots", "0")]
     public void Bad_scope_exits_2(string option, string value)
     {
-        var root = new RootCommand { ModelCheckCommand.Create() };
+        CliRun run = Coreslice.Run("modelcheck", option, value);
 
-        int exit = root.Parse(["modelcheck", option, value]).Invoke();
-
-        Assert.Equal(2, exit);
+        Assert.Equal(2, run.Exit);
+        Assert.Equal("", run.Stdout);
     }
 
     [Fact]
     public void A_small_bounded_run_exits_0()
     {
-        var root = new RootCommand { ModelCheckCommand.Create() };
+        CliRun run = Coreslice.Run("modelcheck", "--max-depth", "1", "--format", "json");
 
-        int exit = root.Parse(["modelcheck", "--max-depth", "1", "--format", "json"]).Invoke();
-
-        Assert.Equal(0, exit);
+        Assert.Equal(0, run.Exit);
     }
 }

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using CoreSlice.Hardware;
 
-namespace CoreSlice.Cli.ModelCheck;
+namespace CoreSlice.Harness.ModelCheck;
 
 /// <summary>
 /// The canonical encoding of a state, what states are deduplicated by:

@@ -1,6 +1,7 @@
+using CoreSlice.Harness.Simulate;
 using System.Text.Json;
 
-namespace CoreSlice.Cli.Simulate;
+namespace CoreSlice.Cli.Writers;
 
 /// <summary>Prints a <see cref="SimulationSummary"/> for people (text) or machines (JSON).</summary>
 internal static class SummaryWriter

@@ -3,7 +3,7 @@ using CoreSlice.Hardware;
 using CoreSlice.Log;
 using CoreSlice.Manager.Verification;
 
-namespace CoreSlice.Cli;
+namespace CoreSlice.Harness.Simulate;
 
 /// <summary>
 /// The manager's side of the full-log policy for long runs: drains the

@@ -3,7 +3,7 @@ using CoreSlice.Hardware;
 using CoreSlice.Simulation;
 using CoreSlice.Simulation.Audit;
 
-namespace CoreSlice.Cli.ModelCheck;
+namespace CoreSlice.Harness.ModelCheck;
 
 /// <summary>
 /// One real slicevisor on a fresh simulated machine, with its audit: what a state

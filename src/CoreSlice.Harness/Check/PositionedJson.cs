@@ -1,13 +1,13 @@
 using System.Text;
 using System.Text.Json;
 
-namespace CoreSlice.Cli.Check;
+namespace CoreSlice.Harness.Check;
 
 /// <summary>A place in an input file: 1-based line and column (in characters).</summary>
 internal readonly record struct Position(string File, int Line, int Column)
 {
-    /// <summary>"file:line:column".</summary>
-    public override string ToString() => $"{File}:{Line}:{Column}";
+    /// <summary>"file:line:column"; just "file" for a problem with the file as a whole (line 0).</summary>
+    public override string ToString() => Line == 0 ? File : $"{File}:{Line}:{Column}";
 }
 
 /// <summary>An input file the checker cannot read or understand: where, and what was expected.</summary>

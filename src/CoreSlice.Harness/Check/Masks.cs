@@ -1,4 +1,4 @@
-namespace CoreSlice.Cli.Check;
+namespace CoreSlice.Harness.Check;
 
 /// <summary>Way masks as the index lists people read.</summary>
 internal static class Masks

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using CoreSlice.Simulation;
 
-namespace CoreSlice.Cli.Check;
+namespace CoreSlice.Harness.Check;
 
 /// <summary>
 /// Checks a machine description and a layout. Every decision about a slice is the
@@ -35,6 +35,8 @@ internal sealed class Checker
     /// <summary>Loads both files and checks them; unreadable input is an <see cref="InputException"/> or <see cref="DescriptionException"/>.</summary>
     public static CheckReport Run(string machinePath, string layoutPath)
     {
+        InputFiles.MustBeReadable(machinePath, "machine description");
+        InputFiles.MustBeReadable(layoutPath, "layout");
         MachineConfig config = MachineDescription.LoadUnvalidated(machinePath);
         // The machine parser has understood the file; this generic tree only points at its fields.
         JNode machineJson = JNode.Parse(File.ReadAllBytes(machinePath), machinePath);

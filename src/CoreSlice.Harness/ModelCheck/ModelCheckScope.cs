@@ -1,4 +1,4 @@
-namespace CoreSlice.Cli.ModelCheck;
+namespace CoreSlice.Harness.ModelCheck;
 
 /// <summary>
 /// The bounds of one model-checking run: the machine, and the finite set of

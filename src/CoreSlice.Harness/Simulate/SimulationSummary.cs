@@ -1,4 +1,4 @@
-namespace CoreSlice.Cli.Simulate;
+namespace CoreSlice.Harness.Simulate;
 
 /// <summary>Counts of one kind of guest action.</summary>
 internal sealed class AccessCounts

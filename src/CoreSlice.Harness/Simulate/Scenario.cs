@@ -3,7 +3,7 @@ using CoreSlice.Manager;
 using CoreSlice.Simulation;
 using CoreSlice.Simulation.Audit;
 
-namespace CoreSlice.Cli.Simulate;
+namespace CoreSlice.Harness.Simulate;
 
 /// <summary>
 /// The built-in scenario of <c>coreslice simulate</c>: create several slices,

@@ -1,25 +1,13 @@
 using System.Text;
 using System.Text.Json;
 
-namespace CoreSlice.Cli.Check;
+namespace CoreSlice.Harness.Check;
 
 /// <summary>Prints a <see cref="CheckReport"/> for people (text) or machines (JSON; schema in docs/check.md).</summary>
 internal static class ReportWriter
 {
     /// <summary>Version of the JSON schema in docs/check.md; bump on any incompatible change.</summary>
     public const int SchemaVersion = 1;
-
-    public static void Write(TextWriter output, CheckReport report, string format)
-    {
-        if (format == "json")
-        {
-            output.WriteLine(Json(report));
-        }
-        else
-        {
-            output.Write(Text(report));
-        }
-    }
 
     // ---------------------------------------------------------------- text
 

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace CoreSlice.Cli.ModelCheck;
+namespace CoreSlice.Harness.ModelCheck;
 
 /// <summary>
 /// Every operation the model checker tries in every state, built once from the scope.

@@ -1,7 +1,8 @@
+using CoreSlice.Harness.ModelCheck;
 using System.Globalization;
 using System.Text.Json;
 
-namespace CoreSlice.Cli.ModelCheck;
+namespace CoreSlice.Cli.Writers;
 
 /// <summary>Prints a <see cref="ModelCheckResult"/> for people (text) or machines (JSON).</summary>
 internal static class ModelCheckWriter

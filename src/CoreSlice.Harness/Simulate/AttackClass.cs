@@ -1,4 +1,4 @@
-namespace CoreSlice.Cli.Simulate;
+namespace CoreSlice.Harness.Simulate;
 
 /// <summary>The kinds of guest action the scenario tries, attacks and legitimate controls alike.</summary>
 internal enum AttackClass

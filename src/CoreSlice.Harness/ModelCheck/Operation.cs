@@ -1,4 +1,4 @@
-namespace CoreSlice.Cli.ModelCheck;
+namespace CoreSlice.Harness.ModelCheck;
 
 /// <summary>What an explored step does.</summary>
 internal enum OpKind : byte

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using CoreSlice.Hardware;
 using CoreSlice.Simulation.Audit;
 
-namespace CoreSlice.Cli.ModelCheck;
+namespace CoreSlice.Harness.ModelCheck;
 
 /// <summary>
 /// Exhaustive breadth-first exploration of the real slicevisor on a small simulated

@@ -1,6 +1,6 @@
 using CoreSlice.Simulation;
 
-namespace CoreSlice.Cli.Check;
+namespace CoreSlice.Harness.Check;
 
 /// <summary>One listed value (a core, device or way index) and where it is written.</summary>
 internal readonly record struct Item(int Value, Position At);
