@@ -1,3 +1,4 @@
+using CoreSlice.Harness.Steps;
 using CoreSlice.Attestation;
 using CoreSlice.Hardware;
 using CoreSlice.Simulation;
@@ -57,7 +58,7 @@ internal sealed class LiveMachine : IDisposable
         {
             throw new InvalidOperationException("the decision log could not be drained");
         }
-        Arm(op);
+        op.Armed.ArmOn(Machine);
         try
         {
             switch (op.Kind)
@@ -97,41 +98,7 @@ internal sealed class LiveMachine : IDisposable
         }
         finally
         {
-            Disarm(op);
-        }
-    }
-
-    private void Arm(Operation op)
-    {
-        switch (op.Fault)
-        {
-            case FaultKind.ResetFails:
-                Machine.FailNextResets(op.FaultTarget);
-                break;
-            case FaultKind.IommuFails:
-                Machine.FailNextIommuChanges(op.FaultTarget);
-                break;
-            case FaultKind.CorruptRegister:
-                Machine.CorruptNextRegisterWrite(op.FaultTarget);
-                break;
-            default:
-                break;
-        }
-    }
-
-    /// <summary>An armed fault the call did not use must not linger into later steps (it is not part of the state).</summary>
-    private void Disarm(Operation op)
-    {
-        switch (op.Fault)
-        {
-            case FaultKind.ResetFails:
-                Machine.FailNextResets(op.FaultTarget, 0);
-                break;
-            case FaultKind.IommuFails:
-                Machine.FailNextIommuChanges(op.FaultTarget, 0);
-                break;
-            default:
-                break;
+            op.Armed.DisarmOn(Machine);
         }
     }
 

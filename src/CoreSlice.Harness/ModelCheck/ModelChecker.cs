@@ -1,3 +1,4 @@
+using CoreSlice.Harness.Steps;
 using System.Diagnostics;
 using CoreSlice.Hardware;
 using CoreSlice.Simulation.Audit;

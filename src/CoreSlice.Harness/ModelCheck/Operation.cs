@@ -1,3 +1,5 @@
+using CoreSlice.Harness.Steps;
+
 namespace CoreSlice.Harness.ModelCheck;
 
 /// <summary>What an explored step does.</summary>
@@ -23,19 +25,6 @@ internal enum OpKind : byte
     WriteWayMask,
     /// <summary>A guest core asks to reset a core.</summary>
     RequestReset,
-}
-
-/// <summary>A hardware fault armed just before a slicevisor call (and disarmed after it if unused).</summary>
-internal enum FaultKind : byte
-{
-    /// <summary>No fault.</summary>
-    None,
-    /// <summary>The next secure reset of the target core fails.</summary>
-    ResetFails,
-    /// <summary>The next IOMMU change of the target device fails.</summary>
-    IommuFails,
-    /// <summary>The next filter-register write to the target core stores a different value.</summary>
-    CorruptRegister,
 }
 
 /// <summary>One explored operation with all its arguments; <see cref="Text"/> says it in words.</summary>
@@ -64,6 +53,9 @@ internal sealed record Operation(OpKind Kind, string Text)
 
     /// <summary>The core or device the fault hits.</summary>
     public int FaultTarget { get; init; }
+
+    /// <summary>The armed fault as one value.</summary>
+    public Fault Armed => new(Fault, FaultTarget);
 
     /// <summary>True for slicevisor operations (the only ones allowed to reset cores).</summary>
     public bool Privileged => Kind is OpKind.Create or OpKind.Load or OpKind.Start or OpKind.Destroy;

@@ -1,3 +1,4 @@
+using CoreSlice.Harness.Steps;
 using System.Text;
 
 namespace CoreSlice.Harness.ModelCheck;

@@ -1,3 +1,4 @@
+using CoreSlice.Harness.Steps;
 using CoreSlice.Hardware;
 using CoreSlice.Manager;
 using CoreSlice.Simulation;
@@ -164,12 +165,10 @@ internal sealed class Scenario : IDisposable
         ResourceSet devices = entry.Devices;
         int device = devices.Next(0);
         summary.FaultsInjected++;
-        if (device >= 0 && random.Next(2) == 0)
-        {
-            machine.FailNextIommuChanges(device);
-            return true;
-        }
-        machine.FailNextResets(entry.Cores.Next(0));
+        Fault fault = device >= 0 && random.Next(2) == 0
+            ? new Fault(FaultKind.IommuFails, device)
+            : new Fault(FaultKind.ResetFails, entry.Cores.Next(0));
+        fault.ArmOn(machine);
         return true;
     }
 
@@ -188,17 +187,9 @@ internal sealed class Scenario : IDisposable
         int slot = created.Slot;
         int core = slicevisor.Table[slot].Cores.Next(0);
         summary.FaultsInjected++;
-        SliceError expected;
-        if (random.Next(2) == 0)
-        {
-            machine.FailNextResets(core);
-            expected = SliceError.CoreResetFault;
-        }
-        else
-        {
-            machine.CorruptNextRegisterWrite(core);
-            expected = SliceError.LoaderFault;
-        }
+        bool reset = random.Next(2) == 0;
+        new Fault(reset ? FaultKind.ResetFails : FaultKind.CorruptRegister, core).ArmOn(machine);
+        SliceError expected = reset ? SliceError.CoreResetFault : SliceError.LoaderFault;
         SliceResult started = Record("StartSlice", slicevisor.StartSlice(slot));
         if (started.Error != expected || slicevisor.Table[slot].State != SliceState.Destroying)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CoreSlice.Harness.ModelCheck;
+using CoreSlice.Harness.Steps;
 using CoreSlice.Tests.Support;
 using CoreSlice.Faults;
 using CoreSlice.Tests.BugInjection;

@@ -1,6 +1,7 @@
 using System.Text;
 using CoreSlice;
 using CoreSlice.Hardware;
+using CoreSlice.Harness.Steps;
 using CoreSlice.Manager;
 using CoreSlice.Simulation;
 using CoreSlice.Simulation.Audit;
@@ -88,7 +89,7 @@ public sealed class RunExecutor : IDisposable
                 Guest(g, problems);
                 break;
             case FaultStep f:
-                Fault(f);
+                ArmFault(f);
                 break;
         }
         if (result is { } r)
@@ -246,22 +247,12 @@ public sealed class RunExecutor : IDisposable
         }
     }
 
-    private void Fault(FaultStep f)
+    private void ArmFault(FaultStep f)
     {
-        switch (f.Kind)
+        int targets = f.Kind == FaultKind.IommuFails ? rig.Config.DeviceCount : rig.Config.CoreCount;
+        if (targets > 0)
         {
-            case FaultKind.FailReset:
-                rig.Machine.FailNextResets(f.Index % rig.Config.CoreCount, f.Count);
-                break;
-            case FaultKind.FailIommu:
-                if (rig.Config.DeviceCount > 0)
-                {
-                    rig.Machine.FailNextIommuChanges(f.Index % rig.Config.DeviceCount, f.Count);
-                }
-                break;
-            default:
-                rig.Machine.CorruptNextRegisterWrite(f.Index % rig.Config.CoreCount);
-                break;
+            new Fault(f.Kind, f.Index % targets, f.Count).ArmOn(rig.Machine);
         }
     }
 
