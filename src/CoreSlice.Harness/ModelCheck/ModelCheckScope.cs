@@ -49,6 +49,33 @@ internal sealed record ModelCheckScope
     /// <summary>Stop at the first violation (else: collect up to a few, one per check).</summary>
     public bool StopAtFirstViolation { get; init; } = true;
 
+    /// <summary>The most operations per state a run may build (about 0.5 GiB of operations); larger scopes are refused before any work.</summary>
+    public const long MaxOperations = 1_000_000;
+
+    /// <summary>Bytes one operation takes in memory, measured on the default scope (its text, request arrays and record).</summary>
+    public const long BytesPerOperation = 520;
+
+    /// <summary>
+    /// The number of operations <see cref="OperationSpace.Build"/> makes, computed without building them:
+    /// the create product (guest core sets x valid range lists x device subsets x guest way sets) dominates.
+    /// </summary>
+    public long EstimatedOperations()
+    {
+        int guests = Cores - ControlCores;
+        long coreSets = guests >= 62 ? long.MaxValue / 4 : (1L << guests) - 1;
+        long rangeLists = Blocks + Math.Max(0, Blocks - 1) + (RangeRegisters >= 2 && Blocks >= 2 ? 1 : 0);
+        long deviceSets = Devices >= 62 ? long.MaxValue / 4 : 1L << Devices;
+        long waySets = GuestWays >= 62 ? long.MaxValue / 4 : (1L << GuestWays) - 1;
+        long creates = Saturating(Saturating(coreSets, rangeLists), Saturating(deviceSets, waySets));
+        long others = 64 + (4L * (Slots + 2)) + (Slots * ((3L * guests) + (2L * Devices))) + (8L * (Cores + Devices)) + (4L * Blocks * (Slots + 2));
+        return creates > long.MaxValue / 2 ? long.MaxValue / 2 : creates + others;
+    }
+
+    /// <summary>What the operations of <see cref="EstimatedOperations"/> take in memory, roughly.</summary>
+    public long EstimatedOperationBytes() => Saturating(EstimatedOperations(), BytesPerOperation);
+
+    private static long Saturating(long a, long b) => a != 0 && b > long.MaxValue / a ? long.MaxValue / 2 : a * b;
+
     /// <summary>Number of blocks of guest memory.</summary>
     public int Blocks => Granules / BlockGranules;
 
@@ -101,6 +128,11 @@ internal sealed record ModelCheckScope
         if (MaxDepth < 0 || MaxStates < 0 || TimeLimitSeconds < 0)
         {
             p.Add("--max-depth, --max-states and --time-limit must not be negative");
+        }
+        if (p.Count == 0 && EstimatedOperations() > MaxOperations)
+        {
+            p.Add($"this scope tries {EstimatedOperations():N0} operations in every state (about {EstimatedOperationBytes() / (1 << 20):N0} MiB " +
+                  $"before the first state); the limit is {MaxOperations:N0}: use fewer guest cores (--cores, --control-cores), --devices or --ways");
         }
         return p;
     }

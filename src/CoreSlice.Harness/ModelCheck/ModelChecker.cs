@@ -44,9 +44,13 @@ internal sealed class ModelChecker
     /// <summary>Number of operations tried in every state.</summary>
     public int OperationCount => ops.Count;
 
+    /// <summary>Called about once a second while exploring (for progress on a terminal); null: silent.</summary>
+    public Action<ModelCheckProgress>? Progress { get; init; }
+
     public ModelCheckResult Run()
     {
         var clock = Stopwatch.StartNew();
+        double nextProgress = 1;
         long edges = 0;
         long rejected = 0;
         int maxDepth = 0;
@@ -58,9 +62,10 @@ internal sealed class ModelChecker
             CheckState(initial, 0);
         }
         queue.Enqueue(0);
-        while (queue.Count > 0 && (violations.Count == 0 || !scope.StopAtFirstViolation))
+        bool timedOut = false;
+        while (!timedOut && queue.Count > 0 && (violations.Count == 0 || !scope.StopAtFirstViolation))
         {
-            if (scope.TimeLimitSeconds > 0 && clock.Elapsed.TotalSeconds >= scope.TimeLimitSeconds)
+            if (OutOfTime(clock))
             {
                 stoppedBy = $"time limit {scope.TimeLimitSeconds} s";
                 break;
@@ -79,6 +84,17 @@ internal sealed class ModelChecker
             {
                 for (int o = 0; o < ops.Count && (violations.Count == 0 || !scope.StopAtFirstViolation); o++)
                 {
+                    // The clock is read every few operations, so --time-limit holds to well within a second.
+                    if ((o & 15) == 0 && clock.Elapsed.TotalSeconds >= nextProgress)
+                    {
+                        nextProgress = clock.Elapsed.TotalSeconds + 1;
+                        Progress?.Invoke(new ModelCheckProgress(index.Count, edges, queue.Count, depth, clock.Elapsed.TotalSeconds));
+                        if (OutOfTime(clock))
+                        {
+                            timedOut = true;
+                            break;
+                        }
+                    }
                     if (live is null)
                     {
                         live = Restore(state);
@@ -125,6 +141,10 @@ internal sealed class ModelChecker
                 live?.Dispose();
             }
         }
+        if (timedOut)
+        {
+            stoppedBy = $"time limit {scope.TimeLimitSeconds} s";
+        }
         if (violations.Count > 0 && scope.StopAtFirstViolation && queue.Count > 0)
         {
             stoppedBy ??= "first violation";
@@ -144,6 +164,8 @@ internal sealed class ModelChecker
             Violations = violations,
         };
     }
+
+    private bool OutOfTime(Stopwatch clock) => scope.TimeLimitSeconds > 0 && clock.Elapsed.TotalSeconds >= scope.TimeLimitSeconds;
 
     private readonly record struct Outcome(bool Changed, bool Rejected, bool Threw = false);
 
@@ -324,6 +346,9 @@ internal sealed class ModelChecker
         }
     }
 }
+
+/// <summary>How far a run has come: states found, edges tried, states waiting, current depth, seconds.</summary>
+internal readonly record struct ModelCheckProgress(int States, long Edges, int Queued, int Depth, double Seconds);
 
 /// <summary>A broken check, and the shortest trace from power-on that breaks it.</summary>
 internal sealed record ModelCheckViolation(string Check, string Message, IReadOnlyList<string> Trace);

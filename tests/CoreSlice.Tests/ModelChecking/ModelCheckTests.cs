@@ -102,4 +102,42 @@ public class ModelCheckTests(ITestOutputHelper output)
 
         Assert.Equal(0, run.Exit);
     }
+
+    [Theory]
+    [InlineData(3, 1, 2, 2, 2)]
+    [InlineData(4, 1, 3, 2, 2)]
+    [InlineData(5, 2, 2, 3, 3)]
+    [InlineData(6, 1, 4, 3, 1)]
+    public void The_operation_estimate_bounds_the_operations_built(int cores, int control, int devices, int ways, int slots)
+    {
+        var scope = new ModelCheckScope { Cores = cores, ControlCores = control, Devices = devices, GuestWays = ways, Slots = slots };
+
+        long built = new ModelChecker(scope).OperationCount;
+        long estimated = scope.EstimatedOperations();
+
+        Assert.InRange(estimated, built, 2 * built);
+    }
+
+    [Fact]
+    public void A_scope_too_large_to_build_is_refused_before_any_work()
+    {
+        CliRun run = Coreslice.Run("modelcheck", "--cores", "24", "--devices", "8");
+
+        Assert.Equal(2, run.Exit);
+        Assert.Equal("", run.Stdout);
+        Assert.Contains("operations in every state", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_time_limit_is_honoured_within_a_second_and_require_exhaustive_fails_a_partial_run()
+    {
+        CliRun run = Coreslice.Run("modelcheck", "--time-limit", "1", "--require-exhaustive", "--format", "json");
+
+        Assert.Equal(1, run.Exit);
+        using JsonDocument json = JsonDocument.Parse(run.Stdout);
+        Assert.False(json.RootElement.GetProperty("exhaustive").GetBoolean());
+        Assert.True(json.RootElement.GetProperty("holds").GetBoolean());
+        Assert.InRange(json.RootElement.GetProperty("seconds").GetDouble(), 1, 2);
+        Assert.Contains("--require-exhaustive", run.Stderr, StringComparison.Ordinal);
+    }
 }
