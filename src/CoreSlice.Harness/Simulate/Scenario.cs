@@ -30,6 +30,15 @@ internal sealed class Scenario : IDisposable
     /// <summary>Where the decision log goes (<c>--log FILE</c>); null: drained and discarded.</summary>
     public string? LogPath { get; init; }
 
+    /// <summary>When set, the run ends by asking for a signed attestation report of a running slice with this 64-byte nonce.</summary>
+    public byte[]? AttestationNonce { get; init; }
+
+    /// <summary>After <see cref="Run"/>: the report asked for by <see cref="AttestationNonce"/> (null if none was asked or none could be made).</summary>
+    public Attested? Attestation { get; private set; }
+
+    /// <summary>Called after every step with the number of steps done (for progress on a terminal); null: silent.</summary>
+    public Action<int>? Progress { get; init; }
+
     public Scenario(MachineConfig config, int seed, int steps)
     {
         this.config = config;
@@ -65,9 +74,13 @@ internal sealed class Scenario : IDisposable
             bool privileged = Step();
             // T1/T2 need the step's before-state: locked registers change, and cores reset, only through the slicevisor.
             Report($"after step {step}", audit.CheckStep(before, privileged));
+            Progress?.Invoke(step + 1);
         }
         recorder.Keep(slicevisor);
         Finale();
+        recorder.Keep(slicevisor);
+        // The report is the last decision before the final drain, so the file's chain ends right after it.
+        Attestation = AttestationNonce is null ? null : AttestRunningSlice(AttestationNonce);
         recorder.Finish(slicevisor);
         Audit("after the finale");
         return summary;
@@ -248,6 +261,28 @@ internal sealed class Scenario : IDisposable
                 ProbeResidue(slot);
             }
         }
+    }
+
+    /// <summary>A signed report of the first running slice, checked as every result is: an error is a functional failure.</summary>
+    private Attested? AttestRunningSlice(byte[] nonce)
+    {
+        for (int slot = 1; slot <= slicevisor.Table.Capacity; slot++)
+        {
+            if (slicevisor.Table[slot].State != SliceState.Running)
+            {
+                continue;
+            }
+            var report = new byte[CoreSlice.Attestation.ReportLayout.ReportSize];
+            SliceResult result = Record("Attest", slicevisor.Attest(slot, nonce, report));
+            if (!result.Ok)
+            {
+                Functional($"slot {slot}: Attest of a running slice returned {result.Error}");
+                return null;
+            }
+            return new Attested(slot, report, slicevisor.AttestationPublicKey.ToArray(), slicevisor.Table[slot].Measurement.ToArray());
+        }
+        Functional("no running slice to attest at the end of the run");
+        return null;
     }
 
     // ---- Guest actions ----
@@ -589,3 +624,6 @@ internal sealed class Scenario : IDisposable
         return range.Base + ((ulong)random.NextInt64((long)Math.Min(words, long.MaxValue)) * 8);
     }
 }
+
+/// <summary>A signed report made at the end of a run: the slot, the report bytes, the slicevisor's public key (DER) and the slice's image measurement.</summary>
+internal sealed record Attested(int Slot, byte[] Report, byte[] PublicKey, byte[] Measurement);
