@@ -34,6 +34,10 @@ public static class Sliceloader
             return Outcome.Parked;
         }
         SliceEntry entry = table.Entry(slot);
+        if (!typeof(THardware).IsValueType && hardware is Hardware.Pmp.IPmpPort pmp)
+        {
+            return Hardware.Pmp.PmpSliceloader.Boot(pmp, entry, core);
+        }
         // Bug.IpiMaskWrongSlot: the mask taken from the next slot (a 0-based index into the 1-based table).
         SliceEntry ipiSource = InjectedBug.Active == Bug.IpiMaskWrongSlot ? table.Entry((slot % table.Capacity) + 1) : entry;
         Program(ref hardware, entry, ipiSource.CoreSet, core, table.RangeRegisters);

@@ -56,6 +56,7 @@ public sealed partial class Slicevisor<THardware> : IDisposable
         Config = config;
         Table = new SliceTable(config);
         validator = new RequestValidator(config, Table);
+        Hardware.Pmp.PmpHook.Attach(hardware, validator, config);
         this.hardware = hardware;
         // Attestation and the decision log (src/CoreSlice/Attestation, src/CoreSlice/Log).
         log = new DecisionLog(logCapacity);
