@@ -15,6 +15,7 @@ internal static class Program
         root.Subcommands.Add(LogCommand.Create());
         root.Subcommands.Add(ConformCommand.Create());
         root.Subcommands.Add(ModelCheckCommand.Create());
+        root.Subcommands.Add(PmpCommand.Create());
         return root.Parse(args).Invoke();
     }
 }
