@@ -33,6 +33,10 @@ public static class Sliceloader
             return Outcome.Parked;
         }
         SliceEntry entry = table.Entry(slot);
+        if (!typeof(THardware).IsValueType && hardware is Hardware.Pmp.IPmpPort pmp)
+        {
+            return Hardware.Pmp.PmpSliceloader.Boot(pmp, entry, core);
+        }
         Program(ref hardware, entry, entry.CoreSet, core, table.RangeRegisters);
         hardware.LockFilters(core);
         if (!hardware.IsLocked(core) || !ReadBackMatches(ref hardware, entry, entry.CoreSet, core, table.RangeRegisters))

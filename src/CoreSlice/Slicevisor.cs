@@ -59,6 +59,7 @@ public sealed partial class Slicevisor<THardware> : IDisposable
         Config = machine.ToConfig();
         Table = new SliceTable(machine);
         validator = new RequestValidator(machine, Table);
+        Hardware.Pmp.PmpHook.Attach(hardware, validator, machine);
         this.hardware = hardware;
         // Attestation and the decision log (src/CoreSlice/Attestation, src/CoreSlice/Log).
         log = new DecisionLog(logCapacity);

@@ -1,3 +1,5 @@
+using CoreSlice.Hardware.Pmp;
+
 namespace CoreSlice.Validation;
 
 /// <summary>
@@ -20,6 +22,7 @@ internal sealed class RequestValidator
     private int coreCount;
     private int rangeCount;
     private int deviceCount;
+    private PmpGeometry? pmp;
 
     public RequestValidator(FrozenMachine config, SliceTable table)
     {
@@ -65,6 +68,10 @@ internal sealed class RequestValidator
         if (result.Ok)
         {
             result = CheckEntryPoint(request.EntryPoint);
+        }
+        if (result.Ok && pmp is { } geometry)
+        {
+            result = CheckPmpCost(geometry);
         }
         // The per-item checks return Success(0); the slot is the one CheckShape found free.
         return result.Ok ? SliceResult.Success(slot) : result;
@@ -261,6 +268,17 @@ internal sealed class RequestValidator
             }
         }
         return SliceResult.Success(0);
+    }
+
+    /// <summary>On a PMP machine: the entries every hart of the slice will need (see <see cref="PmpEncoder"/>).</summary>
+    public void UsePmp(PmpGeometry geometry) => pmp = geometry;
+
+    private SliceResult CheckPmpCost(PmpGeometry geometry)
+    {
+        int cost = PmpEncoder.Cost(geometry, Ranges, coreSet);
+        return cost >= 0 && cost <= geometry.Entries
+            ? SliceResult.Success(0)
+            : SliceResult.Fail(SliceError.PmpEntriesExceeded, 0, cost < 0 ? int.MaxValue : cost);
     }
 
     private SliceResult CheckEntryPoint(ulong entryPoint)
