@@ -11,10 +11,6 @@ internal static class Machines
         {
             return MachineDescription.Default;
         }
-        if (!file.Exists)
-        {
-            throw new UsageException($"{file.FullName}: no such machine description");
-        }
         try
         {
             return MachineDescription.Load(file.FullName);
