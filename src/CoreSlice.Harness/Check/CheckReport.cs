@@ -6,7 +6,7 @@ internal enum ProblemSource
     /// <summary>The real slicevisor refused the slice (a <see cref="SliceError"/>).</summary>
     Slicevisor,
 
-    /// <summary>The machine description (<see cref="MachineConfig.Problems"/>, or a check of this tool).</summary>
+    /// <summary>The machine description (<see cref="ConfigErrorText.Problems"/>, or a check of this tool).</summary>
     Machine,
 
     /// <summary>The layout, by a rule the slicevisor has no mechanism for (shared windows, way indices past 63).</summary>

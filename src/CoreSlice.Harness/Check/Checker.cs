@@ -91,7 +91,7 @@ internal sealed class Checker
             });
         }
         // Checks MachineConfig.Problems() does not make; warnings, because the slicevisor runs regardless.
-        if (config.RamRegions is null || config.ReservedRegions is null || config.ControlMemory is null)
+        if (config.RamRegions.IsDefault || config.ReservedRegions.IsDefault || config.ControlMemory.IsDefault)
         {
             return;
         }
@@ -330,7 +330,7 @@ internal sealed class Checker
                 (Party against, string message) = error switch
                 {
                     SliceError.CoreOutOfRange => (MachineLimit("cores", $"{config.CoreCount} cores"), $"core {core} does not exist: the machine has cores 0..{config.CoreCount - 1}"),
-                    SliceError.CoreReservedForControl => (new Party("control", "control slice", "controlCores", MachineAt("controlCores", Array.IndexOf(config.ControlCores, core))),
+                    SliceError.CoreReservedForControl => (new Party("control", "control slice", "controlCores", MachineAt("controlCores", config.ControlCores.IndexOf(core))),
                         $"core {core} belongs to the control slice"),
                     SliceError.CoreDuplicated => (new Party("slice", spec.Name, "cores", cores[IndexOf(cores, core, second: false)].At), $"core {core} is listed twice"),
                     _ => (OwnerParty(result.Holder, s => s.Cores, core, "cores"), $"core {core} is already {OwnerPhrase(result.Holder)}"),

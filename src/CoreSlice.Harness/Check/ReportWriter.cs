@@ -16,8 +16,8 @@ internal static class ReportWriter
         var o = new StringBuilder();
         MachineConfig m = report.Machine;
         o.AppendLine($"coreslice check: machine {report.MachineFile}, layout {report.LayoutFile}");
-        o.AppendLine($"machine: {m.CoreCount} cores (control {Hex.List(m.ControlCores ?? [])}), "
-            + $"{Hex.Size(TotalRam(m))} RAM in {m.RamRegions?.Length ?? 0} region(s), {m.DeviceCount} devices, "
+        o.AppendLine($"machine: {m.CoreCount} cores (control {Hex.List((m.ControlCores.IsDefault ? [] : m.ControlCores))}), "
+            + $"{Hex.Size(TotalRam(m))} RAM in {(m.RamRegions.IsDefault ? 0 : m.RamRegions.Length)} region(s), {m.DeviceCount} devices, "
             + $"{m.CacheWays} cache ways (control {Hex.List(Masks.Bits(m.ControlWays))}), {m.RangeRegistersPerCore} range registers, "
             + $"granule {Hex.Size(m.GranuleSize)}, {m.SlotCapacity} slots");
         if (report.Slices.Count > 0)
@@ -107,7 +107,7 @@ internal static class ReportWriter
     private static ulong TotalRam(MachineConfig m)
     {
         ulong total = 0;
-        foreach (MemoryRange r in m.RamRegions ?? [])
+        foreach (MemoryRange r in (m.RamRegions.IsDefault ? [] : m.RamRegions))
         {
             total += r.Size;
         }
@@ -180,15 +180,15 @@ internal static class ReportWriter
     {
         w.WriteStartObject("machine");
         w.WriteNumber("cores", m.CoreCount);
-        Ints(w, "controlCores", m.ControlCores ?? []);
+        Ints(w, "controlCores", (m.ControlCores.IsDefault ? [] : m.ControlCores));
         w.WriteStartArray("ram");
-        foreach (MemoryRange r in m.RamRegions ?? [])
+        foreach (MemoryRange r in (m.RamRegions.IsDefault ? [] : m.RamRegions))
         {
             WriteRange(w, null, r);
         }
         w.WriteEndArray();
         w.WriteStartArray("reserved");
-        foreach (NamedRegion r in m.ReservedRegions ?? [])
+        foreach (NamedRegion r in (m.ReservedRegions.IsDefault ? [] : m.ReservedRegions))
         {
             w.WriteStartObject();
             w.WriteString("name", r.Name);
@@ -197,7 +197,7 @@ internal static class ReportWriter
         }
         w.WriteEndArray();
         w.WriteStartArray("controlMemory");
-        foreach (MemoryRange r in m.ControlMemory ?? [])
+        foreach (MemoryRange r in (m.ControlMemory.IsDefault ? [] : m.ControlMemory))
         {
             WriteRange(w, null, r);
         }

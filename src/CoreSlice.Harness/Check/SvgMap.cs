@@ -157,7 +157,7 @@ internal static class SvgMap
     }
 
     private static (string, string) CoreOwner(int core, MachineConfig m, IReadOnlyList<SliceOutcome> slices, Dictionary<string, string> colours) =>
-        Array.IndexOf(m.ControlCores, core) >= 0 ? (ControlColour, "control slice") : Owned(core, slices, s => s.Cores, colours);
+        m.ControlCores.IndexOf(core) >= 0 ? (ControlColour, "control slice") : Owned(core, slices, s => s.Cores, colours);
 
     private static (string, string) Owned(int index, IReadOnlyList<SliceOutcome> slices, Func<SliceOutcome, int[]> pick, Dictionary<string, string> colours)
     {

@@ -148,7 +148,7 @@ internal sealed record ModelCheckScope
         return new MachineConfig
         {
             CoreCount = Cores,
-            ControlCores = control,
+            ControlCores = [.. control],
             RamRegions = [new MemoryRange(0, RamEnd)],
             ReservedRegions = [new NamedRegion("slicevisor", new MemoryRange(0, Granule))],
             ControlMemory = [new MemoryRange(Granule, Granule)],

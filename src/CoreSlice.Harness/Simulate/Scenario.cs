@@ -388,7 +388,7 @@ internal sealed class Scenario : IDisposable
         {
             return;
         }
-        ulong address = AddressIn(config.RamRegions);
+        ulong address = AddressIn(config.RamRegions.AsSpan());
         Span<byte> buffer = stackalloc byte[8];
         AccessOutcome outcome = machine.DeviceDmaWrite(device, address, buffer);
         Count(AttackClass.UnassignedDma, outcome, $"device {device}, owned by no running slice, wrote 0x{address:x} by DMA");
@@ -604,9 +604,9 @@ internal sealed class Scenario : IDisposable
             address = random.Next(4) switch
             {
                 0 when config.ReservedRegions.Length > 0 => AddressIn([config.ReservedRegions[random.Next(config.ReservedRegions.Length)].Range]),
-                1 when config.ControlMemory.Length > 0 => AddressIn(config.ControlMemory),
+                1 when config.ControlMemory.Length > 0 => AddressIn(config.ControlMemory.AsSpan()),
                 2 when RandomSlot(s => s != SliceState.Free) is int other && other != 0 && other != slot => AddressIn(slicevisor.Table[other].Ranges),
-                _ => AddressIn(config.RamRegions),
+                _ => AddressIn(config.RamRegions.AsSpan()),
             };
             if (slicevisor.Table.MemoryOwner(address) != slot)
             {

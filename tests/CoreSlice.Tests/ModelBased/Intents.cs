@@ -241,7 +241,7 @@ public static class Resolver
         switch (gi.Kind)
         {
             case GuestKind.Ipi:
-                int[] own = m.IsSlot(owner) ? m.Slot(owner).Cores : owner == SpecModel.Control ? cfg.ControlCores : [];
+                int[] own = m.IsSlot(owner) ? m.Slot(owner).Cores : owner == SpecModel.Control ? [.. cfg.ControlCores] : [];
                 aux = (gi.Pick % 3) switch { 0 when own.Length > 0 => own[Mod(gi.Pick, own.Length)], 1 => Mod(gi.Pick, cfg.CoreCount), _ => gi.Pick % 2 == 0 ? cfg.CoreCount : -1 };
                 break;
             case GuestKind.WriteRangeRegister:
@@ -264,9 +264,9 @@ public static class Resolver
         MemoryRange? pickFrom(MemoryRange[] rs) => rs.Length == 0 ? null : rs[Mod(pick, rs.Length)];
         MemoryRange? r = where switch
         {
-            Target.Own => m.IsSlot(owner) ? pickFrom(m.Slot(owner).Ranges) : owner == SpecModel.Control ? pickFrom(cfg.ControlMemory) : null,
+            Target.Own => m.IsSlot(owner) ? pickFrom(m.Slot(owner).Ranges) : owner == SpecModel.Control ? pickFrom([.. cfg.ControlMemory]) : null,
             Target.OtherSlice => pickFrom(m.Slots.Where((s, i) => i + 1 != owner).SelectMany(s => s.Ranges).ToArray()),
-            Target.Control => pickFrom(cfg.ControlMemory),
+            Target.Control => pickFrom([.. cfg.ControlMemory]),
             Target.Reserved => pickFrom(cfg.ReservedRegions.Select(x => x.Range).ToArray()),
             Target.FreeRam => pickFrom([.. FreeGaps(m)]),
             Target.BeyondRam => new MemoryRange(cfg.RamRegions.Max(x => (ulong)SpecModel.End(x)), 1UL << 20),

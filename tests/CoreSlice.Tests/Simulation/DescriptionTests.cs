@@ -27,8 +27,8 @@ public class DescriptionTests
     {
         MachineConfig c = MachineDescription.Parse(Good);
         Assert.Equal(4, c.CoreCount);
-        Assert.Equal([0], c.ControlCores);
-        Assert.Equal([new MemoryRange(0, 1UL << 30), new MemoryRange(1UL << 32, 512UL << 20)], c.RamRegions);
+        Assert.Equal([0], c.ControlCores.AsEnumerable());
+        Assert.Equal([new MemoryRange(0, 1UL << 30), new MemoryRange(1UL << 32, 512UL << 20)], c.RamRegions.AsEnumerable());
         Assert.Equal("slicevisor", c.ReservedRegions[0].Name);
         Assert.Equal(new MemoryRange(1UL << 20, 16UL << 20), c.ReservedRegions[0].Range);
         Assert.Equal(new MemoryRange(32UL << 20, 64UL << 20), c.ControlMemory[0]);
@@ -52,7 +52,7 @@ public class DescriptionTests
         Assert.Contains("\"4GiB\"", json, StringComparison.Ordinal);
         MachineConfig back = MachineDescription.Parse(json);
         Assert.Equal(json, MachineDescription.ToJson(back));
-        Assert.Equal(d.ReservedRegions, back.ReservedRegions);
+        Assert.Equal(d.ReservedRegions.AsEnumerable(), back.ReservedRegions.AsEnumerable());
         Assert.Equal(d.ControlWays, back.ControlWays);
     }
 
