@@ -84,10 +84,12 @@ internal sealed class Checker
         foreach (string problem in config.Problems())
         {
             (string field, Position at) = MachineField(problem);
+            // Sentences read "field: value: what was expected"; the item is the value.
+            string[] parts = problem.Split(": ", 3);
             problems.Add(new Problem
             {
                 IsWarning = false, Source = ProblemSource.Machine, Error = "MachineDescription",
-                Field = field, At = at, Item = field, Message = problem,
+                Field = field, At = at, Item = parts.Length == 3 ? parts[1] : field, Message = problem,
             });
         }
         // Checks MachineConfig.Problems() does not make; warnings, because the slicevisor runs regardless.
@@ -359,7 +361,7 @@ internal sealed class Checker
                     SliceError.RangeEmpty => ((Party?)null, (MemoryRange?)null, "the range is empty (size 0)"),
                     SliceError.RangeUnaligned => (MachineLimit("granule", $"{Hex.Size(config.GranuleSize)} = {Hex.Of(config.GranuleSize)}"), r.Range,
                         $"base {Hex.Of(r.Range.Base)} or size {Hex.Of(r.Range.Size)} is not a multiple of the granule {Hex.Of(config.GranuleSize)} ({Hex.Size(config.GranuleSize)})"),
-                    SliceError.RangeWraps => (MachineLimit("address space", "2^64"), null, "base + size passes the end of the 64-bit address space"),
+                    SliceError.RangeWraps => (MachineLimit("address space", "2^64"), null, HexText.WhyUnrepresentable(r.Range)),
                     SliceError.RangeOutsideRam => (RamParty(r.Range), OutsideRam(r.Range), OutsideRam(r.Range) == r.Range
                         ? "the range is not RAM: no RAM region contains any of it"
                         : $"the range is not inside one RAM region: {Hex.Range(OutsideRam(r.Range))} lies outside the region it starts or ends in"),
@@ -541,7 +543,7 @@ internal sealed class Checker
         };
         if (r.Size == 0 || !r.IsRepresentable)
         {
-            return Make("SharedEmptyOrWraps", null, null, $"shared window \"{w.Name}\" is empty or passes the end of the address space");
+            return Make("SharedEmptyOrWraps", null, null, $"shared window \"{w.Name}\": {HexText.WhyUnrepresentable(r)}");
         }
         if (((r.Base | r.Size) & (config.GranuleSize - 1)) != 0)
         {
@@ -683,27 +685,13 @@ internal sealed class Checker
 internal static class Hex
 {
     /// <summary>"0x4000_0000": lowercase hex, digits grouped by four (readable, and machine descriptions read it back).</summary>
-    public static string Of(ulong value)
-    {
-        string digits = value.ToString("x", CultureInfo.InvariantCulture);
-        var groups = new System.Text.StringBuilder();
-        for (int i = 0; i < digits.Length; i++)
-        {
-            if (i > 0 && (digits.Length - i) % 4 == 0)
-            {
-                groups.Append('_');
-            }
-            groups.Append(digits[i]);
-        }
-        return "0x" + groups;
-    }
+    public static string Of(ulong value) => HexText.Of(value);
 
     /// <summary>"0x40000000": plain hex, for JSON.</summary>
     public static string Plain(ulong value) => "0x" + value.ToString("x", CultureInfo.InvariantCulture);
 
     /// <summary>"[0x4000_0000, 0x5000_0000)"; the limit is computed without overflow.</summary>
-    public static string Range(MemoryRange r) =>
-        r.IsRepresentable ? $"[{Of(r.Base)}, {Of(r.Limit)})" : $"[{Of(r.Base)}, +{Of(r.Size)} (wraps))";
+    public static string Range(MemoryRange r) => HexText.Range(r);
 
     /// <summary>"512MiB", "1.5GiB", "4KiB", "12345B".</summary>
     public static string Size(ulong bytes)

@@ -37,7 +37,8 @@ internal static class LayoutReader
 {
     private static readonly string[] TopFields = ["slices"];
     private static readonly string[] SliceFields = ["name", "cores", "memory", "devices", "ways", "entry", "shared"];
-    private const int MaxSlices = Limits.MaxSlots * 4;
+    // Far more than any machine has slots (the extra ones are reported, not created); bounds the work on a runaway file.
+    private const int MaxSlices = Limits.MaxSlots * 64;
 
     public static Layout Load(string path)
     {

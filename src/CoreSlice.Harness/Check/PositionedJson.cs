@@ -124,7 +124,17 @@ internal sealed class JNode
     /// <summary>Parses <paramref name="bytes"/> (comments and trailing commas allowed); malformed input is an <see cref="InputException"/>.</summary>
     public static JNode Parse(byte[] bytes, string file)
     {
+        // A byte-order mark is not part of the text: positions count from the first character after it.
+        if (Simulation.Utf8Input.ByteOrderMarkLength(bytes) > 0)
+        {
+            bytes = bytes[3..];
+        }
         var lines = new LineMap(bytes, file);
+        long invalid = Simulation.Utf8Input.FirstInvalidByte(bytes);
+        if (invalid >= 0)
+        {
+            throw new InputException(lines.At(invalid), $"invalid UTF-8 (byte 0x{bytes[invalid]:x2}): the file must be UTF-8 text");
+        }
         var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 64 });
         try
         {
@@ -202,12 +212,20 @@ internal sealed class JNode
         return reader.TokenType;
     }
 
-    /// <summary>Byte offsets to line:column, counting characters (not UTF-8 continuation bytes).</summary>
+    /// <summary>
+    /// Byte offsets to line:column, counting characters (not UTF-8 continuation bytes).
+    /// The reader asks for positions in increasing order, so the column count resumes from
+    /// the last position asked on the same line: linear in the file's size even when the
+    /// whole file is one line, as generated JSON often is.
+    /// </summary>
     private sealed class LineMap
     {
         private readonly byte[] bytes;
         private readonly string file;
         private readonly List<long> starts = [0];
+        private int lastLine = -1;
+        private long lastIndex;
+        private int lastColumn;
 
         public LineMap(byte[] bytes, string file)
         {
@@ -234,14 +252,16 @@ internal sealed class JNode
             {
                 line = ~line - 1;
             }
-            int column = 1;
-            for (long i = starts[line]; i < byteIndex; i++)
+            bool resume = line == lastLine && byteIndex >= lastIndex;
+            int column = resume ? lastColumn : 1;
+            for (long i = resume ? lastIndex : starts[line]; i < byteIndex; i++)
             {
                 if ((bytes[i] & 0xC0) != 0x80)
                 {
                     column++;
                 }
             }
+            (lastLine, lastIndex, lastColumn) = (line, byteIndex, column);
             return new Position(file, line + 1, column);
         }
     }
