@@ -49,6 +49,11 @@ public sealed class Runner
         return results;
     }
 
+    /// <summary>Obligations about concrete witnesses (ground terms): a non-unsat answer is final, no small-machine retry.</summary>
+    public static bool IsGround(string name) =>
+        name.StartsWith("sanity/", StringComparison.Ordinal) || name.StartsWith("successor/", StringComparison.Ordinal)
+        || name.StartsWith("negative/", StringComparison.Ordinal) || name.StartsWith("prelude/", StringComparison.Ordinal);
+
     /// <summary>Runs one obligation.</summary>
     public ObligationResult RunOne(Obligation o)
     {
@@ -94,7 +99,7 @@ public sealed class Runner
         {
             return new ObligationResult(o.Name, ObligationStatus.Error, ms, null, first.Length > 300 ? first[..300] : first);
         }
-        if ((first == "unknown" || first == "timeout" || first.Length == 0) && (o.Expect == Expect.Sat || o.CheckCommand is not null || o.Name.StartsWith("sanity/", StringComparison.Ordinal)))
+        if ((first == "unknown" || first == "timeout" || first.Length == 0) && (o.Expect == Expect.Sat || o.CheckCommand is not null || IsGround(o.Name)))
         {
             return new ObligationResult(o.Name, ObligationStatus.Unknown, ms, null,
                 ms >= timeoutMs - 50 ? $"timed out after {timeoutMs} ms" : "the solver answered unknown");
@@ -104,7 +109,7 @@ public sealed class Runner
         {
             return new ObligationResult(o.Name, ObligationStatus.Error, ms, null, "unexpected solver answer: " + first);
         }
-        if (o.Expect == Expect.Unsat && o.CheckCommand is null && first != "unsat" && !o.Name.StartsWith("sanity/", StringComparison.Ordinal))
+        if (o.Expect == Expect.Unsat && o.CheckCommand is null && first != "unsat" && !IsGround(o.Name))
         {
             // A counterexample (or a parametric "unknown") is looked for again on the small
             // concrete machine, where satisfiable queries are fast (Serval does the same).
