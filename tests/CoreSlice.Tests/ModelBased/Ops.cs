@@ -1,7 +1,7 @@
 using CoreSlice.Hardware;
 using CoreSlice.Harness.Steps;
 using CoreSlice.Simulation;
-using CoreSlice.Tests.Model;
+using CoreSlice.Harness.Model;
 
 namespace CoreSlice.Tests.ModelBased;
 
