@@ -1,4 +1,5 @@
 using System.Globalization;
+using CoreSlice.Simulation;
 
 namespace CoreSlice;
 
@@ -22,39 +23,46 @@ public static class ConfigErrorText
         return text;
     }
 
-    /// <summary>One problem as a sentence; <paramref name="config"/> supplies names and the other region of a conflict.</summary>
+    /// <summary>
+    /// One problem as a sentence in the layout checker's style: the field (with its index),
+    /// the value found, then what was expected; addresses in hex grouped by four.
+    /// <paramref name="config"/> supplies names and the other region of a conflict.
+    /// </summary>
     public static string Describe(MachineConfig config, ConfigError e)
     {
         ArgumentNullException.ThrowIfNull(config);
         string field = Name(e.Field);
-        int number = unchecked((int)(long)e.Value);
-        string region = $"[0x{e.Value:x}, 0x{unchecked(e.Value + e.Size):x})";
+        string item = e.Index >= 0 ? $"{field}[{e.Index}]" : field;
+        long number = unchecked((long)e.Value);
+        var range = new MemoryRange(e.Value, e.Size);
+        string region = HexText.Range(range);
         return e.Problem switch
         {
-            ConfigProblem.OutOfRange when e.Field == ConfigField.ControlCores =>
-                $"controlCores: core {number} is not in 0..{config.CoreCount - 1}",
-            ConfigProblem.OutOfRange => $"{field}: {number} is not in {Minimum(e.Field)}..{Maximum(e.Field)}",
+            ConfigProblem.OutOfRange when e.Field == ConfigField.ControlCores => config.CoreCount < 1
+                ? $"controlCores: core {number}: expected a core of the machine, but cores is {config.CoreCount}"
+                : $"controlCores: core {number}: expected a core 0..{config.CoreCount - 1} (the machine has {config.CoreCount})",
+            ConfigProblem.OutOfRange => $"{field}: {number}: expected {Minimum(e.Field)}..{Maximum(e.Field)}",
             ConfigProblem.BadLength when e.Field == ConfigField.ControlCores => number == 0
-                ? "controlCores: the control slice needs at least one core"
-                : $"controlCores: {number} entries, more than the {Limits.MaxCores} cores a machine may have",
+                ? "controlCores: none listed: expected at least one core for the control slice"
+                : $"controlCores: {number} cores listed: expected at most {Limits.MaxCores}",
             ConfigProblem.BadLength =>
-                $"{field}: between {(e.Field == ConfigField.Ram ? 1 : 0)} and {Limits.MaxRegions} regions are needed",
+                $"{field}: {number} regions: expected {(e.Field == ConfigField.Ram ? 1 : 0)}..{Limits.MaxRegions}",
             ConfigProblem.LeavesNoGuestCore =>
-                $"controlCores: {number} control cores leave none of the {config.CoreCount} for guests",
-            ConfigProblem.Duplicate => $"controlCores: core {number} is listed twice",
+                $"controlCores: {number} control core(s) of {config.CoreCount}: expected at least one core left for guests",
+            ConfigProblem.Duplicate => $"controlCores[{e.Index}]: core {number} is listed twice: expected each core once",
             ConfigProblem.NotPowerOfTwo =>
-                $"granule: {e.Value} is not a power of two of at least {Limits.MinGranule}",
-            ConfigProblem.EmptyOrWraps => $"{field}[{e.Index}] {e.Value:x}+{e.Size:x}: empty or wraps past 2^64",
-            ConfigProblem.Unaligned => $"{field}[{e.Index}] {region}: not aligned to the granule 0x{config.GranuleSize:x}",
-            ConfigProblem.OutsideRam => $"{field}[{e.Index}] {region}: not inside one RAM region",
+                $"granule: {HexText.Of(e.Value)}: expected a power of two of at least {HexText.Of(Limits.MinGranule)}",
+            ConfigProblem.EmptyOrWraps => $"{item}: base {HexText.Of(e.Value)} size {HexText.Of(e.Size)}: {HexText.WhyUnrepresentable(range)}",
+            ConfigProblem.Unaligned => $"{item}: {region}: expected base and size multiples of the granule {HexText.Of(config.GranuleSize)}",
+            ConfigProblem.OutsideRam => $"{item}: {region}: expected a region inside one RAM region",
             ConfigProblem.OverlapsEarlier =>
-                $"{field}[{e.Index}] {region} overlaps {field}[{e.Other}] {Region(config, e.Field, e.Other)}",
+                $"{item}: {region}: overlaps {field}[{e.Other}] {Region(config, e.Field, e.Other)}: expected regions that do not overlap",
             ConfigProblem.OverlapsControlMemory =>
-                $"reserved[{e.Index}] ({ReservedName(config, e.Index)}) {region} overlaps controlMemory[{e.Other}] {Region(config, ConfigField.ControlMemory, e.Other)}",
-            ConfigProblem.MissingEntry => $"reserved[{e.Index}]: no region given",
+                $"reserved[{e.Index}] \"{ReservedName(config, e.Index)}\": {region}: overlaps controlMemory[{e.Other}] {Region(config, ConfigField.ControlMemory, e.Other)}: expected reserved memory apart from the control slice's",
+            ConfigProblem.MissingEntry => $"reserved[{e.Index}]: nothing given: expected a region {{\"name\", \"base\", \"size\"}}",
             ConfigProblem.WaysBeyondMachine =>
-                $"controlWays: mask 0x{e.Value:x} names ways beyond the {config.CacheWays} the machine has",
-            ConfigProblem.HoldsEveryWay => "controlWays: the control slice holds every way, so no slice could be created",
+                $"controlWays: mask {HexText.Of(e.Value)}: expected ways 0..{config.CacheWays - 1} only (the machine has {config.CacheWays})",
+            ConfigProblem.HoldsEveryWay => $"controlWays: mask {HexText.Of(e.Value)}: expected at least one way left for guests",
             _ => string.Create(CultureInfo.InvariantCulture, $"{field}: problem {e.Problem}"),
         };
     }
@@ -94,7 +102,7 @@ public static class ConfigErrorText
             ConfigField.Reserved when !config.ReservedRegions.IsDefault && (uint)index < (uint)config.ReservedRegions.Length => config.ReservedRegions[index]?.Range,
             _ => null,
         };
-        return r?.ToString() ?? "(changed since checked)";
+        return r is { } known ? HexText.Range(known) : "(changed since checked)";
     }
 
     private static string ReservedName(MachineConfig config, int index) =>

@@ -31,7 +31,7 @@ public sealed class DescriptionException : Exception
 
     /// <summary>A problem at <paramref name="line"/>:<paramref name="column"/> of <paramref name="file"/> (null: text given directly).</summary>
     public DescriptionException(string? file, int line, int column, string problem, IReadOnlyList<string>? problems = null, Exception? innerException = null)
-        : base($"{file ?? "<description>"}:{line}:{column}: {problem}", innerException)
+        : base(line == 0 ? $"{file ?? "<description>"}: {problem}" : $"{file ?? "<description>"}:{line}:{column}: {problem}", innerException)
     {
         File = file;
         Line = line;

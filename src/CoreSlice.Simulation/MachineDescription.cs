@@ -81,13 +81,21 @@ public static class MachineDescription
 
     private static byte[] ReadFile(string path)
     {
+        if (Directory.Exists(path))
+        {
+            throw new DescriptionException(path, 0, 0, "is a directory, not a machine description file");
+        }
+        if (!File.Exists(path))
+        {
+            throw new DescriptionException(path, 0, 0, "no such machine description file");
+        }
         try
         {
             return File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new DescriptionException(path, 0, 0, $"cannot read the machine description: {e.Message}", innerException: e);
+            throw new DescriptionException(path, 0, 0, e is UnauthorizedAccessException ? "cannot read the machine description file: permission denied" : $"cannot read the machine description file: {e.Message}", innerException: e);
         }
     }
 
@@ -212,13 +220,19 @@ public static class MachineDescription
         public Parser(byte[] bytes, string? file)
         {
             Validate = true;
-            this.bytes = bytes;
+            // A byte-order mark is not part of the text: positions count from the first character after it.
+            this.bytes = Utf8Input.ByteOrderMarkLength(bytes) > 0 ? bytes[3..] : bytes;
             this.file = file;
-            reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            reader = new Utf8JsonReader(this.bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
 
         public MachineConfig Parse()
         {
+            long invalid = Utf8Input.FirstInvalidByte(bytes);
+            if (invalid >= 0)
+            {
+                throw Error(invalid, $"invalid UTF-8 (byte 0x{bytes[invalid]:x2}): the description must be UTF-8 text");
+            }
             try
             {
                 return ParseDocument();

@@ -70,6 +70,11 @@ public enum SliceError
     WaysInUse = 42,
     /// <summary>The entry point is not inside any of the request's ranges.</summary>
     EntryOutsideMemory = 43,
+    /// <summary>
+    /// On a PMP machine: the slice's ranges and msip words need more PMP entries (the
+    /// locked deny-all included) than a hart has. Checked last. Subject: the entries needed.
+    /// </summary>
+    PmpEntriesExceeded = 44,
 
     // ---- Operations on an existing slot ----
     /// <summary>The slot number is not 1..capacity. Subject: the number.</summary>

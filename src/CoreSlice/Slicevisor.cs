@@ -86,6 +86,7 @@ public sealed partial class Slicevisor<THardware> : IDisposable
         Config = machine.ToConfig();
         Table = new SliceTable(machine);
         validator = new RequestValidator(machine, Table);
+        Hardware.Pmp.PmpHook.Attach(hardware, validator, machine);
         arguments = new byte[Math.Max(validator.MaxArgumentBytes, 4 + 4 + ReportLayout.NonceSize + 48)];
         this.hardware = hardware;
         log = new DecisionLog(logCapacity, identity);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using CoreSlice.Hardware.Pmp;
 
 namespace CoreSlice.Validation;
 
@@ -25,6 +26,7 @@ internal sealed class RequestValidator
     private int coreCount;
     private int rangeCount;
     private int deviceCount;
+    private PmpGeometry? pmp;
     private ulong ways;
     private ulong entryPoint;
 
@@ -134,6 +136,10 @@ internal sealed class RequestValidator
         if (result.Ok)
         {
             result = CheckEntryPoint(entryPoint);
+        }
+        if (result.Ok && pmp is { } geometry)
+        {
+            result = CheckPmpCost(geometry);
         }
         // The per-item checks return Success(0); the slot is the one CheckShape found free.
         return result.Ok ? SliceResult.Success(slot) : result;
@@ -326,6 +332,17 @@ internal sealed class RequestValidator
             }
         }
         return SliceResult.Success(0);
+    }
+
+    /// <summary>On a PMP machine: the entries every hart of the slice will need (see <see cref="PmpEncoder"/>).</summary>
+    public void UsePmp(PmpGeometry geometry) => pmp = geometry;
+
+    private SliceResult CheckPmpCost(PmpGeometry geometry)
+    {
+        int cost = PmpEncoder.Cost(geometry, Ranges, coreSet);
+        return cost >= 0 && cost <= geometry.Entries
+            ? SliceResult.Success(0)
+            : SliceResult.Fail(SliceError.PmpEntriesExceeded, 0, cost < 0 ? int.MaxValue : cost);
     }
 
     private SliceResult CheckEntryPoint(ulong entryPoint)

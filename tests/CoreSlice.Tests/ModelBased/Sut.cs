@@ -1,6 +1,6 @@
 using CoreSlice.Simulation;
 using CoreSlice.Simulation.Audit;
-using CoreSlice.Tests.Model;
+using CoreSlice.Harness.Model;
 using CoreSlice.Tests.Support;
 
 namespace CoreSlice.Tests.ModelBased;

@@ -171,8 +171,9 @@ public class FrozenConfigTests
             ],
             bad.Check());
         Assert.Equal(
-            ["controlCores: core 0 is listed twice", "controlMemory[1] [0x6400000, 0x6401000): not inside one RAM region",
-             "controlWays: mask 0x10 names ways beyond the 4 the machine has"],
+            ["controlCores[1]: core 0 is listed twice: expected each core once",
+             "controlMemory[1]: [0x640_0000, 0x640_1000): expected a region inside one RAM region",
+             "controlWays: mask 0x10: expected ways 0..3 only (the machine has 4)"],
             bad.Problems());
     }
 }
