@@ -128,6 +128,7 @@ public static class ObligationGenerator
         }
         AddPoints(spec, list);
         AddSanity(spec, list);
+        list.AddRange(PmpObligations.For(spec));
         return list;
     }
 
