@@ -161,13 +161,13 @@
           (and (= (select mt j) (select hd r))
                (Pmp.locked (select cfg j)) (= (Pmp.rwx (select cfg j)) (select rp r))
                (=> (= c #x0002) (not (select mt at))))))))
-; the locked OFF entries match nothing; the deny-all matches a, is locked and permits nothing
+; the entries outside the regions' (the locked OFF ones; none below pos 0) match nothing; the deny-all matches a, is locked and permits nothing
 (define-fun PmpT.tailFactsAt ((m Idx) (n Idx) (cfg (Array Idx Cfg)) (pos (Array Idx Idx)) (mt (Array Idx Bool)) (i Idx)) Bool
-  (and (=> (and (bvule (select pos m) i) (bvult i n) (not (= i (PmpT.denyIndex n)))) (not (select mt i)))
+  (and (=> (and (or (bvule (select pos m) i) (bvult i (select pos #x0000))) (bvult i n) (not (= i (PmpT.denyIndex n)))) (not (select mt i)))
        (select mt (PmpT.denyIndex n)) (= (select cfg (PmpT.denyIndex n)) Pmp.denyCfg)))
 (define-fun PmpT.facts ((m Idx) (n Idx) (rb (Array Idx Addr)) (rz (Array Idx Addr)) (rp (Array Idx Perm)) (cfg (Array Idx Cfg))
                         (pos (Array Idx Idx)) (tv (Array Idx Bool)) (tt (Array Idx Addr)) (mt (Array Idx Bool)) (hd (Array Idx Bool))) Bool
-  (and (bvule (select pos m) (PmpT.regionLimit n))
+  (and (bvule (select pos m) (PmpT.regionLimit n)) (= (select pos #x0000) PmpT.firstRegionEntry)
        (forall ((r1 Idx) (r2 Idx)) (! (=> (and (bvult r1 m) (bvult r2 m) (not (= r1 r2))) (not (and (select hd r1) (select hd r2))))
                                       :pattern ((select hd r1) (select hd r2))))
        (forall ((r Idx)) (! (PmpT.regionFactsAt m rb rz rp cfg pos tv tt mt hd r) :pattern ((select pos r))))
@@ -178,12 +178,12 @@
 (define-fun PmpT.holds ((rb (Array Idx Addr)) (rz (Array Idx Addr)) (a Addr)) (Array Idx Bool)
   (lambda ((r Idx)) (inRange a (select rb r) (select rz r))))
 ; GHOST (assumed, not proved: each is the partition of a finite list, which needs induction):
-; region r's entries [pos r, pos r + cnt r) end by pos m, and every entry below pos m lies in the entries of its region grp i
+; region r's entries [pos r, pos r + cnt r) end by pos m, and every entry from pos 0 to pos m lies in the entries of its region grp i
 (define-fun PmpT.spanAt ((m Idx) (rb (Array Idx Addr)) (rz (Array Idx Addr)) (pos (Array Idx Idx)) (tv (Array Idx Bool)) (tt (Array Idx Addr)) (r Idx)) Bool
   (=> (bvult r m) (and (bvult (select pos r) (bvadd (select pos r) (PmpT.cnt rb rz tv tt r)))
                        (bvule (bvadd (select pos r) (PmpT.cnt rb rz tv tt r)) (select pos m)))))
 (define-fun PmpT.groups ((m Idx) (rb (Array Idx Addr)) (rz (Array Idx Addr)) (pos (Array Idx Idx)) (tv (Array Idx Bool)) (tt (Array Idx Addr)) (grp (Array Idx Idx))) Bool
-  (and (forall ((i Idx)) (! (=> (bvult i (select pos m))
+  (and (forall ((i Idx)) (! (=> (and (bvule (select pos #x0000) i) (bvult i (select pos m)))
                                 (and (bvult (select grp i) m) (bvule (select pos (select grp i)) i)
                                      (bvult i (bvadd (select pos (select grp i)) (PmpT.cnt rb rz tv tt (select grp i))))))
                             :pattern ((select grp i))))

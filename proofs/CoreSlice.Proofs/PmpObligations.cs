@@ -85,7 +85,8 @@ public static class PmpObligations
         Expect = Expect.Unsat,
         Query = Tables + "(declare-const i Idx)\n" + Bounds +
             "(assert (PmpT.encodeBase m n cfg pa pos tv tt))\n(assert (PmpT.fillAt m n cfg pa pos i))\n" +
-            "(assert (not (and (bvule (select pos m) (PmpT.regionLimit n)) (PmpT.tailFactsAt m n cfg pos (PmpT.matches cfg pa a) i))))\n",
+            "(assert (not (and (bvule (select pos m) (PmpT.regionLimit n)) (= (select pos #x0000) PmpT.firstRegionEntry)\n" +
+            "                 (PmpT.tailFactsAt m n cfg pos (PmpT.matches cfg pa a) i))))\n",
         Meaning = "the locked OFF entries after the regions match nothing, and the last entry matches every address, is locked and permits nothing",
         Explain =
         [
