@@ -29,7 +29,7 @@ public class ValidationBenchmarks
     {
         rig = new BenchMachine();
         rig.Populate(Live);
-        validator = new RequestValidator(rig.Config, rig.Visor.Table);
+        validator = new RequestValidator(FrozenMachine.Freeze(rig.Config, []), rig.Visor.Table);
         rejected = BenchMachine.NewRequest(Ranges, entryInside: false);
         SliceRequest accepted = BenchMachine.NewRequest(Ranges, entryInside: true);
         Agree(rejected, SliceError.EntryOutsideMemory);

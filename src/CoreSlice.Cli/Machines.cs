@@ -11,10 +11,6 @@ internal static class Machines
         {
             return MachineDescription.Default;
         }
-        if (!file.Exists)
-        {
-            throw new UsageException($"{file.FullName}: no such machine description");
-        }
         try
         {
             // A RISC-V description ("pmp" field): its machine part (the PMP port is `coreslice pmp`'s).

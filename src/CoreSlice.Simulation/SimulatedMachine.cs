@@ -100,7 +100,7 @@ public sealed class SimulatedMachine
         {
             windows[d] = new MemoryRange[registersPerCore];
         }
-        ram = (MemoryRange[])config.RamRegions.Clone();
+        ram = [.. config.RamRegions];
         Memory = new PhysicalMemory(config.GranuleSize);
         PowerOn();
     }

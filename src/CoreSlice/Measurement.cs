@@ -24,14 +24,5 @@ internal sealed class Measurement : IDisposable
         hash.GetHashAndReset(measurement);
     }
 
-    /// <summary>The same chain step, for verifiers and tests (allocates).</summary>
-    public static byte[] Next(ReadOnlySpan<byte> measurement, ulong address, ReadOnlySpan<byte> bytes)
-    {
-        byte[] result = measurement.ToArray();
-        using var m = new Measurement();
-        m.Extend(result, address, bytes);
-        return result;
-    }
-
     public void Dispose() => hash.Dispose();
 }

@@ -1,4 +1,3 @@
-using CoreSlice.Faults;
 using CoreSlice.Hardware;
 
 namespace CoreSlice;
@@ -38,15 +37,9 @@ public static class Sliceloader
         {
             return Hardware.Pmp.PmpSliceloader.Boot(pmp, entry, core);
         }
-        // Bug.IpiMaskWrongSlot: the mask taken from the next slot (a 0-based index into the 1-based table).
-        SliceEntry ipiSource = InjectedBug.Active == Bug.IpiMaskWrongSlot ? table.Entry((slot % table.Capacity) + 1) : entry;
-        Program(ref hardware, entry, ipiSource.CoreSet, core, table.RangeRegisters);
-        if (InjectedBug.Active != Bug.LoaderSkipsLock)
-        {
-            hardware.LockFilters(core);
-        }
-        if ((!hardware.IsLocked(core) && InjectedBug.Active != Bug.LoaderSkipsLock)
-            || (!ReadBackMatches(ref hardware, entry, ipiSource.CoreSet, core, table.RangeRegisters) && InjectedBug.Active != Bug.LoaderIgnoresReadback))
+        Program(ref hardware, entry, entry.CoreSet, core, table.RangeRegisters);
+        hardware.LockFilters(core);
+        if (!hardware.IsLocked(core) || !ReadBackMatches(ref hardware, entry, entry.CoreSet, core, table.RangeRegisters))
         {
             hardware.Halt(core);
             return Outcome.Halted;

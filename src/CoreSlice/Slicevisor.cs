@@ -23,6 +23,7 @@ public sealed partial class Slicevisor<THardware> : IDisposable
     where THardware : IHardwarePort
 {
     private readonly Lock gate = new();
+    private readonly FrozenMachine machine;
     private readonly RequestValidator validator;
     private readonly Measurement measurement = new();
     private THardware hardware;
@@ -30,7 +31,7 @@ public sealed partial class Slicevisor<THardware> : IDisposable
     /// <summary>
     /// Takes charge of a machine whose platform measured nothing (both measurements
     /// zero) with a log of <see cref="DecisionLog.DefaultCapacity"/> entries.
-    /// Throws <see cref="ArgumentException"/> if the description has problems.
+    /// Throws <see cref="MachineConfigException"/> if the description has problems.
     /// </summary>
     public Slicevisor(MachineConfig config, THardware hardware)
         : this(config, hardware, PlatformIdentity.Unmeasured, DecisionLog.DefaultCapacity)
@@ -41,29 +42,35 @@ public sealed partial class Slicevisor<THardware> : IDisposable
     /// Takes charge of a machine: <paramref name="identity"/> is what the platform
     /// measured of the slicevisor and sliceloader (copied into every report, and the
     /// context of the signing key's derivation); the decision log holds
-    /// <paramref name="logCapacity"/> entries. Throws <see cref="ArgumentException"/>
-    /// if the description has problems.
+    /// <paramref name="logCapacity"/> entries. Throws <see cref="MachineConfigException"/>
+    /// (listing every <see cref="ConfigError"/>) if the description has problems.
     /// </summary>
     public Slicevisor(MachineConfig config, THardware hardware, PlatformIdentity identity, int logCapacity)
     {
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(config);
-        IReadOnlyList<string> problems = config.Problems();
-        if (problems.Count > 0)
+        // Copy first, then check the copy: the caller's description is never read again.
+        var errors = new List<ConfigError>();
+        machine = FrozenMachine.Freeze(config, errors);
+        if (errors.Count > 0)
         {
-            throw new ArgumentException("unusable machine description: " + string.Join("; ", problems), nameof(config));
+            ThrowHelper.UnusableMachine(errors);
         }
-        Config = config;
-        Table = new SliceTable(config);
-        validator = new RequestValidator(config, Table);
-        Hardware.Pmp.PmpHook.Attach(hardware, validator, config);
+        Config = machine.ToConfig();
+        Table = new SliceTable(machine);
+        validator = new RequestValidator(machine, Table);
+        Hardware.Pmp.PmpHook.Attach(hardware, validator, machine);
         this.hardware = hardware;
         // Attestation and the decision log (src/CoreSlice/Attestation, src/CoreSlice/Log).
         log = new DecisionLog(logCapacity);
         attestor = new Attestor(config.SlotCapacity, identity);
     }
 
-    /// <summary>The machine this slicevisor runs.</summary>
+    /// <summary>
+    /// The machine this slicevisor runs: a fresh immutable copy of its own description,
+    /// made at construction. The slicevisor never reads it, so nothing a caller does
+    /// to it (or to the description it passed in) changes a decision.
+    /// </summary>
     public MachineConfig Config { get; }
 
     /// <summary>The slice table (read-only view).</summary>

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
-using CoreSlice.Cli.Check;
+using CoreSlice.Harness.Check;
 using CoreSlice.Hardware.Pmp;
 using CoreSlice.Simulation;
 using CoreSlice.Simulation.Pmp;

@@ -46,7 +46,7 @@ public sealed class PmpMachine
             control.Add(core);
         }
         Span<PmpEntry> boot = stackalloc PmpEntry[PmpGeometry.MaxEntries];
-        if (PmpEncoder.Encode(geometry, config.ControlMemory, Permissions.ReadWriteExecute, control, boot) < 0)
+        if (PmpEncoder.Encode(geometry, config.ControlMemory.AsSpan(), Permissions.ReadWriteExecute, control, boot) < 0)
         {
             throw new ArgumentException($"the machine description is unusable: the control memory and msip words need more than {n} PMP entries", nameof(geometry));
         }

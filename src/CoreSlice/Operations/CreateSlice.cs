@@ -1,5 +1,3 @@
-using CoreSlice.Faults;
-
 namespace CoreSlice;
 
 public sealed partial class Slicevisor<THardware>
@@ -13,18 +11,9 @@ public sealed partial class Slicevisor<THardware>
     {
         lock (gate)
         {
-            if (InjectedBug.Active == Bug.RejectedCreateMutatesEntry && Table.FirstFreeSlot() is int early and not 0)
-            {
-                Table.Entry(early).Ways = copy.Ways;
-                Table.Entry(early).EntryPoint = copy.EntryPoint;
-            }
             SliceResult result = validator.Validate(copy);
             if (!result.Ok)
             {
-                if (InjectedBug.Active == Bug.CreateFailureLeaksCores && result.Error is >= SliceError.RangeEmpty and <= SliceError.EntryOutsideMemory)
-                {
-                    Table.SetCoreOwners(validator.CoreSet, (short)Table.FirstFreeSlot());
-                }
                 return result;
             }
             int slot = result.Slot;

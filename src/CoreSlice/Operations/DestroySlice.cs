@@ -1,5 +1,3 @@
-using CoreSlice.Faults;
-
 namespace CoreSlice;
 
 public sealed partial class Slicevisor<THardware>
@@ -25,20 +23,16 @@ public sealed partial class Slicevisor<THardware>
             }
             entry.State = SliceState.Destroying;
             ResourceSet cores = entry.CoreSet;
-            for (int core = cores.Next(0); core >= 0 && InjectedBug.Active != Bug.DestroySkipsCoreReset; core = cores.Next(core + 1))
+            for (int core = cores.Next(0); core >= 0; core = cores.Next(core + 1))
             {
                 if (!hardware.SecureReset(core))
                 {
-                    if (InjectedBug.Active == Bug.DestroyFaultFreesUnscrubbed)
-                    {
-                        Table.Release(slot);
-                    }
                     return SliceResult.Fail(SliceError.CoreResetFault, slot, core);
                 }
                 _ = Sliceloader.Boot(ref hardware, Table, core);
             }
             ResourceSet devices = entry.DeviceSet;
-            for (int device = devices.Next(0); device >= 0 && InjectedBug.Active != Bug.DestroyLeavesIommuOpen; device = devices.Next(device + 1))
+            for (int device = devices.Next(0); device >= 0; device = devices.Next(device + 1))
             {
                 if (!hardware.CloseIommuWindow(device))
                 {
@@ -47,10 +41,7 @@ public sealed partial class Slicevisor<THardware>
             }
             foreach (MemoryRange range in entry.Ranges)
             {
-                if (InjectedBug.Active != Bug.DestroySkipsScrub)
-                {
-                    hardware.ScrubMemory(range);
-                }
+                hardware.ScrubMemory(range);
             }
             Table.Release(slot);
             return SliceResult.Success(slot);

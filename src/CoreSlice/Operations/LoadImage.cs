@@ -1,5 +1,3 @@
-using CoreSlice.Faults;
-
 namespace CoreSlice;
 
 public sealed partial class Slicevisor<THardware>
@@ -18,8 +16,7 @@ public sealed partial class Slicevisor<THardware>
                 return result;
             }
             SliceEntry entry = Table.Entry(slot);
-            ulong checkedLength = InjectedBug.Active == Bug.ImageBoundsOffByOne ? (ulong)bytes.Length - 1 : (ulong)bytes.Length;
-            if (!InsideOneRange(entry.Ranges, address, checkedLength))
+            if (!InsideOneRange(entry.Ranges, address, (ulong)bytes.Length))
             {
                 return SliceResult.Fail(SliceError.ImageOutsideMemory, slot, -1);
             }

@@ -1,5 +1,3 @@
-using CoreSlice.Faults;
-
 namespace CoreSlice;
 
 public sealed partial class Slicevisor<THardware>
@@ -32,7 +30,7 @@ public sealed partial class Slicevisor<THardware>
             ResourceSet cores = entry.CoreSet;
             for (int core = cores.Next(0); core >= 0; core = cores.Next(core + 1))
             {
-                if (!hardware.SecureReset(core) && InjectedBug.Active != Bug.StartIgnoresResetFault)
+                if (!hardware.SecureReset(core))
                 {
                     return Quarantine(slot, SliceError.CoreResetFault, core);
                 }

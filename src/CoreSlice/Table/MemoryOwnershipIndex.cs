@@ -1,5 +1,3 @@
-using CoreSlice.Faults;
-
 namespace CoreSlice;
 
 /// <summary>
@@ -55,8 +53,7 @@ internal sealed class MemoryOwnershipIndex
     public bool FindOverlap(MemoryRange range, out int owner, out MemoryRange overlap)
     {
         int i = LowerBound(range.Base);
-        int top = InjectedBug.Active == Bug.ExistingOverlapOffByOne ? count - 1 : count;
-        if (i < top && bases[i] < range.Limit)
+        if (i < count && bases[i] < range.Limit)
         {
             owner = owners[i];
             overlap = range.Intersect(new MemoryRange(bases[i], limits[i] - bases[i]));

@@ -9,14 +9,14 @@ namespace CoreSlice;
 /// </summary>
 public sealed class SliceTable
 {
-    private readonly MachineConfig config;
+    private readonly FrozenMachine config;
     private readonly SliceEntry[] entries;
     private readonly short[] coreOwner;
     private readonly short[] deviceOwner;
     private readonly short[] wayOwner = new short[Limits.MaxCacheWays];
     private readonly MemoryOwnershipIndex memory;
 
-    internal SliceTable(MachineConfig config)
+    internal SliceTable(FrozenMachine config)
     {
         this.config = config;
         entries = new SliceEntry[config.SlotCapacity];
@@ -67,9 +67,9 @@ public sealed class SliceTable
     /// </summary>
     public int MemoryOwner(ulong address)
     {
-        foreach (NamedRegion region in config.ReservedRegions)
+        foreach (MemoryRange region in config.ReservedRegions)
         {
-            if (region.Range.Contains(address))
+            if (region.Contains(address))
             {
                 return Owner.Reserved;
             }

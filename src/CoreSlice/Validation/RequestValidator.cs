@@ -1,4 +1,3 @@
-using CoreSlice.Faults;
 using CoreSlice.Hardware.Pmp;
 
 namespace CoreSlice.Validation;
@@ -13,7 +12,7 @@ namespace CoreSlice.Validation;
 /// </summary>
 internal sealed class RequestValidator
 {
-    private readonly MachineConfig config;
+    private readonly FrozenMachine config;
     private readonly SliceTable table;
     private readonly int[] cores;
     private readonly MemoryRange[] ranges;
@@ -25,7 +24,7 @@ internal sealed class RequestValidator
     private int deviceCount;
     private PmpGeometry? pmp;
 
-    public RequestValidator(MachineConfig config, SliceTable table)
+    public RequestValidator(FrozenMachine config, SliceTable table)
     {
         this.config = config;
         this.table = table;
@@ -137,7 +136,7 @@ internal sealed class RequestValidator
             {
                 return SliceResult.Fail(SliceError.CoreDuplicated, 0, core);
             }
-            if (owner != Owner.Free && InjectedBug.Active != Bug.CoreInUseUnchecked)
+            if (owner != Owner.Free)
             {
                 return SliceResult.Fail(SliceError.CoreInUse, 0, core, owner);
             }
@@ -161,11 +160,11 @@ internal sealed class RequestValidator
                 return SliceResult.Fail(SliceError.RangeUnaligned, 0, i);
             }
             // Hostile arithmetic: compare against the headroom, never compute base + size first.
-            if (range.Size > ulong.MaxValue - range.Base && InjectedBug.Active != Bug.RangeWrapOverflow)
+            if (range.Size > ulong.MaxValue - range.Base)
             {
                 return SliceResult.Fail(SliceError.RangeWraps, 0, i);
             }
-            if (InjectedBug.Active == Bug.RangeWrapOverflow ? !InsideOneRamRegionWrapping(range) : !InsideOneRamRegion(range))
+            if (!InsideOneRamRegion(range))
             {
                 return SliceResult.Fail(SliceError.RangeOutsideRam, 0, i);
             }
@@ -180,12 +179,12 @@ internal sealed class RequestValidator
 
     private SliceResult CheckRangeConflicts(MemoryRange range, int i)
     {
-        ReadOnlySpan<NamedRegion> reserved = config.ReservedRegions;
+        ReadOnlySpan<MemoryRange> reserved = config.ReservedRegions;
         for (int r = 0; r < reserved.Length; r++)
         {
-            if (range.Overlaps(reserved[r].Range))
+            if (range.Overlaps(reserved[r]))
             {
-                MemoryRange overlap = range.Intersect(reserved[r].Range);
+                MemoryRange overlap = range.Intersect(reserved[r]);
                 return SliceResult.MemoryConflict(SliceError.RangeOverlapsReserved, i, Owner.Reserved, r, overlap.Base, overlap.Size);
             }
         }
@@ -198,8 +197,7 @@ internal sealed class RequestValidator
                 return SliceResult.MemoryConflict(SliceError.RangeOverlapsControl, i, Owner.Control, c, overlap.Base, overlap.Size);
             }
         }
-        int earlier = InjectedBug.Active == Bug.RequestOverlapOffByOne ? i - 1 : i;
-        for (int j = 0; j < earlier; j++)
+        for (int j = 0; j < i; j++)
         {
             if (range.Overlaps(ranges[j]))
             {
@@ -212,20 +210,6 @@ internal sealed class RequestValidator
             return SliceResult.MemoryConflict(SliceError.RangeInUse, i, holder, -1, used.Base, used.Size);
         }
         return SliceResult.Success(0);
-    }
-
-    /// <summary>Bug.RangeWrapOverflow: the naive containment test, base + size computed (and wrapping) first.</summary>
-    private bool InsideOneRamRegionWrapping(MemoryRange range)
-    {
-        ReadOnlySpan<MemoryRange> ram = config.RamRegions;
-        for (int r = 0; r < ram.Length; r++)
-        {
-            if (range.Base >= ram[r].Base && range.Base + range.Size <= ram[r].Base + ram[r].Size)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     private bool InsideOneRamRegion(MemoryRange range)
@@ -278,7 +262,7 @@ internal sealed class RequestValidator
         }
         for (int way = 0; way < config.CacheWays; way++)
         {
-            if ((ways & (1UL << way)) != 0 && table.WayOwner(way) != Owner.Free && InjectedBug.Active != Bug.WayInUseUnchecked)
+            if ((ways & (1UL << way)) != 0 && table.WayOwner(way) != Owner.Free)
             {
                 return SliceResult.Fail(SliceError.WaysInUse, 0, way, table.WayOwner(way));
             }

@@ -140,7 +140,7 @@ public sealed class AttestationTests(ITestOutputHelper output)
         int slot = rig.Launch();
         byte[] nonce = AttestationRig.Nonce(6);
         byte[] report = rig.Attest(slot, nonce);
-        byte[] other = Measurement.Next(new byte[48], (32 * AttestationRig.MiB) + 4096, [0xde, 0xad]);
+        byte[] other = Support.MeasurementChain.Next(new byte[48], (32 * AttestationRig.MiB) + 4096, [0xde, 0xad]);
 
         ReportVerification v = ReportVerifier.Verify(report, rig.PublicKey, Everything(nonce) with { ImageMeasurement = other });
         Assert.Equal("imageMeasurement", Assert.Single(v.Mismatches).Field);

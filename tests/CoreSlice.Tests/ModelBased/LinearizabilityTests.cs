@@ -1,3 +1,4 @@
+using CoreSlice.Harness.Steps;
 using CoreSlice.Tests.Model;
 using CoreSlice.Tests.Support;
 using FsCheck;

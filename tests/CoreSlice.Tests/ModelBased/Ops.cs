@@ -1,4 +1,5 @@
 using CoreSlice.Hardware;
+using CoreSlice.Harness.Steps;
 using CoreSlice.Simulation;
 using CoreSlice.Tests.Model;
 
@@ -19,8 +20,6 @@ public readonly record struct Observation(ModelResult Result, AccessOutcome Acce
 }
 
 public enum GuestKind { Load, Store, Fetch, DmaRead, DmaWrite, Ipi, WriteRangeRegister, WriteIpiMask, WriteWayMask, RequestReset, GuestAttest }
-
-public enum FaultKind { FailResets, FailIommu, CorruptRegisterWrite }
 
 /// <summary>
 /// A concrete operation (arguments fixed), runnable on the model and on the real system.
@@ -157,8 +156,8 @@ public sealed record FaultOp(FaultKind Kind, int Index, int Count) : Op
     {
         switch (Kind)
         {
-            case FaultKind.FailResets: m.InjectResetFaults(Index, Count); break;
-            case FaultKind.FailIommu: m.InjectIommuFaults(Index, Count); break;
+            case FaultKind.ResetFails: m.InjectResetFaults(Index, Count); break;
+            case FaultKind.IommuFails: m.InjectIommuFaults(Index, Count); break;
             default: m.InjectCorruption(Index); break;
         }
         return Observation.None;
@@ -166,12 +165,7 @@ public sealed record FaultOp(FaultKind Kind, int Index, int Count) : Op
 
     public override Observation OnActual(Sut s)
     {
-        switch (Kind)
-        {
-            case FaultKind.FailResets: s.Machine.FailNextResets(Index, Count); break;
-            case FaultKind.FailIommu: s.Machine.FailNextIommuChanges(Index, Count); break;
-            default: s.Machine.CorruptNextRegisterWrite(Index); break;
-        }
+        new Fault(Kind, Index, Count).ArmOn(s.Machine);
         return Observation.None;
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CoreSlice.Cli.Commands;
+using CoreSlice.Tests.Support;
 using Xunit;
 
 namespace CoreSlice.Tests.Pmp;
@@ -9,15 +9,14 @@ public sealed class PmpCommandTests
 {
     private static readonly string Root = PmpSlicevisorTests.FindRoot();
 
-    private static FileInfo Example(string path) => new(Path.Combine(Root, "examples", path));
+    private static string Example(string path) => Path.Combine(Root, "examples", path);
 
     [Fact]
     public void The_PolarFire_layout_prints_every_hart_with_its_entries_as_json()
     {
-        var output = new StringWriter();
-        int exit = PmpCommand.Run(Example("machines/polarfire-soc.json"), Example("layouts/polarfire-soc-valid.json"), "json", output);
-        Assert.Equal(0, exit);
-        using JsonDocument doc = JsonDocument.Parse(output.ToString());
+        CliRun run = Coreslice.Run("pmp", "--machine", Example("machines/polarfire-soc.json"), "--layout", Example("layouts/polarfire-soc-valid.json"), "--format", "json");
+        Assert.Equal(0, run.Exit);
+        using JsonDocument doc = JsonDocument.Parse(run.Stdout);
         JsonElement[] harts = doc.RootElement.GetProperty("harts").EnumerateArray().ToArray();
         Assert.Equal([1, 2, 3, 4], harts.Select(h => h.GetProperty("hart").GetInt32()));
         Assert.Equal(["rtos", "linux", "linux", "linux"], harts.Select(h => h.GetProperty("slice").GetString()));
@@ -33,17 +32,17 @@ public sealed class PmpCommandTests
     [Fact]
     public void A_slice_that_does_not_fit_exits_1_and_names_the_error()
     {
-        var output = new StringWriter();
-        int exit = PmpCommand.Run(Example("machines/polarfire-soc.json"), Example("layouts/polarfire-soc-too-many-entries.json"), "text", output);
-        Assert.Equal(1, exit);
-        Assert.Contains("PmpEntriesExceeded (subject 17)", output.ToString(), StringComparison.Ordinal);
+        CliRun run = Coreslice.Run("pmp", "--machine", Example("machines/polarfire-soc.json"), "--layout", Example("layouts/polarfire-soc-too-many-entries.json"), "--format", "text");
+        Assert.Equal(1, run.Exit);
+        Assert.Contains("PmpEntriesExceeded (subject 17)", run.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_machine_without_pmp_is_unusable_input()
     {
-        var output = new StringWriter();
-        Assert.Throws<CoreSlice.Cli.UsageException>(() => PmpCommand.Run(Example("machines/small-board.json"), Example("layouts/small-board-valid.json"), "json", output));
-        Assert.Equal(string.Empty, output.ToString());
+        CliRun run = Coreslice.Run("pmp", "--machine", Example("machines/small-board.json"), "--layout", Example("layouts/small-board-valid.json"), "--format", "json");
+        Assert.Equal(2, run.Exit);
+        Assert.Equal(string.Empty, run.Stdout);
+        Assert.Single(run.Stderr.Trim().Split('\n'));
     }
 }

@@ -10,7 +10,7 @@ internal static class PmpHook
     /// refuse slices whose entries would not fit. A struct port is never a PMP port
     /// here (the test is folded away for it, so nothing is boxed).
     /// </summary>
-    public static void Attach<THardware>(THardware hardware, RequestValidator validator, MachineConfig config)
+    public static void Attach<THardware>(THardware hardware, RequestValidator validator, FrozenMachine config)
         where THardware : IHardwarePort
     {
         if (typeof(THardware).IsValueType || hardware is not IPmpPort pmp)
