@@ -91,6 +91,11 @@ public enum SliceError
     IommuFault = 61,
     /// <summary>The sliceloader read back registers that differ from the slice-table entry; it halted the core. Subject: the core.</summary>
     LoaderFault = 62,
+    /// <summary>
+    /// Attest: the hardware key derivation gave no usable signing key, or signing failed.
+    /// No report was written and nothing changed but the log. Subject: -1.
+    /// </summary>
+    AttestationKeyFault = 63,
 
     // ---- Decision log and attestation (stable numbers from 70) ----
     /// <summary>

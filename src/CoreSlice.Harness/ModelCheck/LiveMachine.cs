@@ -2,6 +2,7 @@ using CoreSlice.Harness.Steps;
 using CoreSlice.Attestation;
 using CoreSlice.Hardware;
 using CoreSlice.Simulation;
+using CoreSlice.Harness.Model;
 using CoreSlice.Simulation.Audit;
 
 namespace CoreSlice.Harness.ModelCheck;
@@ -21,14 +22,21 @@ internal sealed class LiveMachine : IDisposable
     private const int LogCapacity = 64;
     private readonly byte[] drained = new byte[LogCapacity * Log.DecisionLogLayout.EntrySize];
 
-    public LiveMachine(MachineConfig config)
+    public LiveMachine(MachineConfig config, ModelBug modelVariant = ModelBug.None)
     {
         Config = config;
         Machine = new SimulatedMachine(config);
         Slicevisor = new Slicevisor<SimulatedHardwarePort>(config, Machine.OpenPrivilegedPort(), PlatformIdentity.Unmeasured, LogCapacity);
         Machine.AttachOwnership(Slicevisor.Table.CoreOwner, Slicevisor.Table.DeviceOwner, Slicevisor.Table.MemoryOwner);
         Audit = new InvariantAudit(Slicevisor, Machine);
+        Model = new SpecModel(config, modelVariant);
     }
+
+    /// <summary>
+    /// The executable model, driven through the same operations: the deliberately independent
+    /// second statement of the spec, whose result every slicevisor call is compared with.
+    /// </summary>
+    public SpecModel Model { get; }
 
     public MachineConfig Config { get; }
 
@@ -99,6 +107,66 @@ internal sealed class LiveMachine : IDisposable
         finally
         {
             op.Armed.DisarmOn(Machine);
+        }
+    }
+
+    /// <summary>
+    /// Performs <paramref name="op"/> on the model (with the same armed fault, withdrawn after the
+    /// call as on the machine); the model's result for a slicevisor call, or null for a guest action.
+    /// </summary>
+    public ModelResult? ApplyToModel(Operation op)
+    {
+        SpecModel m = Model;
+        switch (op.Fault)
+        {
+            case FaultKind.ResetFails: m.InjectResetFaults(op.FaultTarget, 1); break;
+            case FaultKind.IommuFails: m.InjectIommuFaults(op.FaultTarget, 1); break;
+            case FaultKind.CorruptRegister: m.InjectCorruption(op.FaultTarget); break;
+            default: break;
+        }
+        try
+        {
+            switch (op.Kind)
+            {
+                case OpKind.Create:
+                    return m.Create(op.Request);
+                case OpKind.Load:
+                    return m.Load(op.Slot, op.Address, op.Length == 1 ? Image : [0xA5, 0x5A]);
+                case OpKind.Start:
+                    return m.Start(op.Slot);
+                case OpKind.Destroy:
+                    return m.Destroy(op.Slot);
+                case OpKind.Store:
+                    _ = m.GuestStore(op.Actor, op.Address, Payload.Length);
+                    return null;
+                case OpKind.Dma:
+                    _ = m.DmaWrite(op.Actor, op.Address, Payload.Length);
+                    return null;
+                case OpKind.WriteRangeRegister:
+                    _ = m.GuestWriteRegister(op.Actor, 0, new ModelRegister(0, ulong.MaxValue, 0b111));
+                    return null;
+                case OpKind.WriteIpiMask:
+                    _ = m.GuestWriteIpi(op.Actor, [.. Enumerable.Range(0, Config.CoreCount)]);
+                    return null;
+                case OpKind.WriteWayMask:
+                    _ = m.GuestWriteWays(op.Actor, Config.AllWaysMask);
+                    return null;
+                default:
+                    _ = m.GuestRequestReset(op.Actor);
+                    return null;
+            }
+        }
+        finally
+        {
+            // As on the machine: an unused reset or IOMMU fault does not linger.
+            if (op.Fault == FaultKind.ResetFails)
+            {
+                m.FailResets[op.FaultTarget] = 0;
+            }
+            else if (op.Fault == FaultKind.IommuFails)
+            {
+                m.FailIommu[op.FaultTarget] = 0;
+            }
         }
     }
 

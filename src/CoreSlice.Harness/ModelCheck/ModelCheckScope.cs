@@ -46,6 +46,9 @@ internal sealed record ModelCheckScope
     /// <summary>Stop after this many seconds (0: no bound).</summary>
     public double TimeLimitSeconds { get; init; }
 
+    /// <summary>The executable model every call is compared with; a deliberately wrong variant shows the comparison can fail.</summary>
+    public Model.ModelBug ModelVariant { get; init; }
+
     /// <summary>Stop at the first violation (else: collect up to a few, one per check).</summary>
     public bool StopAtFirstViolation { get; init; } = true;
 

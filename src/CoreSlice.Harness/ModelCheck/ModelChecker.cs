@@ -1,6 +1,7 @@
 using CoreSlice.Harness.Steps;
 using System.Diagnostics;
 using CoreSlice.Hardware;
+using CoreSlice.Harness.Model;
 using CoreSlice.Simulation.Audit;
 
 namespace CoreSlice.Harness.ModelCheck;
@@ -56,7 +57,7 @@ internal sealed class ModelChecker
         int maxDepth = 0;
         string? stoppedBy = null;
         var queue = new Queue<int>();
-        using (var initial = new LiveMachine(config))
+        using (var initial = new LiveMachine(config, scope.ModelVariant))
         {
             _ = Add(encoder.Encode(initial), -1, -1, 0);
             CheckState(initial, 0);
@@ -185,6 +186,12 @@ internal sealed class ModelChecker
             Report(state, o, "X1_NoException", $"{op.Text} threw {e.GetType().Name}: {e.Message}");
             return new Outcome(true, false, Threw: true);
         }
+        ModelResult? predicted = live.ApplyToModel(op);
+        if (result is { } actual && predicted is { } model && !SameResult(actual, model))
+        {
+            Report(state, o, "M1_ResultMatchesModel",
+                $"{op.Text} returned {actual.Error} (slot {actual.Slot}, subject {actual.Subject}, holder {actual.Holder}); the executable model says {model}");
+        }
         bool changed = !encoder.Encode(live).SequenceEqual(before);
         bool rejected = result is { Ok: false } r && r.Error is not (SliceError.CoreResetFault or SliceError.IommuFault or SliceError.LoaderFault);
         if (rejected && changed)
@@ -202,6 +209,10 @@ internal sealed class ModelChecker
         CheckContract(live, state, o, result, expect);
         return new Outcome(changed, rejected);
     }
+
+    /// <summary>The parts of a result a caller acts on: the error, the slot, the item that failed, and who holds it.</summary>
+    private static bool SameResult(SliceResult actual, ModelResult model) =>
+        actual.Error == model.Error && actual.Slot == model.Slot && actual.Subject == model.Subject && actual.Holder == model.Holder;
 
     private readonly record struct Expectation(SliceError Fault, int Subject, ResourceSet CoresBefore);
 
@@ -292,10 +303,11 @@ internal sealed class ModelChecker
     /// <summary>A fresh machine and slicevisor, driven through the shortest trace to <paramref name="state"/>.</summary>
     private LiveMachine Restore(int state)
     {
-        var live = new LiveMachine(config);
+        var live = new LiveMachine(config, scope.ModelVariant);
         foreach (int o in Trace(state))
         {
             _ = live.Apply(ops[o]);
+            _ = live.ApplyToModel(ops[o]);
             _ = live.Audit.I6_StaticResources(); // the audit records each slice's resources as it first sees them
         }
         return live;

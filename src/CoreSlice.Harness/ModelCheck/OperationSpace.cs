@@ -113,6 +113,12 @@ internal static class OperationSpace
         {
             ops.Add(Create(baseCores, baseRanges, baseDevices, baseWays, entry));
         }
+        // A valid entry point in a later range, not the first (the checks must look at every range).
+        if (scope.RangeRegisters >= 2 && scope.Blocks >= 2)
+        {
+            MemoryRange last = scope.Block(scope.Blocks - 1);
+            ops.Add(Create(baseCores, [scope.Block(0), last], baseDevices, baseWays, last.Base));
+        }
     }
 
     private static Operation Create(int[] cores, MemoryRange[] ranges, int[] devices, ulong ways, ulong entry)

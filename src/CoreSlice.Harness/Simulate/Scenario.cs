@@ -128,9 +128,9 @@ internal sealed class Scenario : IDisposable
         MemoryRange first = request.Ranges.Span[0];
         byte[] image = new byte[(int)Math.Min(first.Size, (ulong)(1 + random.Next(2 * (int)Math.Min(config.GranuleSize, 65536))))];
         random.NextBytes(image);
-        Record("LoadImage", slicevisor.LoadImage(slot, first.Base, image));
+        Expect("LoadImage", slot, Record("LoadImage", slicevisor.LoadImage(slot, first.Base, image)));
         Remember(first.Base);
-        Record("StartSlice", slicevisor.StartSlice(slot));
+        Expect("StartSlice", slot, Record("StartSlice", slicevisor.StartSlice(slot)));
         return slot;
     }
 
@@ -155,6 +155,7 @@ internal sealed class Scenario : IDisposable
             {
                 Functional($"slot {slot}: an injected fault during destroy was not reported, or the slot was not quarantined");
             }
+            AuditQuarantine(slot);
             destroyed = Record("DestroySlice", slicevisor.DestroySlice(slot));
             if (destroyed.Ok)
             {
@@ -195,6 +196,10 @@ internal sealed class Scenario : IDisposable
         SliceResult created = Record("CreateSlice", slicevisor.CreateSlice(request));
         if (!created.Ok)
         {
+            if (created.Error != SliceError.TableFull)
+            {
+                Functional($"a valid first-fit request was refused: {created.Error} (subject {created.Subject})");
+            }
             return;
         }
         int slot = created.Slot;
@@ -212,6 +217,7 @@ internal sealed class Scenario : IDisposable
         {
             Isolation($"core {core} runs guest code after its reset or register programming failed");
         }
+        AuditQuarantine(slot);
         if (Record("DestroySlice", slicevisor.DestroySlice(slot)).Ok)
         {
             summary.QuarantinesRecovered++;
@@ -240,7 +246,30 @@ internal sealed class Scenario : IDisposable
         }
         // Accepted: the perturbation found nothing to break (e.g. no other slice to steal from).
         // The audit after this step decides whether the new slice is sound.
-        _ = Record("StartSlice", slicevisor.StartSlice(result.Slot));
+        Expect("StartSlice", result.Slot, Record("StartSlice", slicevisor.StartSlice(result.Slot)));
+    }
+
+    /// <summary>A call that must succeed (no fault armed, arguments valid): anything else is a functional failure.</summary>
+    private void Expect(string operation, int slot, SliceResult result)
+    {
+        if (!result.Ok)
+        {
+            Functional($"slot {slot}: {operation} failed with {result.Error} (subject {result.Subject}) where it must succeed");
+        }
+    }
+
+    /// <summary>
+    /// A quarantined slot (Destroying after a fault) is audited before it is destroyed: I1-I6
+    /// must hold with it in the table, since it keeps its resources until a destroy completes.
+    /// (Cores a failed destroy had not reached yet may still run the slice's own code: the
+    /// invariants, not a stricter rule of this scenario's, say whether that is sound.)
+    /// </summary>
+    private void AuditQuarantine(int slot)
+    {
+        if (slicevisor.Table[slot].State == SliceState.Destroying)
+        {
+            Audit($"with slot {slot} quarantined");
+        }
     }
 
     private void Finale()

@@ -1,5 +1,5 @@
 using CoreSlice.Harness.Steps;
-using CoreSlice.Tests.Model;
+using CoreSlice.Harness.Model;
 using FsCheck;
 using FsCheck.Fluent;
 

@@ -1,5 +1,5 @@
 using CoreSlice.Harness.Steps;
-using CoreSlice.Tests.Model;
+using CoreSlice.Harness.Model;
 using CoreSlice.Tests.Support;
 using FsCheck;
 using FsCheck.Fluent;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CoreSlice.Harness.Model;
 using CoreSlice.Harness.ModelCheck;
 using CoreSlice.Harness.Steps;
 using CoreSlice.Tests.Support;
@@ -129,5 +130,18 @@ public class ModelCheckTests(ITestOutputHelper output)
         Assert.True(json.RootElement.GetProperty("holds").GetBoolean());
         Assert.InRange(json.RootElement.GetProperty("seconds").GetDouble(), 1, 2);
         Assert.Contains("--require-exhaustive", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(ModelBug.EntryInFirstRangeOnly)]
+    [InlineData(ModelBug.StartFaultKeepsCreated)]
+    [InlineData(ModelBug.DestroyKeepsWays)]
+    public void Every_call_is_compared_with_the_executable_model(ModelBug wrongModel)
+    {
+        ModelCheckResult r = new ModelChecker(new ModelCheckScope { ModelVariant = wrongModel }).Run();
+
+        Assert.False(r.Holds);
+        Assert.Equal("M1_ResultMatchesModel", r.Violations[0].Check);
+        Assert.Contains("the executable model says", r.Violations[0].Message, StringComparison.Ordinal);
     }
 }

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using CoreSlice.Hardware;
 using CoreSlice.Simulation;
 
-namespace CoreSlice.Tests.Model;
+namespace CoreSlice.Harness.Model;
 
 /// <summary>A filter range register as the model holds it (Perms: bit 0 R, 1 W, 2 X).</summary>
 public readonly record struct ModelRegister(ulong Base, ulong Size, byte Perms)
@@ -58,7 +58,7 @@ public enum ModelBug
 }
 
 /// <summary>
-/// The executable model of the CoreSlice spec (DESIGN.md §3): abstract state and, per
+/// The executable model of the CoreSlice spec (docs/design.md, "The model"): abstract state and, per
 /// operation, the result (the FIRST failing check, in the documented order) and the next
 /// state. Written from the spec and the documented check order, sharing no logic with
 /// src/CoreSlice: only plain value types cross (requests, ranges, errors, states, config).

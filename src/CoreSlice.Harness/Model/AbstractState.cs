@@ -1,7 +1,7 @@
 using System.Text;
 using CoreSlice.Hardware;
 
-namespace CoreSlice.Tests.Model;
+namespace CoreSlice.Harness.Model;
 
 /// <summary>
 /// The observable abstract state: what the model holds and what the abstraction function
