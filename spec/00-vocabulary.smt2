@@ -114,11 +114,6 @@
 ; MemoryRange.Covers: [x, x+n) inside [b, b+z)
 (define-fun covers ((b Addr) (z Addr) (x Addr) (n Addr)) Bool
   (and (bvuge x b) (bvule (bvsub x b) z) (bvule n (bvsub z (bvsub x b)))))
-; What LoadImage relies on: an image that a range covers lies inside that range.
-; A pure 64-bit lemma, proved by bit-blasting (obligation lemma/Lemma_CoveredImageInsideRange).
-(define-fun Lemma_CoveredImageInsideRange () Bool
-  (forall ((b Addr) (z Addr) (x Addr) (n Addr) (a Addr))
-    (=> (and (covers b z x n) (inRange a x n)) (inRange a b z))))
 ; MemoryRange.IsRepresentable: z <= 2^64-1-b
 (define-fun representable ((b Addr) (z Addr)) Bool (bvule z (bvnot b)))
 ; MemoryRange.Overlaps (both representable)

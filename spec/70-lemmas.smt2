@@ -8,6 +8,26 @@
 ; instantiated reliably otherwise).
 ; =====================================================================
 
+;  ---- 64-bit arithmetic: what LoadImage relies on, in steps that each bit-blast in about a second.
+; Each Bv.* lemma is proved for every argument (quantifier-free, its parameters free constants);
+; Lemma_CoveredImageInsideRange is proved from instances of them (its .steps), which the verifier
+; checks are nothing but calls of lemmas proved before it.
+(define-fun Bv.AddBelow ((e Addr) (d Addr) (z Addr)) Bool
+  (=> (and (bvult e (bvsub z d)) (bvule d z)) (bvult (bvadd e d) z)))
+(define-fun Bv.SubChain ((a Addr) (x Addr) (b Addr)) Bool
+  (= (bvsub a b) (bvadd (bvsub a x) (bvsub x b))))
+(define-fun Bv.GeChain ((a Addr) (x Addr) (b Addr)) Bool
+  (=> (and (bvuge a x) (bvuge x b)) (bvuge a b)))
+(define-fun Bv.LtLe ((e Addr) (n Addr) (m Addr)) Bool
+  (=> (and (bvult e n) (bvule n m)) (bvult e m)))
+; an image that a range covers lies inside that range (MemoryRange.Covers => every byte Contains)
+(define-fun Lemma_CoveredImageInsideRange () Bool
+  (forall ((b Addr) (z Addr) (x Addr) (n Addr) (a Addr))
+    (=> (and (covers b z x n) (inRange a x n)) (inRange a b z))))
+(define-fun Lemma_CoveredImageInsideRange.steps ((b Addr) (z Addr) (x Addr) (n Addr) (a Addr)) Bool
+  (and (Bv.AddBelow (bvsub a x) (bvsub x b) z) (Bv.SubChain a x b) (Bv.GeChain a x b)
+       (Bv.LtLe (bvsub a x) n (bvsub z (bvsub x b)))))
+
 ; a core in Guest mode belongs to a started guest slot and is locked (from I3_LockedGuest.guest)
 (define-fun Lemma_GuestCoreOwned ((s State)) Bool
   (forall ((c Core)) (! (=> (= (select (mode s) c) CoreMode.Guest)

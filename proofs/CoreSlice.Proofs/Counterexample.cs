@@ -63,13 +63,13 @@ public static partial class Counterexample
     {
         var sb = new StringBuilder();
         sb.Append("COUNTEREXAMPLE to ").Append(o.Name).Append(": it is NOT true that ").Append(o.Meaning).Append('.');
-        if (o.Name.Contains('/', StringComparison.Ordinal) && !o.Name.StartsWith("init/", StringComparison.Ordinal)
-            && !o.Name.StartsWith("Inv/", StringComparison.Ordinal) && !o.Name.StartsWith("lemma/", StringComparison.Ordinal))
+        if (o.ArgsSort is not null)
         {
             sb.Append(" The pre-state satisfies every invariant; the step below reaches a post-state that does not.");
         }
         int k = 1;
         var broken = new List<string>();
+        var unmet = new List<string>();
         foreach ((string label, string term) in o.Explain)
         {
             var values = new List<string>();
@@ -87,6 +87,14 @@ public static partial class Counterexample
             {
                 shown = ErrorName(values[0]);
             }
+            else if (label.StartsWith("unmet: ", StringComparison.Ordinal))
+            {
+                if (values[0] == "false")
+                {
+                    unmet.Add(label["unmet: ".Length..]);
+                }
+                continue;
+            }
             else if (label.StartsWith("post-state satisfies ", StringComparison.Ordinal))
             {
                 if (values[0] == "false")
@@ -100,6 +108,14 @@ public static partial class Counterexample
                 shown = string.Join(" / ", values.Select(Owner));
             }
             sb.Append("\n    ").Append(label).Append(": ").Append(shown);
+        }
+        if (unmet.Count > 0)
+        {
+            sb.Append("\n    constraints of the step the post-state built from its effect does not meet (contradictory with the rest):");
+            foreach (string u in unmet)
+            {
+                sb.Append("\n      ").Append(u);
+            }
         }
         if (broken.Count > 0)
         {

@@ -29,6 +29,8 @@ public static class ObligationGenerator
     public static IReadOnlyList<Obligation> Generate(Spec spec)
     {
         var list = new List<Obligation>();
+        AddPrelude(list);
+        AddManifest(spec, list);
         foreach (SpecInvariant inv in spec.Invariants)
         {
             foreach (string clause in inv.Clauses)
@@ -121,14 +123,120 @@ public static class ObligationGenerator
             {
                 Name = $"lemma/{l}",
                 Expect = Expect.Unsat,
-                Query = $"(assert (not {l}))\n",
+                Query = ClosedLemmaQuery(spec, l),
                 Meaning = $"the bit-vector lemma {l} holds for all 64-bit values",
-                CheckCommand = "(check-sat-using (then simplify nnf simplify bit-blast sat))",
             });
         }
         AddPoints(spec, list);
         AddSanity(spec, list);
+        list.AddRange(Branches.Generate(spec).Obligations);
+        list.AddRange(Negatives.Generate(spec).Obligations);
+        list.AddRange(PmpObligations.For(spec));
         return list;
+    }
+
+    /// <summary>
+    /// A closed lemma <c>(forall (vars) body)</c> as a quantifier-free query: one constant per variable and the
+    /// body negated, so the solver's quantifier-free bit-vector strategy applies (a quantified negation is not
+    /// routed to it). Any other shape is asserted negated as it stands.
+    /// </summary>
+    private static string ClosedLemmaQuery(Spec spec, string lemma)
+    {
+        Dictionary<string, Sx> funs = Branches.Signatures(spec.Text);
+        if (!funs.TryGetValue(lemma, out Sx? def))
+        {
+            return $"(assert (not {lemma}))\n";
+        }
+        var sb = new StringBuilder();
+        if (def.Items[2].Items.Count > 0)
+        {
+            // a parameterised lemma: proved for every argument
+            foreach (Sx v in def.Items[2].Items)
+            {
+                sb.Append($"(declare-const {v.Items[0]} {v.Items[1]})\n");
+            }
+            return sb.Append($"(assert (not ({lemma} {string.Join(' ', def.Items[2].Items.Select(v => v.Items[0].ToString()))})))\n").ToString();
+        }
+        if (!def.Items[4].Is("forall") || def.Items[4].Items.Count != 3)
+        {
+            return $"(assert (not {lemma}))\n";
+        }
+        foreach (Sx v in def.Items[4].Items[1].Items)
+        {
+            sb.Append($"(declare-const {v.Items[0]} {v.Items[1]})\n");
+        }
+        if (spec.SteppedLemmas.Contains(lemma))
+        {
+            // instances of earlier lemmas (checked by SpecChecks to be nothing else)
+            sb.Append($"(assert ({lemma}.steps {string.Join(' ', def.Items[4].Items[1].Items.Select(v => v.Items[0].ToString()))}))\n");
+        }
+        return sb.Append($"(assert (not {def.Items[4].Items[2]}))\n").ToString();
+    }
+
+    /// <summary>
+    /// Concrete machines of distinct sizes (1 core to 1024), each proved to satisfy Machine_WellFormed:
+    /// the prelude is satisfiable, and Machine_WellFormed fixes no size (a hidden "nCores = 4" fails
+    /// every other size). Each is (name, description, definitions of every machine parameter).
+    /// </summary>
+    public static readonly IReadOnlyList<(string Name, string Text)> Machines =
+    [
+        ("1core-1slot", Machine("#x0001", "#x0001", "#x0000", "#x0001", "#x0001", "#x0000000000001000", "false", "false")),
+        ("4core-3slot", Machine("#x0004", "#x0003", "#x0002", "#x0004", "#x0002", "#x0000000000001000", "(= c #x0000)", "(= w #x0000)")),
+        ("16core-8slot", Machine("#x0010", "#x0008", "#x0004", "#x0010", "#x0008", "#x0000000000010000", "(bvult c #x0002)", "(bvult w #x0002)")),
+        ("1024core-1024slot", Machine("#x0400", "#x0400", "#x0400", "#x0040", "#x0040", "#x0000000000200000", "(= c #x03ff)", "(= w #x003f)")),
+    ];
+
+    private static string Machine(string cores, string slots, string devs, string ways, string rr, string gran, string ctlCore, string ctlWay) =>
+        $"(assert (= nCores {cores}))(assert (= nSlots {slots}))(assert (= nDevs {devs}))(assert (= nWays {ways}))\n" +
+        $"(assert (= nRR {rr}))(assert (= gran {gran}))\n" +
+        $"(assert (forall ((c Core)) (= (controlCore c) {ctlCore})))\n" +
+        $"(assert (forall ((w Way)) (= (controlWay w) {ctlWay})))\n" +
+        $"(assert (forall ((x Addr)) (= (reservedMem x) (bvult x {gran}))))\n" +
+        $"(assert (forall ((x Addr)) (= (controlMem x) (and (bvuge x {gran}) (bvult x (bvmul #x0000000000000002 {gran}))))))\n";
+
+    private static void AddPrelude(List<Obligation> list)
+    {
+        foreach ((string name, string text) in Machines)
+        {
+            list.Add(new Obligation
+            {
+                Name = $"prelude/Machine_WellFormed/{name}",
+                Expect = Expect.Unsat,
+                Query = text + "(assert (not Machine_WellFormed))\n",
+                Meaning = $"the prelude is satisfiable with a {name} machine (Machine_WellFormed holds on it; it fixes no size)",
+            });
+        }
+    }
+
+    /// <summary>
+    /// The manifest is proved, not trusted: each invariant is exactly the conjunction of the clauses the
+    /// manifest lists for it (so a clause left out of the list is found: the equivalence fails), and Inv is
+    /// exactly the conjunction of the listed invariants (so an invariant left out of the list, or a conjunct
+    /// of Inv that is in no invariant, is found).
+    /// </summary>
+    private static void AddManifest(Spec spec, List<Obligation> list)
+    {
+        foreach (SpecInvariant inv in spec.Invariants)
+        {
+            if (inv.Clauses.Count == 1 && inv.Clauses[0] == inv.Name)
+            {
+                continue;
+            }
+            list.Add(new Obligation
+            {
+                Name = $"manifest/{inv.Name}",
+                Expect = Expect.Unsat,
+                Query = Header + $"(assert (not (= ({inv.Name} s) (and {string.Join(' ', inv.Clauses.Select(c => $"({c} s)"))}))))\n",
+                Meaning = $"{inv.Name} is exactly the conjunction of the clauses obligations.txt lists ({string.Join(", ", inv.Clauses)})",
+            });
+        }
+        list.Add(new Obligation
+        {
+            Name = "manifest/Inv",
+            Expect = Expect.Unsat,
+            Query = Header + $"(assert (not (= (Inv s) (and {string.Join(' ', spec.Invariants.Select(i => $"({i.Name} s)"))}))))\n",
+            Meaning = $"Inv is exactly the conjunction of the invariants obligations.txt lists ({string.Join(", ", spec.Invariants.Select(i => i.Name))})",
+        });
     }
 
     /// <summary>

@@ -49,29 +49,23 @@ public sealed class Runner
         return results;
     }
 
+    /// <summary>Obligations about concrete witnesses (ground terms): a non-unsat answer is final, no small-machine retry.</summary>
+    public static bool IsGround(string name) =>
+        name.StartsWith("sanity/", StringComparison.Ordinal) || name.StartsWith("successor/", StringComparison.Ordinal)
+        || name.StartsWith("negative/", StringComparison.Ordinal) || name.StartsWith("prelude/", StringComparison.Ordinal);
+
     /// <summary>Runs one obligation.</summary>
     public ObligationResult RunOne(Obligation o)
     {
         var notes = new List<string>();
         ObligationResult r = RunOne(o, notes);
         return r.Status == ObligationStatus.Unknown && notes.Count > 0
-            ? r with { Detail = r.Detail + "; witness counterexample search: " + string.Join("; ", notes) }
+            ? r with { Detail = r.Detail + "; " + string.Join("; ", notes) }
             : r;
     }
 
     private ObligationResult RunOne(Obligation o, List<string> notes)
     {
-        if (solver.IsZ3 && o.Expect == Expect.Unsat && o.ArgsSort is not null && WitnessSearch.Has(o.Name))
-        {
-            // Counterexample search on witness states first (refutations only, ground terms: fast).
-            // Only an established counterexample counts; otherwise the proof below decides.
-            var swc = Stopwatch.StartNew();
-            string? cex = WitnessSearch.Search(spec, solver, o.Name, o.Meaning, o.ArgsSort, Math.Min(timeoutMs, SmallTimeoutMs), notes);
-            if (cex is not null)
-            {
-                return new ObligationResult(o.Name, ObligationStatus.Failed, swc.ElapsedMilliseconds, cex, null);
-            }
-        }
         string script = ObligationGenerator.Script(spec, o, timeoutMs, solver.IsZ3);
         if (!solver.IsZ3 && o.CheckCommand is not null)
         {
@@ -94,7 +88,7 @@ public sealed class Runner
         {
             return new ObligationResult(o.Name, ObligationStatus.Error, ms, null, first.Length > 300 ? first[..300] : first);
         }
-        if ((first == "unknown" || first == "timeout" || first.Length == 0) && (o.Expect == Expect.Sat || o.CheckCommand is not null || o.Name.StartsWith("sanity/", StringComparison.Ordinal)))
+        if ((first == "unknown" || first == "timeout" || first.Length == 0) && (o.Expect == Expect.Sat || o.CheckCommand is not null || IsGround(o.Name)))
         {
             return new ObligationResult(o.Name, ObligationStatus.Unknown, ms, null,
                 ms >= timeoutMs - 50 ? $"timed out after {timeoutMs} ms" : "the solver answered unknown");
@@ -104,11 +98,20 @@ public sealed class Runner
         {
             return new ObligationResult(o.Name, ObligationStatus.Error, ms, null, "unexpected solver answer: " + first);
         }
-        if (o.Expect == Expect.Unsat && o.CheckCommand is null && first != "unsat" && !o.Name.StartsWith("sanity/", StringComparison.Ordinal))
+        if (o.Expect == Expect.Unsat && o.CheckCommand is null && first != "unsat" && !IsGround(o.Name))
         {
             // A counterexample (or a parametric "unknown") is looked for again on the small
             // concrete machine, where satisfiable queries are fast (Serval does the same).
             // A model there is a real counterexample: the small machine is well-formed.
+            if (o.ArgsSort is not null)
+            {
+                // a step obligation: search the witness library for a concrete counterexample
+                string? found = CounterexampleSearch.Search(spec, solver, o, SmallTimeoutMs, notes);
+                if (found is not null)
+                {
+                    return new ObligationResult(o.Name, ObligationStatus.Failed, sw.ElapsedMilliseconds, found, null);
+                }
+            }
             bool cexFound = sat;
             List<string> cex = answers;
             if (!sat)

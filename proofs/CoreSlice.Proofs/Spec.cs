@@ -28,6 +28,12 @@ public sealed class Spec
     /// <summary>All spec files, concatenated in file-name order.</summary>
     public required string Text { get; init; }
 
+    /// <summary>The manifest's text (obligations.txt).</summary>
+    public string Manifest { get; init; } = string.Empty;
+
+    /// <summary>Where the text leaves the closed spec language ("file:line: reason"); empty when it does not.</summary>
+    public IReadOnlyList<string> LanguageProblems { get; init; } = [];
+
     /// <summary>Where it came from (a directory, or "built-in").</summary>
     public required string Source { get; init; }
 
@@ -42,6 +48,12 @@ public sealed class Spec
 
     /// <summary>Closed lemmas (Bool define-funs) proved on their own by bit-blasting.</summary>
     public required IReadOnlyList<string> Lemmas { get; init; }
+
+    /// <summary>
+    /// Closed lemmas proved from instances of earlier closed lemmas: the spec's <c>&lt;name&gt;.steps</c> (same
+    /// variables as the lemma's forall) is a conjunction of calls to lemmas listed before it, assumed in the proof.
+    /// </summary>
+    public IReadOnlySet<string> SteppedLemmas { get; init; } = new HashSet<string>();
 
     /// <summary>Lemmas about states and steps (proved, then assumable by step obligations).</summary>
     public IReadOnlyList<SpecLemma> StepLemmas { get; init; } = [];
@@ -66,7 +78,7 @@ public sealed class Spec
         var text = new System.Text.StringBuilder();
         foreach (string f in files)
         {
-            text.Append(File.ReadAllText(f)).Append('\n');
+            text.Append(SpecLanguage.FileMarker).Append(Path.GetFileName(f)).Append('\n').Append(File.ReadAllText(f)).Append('\n');
         }
         return Parse(text.ToString(), File.ReadAllText(manifest), Path.GetFullPath(dir));
     }
@@ -87,7 +99,7 @@ public sealed class Spec
         var text = new System.Text.StringBuilder();
         foreach (string n in names)
         {
-            text.Append(ReadResource(asm, n)).Append('\n');
+            text.Append(SpecLanguage.FileMarker).Append(n["spec/".Length..]).Append('\n').Append(ReadResource(asm, n)).Append('\n');
         }
         return Parse(text.ToString(), ReadResource(asm, "spec/obligations.txt"), "built-in");
     }
@@ -107,6 +119,7 @@ public sealed class Spec
         var properties = new List<string>();
         var lemmas = new List<string>();
         var stepLemmas = new List<SpecLemma>();
+        var stepped = new HashSet<string>(StringComparer.Ordinal);
         var uses = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         int lineNo = 0;
         foreach (string raw in manifest.Split('\n'))
@@ -131,6 +144,10 @@ public sealed class Spec
                     break;
                 case "lemma" when w.Length == 2:
                     lemmas.Add(w[1]);
+                    break;
+                case "lemma" when w.Length == 3 && w[2] == "steps":
+                    lemmas.Add(w[1]);
+                    stepped.Add(w[1]);
                     break;
                 case "lemma" when w.Length >= 4 && w[3] == "uses":
                     foreach (string item in w[4..])
@@ -166,8 +183,8 @@ public sealed class Spec
         }
         return new Spec
         {
-            Text = text, Source = source, Invariants = invariants, Operations = operations,
-            Properties = properties, Lemmas = lemmas, StepLemmas = stepLemmas, Uses = uses,
+            Text = text, Manifest = manifest, LanguageProblems = SpecLanguage.Check(text), Source = source, Invariants = invariants, Operations = operations,
+            Properties = properties, Lemmas = lemmas, SteppedLemmas = stepped, StepLemmas = stepLemmas, Uses = uses,
         };
     }
 

@@ -230,6 +230,44 @@ public sealed class Successor
         return sb.Append(')').ToString();
     }
 
+    /// <summary>
+    /// The step <c>(op pre args s2)</c> unfolded (as for <see cref="Candidate"/>) into its leaf constraints,
+    /// each with the ite guards it sits under, with s2 replaced by <paramref name="post"/>: (guarded leaf, text).
+    /// A leaf false under true guards is a constraint the post-state does not meet (to name a contradiction).
+    /// </summary>
+    public IReadOnlyList<(string Term, string Text)> Leaves(string op, string pre, string args, string post)
+    {
+        var leaves = new List<(string, string)>();
+        if (!funs.ContainsKey(op))
+        {
+            return leaves;
+        }
+        var env = new Dictionary<string, Sx>(StringComparer.Ordinal) { ["s2"] = Sx.A(post) };
+        void Walk(Sx e, List<Sx> guards)
+        {
+            if (e.Is("and"))
+            {
+                foreach (Sx x in e.Items.Skip(1))
+                {
+                    Walk(x, guards);
+                }
+                return;
+            }
+            if (e.Is("ite") && e.Items.Count == 4 && !e.Items[1].Mentions("s2") && e.Mentions("s2"))
+            {
+                Walk(e.Items[2], [.. guards, e.Items[1]]);
+                Walk(e.Items[3], [.. guards, Sx.L(Sx.A("not"), e.Items[1])]);
+                return;
+            }
+            string text = e.ToString();
+            string body = e.Subst(env).ToString();
+            string guard = guards.Count == 0 ? body : $"(=> (and true {string.Join(' ', guards.Select(g => g.ToString()))}) {body})";
+            leaves.Add((guard, text.Length > 140 ? text[..140] + "…" : text));
+        }
+        Walk(Expand(Sx.L(Sx.A(op), Sx.A(pre), Sx.A(args), Sx.A("s2")), 0), []);
+        return leaves;
+    }
+
     // Inline every define-fun call with an argument mentioning s2, and every let.
     private Sx Expand(Sx e, int depth)
     {

@@ -69,38 +69,6 @@ public static class Witnesses
   (gN w0) (gBase w0) (gSize w0) (gCore w0) (gDev w0) (gWay w0) (gMem w0)))
 """;
 
-    /// <summary>A request for core c, range [16K, 20K), no device, way 3, entry 16K, slot 3, with its ghost witnesses.</summary>
-    private static string Create(string core, string kc) =>
-        $"(mk-create-args #x0001 ((as const (Array Idx Core)) {core}) #x0001 ((as const (Array Idx Addr)) #x0000000000004000) " +
-        "((as const (Array Idx Addr)) #x0000000000001000) #x0000 ((as const (Array Idx Dev)) #x0000) (store noWays #x0003 true) " +
-        $"#x0000000000004000 #x0003 {kc} #x0001 #x0000 ((as const (Array Core Idx)) #x0000) ((as const (Array Dev Idx)) #x0000) ((as const (Array Addr Idx)) #x0000))";
-
-    private const string NoDevs = "((as const (Array Dev Bool)) false)";
-
-    /// <summary>(operation, outcome, state, arguments, what it shows) -- outcome "success" or "failure".</summary>
-    public static readonly IReadOnlyList<(string Op, string Outcome, string State, string Args, string Why)> Steps =
-    [
-        ("CreateSlice", "success", "w0", Create("#x0003", "#x0001"), "slot 3 takes the free core 3, [16K,20K) and way 3"),
-        ("CreateSlice", "failure", "w0", Create("#x0001", "#x0000"), "core 1 is in use (CoreInUse)"),
-        ("LoadImage", "success", "w1", "(mk-load-args #x0002 #x0000000000003000 #x0000000000000100 #x0000)", "256 bytes into the Created slot 2"),
-        ("LoadImage", "failure", "w0", "(mk-load-args #x0001 #x0000000000002000 #x0000000000000100 #x0000)", "slot 1 is Running (WrongState)"),
-        ("StartSlice", "success", "w1", $"(mk-start-args #x0002 #x00 #x0000 #x0000 noCores {NoDevs})", "slot 2 starts"),
-        ("StartSlice", "failure", "w1", $"(mk-start-args #x0002 #x3d #x0000 #x0001 noCores {NoDevs})", "device 1's IOMMU programming faults"),
-        ("DestroySlice", "success", "w0", $"(mk-destroy-args #x0001 #x00 #x0000 #x0000 noCores {NoDevs})", "slot 1 is destroyed"),
-        ("DestroySlice", "failure", "w0", $"(mk-destroy-args #x0003 #x00 #x0000 #x0000 noCores {NoDevs})", "slot 3 is Free (WrongState)"),
-        ("GuestAccess", "success", "w0", "(mk-access-args #x0001 #x0000 #x0000000000002000 #b010)", "core 1 stores to its own memory"),
-        ("GuestAccess", "failure", "w0", "(mk-access-args #x0001 #x0000 #x0000000000003000 #b001)", "core 1 loads from slot 2's memory"),
-        ("GuestDma", "success", "w0", "(mk-dma-args #x0000 #x0000 #x0000000000002008 true)", "device 0 writes its slot's memory"),
-        ("GuestDma", "failure", "w0", "(mk-dma-args #x0000 #x0000 #x0000000000001000 true)", "device 0 writes control memory"),
-        ("GuestIpi", "success", "w0", "(mk-ipi-args #x0001 #x0001)", "core 1 interrupts itself"),
-        ("GuestIpi", "failure", "w0", "(mk-ipi-args #x0001 #x0002)", "core 1 interrupts slot 2's core"),
-        ("GuestWriteFilter", "success", "w0", "(mk-filter-args #x0003 #b00 #x0000 #x0000000000000000 #x0000000000001000 #b111 noCores noWays)", "the idle, unlocked core 3 writes a range register"),
-        ("GuestWriteFilter", "failure", "w0", "(mk-filter-args #x0001 #b00 #x0000 #x0000000000000000 #x0000000000001000 #b111 noCores noWays)", "the locked core 1 writes a range register"),
-        ("GuestResetRequest", "failure", "w0", "(mk-reset-args #x0001 #x0002)", "core 1 asks to reset core 2"),
-        ("ControlStore", "success", "w0", "(mk-control-args #x0000000000001008)", "the manager stores to control memory"),
-        ("ControlStore", "failure", "w0", "(mk-control-args #x0000000000002000)", "the manager stores to slot 1's memory"),
-    ];
-
     /// <summary>The sanity obligations.</summary>
     public static IEnumerable<Obligation> Obligations(Spec spec)
     {
@@ -133,13 +101,14 @@ public static class Witnesses
             ("w3", Machine, "slot 2 Destroying, its memory written by it"),
             ("w4", Machine, "only slot 2, Created; no core in Guest mode"),
             ("wT", WitnessSearch.MachineTop, "w0 on machine M2, whose top granule is reserved"),
+            ("wF", Machine, "w0 with slot 3 Created and empty: the table is full"),
         })
         {
             yield return new Obligation
             {
                 Name = $"sanity/Inv_witness_{w}",
                 Expect = Expect.Unsat,
-                Query = machine + States + WitnessSearch.MoreStates + $"(assert (not (Inv {w})))\n",
+                Query = machine + States + WitnessSearch.MoreStates + Branches.MoreStates + $"(assert (not (Inv {w})))\n",
                 Meaning = $"the witness state {w} ({what}; used by the counterexample search) satisfies the invariant",
             };
         }
@@ -150,24 +119,5 @@ public static class Witnesses
             Query = WitnessSearch.MachineTop + "(assert (not Machine_WellFormed))\n",
             Meaning = "the witness machine M2 satisfies Machine_WellFormed",
         };
-        foreach (SpecOperation op in spec.Operations)
-        {
-            foreach ((string o, string outcome, string w, string args, string why) in Steps)
-            {
-                if (o != op.Name)
-                {
-                    continue;
-                }
-                string cmp = outcome == "success" ? "=" : "distinct";
-                yield return new Obligation
-                {
-                    Name = $"sanity/{op.Name}/{outcome}",
-                    Expect = Expect.Unsat,
-                    Query = prelude + $"(define-fun w.args () {op.ArgsSort} {args})\n" +
-                            $"(assert (not (and ({op.Name}_pre {w} w.args) ({cmp} ({op.Name}_err {w} w.args) SliceError.None))))\n",
-                    Meaning = $"{op.Name} {(outcome == "success" ? "succeeds" : "fails")} from the invariant-satisfying witness {w} ({why}), its arguments meeting {op.Name}_pre",
-                };
-            }
-        }
     }
 }

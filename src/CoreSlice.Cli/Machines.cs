@@ -13,7 +13,10 @@ internal static class Machines
         }
         try
         {
-            return MachineDescription.Load(file.FullName);
+            // A RISC-V description ("pmp" field): its machine part (the PMP port is `coreslice pmp`'s).
+            return Simulation.Pmp.PmpMachineDescription.IsPmp(file.FullName)
+                ? Simulation.Pmp.PmpMachineDescription.Load(file.FullName).Config
+                : MachineDescription.Load(file.FullName);
         }
         catch (DescriptionException e)
         {

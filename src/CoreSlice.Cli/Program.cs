@@ -28,6 +28,7 @@ internal static class Program
             LogCommand.Create(),
             ConformCommand.Create(),
             ModelCheckCommand.Create(),
+            PmpCommand.Create(),
         };
         root.Subcommands.Add(HelpCommand(root));
         root.SetAction(_ =>

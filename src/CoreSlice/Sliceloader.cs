@@ -33,6 +33,12 @@ public static class Sliceloader
             return Outcome.Parked;
         }
         SliceEntry entry = table.Entry(slot);
+        if (!typeof(THardware).IsValueType && hardware is Hardware.Pmp.IPmpPort pmp)
+        {
+            return Hardware.Pmp.PmpSliceloader.Boot(pmp, entry, core);
+        }
+        // The validator bounds a slice's ranges by the registers: every range gets one, none is dropped.
+        Invariant.Holds(entry.Ranges.Length <= table.RangeRegisters && entry.Cores.Contains(core), "sliceloader: the entry does not fit the core's registers, or does not own the core");
         Program(ref hardware, entry, entry.CoreSet, core, table.RangeRegisters);
         hardware.LockFilters(core);
         if (!hardware.IsLocked(core) || !ReadBackMatches(ref hardware, entry, entry.CoreSet, core, table.RangeRegisters))

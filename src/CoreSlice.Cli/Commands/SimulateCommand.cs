@@ -79,8 +79,10 @@ internal static class SimulateCommand
     /// <summary>Writes the report and key (when asked) and prints what <c>log verify</c> and <c>attest verify</c> need.</summary>
     private static bool WriteFiles(DirectoryInfo? reportDir, FileInfo logFile, Attested? attested, int seed, bool quiet = false)
     {
-        byte[]? entries = DecisionLogFile.Read(logFile.FullName, out string? problem);
-        string head = entries is null ? $"(unreadable: {problem})" : ReportVerifier.Hex(DecisionLogVerifier.Verify(entries, null, null).Head);
+        byte[]? entries = DecisionLogFile.Read(logFile.FullName, out string? problem, out CoreSlice.Attestation.PlatformIdentity? identity);
+        string head = entries is null || identity is null
+            ? $"(unreadable: {problem})"
+            : ReportVerifier.Hex(DecisionLogVerifier.VerifyFromGenesis(entries, identity).Head);
         if (!quiet)
         {
             Console.WriteLine();

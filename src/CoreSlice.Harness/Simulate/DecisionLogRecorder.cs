@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using CoreSlice.Hardware;
 using CoreSlice.Log;
 using CoreSlice.Manager.Verification;
@@ -24,7 +23,7 @@ public sealed class DecisionLogRecorder : IDisposable
         if (path is not null)
         {
             file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite);
-            file.Write(DecisionLogFileFormat.Encode([])); // header; the count is patched by Finish
+            file.Write(new byte[DecisionLogFileFormat.HeaderSize]); // the header is written by Finish, with the count and the identity
         }
     }
 
@@ -50,10 +49,8 @@ public sealed class DecisionLogRecorder : IDisposable
         Drain(slicevisor);
         if (file is not null)
         {
-            Span<byte> count = stackalloc byte[8];
-            BinaryPrimitives.WriteUInt64LittleEndian(count, (ulong)entries);
-            file.Position = 16;
-            file.Write(count);
+            file.Position = 0;
+            file.Write(DecisionLogFileFormat.Header((ulong)entries, slicevisor.Log.Identity));
             file.Flush();
         }
     }

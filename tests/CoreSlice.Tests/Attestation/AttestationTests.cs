@@ -42,7 +42,7 @@ public sealed class AttestationTests(ITestOutputHelper output)
         // The report carries the head before this Attest; the Attest entry links to it.
         Assert.Equal(3UL, r.LogSequence);
         Assert.Equal(r.LogHead, rig.Slicevisor.Log.Entry(2)[CoreSlice.Log.DecisionLogLayout.Hash..].ToArray());
-        Assert.Equal(r.LogHead, rig.Slicevisor.Log.Entry(3)[..48].ToArray());
+        Assert.Equal(r.LogHead, rig.Slicevisor.Log.Entry(3)[..CoreSlice.Log.DecisionLogLayout.HashSize].ToArray());
     }
 
     [Fact]

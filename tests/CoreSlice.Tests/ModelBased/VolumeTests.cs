@@ -57,7 +57,8 @@ public sealed class VolumeTests(ITestOutputHelper output)
         Assert.True(total >= RequiredPerRun * Soak.Factor, $"only {total} requests checked");
         // Not vacuous: every error a manager request can get (but LogFull: the log is drained) was produced.
         SliceError[] expected = Enum.GetValues<SliceError>()
-            .Where(e => e is not SliceError.LogFull and not SliceError.NotGuestCore)
+            // PmpEntriesExceeded exists only on PMP machines; AttestationKeyFault needs hardware whose key derivation fails (AttestationTests uses such a port).
+            .Where(e => e is not SliceError.LogFull and not SliceError.NotGuestCore and not SliceError.AttestationKeyFault and not SliceError.PmpEntriesExceeded)
             .ToArray();
         SliceError[] missing = expected.Where(e => !seen.ContainsKey(e)).ToArray();
         Assert.True(missing.Length == 0, "never produced: " + string.Join(", ", missing));

@@ -1,0 +1,260 @@
+using System.Text;
+
+namespace CoreSlice.Proofs;
+
+/// <summary>
+/// Every branch of every operation has a successor. The branches of an operation X are read from the
+/// spec, not listed by hand: every error constant (<c>SliceError.*</c>, <c>Refused</c>) that X_err or
+/// X_pre can reach through the define-funs they call (faults are arguments X_pre constrains). For each
+/// branch a concrete witness (state, arguments) is taken from <see cref="Table"/>; the obligation
+/// <c>successor/X/code</c> proves, on ground terms, that the witness takes that branch and that the
+/// post-state <see cref="Successor"/> builds from X's own definition satisfies X. A contradictory effect
+/// has no such post-state, so the obligation fails naming X and the branch; a branch the spec gains
+/// without a witness fails as "no witness", so a new branch cannot go unchecked.
+/// </summary>
+public static class Branches
+{
+    /// <summary>
+    /// wF: w0 with slot 3 Created and holding nothing (the table is full: no Free slot).
+    /// </summary>
+    public const string MoreStates = """
+(define-fun wF () State (mk-state
+  (store (st w0) #x0003 #b01) (tblN w0) (tblBase w0) (tblSize w0) (entry w0) (meas w0)
+  (coreOwner w0) (devOwner w0) (wayOwner w0) (memOwner w0) (lastWriter w0)
+  (mode w0) (locked w0) (rrBase w0) (rrSize w0) (rrPerm w0) (ipi w0) (wmask w0) (iommu w0)
+  (gN w0) (gBase w0) (gSize w0) (gCore w0) (gDev w0) (gWay w0) (gMem w0)))
+""";
+
+    private const string K4 = "#x0000000000004000";
+    private const string G4 = "#x0000000000001000";
+    private const string NoDevs = "((as const (Array Dev Bool)) false)";
+
+    /// <summary>A create request; defaults: core 3, range [16K, 20K), no device, way 3, entry 16K, slot 3, every item passing.</summary>
+    private static string Create(string nc = "#x0001", string cores = "((as const (Array Idx Core)) #x0003)",
+        string nr = "#x0001", string bases = $"((as const (Array Idx Addr)) {K4})", string sizes = $"((as const (Array Idx Addr)) {G4})",
+        string nd = "#x0000", string devs = "((as const (Array Idx Dev)) #x0000)", string ways = "(store noWays #x0003 true)",
+        string entry = K4, string slot = "#x0003", string? kc = null, string? kr = null, string? kd = null) =>
+        $"(mk-create-args {nc} {cores} {nr} {bases} {sizes} {nd} {devs} {ways} {entry} {slot} {kc ?? nc} {kr ?? nr} {kd ?? nd} " +
+        "((as const (Array Core Idx)) #x0000) ((as const (Array Dev Idx)) #x0000) ((as const (Array Addr Idx)) #x0000))";
+
+    private static string Range(string b, string z) => $"((as const (Array Idx Addr)) {b})\t((as const (Array Idx Addr)) {z})";
+
+    private static string CreateRange(string b, string z)
+    {
+        string[] r = Range(b, z).Split('\t');
+        return Create(bases: r[0], sizes: r[1], kr: "#x0000");
+    }
+
+    private static string Start(string slot, string fault, string fcore = "#x0000", string fdev = "#x0000") =>
+        $"(mk-start-args {slot} {fault} {fcore} {fdev} noCores {NoDevs})";
+
+    private static string Destroy(string slot, string fault, string fcore = "#x0000", string fdev = "#x0000") =>
+        $"(mk-destroy-args {slot} {fault} {fcore} {fdev} noCores {NoDevs})";
+
+    /// <summary>A witness of one branch: operation, code (SliceError name or Refused), state, arguments, what it is.</summary>
+    public sealed record Witness(string Op, string Code, string State, string Args, string Why);
+
+    /// <summary>The witnesses. Several may share a branch (e.g. a read and a write that both succeed).</summary>
+    public static readonly IReadOnlyList<Witness> Table =
+    [
+        new("CreateSlice", "None", "w0", Create(), "slot 3 takes the free core 3, [16K,20K) and way 3"),
+        new("CreateSlice", "None", "w4", Create(nd: "#x0001", slot: "#x0001"), "slot 1 takes core 3, [16K,20K), device 0 and way 3"),
+        new("CreateSlice", "TableFull", "wF", Create(slot: "#x0000"), "every slot is in use"),
+        new("CreateSlice", "NoCores", "w0", Create(nc: "#x0000"), "no core"),
+        new("CreateSlice", "TooManyCores", "w0", Create(nc: "#x0005", kc: "#x0001"), "5 cores on a 4-core machine"),
+        new("CreateSlice", "NoMemory", "w0", Create(nr: "#x0000"), "no range"),
+        new("CreateSlice", "TooManyRanges", "w0", Create(nr: "#x0003", kr: "#x0001"), "3 ranges, 2 range registers"),
+        new("CreateSlice", "TooManyDevices", "w0", Create(nd: "#x0003", kd: "#x0000"), "3 devices on a 2-device machine"),
+        new("CreateSlice", "CoreOutOfRange", "w0", Create(cores: "((as const (Array Idx Core)) #x0004)", kc: "#x0000"), "core 4"),
+        new("CreateSlice", "CoreReservedForControl", "w0", Create(cores: "((as const (Array Idx Core)) #x0000)", kc: "#x0000"), "the control core 0"),
+        new("CreateSlice", "CoreDuplicated", "w0", Create(nc: "#x0002", kc: "#x0001"), "core 3 twice"),
+        new("CreateSlice", "CoreInUse", "w0", Create(cores: "((as const (Array Idx Core)) #x0001)", kc: "#x0000"), "slot 1's core 1"),
+        new("CreateSlice", "RangeEmpty", "w0", CreateRange(K4, "#x0000000000000000"), "an empty range"),
+        new("CreateSlice", "RangeUnaligned", "w0", CreateRange("#x0000000000004001", G4), "a range at 16K+1"),
+        new("CreateSlice", "RangeWraps", "w0", CreateRange("#xfffffffffffff000", "#x0000000000002000"), "[2^64-4K, +8K) wraps"),
+        new("CreateSlice", "RangeOutsideRam", "w0", CreateRange("#x0000000000010000", G4), "[64K, 68K) past the RAM"),
+        new("CreateSlice", "RangeOverlapsReserved", "w0", CreateRange("#x0000000000000000", G4), "[0, 4K) is reserved"),
+        new("CreateSlice", "RangeOverlapsControl", "w0", CreateRange(G4, G4), "[4K, 8K) is control memory"),
+        new("CreateSlice", "RangeOverlapsRequest", "w0", Create(nr: "#x0002", kr: "#x0001"), "[16K,20K) twice"),
+        new("CreateSlice", "RangeInUse", "w0", CreateRange("#x0000000000002000", G4), "[8K, 12K) is slot 1's"),
+        new("CreateSlice", "DeviceOutOfRange", "w0", Create(nd: "#x0001", devs: "((as const (Array Idx Dev)) #x0002)", kd: "#x0000"), "device 2"),
+        new("CreateSlice", "DeviceDuplicated", "w4", Create(nd: "#x0002", slot: "#x0001", kd: "#x0001"), "the free device 0 twice"),
+        new("CreateSlice", "DeviceInUse", "w0", Create(nd: "#x0001", kd: "#x0000"), "slot 1's device 0"),
+        new("CreateSlice", "WaysEmpty", "w0", Create(ways: "noWays"), "no way"),
+        new("CreateSlice", "WaysOutOfRange", "w0", Create(ways: "(store (store noWays #x0003 true) #x0004 true)"), "way 4 on a 4-way machine"),
+        new("CreateSlice", "WaysInUse", "w0", Create(ways: "(store noWays #x0001 true)"), "slot 1's way 1"),
+        new("CreateSlice", "EntryOutsideMemory", "w0", Create(entry: "#x0000000000008000"), "entry 32K outside [16K, 20K)"),
+        new("LoadImage", "None", "w1", "(mk-load-args #x0002 #x0000000000003000 #x0000000000000100 #x0000)", "256 bytes into the Created slot 2"),
+        new("LoadImage", "SlotOutOfRange", "w1", "(mk-load-args #x0004 #x0000000000003000 #x0000000000000100 #x0000)", "slot 4 of 3"),
+        new("LoadImage", "WrongState", "w0", "(mk-load-args #x0001 #x0000000000002000 #x0000000000000100 #x0000)", "slot 1 is Running"),
+        new("LoadImage", "ImageOutsideMemory", "w1", "(mk-load-args #x0002 #x0000000000003f00 #x0000000000000200 #x0000)", "[16K-256, 16K+256) runs past slot 2's range"),
+        new("StartSlice", "None", "w1", Start("#x0002", "#x00"), "slot 2 starts"),
+        new("StartSlice", "SlotOutOfRange", "w1", Start("#x0000", "#x00"), "slot 0 (the control slice)"),
+        new("StartSlice", "WrongState", "w1", Start("#x0001", "#x00"), "slot 1 is Running"),
+        new("StartSlice", "IommuFault", "w1", Start("#x0002", "#x3d", fdev: "#x0001"), "device 1's IOMMU programming faults"),
+        new("StartSlice", "CoreResetFault", "w1", Start("#x0002", "#x3c", fcore: "#x0002"), "core 2 does not come back from reset"),
+        new("StartSlice", "LoaderFault", "w1", Start("#x0002", "#x3e", fcore: "#x0002"), "core 2's readback mismatches"),
+        new("DestroySlice", "None", "w0", Destroy("#x0001", "#x00"), "slot 1 is destroyed"),
+        new("DestroySlice", "SlotOutOfRange", "w0", Destroy("#x0004", "#x00"), "slot 4 of 3"),
+        new("DestroySlice", "WrongState", "w0", Destroy("#x0003", "#x00"), "slot 3 is Free"),
+        new("DestroySlice", "IommuFault", "w0", Destroy("#x0001", "#x3d", fdev: "#x0000"), "closing device 0's window faults"),
+        new("DestroySlice", "CoreResetFault", "w0", Destroy("#x0001", "#x3c", fcore: "#x0001"), "core 1 does not come back from reset"),
+        new("GuestAccess", "None", "w0", "(mk-access-args #x0001 #x0000 #x0000000000002000 #b010)", "core 1 stores to its own memory"),
+        new("GuestAccess", "None", "w0", "(mk-access-args #x0001 #x0000 #x0000000000002ff8 #b100)", "core 1 fetches from the top of its memory"),
+        new("GuestAccess", "Refused", "w0", "(mk-access-args #x0001 #x0000 #x0000000000003000 #b001)", "core 1 loads one past its memory (slot 2's)"),
+        new("GuestDma", "None", "w0", "(mk-dma-args #x0000 #x0000 #x0000000000002008 true)", "device 0 writes its slot's memory"),
+        new("GuestDma", "Refused", "w0", "(mk-dma-args #x0000 #x0000 #x0000000000001000 true)", "device 0 writes control memory"),
+        new("GuestIpi", "None", "w0", "(mk-ipi-args #x0001 #x0001)", "core 1 interrupts itself"),
+        new("GuestIpi", "Refused", "w0", "(mk-ipi-args #x0001 #x0002)", "core 1 interrupts slot 2's core"),
+        new("GuestWriteFilter", "None", "w0", "(mk-filter-args #x0003 #b00 #x0000 #x0000000000000000 #x0000000000001000 #b111 noCores noWays)", "the idle, unlocked core 3 writes a range register"),
+        new("GuestWriteFilter", "Refused", "w0", "(mk-filter-args #x0001 #b00 #x0000 #x0000000000000000 #x0000000000001000 #b111 noCores noWays)", "the locked core 1 writes a range register"),
+        new("GuestResetRequest", "Refused", "w0", "(mk-reset-args #x0001 #x0002)", "core 1 asks to reset core 2"),
+        new("ControlStore", "None", "w0", "(mk-control-args #x0000000000001008)", "the manager stores to control memory"),
+        new("ControlStore", "Refused", "w0", "(mk-control-args #x0000000000002000)", "the manager stores to slot 1's memory"),
+    ];
+
+    /// <summary>The branch codes of <paramref name="op"/>, read from the spec (error constants X_err and X_pre reach).</summary>
+    public static IReadOnlyList<string> Codes(IReadOnlyDictionary<string, Sx> defs, string op)
+    {
+        var codes = new SortedSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var work = new Stack<string>([$"{op}_err", $"{op}_pre"]);
+        while (work.Count > 0)
+        {
+            string f = work.Pop();
+            if (!seen.Add(f) || !defs.TryGetValue(f, out Sx? body))
+            {
+                continue;
+            }
+            foreach (string atom in Atoms(body))
+            {
+                if (atom == "Refused")
+                {
+                    codes.Add("Refused");
+                }
+                else if (atom.StartsWith("SliceError.", StringComparison.Ordinal))
+                {
+                    codes.Add(atom["SliceError.".Length..]);
+                }
+                else if (defs.ContainsKey(atom) && !seen.Contains(atom))
+                {
+                    work.Push(atom);
+                }
+            }
+        }
+        return [.. codes];
+    }
+
+    private static IEnumerable<string> Atoms(Sx e)
+    {
+        if (e.Atom is not null)
+        {
+            yield return e.Atom;
+            yield break;
+        }
+        foreach (Sx x in e.Items)
+        {
+            foreach (string a in Atoms(x))
+            {
+                yield return a;
+            }
+        }
+    }
+
+    /// <summary>Every define-fun, whole, by name.</summary>
+    public static Dictionary<string, Sx> Signatures(string text)
+    {
+        var defs = new Dictionary<string, Sx>(StringComparer.Ordinal);
+        foreach (Sx top in Sx.ParseAll(text))
+        {
+            if (top.Is("define-fun") && top.Items.Count == 5 && top.Items[1].Atom is { } n)
+            {
+                defs[n] = top;
+            }
+        }
+        return defs;
+    }
+
+    /// <summary>Every define-fun's body, by name.</summary>
+    public static Dictionary<string, Sx> Definitions(string text)
+    {
+        var defs = new Dictionary<string, Sx>(StringComparer.Ordinal);
+        foreach (Sx top in Sx.ParseAll(text))
+        {
+            if (top.Is("define-fun") && top.Items.Count == 5 && top.Items[1].Atom is { } n)
+            {
+                defs[n] = top.Items[4];
+            }
+        }
+        return defs;
+    }
+
+    /// <summary>The successor obligations, and failed results for branches without a witness (or witnesses of no branch).</summary>
+    public static (List<Obligation> Obligations, List<ObligationResult> Missing) Generate(Spec spec)
+    {
+        var obligations = new List<Obligation>();
+        var missing = new List<ObligationResult>();
+        Dictionary<string, Sx> defs = Definitions(spec.Text);
+        var successor = new Successor(spec.Text);
+        string prelude = Witnesses.Machine + Witnesses.States + WitnessSearch.MoreStates + MoreStates;
+        foreach (SpecOperation op in spec.Operations)
+        {
+            IReadOnlyList<string> codes = Codes(defs, op.Name);
+            foreach (string code in codes)
+            {
+                if (!Table.Any(w => w.Op == op.Name && w.Code == code))
+                {
+                    missing.Add(new ObligationResult($"successor/{op.Name}/{code}", ObligationStatus.Failed, 0,
+                        $"successor/{op.Name}/{code} FAILED: {op.Name} can return {code} (its {op.Name}_err/_pre reach it), " +
+                        "but no witness of that branch exists, so nothing shows the branch has a successor (add one to Branches.Table)", null));
+                }
+            }
+            int n = 0;
+            foreach (Witness w in Table.Where(w => w.Op == op.Name))
+            {
+                string name = $"successor/{op.Name}/{w.Code}" + (Table.Count(x => x.Op == w.Op && x.Code == w.Code) > 1 ? $"#{++n}" : string.Empty);
+                if (!codes.Contains(w.Code))
+                {
+                    missing.Add(new ObligationResult(name, ObligationStatus.Failed, 0,
+                        $"{name} FAILED: the witness \"{w.Why}\" is for a branch {w.Code} that {op.Name} no longer has", null));
+                    continue;
+                }
+                string? candidate = successor.Candidate(op.Name, w.State, "w.args");
+                if (candidate is null)
+                {
+                    missing.Add(new ObligationResult(name, ObligationStatus.Failed, 0,
+                        $"{name} FAILED: no post-state could be read from {op.Name}'s definition", null));
+                    continue;
+                }
+                string err = w.Code == "Refused" ? "Refused" : "SliceError." + w.Code;
+                var q = new StringBuilder(prelude);
+                q.Append($"(define-fun w.args () {op.ArgsSort} {w.Args})\n");
+                q.Append($"(define-fun w.post () State {candidate})\n");
+                var explain = new List<(string, string)>
+                {
+                    ("arguments meet the precondition", $"succ.pre"),
+                    ("returns", $"succ.err"),
+                };
+                q.Append($"(declare-const succ.pre Bool)(assert (= succ.pre ({op.Name}_pre {w.State} w.args)))\n(declare-const succ.err Err)(assert (= succ.err ({op.Name}_err {w.State} w.args)))\n");
+                int k = 0;
+                foreach ((string term, string text) in successor.Leaves(op.Name, w.State, "w.args", "w.post"))
+                {
+                    q.Append($"(declare-const succ.e{k} Bool)(assert (= succ.e{k} {term}))\n");
+                    explain.Add(("unmet: " + text, $"succ.e{k}"));
+                    k++;
+                }
+                q.Append($"(assert (not (and ({op.Name}_pre {w.State} w.args) (= ({op.Name}_err {w.State} w.args) {err}) ({op.Name} {w.State} w.args w.post))))\n");
+                obligations.Add(new Obligation
+                {
+                    Name = name,
+                    Expect = Expect.Unsat,
+                    Query = q.ToString(),
+                    Meaning = $"{op.Name} takes its {w.Code} branch from witness {w.State} ({w.Why}) and has a successor there " +
+                              $"(the post-state built from {op.Name}'s own definition satisfies {op.Name}); otherwise the branch's effect is contradictory",
+                    Explain = explain,
+                });
+            }
+        }
+        return (obligations, missing);
+    }
+}

@@ -1,0 +1,142 @@
+namespace CoreSlice.Proofs;
+
+/// <summary>
+/// Checks of a spec that need no solver, run before any obligation: the closed spec language
+/// (<see cref="SpecLanguage"/>), and that every define-fun named like an invariant or property
+/// (I*/S*/T*) is the subject of some obligation, so nothing named a security property is left
+/// unproved because the manifest forgot it. Each problem is a failed result (exit 1).
+/// </summary>
+public static class SpecChecks
+{
+    /// <summary>Transition properties the generator states for every operation (not listed in the manifest).</summary>
+    public static readonly IReadOnlyList<string> GeneratedTransitionProperties = ["T1_LockStability", "T2_ResetAuthority"];
+
+    /// <summary>Failed results for every static problem; empty when there is none.</summary>
+    public static IReadOnlyList<ObligationResult> Static(Spec spec)
+    {
+        var results = new List<ObligationResult>();
+        if (spec.LanguageProblems.Count > 0)
+        {
+            results.Add(new ObligationResult("spec/language", ObligationStatus.Failed, 0,
+                "spec/language FAILED: the spec leaves the closed spec language (no obligation was run: each would " +
+                "have been about this text):\n  " + string.Join("\n  ", spec.LanguageProblems), null));
+        }
+        var covered = new HashSet<string>(StringComparer.Ordinal);
+        foreach (SpecInvariant inv in spec.Invariants)
+        {
+            covered.Add(inv.Name);
+            covered.UnionWith(inv.Clauses);
+        }
+        covered.UnionWith(spec.Properties);
+        covered.UnionWith(GeneratedTransitionProperties);
+        foreach (string name in SpecLanguage.PropertyNames(spec.Text))
+        {
+            if (!covered.Contains(name))
+            {
+                results.Add(new ObligationResult($"manifest/coverage/{name}", ObligationStatus.Failed, 0,
+                    $"manifest/coverage/{name} FAILED: {name} is defined in the spec but no obligation is about it " +
+                    "(obligations.txt lists it as no invariant, clause or property)", null));
+            }
+        }
+        results.AddRange(Conjuncts(spec));
+        results.AddRange(Branches.Generate(spec).Missing);
+        results.AddRange(Steps(spec));
+        results.AddRange(Negatives.Generate(spec).Missing);
+        foreach (string p in spec.Properties)
+        {
+            if (!spec.Text.Contains($"(define-fun {p} ", StringComparison.Ordinal))
+            {
+                results.Add(new ObligationResult($"manifest/coverage/{p}", ObligationStatus.Failed, 0,
+                    $"manifest/coverage/{p} FAILED: obligations.txt lists property {p}, which the spec does not define", null));
+            }
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// A stepped lemma assumes its <c>.steps</c>: sound only when that is a conjunction of instances of closed
+    /// lemmas proved before it (each proved for every argument), which is checked here.
+    /// </summary>
+    private static List<ObligationResult> Steps(Spec spec)
+    {
+        var results = new List<ObligationResult>();
+        Dictionary<string, Sx> defs = Branches.Definitions(spec.Text);
+        foreach (string lemma in spec.SteppedLemmas)
+        {
+            var earlier = spec.Lemmas.TakeWhile(l => l != lemma).ToHashSet(StringComparer.Ordinal);
+            string? problem = null;
+            if (!defs.TryGetValue(lemma + ".steps", out Sx? body))
+            {
+                problem = $"{lemma}.steps is not defined";
+            }
+            else
+            {
+                foreach (Sx call in body.Is("and") ? body.Items.Skip(1) : [body])
+                {
+                    if (call.Atom is not null || call.Items.Count == 0 || call.Items[0].Atom is not { } f || !earlier.Contains(f))
+                    {
+                        problem = $"{lemma}.steps contains {call}, which is not a call of a lemma listed before {lemma}";
+                        break;
+                    }
+                }
+            }
+            if (problem is not null)
+            {
+                results.Add(new ObligationResult($"lemma/{lemma}", ObligationStatus.Failed, 0, $"lemma/{lemma} FAILED: {problem}", null));
+            }
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// The fast half of "the manifest is proved": each invariant's definition (and Inv's) is read as a
+    /// conjunction of calls on its state, and the set of those calls must be the list the manifest gives.
+    /// A clause left out of the list fails here at once, naming it (the solver would need a model over
+    /// quantified clauses to refute the equivalence); the manifest/* obligations then prove equivalence.
+    /// </summary>
+    private static List<ObligationResult> Conjuncts(Spec spec)
+    {
+        var results = new List<ObligationResult>();
+        var bodies = new Dictionary<string, Sx>(StringComparer.Ordinal);
+        foreach (Sx top in Sx.ParseAll(spec.Text))
+        {
+            if (top.Is("define-fun") && top.Items.Count == 5 && top.Items[1].Atom is { } n)
+            {
+                bodies[n] = top.Items[4];
+            }
+        }
+        void Compare(string name, IReadOnlyList<string> listed)
+        {
+            if (!bodies.TryGetValue(name, out Sx? body))
+            {
+                results.Add(new ObligationResult($"manifest/{name}", ObligationStatus.Failed, 0,
+                    $"manifest/{name} FAILED: obligations.txt names {name}, which the spec does not define", null));
+                return;
+            }
+            if (listed.Count == 1 && listed[0] == name)
+            {
+                return;
+            }
+            var parts = new List<string>();
+            foreach (Sx x in body.Is("and") ? body.Items.Skip(1) : [body])
+            {
+                parts.Add(x.Items.Count == 2 && x.Items[0].Atom is { } f && x.Items[1].Atom is not null ? f : x.ToString());
+            }
+            var missing = parts.Where(p => !listed.Contains(p)).ToList();
+            var extra = listed.Where(l => !parts.Contains(l)).ToList();
+            if (missing.Count + extra.Count > 0)
+            {
+                results.Add(new ObligationResult($"manifest/{name}", ObligationStatus.Failed, 0,
+                    $"manifest/{name} FAILED: {name} is the conjunction of {string.Join(", ", parts)}" +
+                    (missing.Count > 0 ? $"; obligations.txt leaves out {string.Join(", ", missing)}" : string.Empty) +
+                    (extra.Count > 0 ? $"; obligations.txt lists {string.Join(", ", extra)}, which is not a conjunct" : string.Empty), null));
+            }
+        }
+        foreach (SpecInvariant inv in spec.Invariants)
+        {
+            Compare(inv.Name, inv.Clauses);
+        }
+        Compare("Inv", spec.Invariants.Select(i => i.Name).ToList());
+        return results;
+    }
+}
