@@ -40,6 +40,7 @@ public static class Negatives
         new("I1_Disjointness.table", "w0", F(("tblSize", Cell2("tblSize", "w0", Core1, "#x0000", "#x0000000000001001"))), "slot 1's range [8K, 12K+1) reaches slot 2's first byte 12K"),
         new("I1_Disjointness.table", "w0", F(("tblN", "(store (tblN w0) #x0001 #x0003)")), "slot 1 with 3 ranges on a machine of 2 range registers"),
         new("I2_FilterSoundness.ranges", "w0", F(("rrSize", Cell2("rrSize", "w0", Core1, "#x0000", "#x0000000000001001"))), "core 1's range register reaches 12K, slot 2's first byte"),
+        new("I2_FilterSoundness.ranges", "w0", F(("rrBase", Cell2("rrBase", "w0", Core1, "#x0001", "#x0000000000003000")), ("rrSize", Cell2("rrSize", "w0", Core1, "#x0001", "#x0000000000001000")), ("rrPerm", Cell2("rrPerm", "w0", Core1, "#x0001", "#b001"))), "core 1's read-only register 1 covers slot 2's [12K, 16K)"),
         new("I2_FilterSoundness.ipi", "w0", F(("ipi", Cell2("ipi", "w0", Core1, "#x0002", "true"))), "core 1's IPI mask has slot 2's core 2"),
         new("I2_FilterSoundness.ways", "w0", F(("wmask", Cell2("wmask", "w0", Core1, "#x0002", "true"))), "core 1's way mask has slot 2's way 2"),
         new("I3_LockedGuest.guest", "w0", F(("locked", "(store (locked w0) #x0001 false)")), "core 1 runs guest code unlocked"),
