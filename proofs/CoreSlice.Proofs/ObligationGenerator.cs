@@ -451,6 +451,11 @@ public static class ObligationGenerator
     {
         var sb = new StringBuilder();
         sb.Append("(set-option :produce-models true)\n");
+        if (!z3)
+        {
+            // cvc5 wants a logic before its first declaration; ALL is every theory the spec uses
+            sb.Append("(set-logic ALL)\n");
+        }
         if (z3)
         {
             sb.Append("(set-option :timeout ").Append(timeoutMs).Append(")\n");

@@ -133,9 +133,9 @@ public sealed class Runner
             // A counterexample (or a parametric "unknown") is looked for again on the small
             // concrete machine, where satisfiable queries are fast (Serval does the same).
             // A model there is a real counterexample: the small machine is well-formed.
-            if (o.Operation is not null)
+            if (o.Operation is not null && solver.IsZ3)
             {
-                // a step obligation: search the witness library for a concrete counterexample
+                // a step obligation (the witness terms use lambda, which only Z3 reads as an array): search the witness library for a concrete counterexample
                 string? found = CounterexampleSearch.Search(spec, solver, o, SearchBudgetMs, notes);
                 if (found is not null)
                 {
@@ -144,7 +144,7 @@ public sealed class Runner
             }
             bool cexFound = sat;
             List<string> cex = answers;
-            if (!sat)
+            if (!sat && solver.IsZ3)
             {
                 var small = new Obligation
                 {
