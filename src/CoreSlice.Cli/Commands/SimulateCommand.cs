@@ -5,6 +5,8 @@ using CoreSlice.Harness.Simulate;
 using CoreSlice.Manager.Verification;
 using CoreSlice.Simulation;
 
+using CoreSlice.Harness.Files;
+
 namespace CoreSlice.Cli.Commands;
 
 /// <summary><c>coreslice simulate</c>: the built-in scenario on a simulated machine.</summary>
@@ -80,7 +82,9 @@ internal static class SimulateCommand
     private static bool WriteFiles(DirectoryInfo? reportDir, FileInfo logFile, Attested? attested, int seed, bool quiet = false)
     {
         byte[]? entries = DecisionLogFile.Read(logFile.FullName, out string? problem, out CoreSlice.Attestation.PlatformIdentity? identity);
-        string head = entries is null ? $"(unreadable: {problem})" : ReportVerifier.Hex(DecisionLogVerifier.VerifyFromGenesis(entries, identity!).Head);
+        string head = entries is null || identity is null
+            ? $"(unreadable: {problem})"
+            : ReportVerifier.Hex(DecisionLogVerifier.VerifyFromGenesis(entries, identity).Head);
         if (!quiet)
         {
             Console.WriteLine();
