@@ -141,6 +141,7 @@ public static class ObligationGenerator
         AddSanity(spec, list);
         list.AddRange(Branches.Generate(spec).Obligations);
         list.AddRange(Negatives.Generate(spec).Obligations);
+        list.AddRange(PmpObligations.For(spec));
         return list;
     }
 

@@ -23,4 +23,10 @@ internal static class CommonOptions
     {
         Description = "Machine description (JSON); the built-in default machine when omitted",
     };
+
+    /// <summary>Progress on stderr even when it is not a terminal.</summary>
+    public static Option<bool> Progress() => new("--progress")
+    {
+        Description = "Show progress on stderr even when it is not a terminal (it is shown on a terminal anyway)",
+    };
 }

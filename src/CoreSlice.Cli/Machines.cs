@@ -11,13 +11,12 @@ internal static class Machines
         {
             return MachineDescription.Default;
         }
-        if (!file.Exists)
-        {
-            throw new UsageException($"{file.FullName}: no such machine description");
-        }
         try
         {
-            return MachineDescription.Load(file.FullName);
+            // A RISC-V description ("pmp" field): its machine part (the PMP port is `coreslice pmp`'s).
+            return Simulation.Pmp.PmpMachineDescription.IsPmp(file.FullName)
+                ? Simulation.Pmp.PmpMachineDescription.Load(file.FullName).Config
+                : MachineDescription.Load(file.FullName);
         }
         catch (DescriptionException e)
         {

@@ -3,7 +3,7 @@ namespace CoreSlice.Simulation;
 /// <summary>
 /// A machine description that cannot be used: malformed JSON, an unknown or
 /// missing field, a wrong type, a bad number, or a machine that
-/// <see cref="MachineConfig.Problems"/> rejects. Carries where (file, 1-based line
+/// <see cref="ConfigErrorText.Problems"/> rejects. Carries where (file, 1-based line
 /// and column) and what was expected; <see cref="Exception.Message"/> reads
 /// <c>file:line:col: problem</c>.
 /// </summary>
@@ -31,7 +31,7 @@ public sealed class DescriptionException : Exception
 
     /// <summary>A problem at <paramref name="line"/>:<paramref name="column"/> of <paramref name="file"/> (null: text given directly).</summary>
     public DescriptionException(string? file, int line, int column, string problem, IReadOnlyList<string>? problems = null, Exception? innerException = null)
-        : base($"{file ?? "<description>"}:{line}:{column}: {problem}", innerException)
+        : base(line == 0 ? $"{file ?? "<description>"}: {problem}" : $"{file ?? "<description>"}:{line}:{column}: {problem}", innerException)
     {
         File = file;
         Line = line;
@@ -52,6 +52,6 @@ public sealed class DescriptionException : Exception
     /// <summary>What is wrong and what was expected, without the position.</summary>
     public string Problem { get; }
 
-    /// <summary>Every problem found (several when <see cref="MachineConfig.Problems"/> reports several); the first is <see cref="Problem"/>.</summary>
+    /// <summary>Every problem found (several when <see cref="ConfigErrorText.Problems"/> reports several); the first is <see cref="Problem"/>.</summary>
     public IReadOnlyList<string> Problems { get; }
 }

@@ -21,7 +21,7 @@ namespace CoreSlice.Simulation;
 /// Addresses and sizes are JSON numbers or strings: decimal or hex ("0x8000_0000";
 /// underscores separate digits), optionally followed by a unit B, KiB, MiB, GiB or
 /// TiB ("512MiB", "4 KiB"). <c>controlWays</c> is a list of way indices, or a mask
-/// (a number or hex string). Field names match those of <see cref="MachineConfig.Problems"/>.
+/// (a number or hex string). Field names match those of <see cref="ConfigErrorText.Problems"/>.
 /// </para>
 /// </summary>
 public static class MachineDescription
@@ -69,7 +69,7 @@ public static class MachineDescription
     }
 
     /// <summary>
-    /// Like <see cref="Load"/>, but a well-formed description that <see cref="MachineConfig.Problems"/>
+    /// Like <see cref="Load"/>, but a well-formed description that <see cref="ConfigErrorText.Problems"/>
     /// rejects is returned rather than thrown, so that a checker can report every problem
     /// (<c>coreslice check</c>). Malformed JSON, unknown, missing or mistyped fields still throw.
     /// </summary>
@@ -81,13 +81,21 @@ public static class MachineDescription
 
     private static byte[] ReadFile(string path)
     {
+        if (Directory.Exists(path))
+        {
+            throw new DescriptionException(path, 0, 0, "is a directory, not a machine description file");
+        }
+        if (!File.Exists(path))
+        {
+            throw new DescriptionException(path, 0, 0, "no such machine description file");
+        }
         try
         {
             return File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new DescriptionException(path, 0, 0, $"cannot read the machine description: {e.Message}", innerException: e);
+            throw new DescriptionException(path, 0, 0, e is UnauthorizedAccessException ? "cannot read the machine description file: permission denied" : $"cannot read the machine description file: {e.Message}", innerException: e);
         }
     }
 
@@ -113,9 +121,9 @@ public static class MachineDescription
                 w.WriteNumberValue(core);
             }
             w.WriteEndArray();
-            WriteRegions(w, "ram", config.RamRegions, null);
-            WriteRegions(w, "reserved", Array.ConvertAll(config.ReservedRegions, r => r.Range), Array.ConvertAll(config.ReservedRegions, r => r.Name));
-            WriteRegions(w, "controlMemory", config.ControlMemory, null);
+            WriteRegions(w, "ram", [.. config.RamRegions], null);
+            WriteRegions(w, "reserved", [.. config.ReservedRegions.Select(r => r.Range)], [.. config.ReservedRegions.Select(r => r.Name)]);
+            WriteRegions(w, "controlMemory", [.. config.ControlMemory], null);
             w.WriteNumber("devices", config.DeviceCount);
             w.WriteNumber("cacheWays", config.CacheWays);
             w.WriteStartArray("controlWays");
@@ -206,19 +214,25 @@ public static class MachineDescription
         private readonly Dictionary<string, long> positions = [];
         private Utf8JsonReader reader;
 
-        /// <summary>When false, a description that <see cref="MachineConfig.Problems"/> rejects is returned as is.</summary>
+        /// <summary>When false, a description that <see cref="ConfigErrorText.Problems"/> rejects is returned as is.</summary>
         public bool Validate { get; init; }
 
         public Parser(byte[] bytes, string? file)
         {
             Validate = true;
-            this.bytes = bytes;
+            // A byte-order mark is not part of the text: positions count from the first character after it.
+            this.bytes = Utf8Input.ByteOrderMarkLength(bytes) > 0 ? bytes[3..] : bytes;
             this.file = file;
-            reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            reader = new Utf8JsonReader(this.bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
 
         public MachineConfig Parse()
         {
+            long invalid = Utf8Input.FirstInvalidByte(bytes);
+            if (invalid >= 0)
+            {
+                throw Error(invalid, $"invalid UTF-8 (byte 0x{bytes[invalid]:x2}): the description must be UTF-8 text");
+            }
             try
             {
                 return ParseDocument();
@@ -289,10 +303,10 @@ public static class MachineDescription
             var config = new MachineConfig
             {
                 CoreCount = cores!.Value,
-                ControlCores = controlCores!,
-                RamRegions = ram!,
-                ReservedRegions = reserved!,
-                ControlMemory = controlMemory!,
+                ControlCores = [.. controlCores!],
+                RamRegions = [.. ram!],
+                ReservedRegions = [.. reserved!],
+                ControlMemory = [.. controlMemory!],
                 DeviceCount = devices!.Value,
                 CacheWays = cacheWays!.Value,
                 ControlWays = controlWays!.Value,

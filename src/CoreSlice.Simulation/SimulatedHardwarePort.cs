@@ -49,16 +49,16 @@ public readonly struct SimulatedHardwarePort : IHardwarePort
     public void LockFilters(int core) => machine.Lock(core);
 
     /// <inheritdoc/>
-    public bool IsLocked(int core) => machine.IsLocked(core);
+    public bool IsLocked(int core) => machine.PortIsLocked(core);
 
     /// <inheritdoc/>
-    public RangeRegister ReadRangeRegister(int core, int index) => machine.RangeRegisterOf(core, index);
+    public RangeRegister ReadRangeRegister(int core, int index) => machine.PortReadRange(core, index);
 
     /// <inheritdoc/>
-    public void ReadIpiMask(int core, out ResourceSet mask) => mask = machine.IpiMaskOf(core);
+    public void ReadIpiMask(int core, out ResourceSet mask) => mask = machine.PortReadIpi(core);
 
     /// <inheritdoc/>
-    public ulong ReadWayMask(int core) => machine.WayMaskOf(core);
+    public ulong ReadWayMask(int core) => machine.PortReadWay(core);
 
     /// <inheritdoc/>
     public void EnterGuest(int core, ulong entryPoint) => machine.EnterGuest(core, entryPoint);

@@ -58,6 +58,8 @@ public sealed class SimulatedMachine
     private readonly MemoryRange[][] windows;
     private readonly int[] windowCounts;
     private readonly int[] failIommu;
+    private readonly long[] operations = new long[4];
+    private readonly long[] armedAt = new long[4];
     private readonly MemoryRange[] ram;
     private bool portOpened;
     // The hardware root key: drawn when the machine is made, never exposed (only DeriveKey uses it).
@@ -100,7 +102,7 @@ public sealed class SimulatedMachine
         {
             windows[d] = new MemoryRange[registersPerCore];
         }
-        ram = (MemoryRange[])config.RamRegions.Clone();
+        ram = [.. config.RamRegions];
         Memory = new PhysicalMemory(config.GranuleSize);
         PowerOn();
     }
@@ -214,6 +216,64 @@ public sealed class SimulatedMachine
 
     /// <summary>Corrupts the next filter-register write to <paramref name="core"/> (range, IPI or way): it is accepted but stores a different value, so a readback differs.</summary>
     public void CorruptNextRegisterWrite(int core) => corruptNextWrite[CheckCore(core)] = true;
+
+    /// <summary>
+    /// Arms one fault at the <paramref name="k"/>-th (1 = the next) operation of kind <paramref name="point"/>
+    /// from now, on any core or device: a register write that stores a different value, a readback
+    /// (range, IPI, way mask or lock bit, through the port) that returns a wrong value, a secure reset
+    /// that fails, or an IOMMU change that fails. <see cref="Operations"/> counts them, so a test can
+    /// run an operation once to learn how many steps it takes and then fault each step in turn.
+    /// Arming again replaces the earlier arming of the same kind.
+    /// </summary>
+    public void FailAt(FaultPoint point, long k)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        armedAt[(int)point] = operations[(int)point] + k;
+    }
+
+    /// <summary>How many operations of kind <paramref name="point"/> the port has performed so far.</summary>
+    public long Operations(FaultPoint point) => operations[(int)point];
+
+    /// <summary>Counts one operation of kind <paramref name="point"/>; true when it is the armed one.</summary>
+    private bool Step(FaultPoint point)
+    {
+        long n = ++operations[(int)point];
+        if (armedAt[(int)point] != n)
+        {
+            return false;
+        }
+        armedAt[(int)point] = 0;
+        return true;
+    }
+
+    // Readbacks through the port (the audit reads the registers directly and is never faulted).
+    internal RangeRegister PortReadRange(int core, int index)
+    {
+        RangeRegister value = RangeRegisterOf(core, index);
+        return Step(FaultPoint.Readback) ? value with { Base = value.Base ^ Config.GranuleSize } : value;
+    }
+
+    internal ResourceSet PortReadIpi(int core)
+    {
+        ResourceSet value = IpiMaskOf(core);
+        if (Step(FaultPoint.Readback))
+        {
+            int victim = (core + 1) % coreCount;
+            if (value.Contains(victim))
+            {
+                value.Remove(victim);
+            }
+            else
+            {
+                value.Add(victim);
+            }
+        }
+        return value;
+    }
+
+    internal ulong PortReadWay(int core) => Step(FaultPoint.Readback) ? WayMaskOf(core) ^ 1UL : WayMaskOf(core);
+
+    internal bool PortIsLocked(int core) => Step(FaultPoint.Readback) ? !IsLocked(core) : IsLocked(core);
 
     // ------------------------------------------------------------ guest actions
 
@@ -416,9 +476,10 @@ public sealed class SimulatedMachine
         ipiMasks[core].Clear();
         wayMasks[core] = 0;
         locked[core] = false;
-        if (failResets[core] > 0)
+        bool armed = Step(FaultPoint.Reset);
+        if (failResets[core] > 0 || armed)
         {
-            failResets[core]--;
+            failResets[core] -= failResets[core] > 0 ? 1 : 0;
             modes[core] = CoreMode.Halted;
             return false;
         }
@@ -429,9 +490,10 @@ public sealed class SimulatedMachine
     internal bool SetIommuWindow(int device, ReadOnlySpan<MemoryRange> window)
     {
         CheckDevice(device);
-        if (failIommu[device] > 0)
+        bool armed = Step(FaultPoint.IommuChange);
+        if (failIommu[device] > 0 || armed)
         {
-            failIommu[device]--;
+            failIommu[device] -= failIommu[device] > 0 ? 1 : 0;
             return false;
         }
         if (window.Length > windows[device].Length)
@@ -446,9 +508,10 @@ public sealed class SimulatedMachine
     internal bool CloseIommuWindow(int device)
     {
         CheckDevice(device);
-        if (failIommu[device] > 0)
+        bool armed = Step(FaultPoint.IommuChange);
+        if (failIommu[device] > 0 || armed)
         {
-            failIommu[device]--;
+            failIommu[device] -= failIommu[device] > 0 ? 1 : 0;
             return false;
         }
         windowCounts[device] = 0;
@@ -492,7 +555,7 @@ public sealed class SimulatedMachine
         {
             return false;
         }
-        if (TakeCorruption(core))
+        if (TakeCorruption(core) | Step(FaultPoint.RegisterWrite))
         {
             value = value with { Base = value.Base ^ Config.GranuleSize };
         }
@@ -508,7 +571,7 @@ public sealed class SimulatedMachine
             return false;
         }
         ipiMasks[core] = mask;
-        if (TakeCorruption(core))
+        if (TakeCorruption(core) | Step(FaultPoint.RegisterWrite))
         {
             int victim = (core + 1) % coreCount;
             if (ipiMasks[core].Contains(victim))
@@ -530,7 +593,7 @@ public sealed class SimulatedMachine
         {
             return false;
         }
-        wayMasks[core] = TakeCorruption(core) ? mask ^ 1UL : mask;
+        wayMasks[core] = TakeCorruption(core) | Step(FaultPoint.RegisterWrite) ? mask ^ 1UL : mask;
         return true;
     }
 

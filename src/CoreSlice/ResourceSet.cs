@@ -32,7 +32,7 @@ public struct ResourceSet : IEquatable<ResourceSet>
     {
         if ((uint)index >= Capacity)
         {
-            throw new ArgumentOutOfRangeException(nameof(index));
+            ThrowHelper.ArgumentOutOfRange(nameof(index));
         }
         bits[index >> 6] |= 1UL << (index & 63);
     }

@@ -70,6 +70,11 @@ public enum SliceError
     WaysInUse = 42,
     /// <summary>The entry point is not inside any of the request's ranges.</summary>
     EntryOutsideMemory = 43,
+    /// <summary>
+    /// On a PMP machine: the slice's ranges and msip words need more PMP entries (the
+    /// locked deny-all included) than a hart has. Checked last. Subject: the entries needed.
+    /// </summary>
+    PmpEntriesExceeded = 44,
 
     // ---- Operations on an existing slot ----
     /// <summary>The slot number is not 1..capacity. Subject: the number.</summary>
@@ -86,6 +91,11 @@ public enum SliceError
     IommuFault = 61,
     /// <summary>The sliceloader read back registers that differ from the slice-table entry; it halted the core. Subject: the core.</summary>
     LoaderFault = 62,
+    /// <summary>
+    /// Attest: the hardware key derivation gave no usable signing key, or signing failed.
+    /// No report was written and nothing changed but the log. Subject: -1.
+    /// </summary>
+    AttestationKeyFault = 63,
 
     // ---- Decision log and attestation (stable numbers from 70) ----
     /// <summary>

@@ -1,4 +1,3 @@
-using CoreSlice.Faults;
 using CoreSlice.Hardware;
 
 namespace CoreSlice;
@@ -34,15 +33,15 @@ public static class Sliceloader
             return Outcome.Parked;
         }
         SliceEntry entry = table.Entry(slot);
-        // Bug.IpiMaskWrongSlot: the mask taken from the next slot (a 0-based index into the 1-based table).
-        SliceEntry ipiSource = InjectedBug.Active == Bug.IpiMaskWrongSlot ? table.Entry((slot % table.Capacity) + 1) : entry;
-        Program(ref hardware, entry, ipiSource.CoreSet, core, table.RangeRegisters);
-        if (InjectedBug.Active != Bug.LoaderSkipsLock)
+        if (!typeof(THardware).IsValueType && hardware is Hardware.Pmp.IPmpPort pmp)
         {
-            hardware.LockFilters(core);
+            return Hardware.Pmp.PmpSliceloader.Boot(pmp, entry, core);
         }
-        if ((!hardware.IsLocked(core) && InjectedBug.Active != Bug.LoaderSkipsLock)
-            || (!ReadBackMatches(ref hardware, entry, ipiSource.CoreSet, core, table.RangeRegisters) && InjectedBug.Active != Bug.LoaderIgnoresReadback))
+        // The validator bounds a slice's ranges by the registers: every range gets one, none is dropped.
+        Invariant.Holds(entry.Ranges.Length <= table.RangeRegisters && entry.Cores.Contains(core), "sliceloader: the entry does not fit the core's registers, or does not own the core");
+        Program(ref hardware, entry, entry.CoreSet, core, table.RangeRegisters);
+        hardware.LockFilters(core);
+        if (!hardware.IsLocked(core) || !ReadBackMatches(ref hardware, entry, entry.CoreSet, core, table.RangeRegisters))
         {
             hardware.Halt(core);
             return Outcome.Halted;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using CoreSlice.Cli.Check;
+using CoreSlice.Harness.Check;
 using CoreSlice.Simulation;
 
 namespace CoreSlice.Cli.Commands;
@@ -30,16 +30,10 @@ internal static class CheckCommand
         return command;
     }
 
-    /// <summary>The command's body (tests call it with their own writer). Unreadable input throws <see cref="UsageException"/>.</summary>
-    public static int Run(FileInfo machine, FileInfo layout, string format, FileInfo? svg, TextWriter output)
+    private static int Run(FileInfo machine, FileInfo layout, string format, FileInfo? svg, TextWriter output)
     {
-        foreach ((FileInfo file, string what) in new[] { (machine, "machine description"), (layout, "layout") })
-        {
-            if (!file.Exists)
-            {
-                throw new UsageException($"{file.FullName}: no such {what}");
-            }
-        }
+        // Every output is checked before anything is printed: exit 2 leaves stdout empty.
+        OutputPaths.MustBeWritableFile(svg, "--svg");
         CheckReport report;
         try
         {
@@ -54,11 +48,12 @@ internal static class CheckCommand
         {
             throw new UsageException(e.Message, e);
         }
-        ReportWriter.Write(output, report, format);
+        string text = format == "json" ? ReportWriter.Json(report) + Environment.NewLine : ReportWriter.Text(report);
         if (svg is not null)
         {
             File.WriteAllText(svg.FullName, SvgMap.Render(report));
         }
+        output.Write(text);
         return report.ExitCode;
     }
 }

@@ -5,17 +5,19 @@ namespace CoreSlice.Cli.Commands;
 
 /// <summary>
 /// <c>coreslice log verify FILE [--anchor HEX] [--head HEX] [--format text|json]</c>:
-/// checks a decision-log file's hash chain and prints the first broken link
-/// (altered, removed, inserted or reordered entry; entries cut from the end when
-/// <c>--head</c> gives the expected head, e.g. from a report). Exit 0 intact, 1 broken, 2 unreadable.
+/// checks a decision-log file's hash chain from its genesis (derived from the platform
+/// identity in the file's header), or from <c>--anchor</c> for a later batch, and prints the
+/// first broken link (an altered, removed, inserted or reordered entry, the first included;
+/// entries cut from the end when <c>--head</c> gives the expected head, e.g. from a report),
+/// then what it could not check. Exit 0 intact, 1 broken, 2 unreadable.
 /// </summary>
 internal static class LogCommand
 {
     public static Command Create()
     {
         var file = new Argument<FileInfo>("FILE") { Description = "A decision-log file (as simulate --log writes)." };
-        var anchor = new Option<string?>("--anchor") { Description = "Hash (96 hex digits) the first entry must link to: the last hash of the batch before." };
-        var head = new Option<string?>("--head") { Description = "Hash (96 hex digits) the chain must end at, e.g. an attestation report's log head." };
+        var anchor = new Option<string?>("--anchor") { Description = "Hash (64 hex digits) the first entry must link to instead of the genesis: the last hash of the batch before." };
+        var head = new Option<string?>("--head") { Description = "Hash (64 hex digits) the chain must end at, e.g. an attestation report's log head." };
         Option<string> format = CommonOptions.Format();
 
         var verify = new Command("verify", "Check the chain; print the first broken link.") { file, anchor, head, format };
@@ -26,14 +28,21 @@ internal static class LogCommand
 
     private static int Verify(FileInfo path, string? anchorHex, string? headHex, string format)
     {
-        byte[]? entries = DecisionLogFile.Read(path.FullName, out string? problem);
+        byte[]? entries = DecisionLogFile.Read(path.FullName, out string? problem, out CoreSlice.Attestation.PlatformIdentity? identity);
         if (entries is null)
         {
             throw new UsageException($"{path.Name}: {problem}");
         }
-        byte[]? anchor = CliOutput.Hex(anchorHex, 48, "--anchor");
-        byte[]? head = CliOutput.Hex(headHex, 48, "--head");
-        LogVerification v = DecisionLogVerifier.Verify(entries, anchor, head);
+        byte[]? anchor = CliOutput.Hex(anchorHex, 32, "--anchor");
+        byte[]? head = CliOutput.Hex(headHex, 32, "--head");
+        LogVerification v = anchor is null
+            ? DecisionLogVerifier.VerifyFromGenesis(entries, identity!, head)
+            : DecisionLogVerifier.VerifyFromAnchor(entries, anchor, head);
+        var notChecked = new List<string>(v.NotChecked);
+        if (anchor is null)
+        {
+            notChecked.Add("the platform identity: the genesis comes from the identity in the file's header; compare it with an attestation report's measurements and log boot count");
+        }
         bool valid = v.Valid && problem is null;
         if (format == "json")
         {
@@ -47,6 +56,12 @@ internal static class LogCommand
                 w.WriteString("break", v.Break.ToString());
                 w.WriteNumber("index", v.Index);
                 w.WriteString("message", v.Message);
+                w.WriteStartArray("notChecked");
+                foreach (string n in notChecked)
+                {
+                    w.WriteStringValue(n);
+                }
+                w.WriteEndArray();
                 if (problem is not null)
                 {
                     w.WriteString("fileProblem", problem);
@@ -63,6 +78,10 @@ internal static class LogCommand
             Console.WriteLine(v.Valid
                 ? $"intact: {v.Entries} entries, last sequence {v.LastSequence}, head {ReportVerifier.Hex(v.Head)}"
                 : $"BROKEN at entry {v.Index} ({v.Break}): {v.Message}");
+            foreach (string n in notChecked)
+            {
+                Console.WriteLine($"not checked: {n}");
+            }
         }
         return valid ? ExitCode.Holds : ExitCode.Violated;
     }

@@ -1,5 +1,8 @@
 using System.CommandLine;
-using CoreSlice.Cli.Simulate;
+using System.Security.Cryptography;
+using CoreSlice.Cli.Writers;
+using CoreSlice.Harness.Simulate;
+using CoreSlice.Manager.Verification;
 using CoreSlice.Simulation;
 
 namespace CoreSlice.Cli.Commands;
@@ -11,12 +14,17 @@ internal static class SimulateCommand
     {
         Option<FileInfo?> machine = CommonOptions.Machine();
         Option<string> format = CommonOptions.Format();
+        Option<bool> progress = CommonOptions.Progress();
         var seed = new Option<int>("--seed") { Description = "Random seed (the same seed replays the same run)", DefaultValueFactory = _ => 1 };
         var steps = new Option<int>("--steps") { Description = "Random steps after the scripted start (0..1000000)", DefaultValueFactory = _ => 400 };
-        var log = new Option<FileInfo?>("--log") { Description = "Write the slicevisor's decision log (hash-chained) to this file" };
+        var log = new Option<FileInfo?>("--log") { Description = "Write the slicevisor's decision log (hash-chained) to this file and print its head" };
+        var report = new Option<DirectoryInfo?>("--report")
+        {
+            Description = "End with a signed attestation report of a running slice: write report.bin, key.pem and decisions.log to this directory, and print the commands that verify them",
+        };
         var command = new Command("simulate", "Run slices, guest workloads and attacks on a simulated machine; report isolation violations and residue")
         {
-            machine, format, seed, steps, log,
+            machine, format, seed, steps, log, report, progress,
         };
         command.SetAction(result => Guard.Run(() =>
         {
@@ -25,12 +33,75 @@ internal static class SimulateCommand
             {
                 throw new UsageException($"--steps {stepCount}: expected 0..1000000");
             }
+            DirectoryInfo? reportDir = result.GetValue(report);
+            FileInfo? logFile = result.GetValue(log);
+            OutputPaths.MustBeUsableDirectory(reportDir, "--report");
+            OutputPaths.MustBeWritableFile(logFile, "--log");
             MachineConfig config = Machines.Load(result.GetValue(machine));
-            using var scenario = new Scenario(config, result.GetValue(seed), stepCount) { LogPath = result.GetValue(log)?.FullName };
+            if (reportDir is not null)
+            {
+                reportDir.Create();
+                logFile ??= new FileInfo(Path.Combine(reportDir.FullName, "decisions.log"));
+            }
+            int seedValue = result.GetValue(seed);
+            var shown = Progress.For(result.GetValue(progress));
+            using var scenario = new Scenario(config, seedValue, stepCount)
+            {
+                LogPath = logFile?.FullName,
+                AttestationNonce = reportDir is null ? null : Nonce(seedValue),
+                Progress = done =>
+                {
+                    if (done % 1000 == 0)
+                    {
+                        shown.Show($"simulate: {done:N0} of {stepCount:N0} steps");
+                    }
+                },
+            };
             SimulationSummary summary = scenario.Run();
+            shown.Done();
             SummaryWriter.Write(Console.Out, summary, result.GetValue(format)!);
+            if (logFile is not null && result.GetValue(format) == "text")
+            {
+                WriteFiles(reportDir, logFile, scenario.Attestation, seedValue);
+            }
+            else if (logFile is not null)
+            {
+                _ = WriteFiles(reportDir, logFile, scenario.Attestation, seedValue, quiet: true);
+            }
             return summary.Holds ? ExitCode.Holds : ExitCode.Violated;
         }));
         return command;
+    }
+
+    /// <summary>The nonce a verifier would send: derived from the seed, so a run and its report replay.</summary>
+    private static byte[] Nonce(int seed) => SHA512.HashData(System.Text.Encoding.UTF8.GetBytes($"coreslice simulate --seed {seed}"));
+
+    /// <summary>Writes the report and key (when asked) and prints what <c>log verify</c> and <c>attest verify</c> need.</summary>
+    private static bool WriteFiles(DirectoryInfo? reportDir, FileInfo logFile, Attested? attested, int seed, bool quiet = false)
+    {
+        byte[]? entries = DecisionLogFile.Read(logFile.FullName, out string? problem, out CoreSlice.Attestation.PlatformIdentity? identity);
+        string head = entries is null || identity is null
+            ? $"(unreadable: {problem})"
+            : ReportVerifier.Hex(DecisionLogVerifier.VerifyFromGenesis(entries, identity).Head);
+        if (!quiet)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"decision log: {logFile} (head {head})");
+            Console.WriteLine($"  check it: coreslice log verify {logFile} --head {head}");
+        }
+        if (reportDir is null || attested is null)
+        {
+            return false;
+        }
+        string reportPath = Path.Combine(reportDir.FullName, "report.bin");
+        string keyPath = Path.Combine(reportDir.FullName, "key.pem");
+        AttestationFiles.WriteReport(reportPath, attested.Report);
+        AttestationFiles.WritePublicKey(keyPath, attested.PublicKey);
+        if (!quiet)
+        {
+            Console.WriteLine($"attestation report of slot {attested.Slot}: {reportPath}, public key: {keyPath}");
+            Console.WriteLine($"  check it: coreslice attest verify {reportPath} --key {keyPath} --nonce {Convert.ToHexStringLower(Nonce(seed))} --expect-measurement {Convert.ToHexStringLower(attested.Measurement)}");
+        }
+        return true;
     }
 }

@@ -43,6 +43,8 @@ internal static class VerifyCommand
             {
                 return Fail("--timeout-ms must be a positive number of milliseconds");
             }
+            // The report file is checked before the proofs run, so a typo does not lose minutes of results.
+            OutputPaths.MustBeWritableFile(output is null ? null : new FileInfo(output), "--output");
             ISolver? solver;
             string? problem;
             switch (solverName)
@@ -88,6 +90,10 @@ internal static class VerifyCommand
             return report.ExitCode;
         }
         catch (SpecException e)
+        {
+            return Fail(e.Message);
+        }
+        catch (UsageException e)
         {
             return Fail(e.Message);
         }

@@ -6,7 +6,7 @@ using L = CoreSlice.Attestation.ReportLayout;
 namespace CoreSlice.Manager.Verification;
 
 /// <summary>
-/// A decoded attestation report (format version 1, see docs/attestation.md).
+/// A decoded attestation report (format version 2, see docs/attestation.md).
 /// Decoding checks structure only; <see cref="ReportVerifier"/> checks the
 /// signature and what the report claims. Untrusted code: it runs in verifiers,
 /// guests and tools, never in the slicevisor.
@@ -51,6 +51,9 @@ public sealed class AttestationReport
     /// <summary>The decision-log chain head before this attestation.</summary>
     public byte[] LogHead { get; private init; } = [];
 
+    /// <summary>The platform boot count the decision log's genesis was derived from.</summary>
+    public ulong LogBootCount { get; private init; }
+
     /// <summary>The image measurement (LoadImage's SHA-384 chain).</summary>
     public byte[] ImageMeasurement { get; private init; } = [];
 
@@ -84,7 +87,7 @@ public sealed class AttestationReport
     /// <summary>The signature (r ‖ s).</summary>
     public ReadOnlySpan<byte> Signature => Bytes.AsSpan(L.Signature, L.SignatureSize);
 
-    /// <summary>Decodes <paramref name="bytes"/>; null with the first structural problem when it is not a version-1 report.</summary>
+    /// <summary>Decodes <paramref name="bytes"/>; null with the first structural problem when it is not a version-2 report.</summary>
     public static AttestationReport? TryDecode(ReadOnlySpan<byte> bytes, out string? problem)
     {
         problem = StructuralProblem(bytes);
@@ -114,7 +117,8 @@ public sealed class AttestationReport
             BootCounter = BinaryPrimitives.ReadUInt64LittleEndian(b[L.BootCounter..]),
             Generation = BinaryPrimitives.ReadUInt64LittleEndian(b[L.Generation..]),
             LogSequence = BinaryPrimitives.ReadUInt64LittleEndian(b[L.LogSequence..]),
-            LogHead = b.Slice(L.LogHead, L.HashSize).ToArray(),
+            LogHead = b.Slice(L.LogHead, CoreSlice.Log.DecisionLogLayout.HashSize).ToArray(),
+            LogBootCount = BinaryPrimitives.ReadUInt64LittleEndian(b[L.LogBootCount..]),
             ImageMeasurement = b.Slice(L.ImageMeasurement, L.HashSize).ToArray(),
             SlicevisorMeasurement = b.Slice(L.SlicevisorMeasurement, L.HashSize).ToArray(),
             SliceloaderMeasurement = b.Slice(L.SliceloaderMeasurement, L.HashSize).ToArray(),
@@ -157,7 +161,7 @@ public sealed class AttestationReport
     {
         if (b.Length != L.ReportSize)
         {
-            return $"size: a version-1 report is {L.ReportSize} bytes, this one is {b.Length}";
+            return $"size: a version-2 report is {L.ReportSize} bytes, this one is {b.Length}";
         }
         if (!b[..8].SequenceEqual(L.MagicBytes))
         {
@@ -186,7 +190,7 @@ public sealed class AttestationReport
         {
             return $"requester: {b[L.Requester]} is neither manager (0) nor guest (1)";
         }
-        if (b[L.Reserved1] != 0 || b[L.Reserved1 + 1] != 0 || BinaryPrimitives.ReadUInt32LittleEndian(b[L.Reserved2..]) != 0)
+        if (b[L.Reserved1] != 0 || b[L.Reserved1 + 1] != 0 || BinaryPrimitives.ReadUInt32LittleEndian(b[L.Reserved2..]) != 0 || BinaryPrimitives.ReadUInt64LittleEndian(b[L.Reserved3..]) != 0)
         {
             return "reserved bytes are not zero";
         }

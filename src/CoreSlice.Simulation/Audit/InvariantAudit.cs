@@ -519,7 +519,7 @@ public sealed class InvariantAudit
     {
         if (owner == Owner.Control)
         {
-            memory = config.ControlMemory;
+            memory = config.ControlMemory.AsSpan();
             cores = controlCores;
             ways = config.ControlWays;
             return true;
@@ -550,7 +550,7 @@ public sealed class InvariantAudit
         return false;
     }
 
-    private bool InRam(MemoryRange range) => CoveredBy(range, config.RamRegions);
+    private bool InRam(MemoryRange range) => CoveredBy(range, config.RamRegions.AsSpan());
 
     private sealed record Recorded(ulong Generation, ResourceSet Cores, ResourceSet Devices, ulong Ways, ulong EntryPoint, MemoryRange[] Ranges);
 

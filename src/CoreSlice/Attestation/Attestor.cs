@@ -8,9 +8,11 @@ namespace CoreSlice.Attestation;
 /// <summary>
 /// The slicevisor's attestation state: its signing key (derived from the hardware
 /// root key, never stored anywhere else), the machine-wide boot counter, each
-/// slot's boot id, and the scratch buffers a report is built in. Everything is
-/// made at construction; writing a report allocates nothing of ours (the BCL's
-/// ECDSA does allocate a little per signature on OpenSSL: see docs/attestation.md).
+/// slot's boot id, and the buffer a report is built and signed in (then copied out
+/// once). Everything but the key is made at construction; the key is derived on first
+/// use. Writing a report allocates nothing of ours (the BCL's ECDSA does allocate a
+/// little per signature on OpenSSL: see docs/attestation.md). Nothing here throws:
+/// a key the hardware cannot give, or a signature that fails, is a false return.
 /// </summary>
 internal sealed class Attestor : IDisposable
 {
@@ -31,6 +33,7 @@ internal sealed class Attestor : IDisposable
     private readonly byte[] sliceloaderMeasurement;
     private readonly ulong[] bootIds;
     private readonly byte[] entryScratch = new byte[EntryEncodingSize];
+    private readonly byte[] report = new byte[ReportSize];
     private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA384);
     private ECDsa? key;
     private byte[] publicKey = [];
@@ -48,14 +51,16 @@ internal sealed class Attestor : IDisposable
     /// the public key). Deriving costs ~1.5 ms of P-384 arithmetic, which tools that never
     /// attest (the model checker builds a slicevisor per state) should not pay; the result
     /// is the same whenever it is derived, since it depends only on the root key and the
-    /// slicevisor's measurement. Callers hold the slicevisor's lock.
+    /// slicevisor's measurement. Callers hold the slicevisor's lock. False when the hardware
+    /// gives no valid scalar in <see cref="MaxDerivationAttempts"/> tries or the platform's
+    /// ECDSA refuses the key (then no report can be signed; a later call tries again).
     /// </summary>
-    public void EnsureKey<THardware>(ref THardware hardware)
+    public bool EnsureKey<THardware>(ref THardware hardware)
         where THardware : IHardwarePort
     {
         if (key is not null)
         {
-            return;
+            return true;
         }
         Span<byte> context = stackalloc byte[KeyLabel.Length + 1 + HashSize];
         KeyLabel.CopyTo(context);
@@ -71,17 +76,30 @@ internal sealed class Attestor : IDisposable
                 hardware.DeriveKey(context, scalar);
                 if (IsValidScalar(scalar))
                 {
-                    ECDsa derived = ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP384, D = scalar });
-                    publicKey = derived.ExportSubjectPublicKeyInfo();
-                    key = derived;
-                    return;
+                    return Adopt(scalar);
                 }
             }
-            throw new CryptographicException("the hardware key derivation gave no valid P-384 scalar");
+            return false;
         }
         finally
         {
             CryptographicOperations.ZeroMemory(scalar);
+        }
+    }
+
+    private bool Adopt(byte[] scalar)
+    {
+        try
+        {
+            ECDsa derived = ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP384, D = scalar });
+            publicKey = derived.ExportSubjectPublicKeyInfo();
+            key = derived;
+            return true;
+        }
+        catch (CryptographicException)
+        {
+            // The platform's ECDSA refused the key: a fault of the platform, reported as a value.
+            return false;
         }
     }
 
@@ -100,13 +118,13 @@ internal sealed class Attestor : IDisposable
     }
 
     /// <summary>
-    /// Writes and signs the report for <paramref name="entry"/> into
-    /// <paramref name="report"/> (validated by the caller: 64-byte nonce, room for
-    /// <see cref="ReportSize"/> bytes, a Created or Running slot).
+    /// Writes and signs the report for <paramref name="entry"/> into <see cref="Report"/>
+    /// (validated by the caller: the slicevisor's 64-byte copy of the nonce, a Created or
+    /// Running slot). False when there is no key or the signature fails.
     /// </summary>
-    public void Write(SliceEntry entry, byte requester, ReadOnlySpan<byte> nonce, ulong logSequence, ReadOnlySpan<byte> logHead, Span<byte> report)
+    public bool Write(SliceEntry entry, byte requester, ReadOnlySpan<byte> nonce, ulong logSequence, ReadOnlySpan<byte> logHead, ulong logBootCount)
     {
-        Span<byte> r = report[..ReportSize];
+        Span<byte> r = report;
         r.Clear();
         MagicBytes.CopyTo(r);
         BinaryPrimitives.WriteUInt16LittleEndian(r[ReportLayout.Version..], CurrentVersion);
@@ -121,6 +139,7 @@ internal sealed class Attestor : IDisposable
         BinaryPrimitives.WriteUInt64LittleEndian(r[Generation..], entry.Generation);
         BinaryPrimitives.WriteUInt64LittleEndian(r[LogSequence..], logSequence);
         logHead.CopyTo(r[LogHead..]);
+        BinaryPrimitives.WriteUInt64LittleEndian(r[LogBootCount..], logBootCount);
         entry.Measurement.CopyTo(r[ImageMeasurement..]);
         slicevisorMeasurement.CopyTo(r[SlicevisorMeasurement..]);
         sliceloaderMeasurement.CopyTo(r[SliceloaderMeasurement..]);
@@ -139,15 +158,21 @@ internal sealed class Attestor : IDisposable
         hash.GetHashAndReset(digest);
         if (key is null)
         {
-            throw new InvalidOperationException("EnsureKey must run before a report is signed");
+            return false;
         }
-        if (!key.TrySignHash(digest, r.Slice(Signature, SignatureSize), DSASignatureFormat.IeeeP1363FixedFieldConcatenation, out int written)
-            || written != SignatureSize)
+        try
         {
-            // Unreachable: the destination is exactly the P1363 size for P-384.
-            throw new CryptographicException("ECDSA P-384 signature did not fit its 96 bytes");
+            return key.TrySignHash(digest, r.Slice(Signature, SignatureSize), DSASignatureFormat.IeeeP1363FixedFieldConcatenation, out int written)
+                && written == SignatureSize;
+        }
+        catch (CryptographicException)
+        {
+            return false;
         }
     }
+
+    /// <summary>The last report written (valid after <see cref="Write"/> returned true).</summary>
+    public ReadOnlySpan<byte> Report => report;
 
     /// <summary>The canonical encoding of a slice-table entry (see <see cref="EntryEncodingSize"/>).</summary>
     private void WriteEntryEncoding(SliceEntry entry, Span<byte> e)

@@ -13,16 +13,24 @@ public sealed class PlatformIdentity
     private readonly byte[] slicevisor;
     private readonly byte[] sliceloader;
 
-    /// <summary>Both measurements must be 48 bytes (SHA-384).</summary>
-    public PlatformIdentity(ReadOnlySpan<byte> slicevisorMeasurement, ReadOnlySpan<byte> sliceloaderMeasurement)
+    /// <summary>
+    /// Both measurements must be 48 bytes (SHA-384). <paramref name="bootCount"/> is the
+    /// platform's monotonic count of slicevisor starts (0 on a platform without one): with the
+    /// measurements it derives the decision log's genesis, so each boot's log starts afresh.
+    /// </summary>
+    public PlatformIdentity(ReadOnlySpan<byte> slicevisorMeasurement, ReadOnlySpan<byte> sliceloaderMeasurement, ulong bootCount = 0)
     {
         if (slicevisorMeasurement.Length != ReportLayout.HashSize || sliceloaderMeasurement.Length != ReportLayout.HashSize)
         {
-            throw new ArgumentException("platform measurements are SHA-384 digests of 48 bytes");
+            ThrowHelper.Argument(nameof(slicevisorMeasurement));
         }
         slicevisor = slicevisorMeasurement.ToArray();
         sliceloader = sliceloaderMeasurement.ToArray();
+        BootCount = bootCount;
     }
+
+    /// <summary>The platform's count of slicevisor starts, as it gave it at construction.</summary>
+    public ulong BootCount { get; }
 
     /// <summary>A platform that measured nothing: both measurements are 48 zero bytes (for tests).</summary>
     public static PlatformIdentity Unmeasured { get; } = new(new byte[ReportLayout.HashSize], new byte[ReportLayout.HashSize]);

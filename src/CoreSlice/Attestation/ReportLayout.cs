@@ -1,7 +1,7 @@
 namespace CoreSlice.Attestation;
 
 /// <summary>
-/// The attestation report's binary encoding, version 1: a fixed-size body of
+/// The attestation report's binary encoding, version 2 (version 1 carried a 48-byte SHA-384 log head): a fixed-size body of
 /// <see cref="BodySize"/> bytes (little-endian integers) followed by an ECDSA P-384
 /// signature over the body. Fixed size on purpose: every list has its maximum
 /// extent (1024-bit core and device maps, 64 range slots), so offsets never depend
@@ -13,7 +13,7 @@ public static class ReportLayout
     public static ReadOnlySpan<byte> MagicBytes => "CSREPORT"u8;
 
     /// <summary>The version this slicevisor writes.</summary>
-    public const ushort CurrentVersion = 1;
+    public const ushort CurrentVersion = 2;
 
     /// <summary>Signature algorithm 1: ECDSA over NIST P-384 with SHA-384, IEEE P1363 r ‖ s (96 bytes).</summary>
     public const ushort EcdsaP384Sha384 = 1;
@@ -53,8 +53,12 @@ public static class ReportLayout
     public const int Generation = 104;
     /// <summary>Offset of the decision log's sequence (u64) at the chain head below.</summary>
     public const int LogSequence = 112;
-    /// <summary>Offset of the decision-log chain head (48): the hash of the last decision before this Attest.</summary>
+    /// <summary>Offset of the decision-log chain head (32, SHA-256): the hash of the last decision before this Attest (the genesis before any).</summary>
     public const int LogHead = 120;
+    /// <summary>Offset of the platform boot count (u64) the decision log's genesis was derived from.</summary>
+    public const int LogBootCount = 152;
+    /// <summary>Offset of eight reserved zero bytes.</summary>
+    public const int Reserved3 = 160;
     /// <summary>Offset of the image measurement (48): the SHA-384 chain LoadImage built.</summary>
     public const int ImageMeasurement = 168;
     /// <summary>Offset of the slicevisor's own measurement (48), as the platform gave it at construction.</summary>

@@ -1,17 +1,19 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
+using System.Diagnostics;
 using System.Security.Cryptography;
+using CoreSlice.Attestation;
 using static CoreSlice.Log.DecisionLogLayout;
 
 namespace CoreSlice.Log;
 
 /// <summary>
 /// The decision log: every request the slicevisor receives, accepted or refused,
-/// with its error, slot, subject, holder and a digest of its arguments, in a
-/// fixed-capacity ring of canonical entries, each hash-chained to the one before
-/// (see <see cref="DecisionLogLayout"/>). Removing, reordering or altering an
-/// entry breaks the chain; the attestation report carries the current head, so a
-/// remote verifier can also detect a truncated tail.
+/// with its error, slot, subject, holder and its decoded arguments (inline or as a
+/// digest), in a fixed-capacity ring of canonical entries, each hash-chained to the
+/// one before (see <see cref="DecisionLogLayout"/>). The chain starts at a genesis
+/// derived from the platform identity and boot count, so removing, reordering or
+/// altering any entry, the first included, breaks it; the attestation report signs
+/// the current head, so a remote verifier can also detect a truncated tail.
 /// <para>
 /// Full-log policy: nothing is ever dropped. One entry is reserved for the drain
 /// record, so when <see cref="Count"/> reaches <see cref="Capacity"/> − 1 every request
@@ -20,7 +22,9 @@ namespace CoreSlice.Log;
 /// <c>DrainLog</c> copies the oldest entries out to the manager and records itself,
 /// with that count; the chain continues from the last hash, so drained batches link.
 /// </para>
-/// <para>Public members are read-only; only the slicevisor appends and drains. Appending allocates nothing.</para>
+/// <para>Public members are read-only; only the slicevisor appends and drains. Appending
+/// allocates nothing: one SHA-256 one-shot over an 88-byte entry (plus one over the
+/// arguments when they do not fit inline).</para>
 /// </summary>
 public sealed class DecisionLog : IDisposable
 {
@@ -30,35 +34,41 @@ public sealed class DecisionLog : IDisposable
     /// <summary>Smallest capacity: one request plus the reserved drain record.</summary>
     public const int MinCapacity = 2;
 
-    /// <summary>Largest capacity (168 MiB of entries): a bound, like every table here.</summary>
+    /// <summary>Largest capacity (120 MiB of entries): a bound, like every table here.</summary>
     public const int MaxCapacity = 1 << 20;
 
     private readonly byte[] store;
     private readonly byte[] head = new byte[HashSize];
-    // Two hash objects made once: one for the arguments, fed while a request is
-    // decoded, one for the chain. Reusing them is what makes appending allocation-free.
-    private readonly IncrementalHash arguments = IncrementalHash.CreateHash(HashAlgorithmName.SHA384);
-    private readonly IncrementalHash chain = IncrementalHash.CreateHash(HashAlgorithmName.SHA384);
+    private readonly byte[] genesis = new byte[HashSize];
     private readonly int capacity;
     private int start;
     private int count;
     private ulong sequence;
     private ulong refusedWhileFull;
 
-    internal DecisionLog(int capacity)
+    internal DecisionLog(int capacity, PlatformIdentity identity)
     {
         if (capacity < MinCapacity || capacity > MaxCapacity)
         {
-            throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"the decision log holds {MinCapacity}..{MaxCapacity} entries");
-        }
-        if (!BitConverter.IsLittleEndian)
-        {
-            // Argument digests hash request arrays as they lie in memory; the format is little-endian.
-            throw new PlatformNotSupportedException("the decision log's canonical encoding assumes a little-endian machine");
+            ThrowHelper.ArgumentOutOfRange(nameof(capacity));
         }
         this.capacity = capacity;
         store = new byte[checked(capacity * EntrySize)];
+        Span<byte> input = stackalloc byte[GenesisLabel.Length + (2 * ReportLayout.HashSize) + 8];
+        GenesisLabel.CopyTo(input);
+        identity.SlicevisorMeasurement.CopyTo(input[GenesisLabel.Length..]);
+        identity.SliceloaderMeasurement.CopyTo(input[(GenesisLabel.Length + ReportLayout.HashSize)..]);
+        BinaryPrimitives.WriteUInt64LittleEndian(input[(GenesisLabel.Length + (2 * ReportLayout.HashSize))..], identity.BootCount);
+        _ = SHA256.HashData(input, genesis);
+        genesis.CopyTo(head, 0);
+        Identity = identity;
     }
+
+    /// <summary>The platform identity and boot count the genesis was derived from.</summary>
+    public PlatformIdentity Identity { get; }
+
+    /// <summary>The genesis: the previous hash of the entry with sequence 1.</summary>
+    public ReadOnlySpan<byte> Genesis => genesis;
 
     /// <summary>Most entries held at once (one of them reserved for the drain record).</summary>
     public int Capacity => capacity;
@@ -69,7 +79,7 @@ public sealed class DecisionLog : IDisposable
     /// <summary>Sequence number of the newest entry ever appended (0 before the first).</summary>
     public ulong Sequence => sequence;
 
-    /// <summary>The chain head: the newest entry's hash (48 zero bytes before the first).</summary>
+    /// <summary>The chain head: the newest entry's hash (the genesis before the first).</summary>
     public ReadOnlySpan<byte> Head => head;
 
     /// <summary>Requests refused with <see cref="SliceError.LogFull"/> since the last drain.</summary>
@@ -78,15 +88,9 @@ public sealed class DecisionLog : IDisposable
     /// <summary>True while a request other than a drain can be recorded (one entry stays reserved for the drain record).</summary>
     public bool AcceptsRequests => count < capacity - 1;
 
-    /// <summary>The canonical bytes of held entry <paramref name="index"/> (0 = oldest held).</summary>
-    public ReadOnlySpan<byte> Entry(int index)
-    {
-        if ((uint)index >= (uint)count)
-        {
-            throw new ArgumentOutOfRangeException(nameof(index), index, "no such entry");
-        }
-        return store.AsSpan(Physical(index) * EntrySize, EntrySize);
-    }
+    /// <summary>The canonical bytes of held entry <paramref name="index"/> (0 = oldest held); empty when there is no such entry.</summary>
+    public ReadOnlySpan<byte> Entry(int index) =>
+        (uint)index < (uint)count ? store.AsSpan(Physical(index) * EntrySize, EntrySize) : default;
 
     /// <summary>
     /// Copies every held entry, oldest first, into <paramref name="destination"/>
@@ -109,74 +113,47 @@ public sealed class DecisionLog : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        arguments.Dispose();
-        chain.Dispose();
+        // Nothing to release: hashing is one-shot over buffers the log owns. Kept so callers may dispose a slicevisor's parts uniformly.
     }
 
-    // ---- The slicevisor's side ----
+    // ---- The slicevisor's side (callers hold its lock) ----
 
     /// <summary>Counts a request refused because the log is full (it was not executed).</summary>
     internal void CountRefusal() => refusedWhileFull++;
 
-    /// <summary>Feeds argument bytes of the request being decided into its digest.</summary>
-    internal void Argument(ReadOnlySpan<byte> bytes) => arguments.AppendData(bytes);
-
-    internal void Argument(int value)
-    {
-        Span<byte> b = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(b, value);
-        arguments.AppendData(b);
-    }
-
-    internal void Argument(ulong value)
-    {
-        Span<byte> b = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(b, value);
-        arguments.AppendData(b);
-    }
-
-    /// <summary>Arguments of CreateSlice: each list as u32 count ‖ items (LE), then ways and entry point.</summary>
-    internal void CreateArguments(in SliceRequest request)
-    {
-        // The request is hashed as received, before validation; a manager that rewrites
-        // its own arrays during the call can only blur its own record, not the decision.
-        Argument(request.Cores.Length);
-        Argument(MemoryMarshal.AsBytes(request.Cores.Span));
-        Argument(request.Ranges.Length);
-        Argument(MemoryMarshal.AsBytes(request.Ranges.Span));
-        Argument(request.Devices.Length);
-        Argument(MemoryMarshal.AsBytes(request.Devices.Span));
-        Argument(request.Ways);
-        Argument(request.EntryPoint);
-    }
-
     /// <summary>
-    /// Appends the decision on the request whose arguments were just fed: links it
-    /// to the head, hashes it, and makes it the new head. The caller has checked
+    /// Appends the decision on a request whose decoded arguments are <paramref name="arguments"/>:
+    /// links it to the head, hashes it once, and makes it the new head. The caller has checked
     /// that there is room (<see cref="AcceptsRequests"/>, or the drain's reserved entry).
     /// </summary>
-    internal void Append(DecisionOperation operation, in SliceResult result)
+    internal void Append(DecisionOperation operation, in SliceResult result, ReadOnlySpan<byte> arguments)
     {
-        if (count == capacity)
-        {
-            // Unreachable: callers check room first. An assertion, not a silent drop.
-            throw new InvalidOperationException("decision log full: the room check was skipped");
-        }
+        Invariant.Holds(count < capacity, "decision log: append without room (the room check was skipped)");
         Span<byte> e = store.AsSpan(Physical(count) * EntrySize, EntrySize);
         head.CopyTo(e);
         sequence++;
         BinaryPrimitives.WriteUInt64LittleEndian(e[DecisionLogLayout.Sequence..], sequence);
         e[Operation] = (byte)operation;
-        e[Reserved] = 0;
         BinaryPrimitives.WriteUInt16LittleEndian(e[Error..], (ushort)result.Error);
         BinaryPrimitives.WriteInt32LittleEndian(e[Slot..], result.Slot);
         BinaryPrimitives.WriteInt32LittleEndian(e[Subject..], result.Subject);
         BinaryPrimitives.WriteInt32LittleEndian(e[Holder..], result.Holder);
-        arguments.GetHashAndReset(e.Slice(ArgumentsDigest, HashSize));
-        chain.AppendData(e[..Hash]);
-        chain.GetHashAndReset(e.Slice(Hash, HashSize));
+        Span<byte> args = e.Slice(Arguments, ArgumentsSize);
+        if (arguments.Length <= ArgumentsSize)
+        {
+            e[ArgumentForm] = ArgumentsInline;
+            args.Clear();
+            arguments.CopyTo(args);
+        }
+        else
+        {
+            e[ArgumentForm] = ArgumentsDigested;
+            _ = SHA256.HashData(arguments, args);
+        }
+        _ = SHA256.HashData(e[..Hash], e.Slice(Hash, HashSize));
         e.Slice(Hash, HashSize).CopyTo(head);
         count++;
+        Debug.Assert(count <= capacity, "decision log: count beyond capacity");
     }
 
     /// <summary>
@@ -217,10 +194,11 @@ public sealed class DecisionLog : IDisposable
 
     private void RecordDrain(in SliceResult result, int drained)
     {
-        // The digest carries the exact refusal count (the Holder field is clamped to i32).
-        Argument(drained);
-        Argument(refusedWhileFull);
-        Append(DecisionOperation.DrainLog, result with { Holder = (int)Math.Min(refusedWhileFull, int.MaxValue) });
+        // Arguments, inline: entries drained (i32) ‖ the exact refusal count (u64; Holder is clamped to i32).
+        Span<byte> args = stackalloc byte[12];
+        BinaryPrimitives.WriteInt32LittleEndian(args, drained);
+        BinaryPrimitives.WriteUInt64LittleEndian(args[4..], refusedWhileFull);
+        Append(DecisionOperation.DrainLog, result with { Holder = (int)Math.Min(refusedWhileFull, int.MaxValue) }, args);
         refusedWhileFull = 0;
     }
 

@@ -1,39 +1,26 @@
-using CoreSlice.Faults;
-
 namespace CoreSlice;
 
 public sealed partial class Slicevisor<THardware>
 {
     /// <summary>
-    /// Assigns the requested resources to the lowest free slot, exclusively (I1),
-    /// or returns the first failing check of spec/create.smt2 and changes nothing.
+    /// Assigns the decoded request (the validator's copy) to the lowest free slot,
+    /// exclusively (I1), or returns the first failing check of spec/create.smt2 and
+    /// changes nothing. The caller holds the lock and has decoded the request.
     /// </summary>
-    /// <remarks><paramref name="copy"/> is the slicevisor's own copy (see CreateSlice): validated and applied as one.</remarks>
-    private SliceResult DecideCreateSlice(in SliceRequest copy)
+    private SliceResult DecideCreateSlice()
     {
-        lock (gate)
+        Invariant.Holds(gate.IsHeldByCurrentThread, "DecideCreateSlice without the slicevisor's lock");
+        SliceResult result = validator.Validate();
+        if (!result.Ok)
         {
-            if (InjectedBug.Active == Bug.RejectedCreateMutatesEntry && Table.FirstFreeSlot() is int early and not 0)
-            {
-                Table.Entry(early).Ways = copy.Ways;
-                Table.Entry(early).EntryPoint = copy.EntryPoint;
-            }
-            SliceResult result = validator.Validate(copy);
-            if (!result.Ok)
-            {
-                if (InjectedBug.Active == Bug.CreateFailureLeaksCores && result.Error is >= SliceError.RangeEmpty and <= SliceError.EntryOutsideMemory)
-                {
-                    Table.SetCoreOwners(validator.CoreSet, (short)Table.FirstFreeSlot());
-                }
-                return result;
-            }
-            int slot = result.Slot;
-            SliceEntry entry = Table.Entry(slot);
-            entry.CoreSet = validator.CoreSet;
-            entry.DeviceSet = validator.DeviceSet;
-            entry.Assign(validator.Ranges, copy.Ways, copy.EntryPoint);
-            Table.Claim(slot);
-            return SliceResult.Success(slot);
+            return result;
         }
+        int slot = result.Slot;
+        SliceEntry entry = Table.Entry(slot);
+        entry.CoreSet = validator.CoreSet;
+        entry.DeviceSet = validator.DeviceSet;
+        entry.Assign(validator.Ranges, validator.Ways, validator.EntryPoint);
+        Table.Claim(slot);
+        return SliceResult.Success(slot);
     }
 }

@@ -1,5 +1,3 @@
-using CoreSlice.Faults;
-
 namespace CoreSlice;
 
 public sealed partial class Slicevisor<THardware>
@@ -12,48 +10,39 @@ public sealed partial class Slicevisor<THardware>
     /// </summary>
     private SliceResult DecideDestroySlice(int slot)
     {
-        lock (gate)
+        Invariant.Holds(gate.IsHeldByCurrentThread, "DecideDestroySlice without the slicevisor's lock");
+        if (!Table.IsSlot(slot))
         {
-            if (!Table.IsSlot(slot))
-            {
-                return SliceResult.Fail(SliceError.SlotOutOfRange, slot, slot);
-            }
-            SliceEntry entry = Table.Entry(slot);
-            if (entry.State == SliceState.Free)
-            {
-                return SliceResult.Fail(SliceError.WrongState, slot, (int)SliceState.Free);
-            }
-            entry.State = SliceState.Destroying;
-            ResourceSet cores = entry.CoreSet;
-            for (int core = cores.Next(0); core >= 0 && InjectedBug.Active != Bug.DestroySkipsCoreReset; core = cores.Next(core + 1))
-            {
-                if (!hardware.SecureReset(core))
-                {
-                    if (InjectedBug.Active == Bug.DestroyFaultFreesUnscrubbed)
-                    {
-                        Table.Release(slot);
-                    }
-                    return SliceResult.Fail(SliceError.CoreResetFault, slot, core);
-                }
-                _ = Sliceloader.Boot(ref hardware, Table, core);
-            }
-            ResourceSet devices = entry.DeviceSet;
-            for (int device = devices.Next(0); device >= 0 && InjectedBug.Active != Bug.DestroyLeavesIommuOpen; device = devices.Next(device + 1))
-            {
-                if (!hardware.CloseIommuWindow(device))
-                {
-                    return SliceResult.Fail(SliceError.IommuFault, slot, device);
-                }
-            }
-            foreach (MemoryRange range in entry.Ranges)
-            {
-                if (InjectedBug.Active != Bug.DestroySkipsScrub)
-                {
-                    hardware.ScrubMemory(range);
-                }
-            }
-            Table.Release(slot);
-            return SliceResult.Success(slot);
+            return SliceResult.Fail(SliceError.SlotOutOfRange, slot, slot);
         }
+        SliceEntry entry = Table.Entry(slot);
+        if (entry.State == SliceState.Free)
+        {
+            return SliceResult.Fail(SliceError.WrongState, slot, (int)SliceState.Free);
+        }
+        entry.State = SliceState.Destroying;
+        ResourceSet cores = entry.CoreSet;
+        for (int core = cores.Next(0); core >= 0; core = cores.Next(core + 1))
+        {
+            if (!hardware.SecureReset(core))
+            {
+                return SliceResult.Fail(SliceError.CoreResetFault, slot, core);
+            }
+            _ = Sliceloader.Boot(ref hardware, Table, core);
+        }
+        ResourceSet devices = entry.DeviceSet;
+        for (int device = devices.Next(0); device >= 0; device = devices.Next(device + 1))
+        {
+            if (!hardware.CloseIommuWindow(device))
+            {
+                return SliceResult.Fail(SliceError.IommuFault, slot, device);
+            }
+        }
+        foreach (MemoryRange range in entry.Ranges)
+        {
+            hardware.ScrubMemory(range);
+        }
+        Table.Release(slot);
+        return SliceResult.Success(slot);
     }
 }

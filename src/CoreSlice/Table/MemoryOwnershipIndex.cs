@@ -1,5 +1,3 @@
-using CoreSlice.Faults;
-
 namespace CoreSlice;
 
 /// <summary>
@@ -55,8 +53,7 @@ internal sealed class MemoryOwnershipIndex
     public bool FindOverlap(MemoryRange range, out int owner, out MemoryRange overlap)
     {
         int i = LowerBound(range.Base);
-        int top = InjectedBug.Active == Bug.ExistingOverlapOffByOne ? count - 1 : count;
-        if (i < top && bases[i] < range.Limit)
+        if (i < count && bases[i] < range.Limit)
         {
             owner = owners[i];
             overlap = range.Intersect(new MemoryRange(bases[i], limits[i] - bases[i]));
@@ -82,11 +79,8 @@ internal sealed class MemoryOwnershipIndex
     public void InsertAll(ReadOnlySpan<MemoryRange> ranges, int owner)
     {
         int k = ranges.Length;
-        if (k > sorted.Length || count > bases.Length - k)
-        {
-            // Unreachable when capacity = slots × registers; kept as an assertion, not a silent drop.
-            throw new InvalidOperationException("memory ownership index full: capacity invariant broken");
-        }
+        // Capacity is slots × registers, so a validated slice always fits.
+        Invariant.Holds(k <= sorted.Length && count <= bases.Length - k, "memory ownership index: full (capacity invariant broken)");
         Span<MemoryRange> order = sorted.AsSpan(0, k);
         ranges.CopyTo(order);
         for (int i = 1; i < k; i++)
@@ -120,6 +114,13 @@ internal sealed class MemoryOwnershipIndex
             end = from;
         }
         count += k;
+        for (int j = 0; j < k; j++)
+        {
+            // Disjoint and sorted around each new interval, where it landed: what the validator established.
+            int at = positions[j] + j;
+            Invariant.Holds(at == 0 || limits[at - 1] <= bases[at], "memory ownership index: overlap or disorder below an inserted range");
+            Invariant.Holds(at + 1 == count || limits[at] <= bases[at + 1], "memory ownership index: overlap or disorder above an inserted range");
+        }
     }
 
     /// <summary>
@@ -154,6 +155,7 @@ internal sealed class MemoryOwnershipIndex
             write += keep;
             read += keep;
         }
+        Invariant.Holds(owners.AsSpan(0, write).IndexOf(owner) < 0, "memory ownership index: an interval of a removed owner remains");
         count = write;
     }
 }

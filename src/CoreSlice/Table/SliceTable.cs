@@ -9,14 +9,14 @@ namespace CoreSlice;
 /// </summary>
 public sealed class SliceTable
 {
-    private readonly MachineConfig config;
+    private readonly FrozenMachine config;
     private readonly SliceEntry[] entries;
     private readonly short[] coreOwner;
     private readonly short[] deviceOwner;
     private readonly short[] wayOwner = new short[Limits.MaxCacheWays];
     private readonly MemoryOwnershipIndex memory;
 
-    internal SliceTable(MachineConfig config)
+    internal SliceTable(FrozenMachine config)
     {
         this.config = config;
         entries = new SliceEntry[config.SlotCapacity];
@@ -47,7 +47,13 @@ public sealed class SliceTable
 
     /// <summary>The entry of <paramref name="slot"/> (1..Capacity).</summary>
     public SliceEntry this[int slot] =>
-        IsSlot(slot) ? entries[slot - 1] : throw new ArgumentOutOfRangeException(nameof(slot), slot, "slots are 1..Capacity");
+        IsSlot(slot) ? entries[slot - 1] : NoSuchSlot(slot);
+
+    private static SliceEntry NoSuchSlot(int slot)
+    {
+        ThrowHelper.ArgumentOutOfRange(nameof(slot));
+        return null!;
+    }
 
     /// <summary>True when <paramref name="slot"/> names a slot of this table.</summary>
     public bool IsSlot(int slot) => (uint)(slot - 1) < (uint)entries.Length;
@@ -67,9 +73,9 @@ public sealed class SliceTable
     /// </summary>
     public int MemoryOwner(ulong address)
     {
-        foreach (NamedRegion region in config.ReservedRegions)
+        foreach (MemoryRange region in config.ReservedRegions)
         {
-            if (region.Range.Contains(address))
+            if (region.Contains(address))
             {
                 return Owner.Reserved;
             }
@@ -117,7 +123,8 @@ public sealed class SliceTable
     internal void Claim(int slot)
     {
         SliceEntry entry = entries[slot - 1];
-        SetOwners(entry, (short)slot);
+        Invariant.Holds(entry.State == SliceState.Created, "SliceTable.Claim: the slot is not freshly Created");
+        SetOwners(entry, (short)slot, Owner.Free);
         memory.InsertAll(entry.Ranges, slot);
     }
 
@@ -125,31 +132,30 @@ public sealed class SliceTable
     internal void Release(int slot)
     {
         SliceEntry entry = entries[slot - 1];
-        SetOwners(entry, Owner.Free);
+        Invariant.Holds(entry.State != SliceState.Free, "SliceTable.Release: the slot is already Free");
+        SetOwners(entry, Owner.Free, slot);
         memory.RemoveOwner(slot);
         entry.Clear();
     }
 
-    /// <summary>Sets the owner of every core in <paramref name="cores"/> (all validated indices).</summary>
-    internal void SetCoreOwners(in ResourceSet cores, short owner)
+    /// <summary>Moves every resource of <paramref name="entry"/> from <paramref name="from"/> to <paramref name="owner"/>; each must be held by <paramref name="from"/> (I1: no resource changes hands behind the table's back).</summary>
+    private void SetOwners(SliceEntry entry, short owner, int from)
     {
-        for (int core = cores.Next(0); core >= 0; core = cores.Next(core + 1))
+        for (int core = entry.CoreSet.Next(0); core >= 0; core = entry.CoreSet.Next(core + 1))
         {
+            Invariant.Holds(coreOwner[core] == from, "SliceTable: a core changes owner but was not held by the expected owner");
             coreOwner[core] = owner;
         }
-    }
-
-    private void SetOwners(SliceEntry entry, short owner)
-    {
-        SetCoreOwners(entry.CoreSet, owner);
         for (int device = entry.DeviceSet.Next(0); device >= 0; device = entry.DeviceSet.Next(device + 1))
         {
+            Invariant.Holds(deviceOwner[device] == from, "SliceTable: a device changes owner but was not held by the expected owner");
             deviceOwner[device] = owner;
         }
         for (int way = 0; way < config.CacheWays; way++)
         {
             if ((entry.Ways & (1UL << way)) != 0)
             {
+                Invariant.Holds(wayOwner[way] == from, "SliceTable: a way changes owner but was not held by the expected owner");
                 wayOwner[way] = owner;
             }
         }

@@ -1,29 +1,36 @@
-using CoreSlice.Faults;
+using System.Buffers.Binary;
+using CoreSlice.Hardware.Pmp;
 
 namespace CoreSlice.Validation;
 
 /// <summary>
 /// The checks of CreateSlice, in the order of spec/create.smt2 (the "check order"
-/// of spec/README.md): the first failing check is the error returned. The
-/// validator first copies the hostile request into buffers of its own, so the
-/// manager cannot change it between check and use, and validates that copy;
-/// on success the copy is what the slicevisor applies. Enforces I1 for new
-/// slices (exclusive cores, memory, devices, ways; nothing reserved or control).
+/// of spec/README.md): the first failing check is the error returned. First
+/// <see cref="Decode"/>: the hostile request's lengths are checked against the
+/// machine in O(1) and only lists within them are copied, once, into buffers sized
+/// from the machine; then the decision log digests that copy, <see cref="Validate"/>
+/// checks it, and on success the slicevisor applies it. Work never grows with the
+/// request, and the manager cannot change anything between check and use. Enforces
+/// I1 for new slices (exclusive cores, memory, devices, ways; nothing reserved or control).
 /// </summary>
 internal sealed class RequestValidator
 {
-    private readonly MachineConfig config;
+    private readonly FrozenMachine config;
     private readonly SliceTable table;
     private readonly int[] cores;
     private readonly MemoryRange[] ranges;
     private readonly int[] devices;
     private ResourceSet coreSet;
     private ResourceSet deviceSet;
+    // Decoded request: each list's length as given, and its items when the length is within the machine's.
     private int coreCount;
     private int rangeCount;
     private int deviceCount;
+    private PmpGeometry? pmp;
+    private ulong ways;
+    private ulong entryPoint;
 
-    public RequestValidator(MachineConfig config, SliceTable table)
+    public RequestValidator(FrozenMachine config, SliceTable table)
     {
         this.config = config;
         this.table = table;
@@ -41,16 +48,78 @@ internal sealed class RequestValidator
     /// <summary>The validated ranges, in request order.</summary>
     public ReadOnlySpan<MemoryRange> Ranges => ranges.AsSpan(0, rangeCount);
 
-    /// <summary>Runs every check on a private copy of <paramref name="request"/>; changes no state but the copy.</summary>
-    public SliceResult Validate(in SliceRequest request)
+    /// <summary>Most bytes <see cref="EncodeArguments"/> writes for this machine.</summary>
+    public int MaxArgumentBytes => 4 + (4 * cores.Length) + 4 + (16 * ranges.Length) + 4 + (4 * devices.Length) + 16;
+
+    /// <summary>
+    /// Decode: records each list's length and copies the lists that fit the machine
+    /// (a longer list is refused by <see cref="Validate"/> on its length alone, so its
+    /// items are never read). O(1) checks, then at most the machine's sizes of copying.
+    /// </summary>
+    public void Decode(ReadOnlySpan<int> requestCores, ReadOnlySpan<MemoryRange> requestRanges, ReadOnlySpan<int> requestDevices, ulong requestWays, ulong requestEntryPoint)
     {
-        SliceResult result = CheckShape(request);
+        coreCount = requestCores.Length;
+        rangeCount = requestRanges.Length;
+        deviceCount = requestDevices.Length;
+        ways = requestWays;
+        entryPoint = requestEntryPoint;
+        if (coreCount <= cores.Length)
+        {
+            requestCores.CopyTo(cores);
+        }
+        if (rangeCount <= ranges.Length)
+        {
+            requestRanges.CopyTo(ranges);
+        }
+        if (deviceCount <= config.DeviceCount)
+        {
+            requestDevices.CopyTo(devices);
+        }
+    }
+
+    /// <summary>
+    /// The decoded request's canonical argument bytes (docs/attestation.md): for each list,
+    /// u32 length ‖ its items if they were copied; then ways u64 ‖ entry point u64.
+    /// </summary>
+    public ReadOnlySpan<byte> EncodeArguments(Span<byte> destination)
+    {
+        int at = 0;
+        at = Items(destination, at, coreCount, cores.Length, cores);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[at..], rangeCount);
+        at += 4;
+        for (int i = 0; rangeCount <= ranges.Length && i < rangeCount; i++)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(destination[at..], ranges[i].Base);
+            BinaryPrimitives.WriteUInt64LittleEndian(destination[(at + 8)..], ranges[i].Size);
+            at += 16;
+        }
+        at = Items(destination, at, deviceCount, config.DeviceCount, devices);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[at..], ways);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[(at + 8)..], entryPoint);
+        return destination[..(at + 16)];
+    }
+
+    private static int Items(Span<byte> destination, int at, int length, int limit, int[] items)
+    {
+        BinaryPrimitives.WriteInt32LittleEndian(destination[at..], length);
+        at += 4;
+        for (int i = 0; length <= limit && i < length; i++)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(destination[at..], items[i]);
+            at += 4;
+        }
+        return at;
+    }
+
+    /// <summary>Runs every check on the decoded request; changes no state but the validator's own sets.</summary>
+    public SliceResult Validate()
+    {
+        SliceResult result = CheckShape();
         if (!result.Ok)
         {
             return result;
         }
         int slot = result.Slot;
-        CopyIn(request);
         result = CheckCores();
         if (result.Ok)
         {
@@ -62,54 +131,54 @@ internal sealed class RequestValidator
         }
         if (result.Ok)
         {
-            result = CheckWays(request.Ways);
+            result = CheckWays(ways);
         }
         if (result.Ok)
         {
-            result = CheckEntryPoint(request.EntryPoint);
+            result = CheckEntryPoint(entryPoint);
+        }
+        if (result.Ok && pmp is { } geometry)
+        {
+            result = CheckPmpCost(geometry);
         }
         // The per-item checks return Success(0); the slot is the one CheckShape found free.
         return result.Ok ? SliceResult.Success(slot) : result;
     }
 
-    private SliceResult CheckShape(in SliceRequest request)
+    /// <summary>The validated way mask and entry point (valid after a successful <see cref="Validate"/>).</summary>
+    public ulong Ways => ways;
+
+    /// <summary>The validated entry point.</summary>
+    public ulong EntryPoint => entryPoint;
+
+    private SliceResult CheckShape()
     {
         int free = table.FirstFreeSlot();
         if (free == 0)
         {
             return SliceResult.Fail(SliceError.TableFull, 0, -1);
         }
-        if (request.Cores.Length == 0)
+        if (coreCount == 0)
         {
             return SliceResult.Fail(SliceError.NoCores, 0, -1);
         }
-        if (request.Cores.Length > config.CoreCount)
+        if (coreCount > config.CoreCount)
         {
-            return SliceResult.Fail(SliceError.TooManyCores, 0, request.Cores.Length);
+            return SliceResult.Fail(SliceError.TooManyCores, 0, coreCount);
         }
-        if (request.Ranges.Length == 0)
+        if (rangeCount == 0)
         {
             return SliceResult.Fail(SliceError.NoMemory, 0, -1);
         }
-        if (request.Ranges.Length > config.RangeRegistersPerCore)
+        if (rangeCount > config.RangeRegistersPerCore)
         {
-            return SliceResult.Fail(SliceError.TooManyRanges, 0, request.Ranges.Length);
+            return SliceResult.Fail(SliceError.TooManyRanges, 0, rangeCount);
         }
-        if (request.Devices.Length > config.DeviceCount)
+        if (deviceCount > config.DeviceCount)
         {
-            return SliceResult.Fail(SliceError.TooManyDevices, 0, request.Devices.Length);
+            return SliceResult.Fail(SliceError.TooManyDevices, 0, deviceCount);
         }
         return SliceResult.Success(free);
-    }
-
-    private void CopyIn(in SliceRequest request)
-    {
-        coreCount = request.Cores.Length;
-        request.Cores.Span.CopyTo(cores);
-        rangeCount = request.Ranges.Length;
-        request.Ranges.Span.CopyTo(ranges);
-        deviceCount = request.Devices.Length;
-        request.Devices.Span.CopyTo(devices);
     }
 
     private SliceResult CheckCores()
@@ -131,7 +200,7 @@ internal sealed class RequestValidator
             {
                 return SliceResult.Fail(SliceError.CoreDuplicated, 0, core);
             }
-            if (owner != Owner.Free && InjectedBug.Active != Bug.CoreInUseUnchecked)
+            if (owner != Owner.Free)
             {
                 return SliceResult.Fail(SliceError.CoreInUse, 0, core, owner);
             }
@@ -155,11 +224,11 @@ internal sealed class RequestValidator
                 return SliceResult.Fail(SliceError.RangeUnaligned, 0, i);
             }
             // Hostile arithmetic: compare against the headroom, never compute base + size first.
-            if (range.Size > ulong.MaxValue - range.Base && InjectedBug.Active != Bug.RangeWrapOverflow)
+            if (range.Size > ulong.MaxValue - range.Base)
             {
                 return SliceResult.Fail(SliceError.RangeWraps, 0, i);
             }
-            if (InjectedBug.Active == Bug.RangeWrapOverflow ? !InsideOneRamRegionWrapping(range) : !InsideOneRamRegion(range))
+            if (!InsideOneRamRegion(range))
             {
                 return SliceResult.Fail(SliceError.RangeOutsideRam, 0, i);
             }
@@ -174,12 +243,12 @@ internal sealed class RequestValidator
 
     private SliceResult CheckRangeConflicts(MemoryRange range, int i)
     {
-        ReadOnlySpan<NamedRegion> reserved = config.ReservedRegions;
+        ReadOnlySpan<MemoryRange> reserved = config.ReservedRegions;
         for (int r = 0; r < reserved.Length; r++)
         {
-            if (range.Overlaps(reserved[r].Range))
+            if (range.Overlaps(reserved[r]))
             {
-                MemoryRange overlap = range.Intersect(reserved[r].Range);
+                MemoryRange overlap = range.Intersect(reserved[r]);
                 return SliceResult.MemoryConflict(SliceError.RangeOverlapsReserved, i, Owner.Reserved, r, overlap.Base, overlap.Size);
             }
         }
@@ -192,8 +261,7 @@ internal sealed class RequestValidator
                 return SliceResult.MemoryConflict(SliceError.RangeOverlapsControl, i, Owner.Control, c, overlap.Base, overlap.Size);
             }
         }
-        int earlier = InjectedBug.Active == Bug.RequestOverlapOffByOne ? i - 1 : i;
-        for (int j = 0; j < earlier; j++)
+        for (int j = 0; j < i; j++)
         {
             if (range.Overlaps(ranges[j]))
             {
@@ -206,20 +274,6 @@ internal sealed class RequestValidator
             return SliceResult.MemoryConflict(SliceError.RangeInUse, i, holder, -1, used.Base, used.Size);
         }
         return SliceResult.Success(0);
-    }
-
-    /// <summary>Bug.RangeWrapOverflow: the naive containment test, base + size computed (and wrapping) first.</summary>
-    private bool InsideOneRamRegionWrapping(MemoryRange range)
-    {
-        ReadOnlySpan<MemoryRange> ram = config.RamRegions;
-        for (int r = 0; r < ram.Length; r++)
-        {
-            if (range.Base >= ram[r].Base && range.Base + range.Size <= ram[r].Base + ram[r].Size)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     private bool InsideOneRamRegion(MemoryRange range)
@@ -272,12 +326,23 @@ internal sealed class RequestValidator
         }
         for (int way = 0; way < config.CacheWays; way++)
         {
-            if ((ways & (1UL << way)) != 0 && table.WayOwner(way) != Owner.Free && InjectedBug.Active != Bug.WayInUseUnchecked)
+            if ((ways & (1UL << way)) != 0 && table.WayOwner(way) != Owner.Free)
             {
                 return SliceResult.Fail(SliceError.WaysInUse, 0, way, table.WayOwner(way));
             }
         }
         return SliceResult.Success(0);
+    }
+
+    /// <summary>On a PMP machine: the entries every hart of the slice will need (see <see cref="PmpEncoder"/>).</summary>
+    public void UsePmp(PmpGeometry geometry) => pmp = geometry;
+
+    private SliceResult CheckPmpCost(PmpGeometry geometry)
+    {
+        int cost = PmpEncoder.Cost(geometry, Ranges, coreSet);
+        return cost >= 0 && cost <= geometry.Entries
+            ? SliceResult.Success(0)
+            : SliceResult.Fail(SliceError.PmpEntriesExceeded, 0, cost < 0 ? int.MaxValue : cost);
     }
 
     private SliceResult CheckEntryPoint(ulong entryPoint)

@@ -135,7 +135,7 @@ public sealed class AttestationRig : IDisposable
     }
 
     public static byte[] ExpectedMeasurement() =>
-        Measurement.Next(new byte[48], (32 * MiB) + 4096, Image);
+        Support.MeasurementChain.Next(new byte[48], (32 * MiB) + 4096, Image);
 
     public static byte[] Nonce(byte seed)
     {

@@ -42,7 +42,7 @@ public sealed class AttestationTests(ITestOutputHelper output)
         // The report carries the head before this Attest; the Attest entry links to it.
         Assert.Equal(3UL, r.LogSequence);
         Assert.Equal(r.LogHead, rig.Slicevisor.Log.Entry(2)[CoreSlice.Log.DecisionLogLayout.Hash..].ToArray());
-        Assert.Equal(r.LogHead, rig.Slicevisor.Log.Entry(3)[..48].ToArray());
+        Assert.Equal(r.LogHead, rig.Slicevisor.Log.Entry(3)[..CoreSlice.Log.DecisionLogLayout.HashSize].ToArray());
     }
 
     [Fact]
@@ -140,7 +140,7 @@ public sealed class AttestationTests(ITestOutputHelper output)
         int slot = rig.Launch();
         byte[] nonce = AttestationRig.Nonce(6);
         byte[] report = rig.Attest(slot, nonce);
-        byte[] other = Measurement.Next(new byte[48], (32 * AttestationRig.MiB) + 4096, [0xde, 0xad]);
+        byte[] other = Support.MeasurementChain.Next(new byte[48], (32 * AttestationRig.MiB) + 4096, [0xde, 0xad]);
 
         ReportVerification v = ReportVerifier.Verify(report, rig.PublicKey, Everything(nonce) with { ImageMeasurement = other });
         Assert.Equal("imageMeasurement", Assert.Single(v.Mismatches).Field);

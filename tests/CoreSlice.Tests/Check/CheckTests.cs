@@ -1,9 +1,8 @@
-using System.CommandLine;
 using System.Text.Json;
 using System.Xml.Linq;
-using CoreSlice.Cli;
-using CoreSlice.Cli.Check;
-using CoreSlice.Cli.Commands;
+using CoreSlice.Harness.Check;
+using CoreSlice.Simulation;
+using CoreSlice.Tests.Support;
 using Xunit;
 
 namespace CoreSlice.Tests.Check;
@@ -315,7 +314,7 @@ public sealed class CheckTests : IDisposable
     {
         string layout = Write("bad-layout.json", text);
 
-        var e = Assert.Throws<UsageException>(() => CheckCommand.Run(new FileInfo(SmallBoard), new FileInfo(layout), "text", null, new StringWriter()));
+        var e = Assert.Throws<InputException>(() => Checker.Run(SmallBoard, layout));
 
         Assert.StartsWith($"{layout}:{line}:{column}: ", e.Message, StringComparison.Ordinal);
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
@@ -327,7 +326,7 @@ public sealed class CheckTests : IDisposable
     {
         string machine = Write("m.json", File.ReadAllText(SmallBoard).Replace("\"devices\": 4", "\"devices\": \"four\"", StringComparison.Ordinal));
 
-        var e = Assert.Throws<UsageException>(() => CheckCommand.Run(new FileInfo(machine), new FileInfo(Example("small-board-valid.json")), "text", null, new StringWriter()));
+        var e = Assert.Throws<DescriptionException>(() => Checker.Run(machine, Example("small-board-valid.json")));
 
         Assert.StartsWith($"{machine}:12:14: devices: expected an integer", e.Message, StringComparison.Ordinal);
     }
@@ -338,18 +337,9 @@ public sealed class CheckTests : IDisposable
     [InlineData("/nonexistent/layout.json", 2)]
     public void Exit_codes_through_the_command_line(string layout, int expected)
     {
-        var root = new RootCommand { CheckCommand.Create() };
-        TextWriter saved = Console.Out;
-        try
-        {
-            Console.SetOut(TextWriter.Null);
-            int exit = root.Parse(["check", "--machine", SmallBoard, "--layout", layout.StartsWith('/') ? layout : Example(layout), "--format", "json"]).Invoke();
-            Assert.Equal(expected, exit);
-        }
-        finally
-        {
-            Console.SetOut(saved);
-        }
+        CliRun run = Coreslice.Run("check", "--machine", SmallBoard, "--layout", layout.StartsWith('/') ? layout : Example(layout), "--format", "json");
+
+        Assert.Equal(expected, run.Exit);
     }
 
     // ------------------------------------------------------------ the JSON schema (docs/check.md)
@@ -357,10 +347,10 @@ public sealed class CheckTests : IDisposable
     [Fact]
     public void Json_output_follows_the_documented_schema()
     {
-        var output = new StringWriter();
-        int exit = CheckCommand.Run(new FileInfo(SmallBoard), new FileInfo(Example("small-board-mistakes.json")), "json", null, output);
+        CliRun run = Coreslice.Run("check", "--machine", SmallBoard, "--layout", Example("small-board-mistakes.json"), "--format", "json");
+        int exit = run.Exit;
 
-        using JsonDocument json = JsonDocument.Parse(output.ToString());
+        using JsonDocument json = JsonDocument.Parse(run.Stdout);
         JsonElement root = json.RootElement;
         Assert.Equal(1, exit);
         Assert.Equal(1, root.GetProperty("schemaVersion").GetInt32());
@@ -419,7 +409,7 @@ public sealed class CheckTests : IDisposable
     {
         string svg = Path.Combine(dir, "map.svg");
 
-        CheckCommand.Run(new FileInfo(Server), new FileInfo(Example("server-2s-128c-valid.json")), "text", new FileInfo(svg), new StringWriter());
+        File.WriteAllText(svg, SvgMap.Render(Checker.Run(Server, Example("server-2s-128c-valid.json"))));
 
         XDocument doc = XDocument.Load(svg);
         Assert.Equal("svg", doc.Root!.Name.LocalName);

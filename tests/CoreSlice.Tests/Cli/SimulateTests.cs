@@ -1,8 +1,7 @@
-using System.CommandLine;
 using System.Text.Json;
-using CoreSlice.Cli.Commands;
-using CoreSlice.Cli.Simulate;
+using CoreSlice.Harness.Simulate;
 using CoreSlice.Simulation;
+using CoreSlice.Tests.Support;
 using Xunit;
 
 namespace CoreSlice.Tests.Cli;
@@ -75,10 +74,10 @@ public class SimulateTests
     [Fact]
     public void Json_output_has_the_documented_fields()
     {
-        var output = new StringWriter();
-        SummaryWriter.Write(output, Run(MachineDescription.Default, 5, 100), "json");
+        CliRun run = Coreslice.Run("simulate", "--seed", "5", "--steps", "100", "--format", "json");
 
-        using JsonDocument json = JsonDocument.Parse(output.ToString());
+        Assert.Equal(0, run.Exit);
+        using JsonDocument json = JsonDocument.Parse(run.Stdout);
         JsonElement root = json.RootElement;
         Assert.Equal(5, root.GetProperty("seed").GetInt32());
         Assert.Equal(0, root.GetProperty("isolationViolations").GetInt64());
@@ -92,10 +91,9 @@ public class SimulateTests
     [InlineData("--machine", "/nonexistent/machine.json")]
     public void Bad_input_exits_2(string option, string value)
     {
-        var root = new RootCommand { SimulateCommand.Create() };
+        CliRun run = Coreslice.Run("simulate", option, value);
 
-        int exit = root.Parse(["simulate", option, value]).Invoke();
-
-        Assert.Equal(2, exit);
+        Assert.Equal(2, run.Exit);
+        Assert.Equal("", run.Stdout);
     }
 }

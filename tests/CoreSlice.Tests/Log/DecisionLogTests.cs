@@ -41,17 +41,17 @@ public sealed class DecisionLogTests
         Assert.Equal(3, records[3].Subject); // the first core in use, as the request listed it
         Assert.Equal(1, records[3].Holder);
         Assert.Equal((int)SliceState.Running, records[5].Subject);
-        Assert.All(records, r => Assert.Equal(48, r.ArgumentsDigest.Length));
-        Assert.Equal(records[0].ArgumentsDigest, records[3].ArgumentsDigest); // the same request, twice
-        Assert.Equal(records[2].ArgumentsDigest, records[5].ArgumentsDigest); // StartSlice(1), twice
-        Assert.NotEqual(records[0].ArgumentsDigest, records[1].ArgumentsDigest);
+        Assert.All(records, r => Assert.Equal(32, r.Arguments.Length));
+        Assert.Equal(records[0].Arguments, records[3].Arguments); // the same request, twice
+        Assert.Equal(records[2].Arguments, records[5].Arguments); // StartSlice(1), twice
+        Assert.NotEqual(records[0].Arguments, records[1].Arguments);
     }
 
     [Fact]
     public void Intact_chain_verifies_from_genesis_and_reaches_the_head()
     {
         using var rig = Run();
-        LogVerification v = DecisionLogVerifier.Verify(rig.LogBytes(), expectedHead: rig.Slicevisor.Log.Head);
+        LogVerification v = DecisionLogVerifier.VerifyFromGenesis(rig.LogBytes(), rig.Slicevisor.Log.Identity, rig.Slicevisor.Log.Head);
         Assert.True(v.Valid, v.Message);
         Assert.Equal(8, v.Entries);
         Assert.Equal(8UL, v.LastSequence);
@@ -66,7 +66,7 @@ public sealed class DecisionLogTests
         log[(3 * E) + DecisionLogLayout.Error] = 0;
         log[(3 * E) + DecisionLogLayout.Error + 1] = 0;
 
-        LogVerification v = DecisionLogVerifier.Verify(log);
+        LogVerification v = DecisionLogVerifier.VerifyFromGenesis(log, rig.Slicevisor.Log.Identity);
         Assert.Equal(LinkBreak.Altered, v.Break);
         Assert.Equal(3, v.Index);
     }
@@ -78,9 +78,9 @@ public sealed class DecisionLogTests
         byte[] log = rig.LogBytes();
         log[(3 * E) + DecisionLogLayout.Error] = 0;
         log[(3 * E) + DecisionLogLayout.Error + 1] = 0;
-        System.Security.Cryptography.SHA384.HashData(log.AsSpan(3 * E, DecisionLogLayout.Hash), log.AsSpan((3 * E) + DecisionLogLayout.Hash, 48));
+        System.Security.Cryptography.SHA256.HashData(log.AsSpan(3 * E, DecisionLogLayout.Hash), log.AsSpan((3 * E) + DecisionLogLayout.Hash, 32));
 
-        LogVerification v = DecisionLogVerifier.Verify(log);
+        LogVerification v = DecisionLogVerifier.VerifyFromGenesis(log, rig.Slicevisor.Log.Identity);
         Assert.Equal(LinkBreak.Unlinked, v.Break);
         Assert.Equal(4, v.Index);
     }
@@ -92,7 +92,7 @@ public sealed class DecisionLogTests
         byte[] log = rig.LogBytes();
         byte[] removed = [.. log.AsSpan(0, 3 * E), .. log.AsSpan(4 * E)];
 
-        LogVerification v = DecisionLogVerifier.Verify(removed);
+        LogVerification v = DecisionLogVerifier.VerifyFromGenesis(removed, rig.Slicevisor.Log.Identity);
         Assert.Equal(LinkBreak.Unlinked, v.Break);
         Assert.Equal(3, v.Index);
     }
@@ -103,7 +103,7 @@ public sealed class DecisionLogTests
         using var rig = Run();
         byte[] log = rig.LogBytes();
         // Without entry 1 the batch starts at sequence 2: anchored at genesis, it does not link.
-        LogVerification v = DecisionLogVerifier.Verify(log.AsSpan(E), anchor: DecisionLogLayout.GenesisHash);
+        LogVerification v = DecisionLogVerifier.VerifyFromGenesis(log.AsSpan(E), rig.Slicevisor.Log.Identity);
         Assert.Equal(LinkBreak.Unlinked, v.Break);
         Assert.Equal(0, v.Index);
     }
@@ -119,8 +119,8 @@ public sealed class DecisionLogTests
         byte[] log = rig.LogBytes();
         int upToHead = (int)r.LogSequence;
 
-        Assert.True(DecisionLogVerifier.Verify(log.AsSpan(0, upToHead * E), expectedHead: r.LogHead).Valid);
-        LogVerification cut = DecisionLogVerifier.Verify(log.AsSpan(0, (upToHead - 1) * E), expectedHead: r.LogHead);
+        Assert.True(DecisionLogVerifier.VerifyFromGenesis(log.AsSpan(0, upToHead * E), rig.Slicevisor.Log.Identity, r.LogHead).Valid);
+        LogVerification cut = DecisionLogVerifier.VerifyFromGenesis(log.AsSpan(0, (upToHead - 1) * E), rig.Slicevisor.Log.Identity, r.LogHead);
         Assert.Equal(LinkBreak.HeadMismatch, cut.Break);
     }
 
@@ -131,7 +131,7 @@ public sealed class DecisionLogTests
         byte[] log = rig.LogBytes();
         byte[] swapped = [.. log.AsSpan(0, 2 * E), .. log.AsSpan(3 * E, E), .. log.AsSpan(2 * E, E), .. log.AsSpan(4 * E)];
 
-        LogVerification v = DecisionLogVerifier.Verify(swapped);
+        LogVerification v = DecisionLogVerifier.VerifyFromGenesis(swapped, rig.Slicevisor.Log.Identity);
         Assert.Equal(LinkBreak.Unlinked, v.Break);
         Assert.Equal(2, v.Index);
     }
@@ -164,8 +164,8 @@ public sealed class DecisionLogTests
         Assert.Equal(2, drained);
 
         // The batches link: verified together from genesis, and the second alone from the first's last hash.
-        Assert.True(DecisionLogVerifier.Verify([.. first, .. second]).Valid);
-        LogVerification batch2 = DecisionLogVerifier.Verify(second, anchor: first.AsSpan((2 * E) + DecisionLogLayout.Hash, 48));
+        Assert.True(DecisionLogVerifier.VerifyFromGenesis([.. first, .. second], rig.Slicevisor.Log.Identity).Valid);
+        LogVerification batch2 = DecisionLogVerifier.VerifyFromAnchor(second, first.AsSpan((2 * E) + DecisionLogLayout.Hash, 32));
         Assert.True(batch2.Valid, batch2.Message);
         DecisionRecord drain = DecisionLogVerifier.Decode(second)[0];
         Assert.Equal(DecisionOperation.DrainLog, drain.Operation);
@@ -188,20 +188,20 @@ public sealed class DecisionLogTests
     [Fact]
     public void Append_allocates_nothing()
     {
-        using var log = new DecisionLog(DecisionLog.MaxCapacity >> 8);
-        SliceResult result = SliceResult.Fail(SliceError.CoreInUse, 0, 3, 1);
-        byte[] args = [1, 2, 3];
+        // A logged refusal is nothing but the log's own work: decode, decide (refuse), append.
+        using var rig = new AttestationRig(logCapacity: 4096);
         for (int i = 0; i < 10; i++)
         {
-            log.Argument(args);
-            log.Append(DecisionOperation.CreateSlice, result);
+            _ = rig.Slicevisor.StartSlice(0);
         }
-        int n = 0;
+        byte[] drained = new byte[4096 * DecisionLogLayout.EntrySize];
         Assert.Equal(0, Allocations.Least(() =>
         {
-            log.Argument(args);
-            log.Argument(n++);
-            log.Append(DecisionOperation.StartSlice, result);
+            if (rig.Slicevisor.Log.Count * 2 >= rig.Slicevisor.Log.Capacity)
+            {
+                _ = rig.Slicevisor.DrainLog(drained, out _);
+            }
+            _ = rig.Slicevisor.StartSlice(0);
         }, cycles: 1000, warmup: 0));
     }
 
@@ -250,8 +250,67 @@ public sealed class DecisionLogTests
         DecisionRecord next = DecisionLogVerifier.Decode(rig.LogBytes())[(int)r.LogSequence];
         Assert.Equal(DecisionOperation.Attest, next.Operation);
         Assert.Equal(r.LogHead, next.PreviousHash);
-        // The digest is SHA-384(slot i32 ‖ nonce length i32 ‖ nonce).
+        // The arguments (72 bytes, so digested) are SHA-256(slot i32 ‖ nonce length i32 ‖ nonce).
         byte[] args = [.. BitConverter.GetBytes(slot), .. BitConverter.GetBytes(nonce.Length), .. nonce];
-        Assert.Equal(System.Security.Cryptography.SHA384.HashData(args), next.ArgumentsDigest);
+        Assert.Equal(DecisionLogLayout.ArgumentsDigested, next.ArgumentForm);
+        Assert.Equal(System.Security.Cryptography.SHA256.HashData(args), next.Arguments);
+        Assert.Equal(rig.Slicevisor.Log.Identity.BootCount, r.LogBootCount);
+    }
+
+    [Fact]
+    public void The_genesis_is_derived_from_the_platform_identity_and_boot_count()
+    {
+        using var rig = Run();
+        PlatformIdentity id = rig.Slicevisor.Log.Identity;
+        byte[] genesis = DecisionLogVerifier.Genesis(id);
+        Assert.Equal(genesis, rig.Slicevisor.Log.Genesis.ToArray());
+        Assert.Equal(genesis, DecisionLogVerifier.Decode(rig.LogBytes())[0].PreviousHash);
+        // The same log checked against another boot of the same platform does not start at its genesis.
+        var nextBoot = new PlatformIdentity(id.SlicevisorMeasurement, id.SliceloaderMeasurement, id.BootCount + 1);
+        LogVerification other = DecisionLogVerifier.VerifyFromGenesis(rig.LogBytes(), nextBoot);
+        Assert.Equal(LinkBreak.Unlinked, other.Break);
+        Assert.Equal(0, other.Index);
+    }
+
+    [Fact]
+    public void Slot_operations_log_their_arguments_inline_and_creates_as_a_digest()
+    {
+        using var rig = Run();
+        IReadOnlyList<DecisionRecord> records = DecisionLogVerifier.Decode(rig.LogBytes());
+        DecisionRecord start = records[2];
+        Assert.Equal(DecisionLogLayout.ArgumentsInline, start.ArgumentForm);
+        Assert.Equal([1, 0, 0, 0, .. new byte[28]], start.Arguments);
+        Assert.Equal(DecisionLogLayout.ArgumentsDigested, records[0].ArgumentForm);
+    }
+
+    [Fact]
+    public void Verification_says_what_it_could_not_check()
+    {
+        using var rig = Run();
+        LogVerification open = DecisionLogVerifier.VerifyFromGenesis(rig.LogBytes(), rig.Slicevisor.Log.Identity);
+        Assert.True(open.Valid);
+        Assert.Contains(open.NotChecked, n => n.Contains("cut from the end", StringComparison.Ordinal));
+        LogVerification closed = DecisionLogVerifier.VerifyFromGenesis(rig.LogBytes(), rig.Slicevisor.Log.Identity, rig.Slicevisor.Log.Head);
+        Assert.Empty(closed.NotChecked);
+        LogVerification batch = DecisionLogVerifier.VerifyFromAnchor(rig.LogBytes().AsSpan(E), rig.LogBytes().AsSpan(DecisionLogLayout.Hash, 32), rig.Slicevisor.Log.Head);
+        Assert.True(batch.Valid, batch.Message);
+        Assert.Contains(batch.NotChecked, n => n.Contains("before the anchor", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    [InlineData(7)]
+    public void Removing_any_entry_first_and_last_included_is_detected_without_flags_given_the_reported_head(int removed)
+    {
+        using var rig = Run();
+        byte[] log = rig.LogBytes();
+        byte[] cut = [.. log.AsSpan(0, removed * E), .. log.AsSpan((removed + 1) * E)];
+        Assert.False(DecisionLogVerifier.VerifyFromGenesis(cut, rig.Slicevisor.Log.Identity, rig.Slicevisor.Log.Head).Valid);
+        if (removed < 7)
+        {
+            // Anywhere but the end, the chain alone shows it.
+            Assert.False(DecisionLogVerifier.VerifyFromGenesis(cut, rig.Slicevisor.Log.Identity).Valid);
+        }
     }
 }

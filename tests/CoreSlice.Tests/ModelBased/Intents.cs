@@ -1,4 +1,5 @@
-using CoreSlice.Tests.Model;
+using CoreSlice.Harness.Steps;
+using CoreSlice.Harness.Model;
 using FsCheck;
 using FsCheck.Fluent;
 
@@ -23,9 +24,7 @@ public enum Twist
 }
 
 /// <summary>A slot operand: Live = the (N mod count)-th non-Free slot when the step runs; else the raw number N.</summary>
-public readonly record struct SlotRef(int N, bool Live);
 
-public enum Target { Own, OtherSlice, Control, Reserved, FreeRam, BeyondRam, Raw }
 
 public sealed record CreateIntent(int Cores, int Granules, int Devices, int Ways, bool Split, Twist How, Twist Then, int Pick) : Intent;
 
@@ -52,7 +51,7 @@ public static class Resolver
         DestroyIntent d => new DestroyOp(SlotOf(d.Slot, m)),
         AttestIntent a => new AttestOp(SlotOf(a.Slot, m), a.Nonce, a.Buffer),
         GuestIntent g => Guest(g, m),
-        FaultIntent f => new FaultOp(f.Kind, f.Kind == FaultKind.FailIommu ? Mod(f.Index, m.Config.DeviceCount) : Mod(f.Index, m.Config.CoreCount), f.Count),
+        FaultIntent f => new FaultOp(f.Kind, f.Kind == FaultKind.IommuFails ? Mod(f.Index, m.Config.DeviceCount) : Mod(f.Index, m.Config.CoreCount), f.Count),
         _ => throw new InvalidOperationException(),
     };
 
@@ -242,7 +241,7 @@ public static class Resolver
         switch (gi.Kind)
         {
             case GuestKind.Ipi:
-                int[] own = m.IsSlot(owner) ? m.Slot(owner).Cores : owner == SpecModel.Control ? cfg.ControlCores : [];
+                int[] own = m.IsSlot(owner) ? m.Slot(owner).Cores : owner == SpecModel.Control ? [.. cfg.ControlCores] : [];
                 aux = (gi.Pick % 3) switch { 0 when own.Length > 0 => own[Mod(gi.Pick, own.Length)], 1 => Mod(gi.Pick, cfg.CoreCount), _ => gi.Pick % 2 == 0 ? cfg.CoreCount : -1 };
                 break;
             case GuestKind.WriteRangeRegister:
@@ -265,9 +264,9 @@ public static class Resolver
         MemoryRange? pickFrom(MemoryRange[] rs) => rs.Length == 0 ? null : rs[Mod(pick, rs.Length)];
         MemoryRange? r = where switch
         {
-            Target.Own => m.IsSlot(owner) ? pickFrom(m.Slot(owner).Ranges) : owner == SpecModel.Control ? pickFrom(cfg.ControlMemory) : null,
+            Target.Own => m.IsSlot(owner) ? pickFrom(m.Slot(owner).Ranges) : owner == SpecModel.Control ? pickFrom([.. cfg.ControlMemory]) : null,
             Target.OtherSlice => pickFrom(m.Slots.Where((s, i) => i + 1 != owner).SelectMany(s => s.Ranges).ToArray()),
-            Target.Control => pickFrom(cfg.ControlMemory),
+            Target.Control => pickFrom([.. cfg.ControlMemory]),
             Target.Reserved => pickFrom(cfg.ReservedRegions.Select(x => x.Range).ToArray()),
             Target.FreeRam => pickFrom([.. FreeGaps(m)]),
             Target.BeyondRam => new MemoryRange(cfg.RamRegions.Max(x => (ulong)SpecModel.End(x)), 1UL << 20),
@@ -331,7 +330,7 @@ public static class IntentGen
         select (Intent)new GuestIntent(k, actor, t, p, o, n);
 
     public static Gen<Intent> Fault =>
-        from k in Gen.Elements(Enum.GetValues<FaultKind>())
+        from k in Gen.Elements(FaultKind.ResetFails, FaultKind.IommuFails, FaultKind.CorruptRegister)
         from i in Gen.Choose(0, 1000)
         from n in Gen.Choose(1, 2)
         select (Intent)new FaultIntent(k, i, n);

@@ -1,4 +1,5 @@
-using CoreSlice.Tests.Model;
+using CoreSlice.Harness.Steps;
+using CoreSlice.Harness.Model;
 using CoreSlice.Tests.Support;
 using FsCheck;
 using FsCheck.Fluent;

@@ -1,6 +1,7 @@
 using CoreSlice.Hardware;
+using CoreSlice.Harness.Steps;
 using CoreSlice.Simulation;
-using CoreSlice.Tests.Model;
+using CoreSlice.Harness.Model;
 
 namespace CoreSlice.Tests.ModelBased;
 
@@ -20,8 +21,6 @@ public readonly record struct Observation(ModelResult Result, AccessOutcome Acce
 
 public enum GuestKind { Load, Store, Fetch, DmaRead, DmaWrite, Ipi, WriteRangeRegister, WriteIpiMask, WriteWayMask, RequestReset, GuestAttest }
 
-public enum FaultKind { FailResets, FailIommu, CorruptRegisterWrite }
-
 /// <summary>
 /// A concrete operation (arguments fixed), runnable on the model and on the real system.
 /// Manager operations are the hostile requests that are counted.
@@ -36,10 +35,15 @@ public abstract record Op
 
     /// <summary>The slot whose cores the step may legitimately reset (for T2), 0 if none.</summary>
     public virtual int ActsOn => 0;
+
+    /// <summary>The decision-log entry this step appends (null: the step is not a slicevisor request and logs nothing).</summary>
+    public virtual CoreSlice.Log.DecisionOperation? Logged => null;
 }
 
 public sealed record CreateOp(int[] Cores, MemoryRange[] Ranges, int[] Devices, ulong Ways, ulong Entry) : Op
 {
+    public override CoreSlice.Log.DecisionOperation? Logged => CoreSlice.Log.DecisionOperation.CreateSlice;
+
     public override bool IsManager => true;
 
     public SliceRequest Request => new() { Cores = Cores, Ranges = Ranges, Devices = Devices, Ways = Ways, EntryPoint = Entry };
@@ -54,6 +58,8 @@ public sealed record CreateOp(int[] Cores, MemoryRange[] Ranges, int[] Devices, 
 
 public sealed record LoadOp(int Slot, ulong Address, int Length, byte Fill) : Op
 {
+    public override CoreSlice.Log.DecisionOperation? Logged => CoreSlice.Log.DecisionOperation.LoadImage;
+
     public override bool IsManager => true;
 
     public byte[] Bytes() => Enumerable.Range(0, Length).Select(i => (byte)(Fill + i)).ToArray();
@@ -67,6 +73,8 @@ public sealed record LoadOp(int Slot, ulong Address, int Length, byte Fill) : Op
 
 public sealed record StartOp(int Slot) : Op
 {
+    public override CoreSlice.Log.DecisionOperation? Logged => CoreSlice.Log.DecisionOperation.StartSlice;
+
     public override bool IsManager => true;
 
     public override int ActsOn => Slot;
@@ -78,6 +86,8 @@ public sealed record StartOp(int Slot) : Op
 
 public sealed record DestroyOp(int Slot) : Op
 {
+    public override CoreSlice.Log.DecisionOperation? Logged => CoreSlice.Log.DecisionOperation.DestroySlice;
+
     public override bool IsManager => true;
 
     public override int ActsOn => Slot;
@@ -93,12 +103,20 @@ public sealed record AttestOp(int Slot, int Nonce, int Buffer) : Op
 
     public override Observation OnModel(SpecModel m) => Observation.Of(m.Attest(Slot, Nonce, Buffer));
 
-    public override Observation OnActual(Sut s) => Observation.Of(s.Visor.Attest(Slot, new byte[Nonce], new byte[Buffer]));
+    public override Observation OnActual(Sut s)
+    {
+        s.LastReport = new byte[Buffer];
+        return Observation.Of(s.Visor.Attest(Slot, new byte[Nonce], s.LastReport));
+    }
+
+    public override CoreSlice.Log.DecisionOperation? Logged => CoreSlice.Log.DecisionOperation.Attest;
 }
 
 /// <summary>A guest action, checked by the hardware (or the mailbox, for GuestAttest).</summary>
 public sealed record GuestOp(GuestKind Kind, int Actor, ulong Address, int Length, int Aux, ulong Value) : Op
 {
+    public override CoreSlice.Log.DecisionOperation? Logged => Kind == GuestKind.GuestAttest ? CoreSlice.Log.DecisionOperation.GuestAttest : null;
+
     public override bool IsManager => false;
 
     private ModelRegister Register => new(Address, Value, (byte)(Aux & 7));
@@ -140,7 +158,9 @@ public sealed record GuestOp(GuestKind Kind, int Actor, ulong Address, int Lengt
                 return Observation.Of(hw.GuestWriteIpiMask(Actor, set));
             case GuestKind.WriteWayMask: return Observation.Of(hw.GuestWriteWayMask(Actor, Value));
             case GuestKind.RequestReset: return Observation.Of(hw.GuestRequestReset(Actor, Aux));
-            case GuestKind.GuestAttest: return Observation.Of(s.Visor.GuestAttest(Actor, new byte[Length], new byte[Aux]));
+            case GuestKind.GuestAttest:
+                s.LastReport = new byte[Aux];
+                return Observation.Of(s.Visor.GuestAttest(Actor, new byte[Length], s.LastReport));
             default: throw new InvalidOperationException();
         }
     }
@@ -157,8 +177,8 @@ public sealed record FaultOp(FaultKind Kind, int Index, int Count) : Op
     {
         switch (Kind)
         {
-            case FaultKind.FailResets: m.InjectResetFaults(Index, Count); break;
-            case FaultKind.FailIommu: m.InjectIommuFaults(Index, Count); break;
+            case FaultKind.ResetFails: m.InjectResetFaults(Index, Count); break;
+            case FaultKind.IommuFails: m.InjectIommuFaults(Index, Count); break;
             default: m.InjectCorruption(Index); break;
         }
         return Observation.None;
@@ -166,12 +186,7 @@ public sealed record FaultOp(FaultKind Kind, int Index, int Count) : Op
 
     public override Observation OnActual(Sut s)
     {
-        switch (Kind)
-        {
-            case FaultKind.FailResets: s.Machine.FailNextResets(Index, Count); break;
-            case FaultKind.FailIommu: s.Machine.FailNextIommuChanges(Index, Count); break;
-            default: s.Machine.CorruptNextRegisterWrite(Index); break;
-        }
+        new Fault(Kind, Index, Count).ArmOn(s.Machine);
         return Observation.None;
     }
 }

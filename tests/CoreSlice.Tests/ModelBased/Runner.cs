@@ -1,6 +1,6 @@
 using System.Text;
 using CoreSlice.Simulation.Audit;
-using CoreSlice.Tests.Model;
+using CoreSlice.Harness.Model;
 using CoreSlice.Tests.Support;
 
 namespace CoreSlice.Tests.ModelBased;
@@ -76,6 +76,8 @@ public sealed class Runner : IDisposable
         bool full = depth == Depth.Full;
         MachineSnapshot? machineBefore = full ? sut.Audit.Snapshot() : null;
         StateSnapshot? before = full && op.IsManager ? StateSnapshot.Take(sut.Rig) : null;
+        ulong sequence = sut.Visor.Log.Sequence;
+        byte[] head = sut.Visor.Log.Head.ToArray();
         Observation expected = op.OnModel(Model);
         Observation actual;
         try
@@ -94,6 +96,11 @@ public sealed class Runner : IDisposable
         if (expected != actual)
         {
             throw Fail(index, intent, op, $"result: model {expected} vs implementation {actual}");
+        }
+        string? logged = LogPrediction(op, expected, sequence, head);
+        if (logged is not null)
+        {
+            throw Fail(index, intent, op, logged);
         }
         if (before is not null && !actual.Result.Ok && Array.IndexOf(Faults, actual.Result.Error) < 0)
         {
@@ -126,6 +133,49 @@ public sealed class Runner : IDisposable
                 throw Fail(index, intent, op, "invariant: " + string.Join("; ", problems));
             }
         }
+    }
+
+    /// <summary>
+    /// The log the model predicts: a slicevisor request appends exactly one entry, with the next
+    /// sequence number, the operation, and the model's error, slot, subject and holder, linked to
+    /// the head before it; anything else appends nothing. An accepted attestation's report signs
+    /// what the model holds for the slot, and the log head and sequence before this request.
+    /// </summary>
+    private string? LogPrediction(Op op, Observation expected, ulong sequence, byte[] head)
+    {
+        var log = sut.Visor.Log;
+        if (op.Logged is not { } operation)
+        {
+            return log.Sequence == sequence ? null : $"log: a step that is not a request appended {log.Sequence - sequence} entries";
+        }
+        if (log.Sequence != sequence + 1)
+        {
+            return $"log: sequence {log.Sequence}, the model predicts {sequence + 1}";
+        }
+        var entry = CoreSlice.Manager.Verification.DecisionRecord.Decode(log.Entry(log.Count - 1));
+        ModelResult r = expected.Result;
+        if (entry.Operation != operation || entry.Sequence != sequence + 1 || entry.Error != r.Error || entry.Slot != r.Slot
+            || entry.Subject != r.Subject || entry.Holder != r.Holder || !entry.PreviousHash.AsSpan().SequenceEqual(head))
+        {
+            return $"log: entry {entry.Sequence} {entry.Operation} {entry.Error} slot {entry.Slot} subject {entry.Subject} holder {entry.Holder}, the model predicts {sequence + 1} {operation} {r.Error} slot {r.Slot} subject {r.Subject} holder {r.Holder} linked to the previous head";
+        }
+        if (r.Error != SliceError.None || operation is not (CoreSlice.Log.DecisionOperation.Attest or CoreSlice.Log.DecisionOperation.GuestAttest))
+        {
+            return null;
+        }
+        var report = CoreSlice.Manager.Verification.AttestationReport.TryDecode(sut.LastReport.AsSpan(0, CoreSlice.Attestation.ReportLayout.ReportSize), out string? problem);
+        if (report is null)
+        {
+            return "report: " + problem;
+        }
+        ModelSlot slot = Model.Slot(r.Slot);
+        if (report.Slot != r.Slot || report.State != slot.State || report.EntryPoint != slot.Entry || report.Ways != slot.Ways
+            || !report.Cores.Order().SequenceEqual(slot.Cores.Order()) || !report.Ranges.SequenceEqual(slot.Ranges)
+            || !report.ImageMeasurement.AsSpan().SequenceEqual(slot.Measurement) || report.LogSequence != sequence || !report.LogHead.AsSpan().SequenceEqual(head))
+        {
+            return $"report: slot {report.Slot} {report.State} entry 0x{report.EntryPoint:x} ways 0x{report.Ways:x}, log {report.LogSequence}; the model holds slot {r.Slot} {slot.State} entry 0x{slot.Entry:x} ways 0x{slot.Ways:x}, log {sequence}";
+        }
+        return null;
     }
 
     private void CompareFull(int index, Intent? intent, Op? op)

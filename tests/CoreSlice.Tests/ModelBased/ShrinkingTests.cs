@@ -1,4 +1,4 @@
-using CoreSlice.Tests.Model;
+using CoreSlice.Harness.Model;
 using CoreSlice.Tests.Support;
 using FsCheck;
 using FsCheck.Fluent;

@@ -1,6 +1,6 @@
 using CoreSlice.Simulation;
 using CoreSlice.Simulation.Audit;
-using CoreSlice.Tests.Model;
+using CoreSlice.Harness.Model;
 using CoreSlice.Tests.Support;
 
 namespace CoreSlice.Tests.ModelBased;
@@ -31,6 +31,9 @@ public sealed class Sut : IDisposable
 
     /// <summary>Drains the decision log when half full, as a real manager does (the log is not modelled).</summary>
     public void KeepLogRoom() => rig.KeepLogRoom();
+
+    /// <summary>The report buffer of the last Attest or GuestAttest step.</summary>
+    public byte[] LastReport { get; set; } = [];
 
     public void Dispose() => rig.Dispose();
 

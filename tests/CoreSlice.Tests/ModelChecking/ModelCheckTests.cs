@@ -1,15 +1,23 @@
-using System.CommandLine;
 using System.Text.Json;
-using CoreSlice.Cli.Commands;
-using CoreSlice.Cli.ModelCheck;
-using CoreSlice.Faults;
-using CoreSlice.Tests.BugInjection;
+using CoreSlice.Harness.Model;
+using CoreSlice.Harness.ModelCheck;
+using CoreSlice.Harness.Steps;
+using CoreSlice.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
 
 namespace CoreSlice.Tests.ModelChecking;
 
-[Collection(BugInjectionCollection.Name)]
+/// <summary>The model-checking tests run one at a time: each explores a whole scope on the two cores.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ModelCheckingCollection
+{
+    public const string Name = "model checking";
+}
+
+// A violation and its shortest trace are checked on a source mutant of the trusted core
+// (tests/CoreSlice.Mutants: LoaderSkipsLock must be reported as I2 with a 2-step trace).
+[Collection(ModelCheckingCollection.Name)]
 public class ModelCheckTests(ITestOutputHelper output)
 {
     [Fact]
@@ -17,10 +25,8 @@ public class ModelCheckTests(ITestOutputHelper output)
     {
         ModelCheckResult r = new ModelChecker(new ModelCheckScope()).Run();
 
-        var text = new StringWriter();
-        ModelCheckWriter.Write(text, r, "text");
-        output.WriteLine(text.ToString());
-        Assert.True(r.Holds, text.ToString());
+        output.WriteLine($"{r.States} states, {r.Edges} edges, depth {r.Depth}");
+        Assert.True(r.Holds, string.Join("; ", r.Violations.Select(v => v.Check)));
         Assert.True(r.Exhaustive);
         Assert.True(r.States > 10_000, $"{r.States} states");
         Assert.True(r.Depth >= 6, $"depth {r.Depth}");
@@ -50,34 +56,13 @@ public class ModelCheckTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void A_violation_is_reported_with_the_shortest_trace()
-    {
-        ModelCheckResult r;
-        using (BugSwitch.Apply(Bug.LoaderSkipsLock))
-        {
-            r = new ModelChecker(new ModelCheckScope()).Run();
-        }
-
-        Assert.False(r.Holds);
-        ModelCheckViolation v = r.Violations[0];
-        Assert.StartsWith("I2_", v.Check, StringComparison.Ordinal);
-        Assert.Equal(2, v.Trace.Count);
-        Assert.StartsWith("CreateSlice(", v.Trace[0], StringComparison.Ordinal);
-        Assert.Equal("StartSlice(1)", v.Trace[1]);
-        var text = new StringWriter();
-        ModelCheckWriter.Write(text, r, "text");
-        Assert.Contains("shortest trace from power-on (2 steps)", text.ToString(), StringComparison.Ordinal);
-        Assert.Contains("result: VIOLATED", text.ToString(), StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void Json_output_has_the_documented_fields()
     {
         ModelCheckResult r = new ModelChecker(new ModelCheckScope { MaxDepth = 2 }).Run();
-        var text = new StringWriter();
-        ModelCheckWriter.Write(text, r, "json");
+        CliRun run = Coreslice.Run("modelcheck", "--max-depth", "2", "--format", "json");
 
-        using JsonDocument json = JsonDocument.Parse(text.ToString());
+        Assert.Equal(0, run.Exit);
+        using JsonDocument json = JsonDocument.Parse(run.Stdout);
         JsonElement root = json.RootElement;
         Assert.Equal(r.States, root.GetProperty("states").GetInt32());
         Assert.True(root.GetProperty("edges").GetInt64() > 0);
@@ -95,20 +80,68 @@ public class ModelCheckTests(ITestOutputHelper output)
     [InlineData("--slots", "0")]
     public void Bad_scope_exits_2(string option, string value)
     {
-        var root = new RootCommand { ModelCheckCommand.Create() };
+        CliRun run = Coreslice.Run("modelcheck", option, value);
 
-        int exit = root.Parse(["modelcheck", option, value]).Invoke();
-
-        Assert.Equal(2, exit);
+        Assert.Equal(2, run.Exit);
+        Assert.Equal("", run.Stdout);
     }
 
     [Fact]
     public void A_small_bounded_run_exits_0()
     {
-        var root = new RootCommand { ModelCheckCommand.Create() };
+        CliRun run = Coreslice.Run("modelcheck", "--max-depth", "1", "--format", "json");
 
-        int exit = root.Parse(["modelcheck", "--max-depth", "1", "--format", "json"]).Invoke();
+        Assert.Equal(0, run.Exit);
+    }
 
-        Assert.Equal(0, exit);
+    [Theory]
+    [InlineData(3, 1, 2, 2, 2)]
+    [InlineData(4, 1, 3, 2, 2)]
+    [InlineData(5, 2, 2, 3, 3)]
+    [InlineData(6, 1, 4, 3, 1)]
+    public void The_operation_estimate_bounds_the_operations_built(int cores, int control, int devices, int ways, int slots)
+    {
+        var scope = new ModelCheckScope { Cores = cores, ControlCores = control, Devices = devices, GuestWays = ways, Slots = slots };
+
+        long built = new ModelChecker(scope).OperationCount;
+        long estimated = scope.EstimatedOperations();
+
+        Assert.InRange(estimated, built, 2 * built);
+    }
+
+    [Fact]
+    public void A_scope_too_large_to_build_is_refused_before_any_work()
+    {
+        CliRun run = Coreslice.Run("modelcheck", "--cores", "24", "--devices", "8");
+
+        Assert.Equal(2, run.Exit);
+        Assert.Equal("", run.Stdout);
+        Assert.Contains("operations in every state", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_time_limit_is_honoured_within_a_second_and_require_exhaustive_fails_a_partial_run()
+    {
+        CliRun run = Coreslice.Run("modelcheck", "--time-limit", "1", "--require-exhaustive", "--format", "json");
+
+        Assert.Equal(1, run.Exit);
+        using JsonDocument json = JsonDocument.Parse(run.Stdout);
+        Assert.False(json.RootElement.GetProperty("exhaustive").GetBoolean());
+        Assert.True(json.RootElement.GetProperty("holds").GetBoolean());
+        Assert.InRange(json.RootElement.GetProperty("seconds").GetDouble(), 1, 2);
+        Assert.Contains("--require-exhaustive", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(ModelBug.EntryInFirstRangeOnly)]
+    [InlineData(ModelBug.StartFaultKeepsCreated)]
+    [InlineData(ModelBug.DestroyKeepsWays)]
+    public void Every_call_is_compared_with_the_executable_model(ModelBug wrongModel)
+    {
+        ModelCheckResult r = new ModelChecker(new ModelCheckScope { ModelVariant = wrongModel }).Run();
+
+        Assert.False(r.Holds);
+        Assert.Equal("M1_ResultMatchesModel", r.Violations[0].Check);
+        Assert.Contains("the executable model says", r.Violations[0].Message, StringComparison.Ordinal);
     }
 }

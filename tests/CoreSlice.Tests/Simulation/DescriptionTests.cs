@@ -27,8 +27,8 @@ public class DescriptionTests
     {
         MachineConfig c = MachineDescription.Parse(Good);
         Assert.Equal(4, c.CoreCount);
-        Assert.Equal([0], c.ControlCores);
-        Assert.Equal([new MemoryRange(0, 1UL << 30), new MemoryRange(1UL << 32, 512UL << 20)], c.RamRegions);
+        Assert.Equal([0], c.ControlCores.AsEnumerable());
+        Assert.Equal([new MemoryRange(0, 1UL << 30), new MemoryRange(1UL << 32, 512UL << 20)], c.RamRegions.AsEnumerable());
         Assert.Equal("slicevisor", c.ReservedRegions[0].Name);
         Assert.Equal(new MemoryRange(1UL << 20, 16UL << 20), c.ReservedRegions[0].Range);
         Assert.Equal(new MemoryRange(32UL << 20, 64UL << 20), c.ControlMemory[0]);
@@ -52,7 +52,7 @@ public class DescriptionTests
         Assert.Contains("\"4GiB\"", json, StringComparison.Ordinal);
         MachineConfig back = MachineDescription.Parse(json);
         Assert.Equal(json, MachineDescription.ToJson(back));
-        Assert.Equal(d.ReservedRegions, back.ReservedRegions);
+        Assert.Equal(d.ReservedRegions.AsEnumerable(), back.ReservedRegions.AsEnumerable());
         Assert.Equal(d.ControlWays, back.ControlWays);
     }
 
@@ -199,6 +199,29 @@ public class DescriptionTests
             File.Delete(path);
         }
         DescriptionException missing = Assert.Throws<DescriptionException>(() => MachineDescription.Load(path));
-        Assert.Contains("cannot read", missing.Problem, StringComparison.Ordinal);
+        Assert.Equal("no such machine description file", missing.Problem);
+        Assert.Equal($"{path}: no such machine description file", missing.Message);
+        DescriptionException directory = Assert.Throws<DescriptionException>(() => MachineDescription.Load(Path.GetTempPath()));
+        Assert.Equal("is a directory, not a machine description file", directory.Problem);
+    }
+
+    [Fact]
+    public void Description_problems_name_the_field_the_value_and_what_was_expected()
+    {
+        string cores = Problem("\"cores\": 4", "\"cores\": 0");
+        string top = Problem("\"size\": \"1GiB\" }]", "\"size\": \"1GiB\" }, { \"base\": \"0xffff_ffff_ffff_0000\", \"size\": \"64KiB\" }]");
+
+        Assert.Contains("cores: 0: expected 1..", cores, StringComparison.Ordinal);
+        Assert.DoesNotContain("0..-1", cores, StringComparison.Ordinal);
+        Assert.Contains("ram[1]: base 0xffff_ffff_ffff_0000 size 0x1_0000: it ends exactly at 2^64", top, StringComparison.Ordinal);
+        Assert.DoesNotContain("passes the end", top, StringComparison.Ordinal);
+    }
+
+    /// <summary>The first problem of the small-board example with one text replaced.</summary>
+    private static string Problem(string find, string replace)
+    {
+        string text = File.ReadAllText(Path.Combine(CoreSlice.Tests.Support.Coreslice.RepositoryRoot, "examples", "machines", "small-board.json"));
+        Assert.Contains(find, text, StringComparison.Ordinal);
+        return Assert.Throws<DescriptionException>(() => MachineDescription.Parse(text.Replace(find, replace, StringComparison.Ordinal))).Problem;
     }
 }

@@ -18,20 +18,7 @@ public static class Machines
     public static MachineConfig Default() => CoreSlice.Simulation.MachineDescription.Default;
 
     /// <summary>4 cores (0 control), 3 slots, 4 devices, 4 ways (way 0 control), 2 range registers; RAM [0,16M) and [32M,48M).</summary>
-    public static MachineConfig Small() => new()
-    {
-        CoreCount = 4,
-        ControlCores = [0],
-        RamRegions = [new MemoryRange(0, 16 * MiB), new MemoryRange(32 * MiB, 16 * MiB)],
-        ReservedRegions = [new NamedRegion("slicevisor", new MemoryRange(0, 1 * MiB))],
-        ControlMemory = [new MemoryRange(1 * MiB, 1 * MiB)],
-        DeviceCount = 4,
-        CacheWays = 4,
-        ControlWays = 0b1,
-        RangeRegistersPerCore = 2,
-        GranuleSize = Granule,
-        SlotCapacity = 3,
-    };
+    public static MachineConfig Small() => CoreSlice.Harness.Machines.MachineCatalogue.Small();
 
     /// <summary>The top of RAM: the first address past every RAM region.</summary>
     public static ulong RamTop(MachineConfig config)

@@ -1,0 +1,47 @@
+using CoreSlice.Harness.Simulate;
+using System.Text.Json;
+
+namespace CoreSlice.Cli.Writers;
+
+/// <summary>Prints a <see cref="SimulationSummary"/> for people (text) or machines (JSON).</summary>
+internal static class SummaryWriter
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+    };
+
+    public static void Write(TextWriter output, SimulationSummary summary, string format)
+    {
+        if (format == "json")
+        {
+            output.WriteLine(JsonSerializer.Serialize(summary, Json));
+            return;
+        }
+        output.WriteLine($"coreslice simulate: seed {summary.Seed}, {summary.Steps} steps, {summary.Cores} cores");
+        output.WriteLine();
+        output.WriteLine($"{"operation",-14} {"accepted",9} {"rejected",9} {"faulted",8}");
+        foreach ((string name, OperationCounts c) in summary.Operations)
+        {
+            output.WriteLine($"{name,-14} {c.Accepted,9} {c.Rejected,9} {c.Faulted,8}");
+        }
+        output.WriteLine($"hostile requests: {summary.HostileRequests} sent, {summary.HostileRejected} rejected (the rest found nothing to break)");
+        output.WriteLine();
+        output.WriteLine($"{"guest action",-14} {"tried",9} {"allowed",9} {"blocked",8}");
+        foreach ((string name, AccessCounts c) in summary.Accesses)
+        {
+            output.WriteLine($"{name,-14} {c.Attempted,9} {c.Allowed,9} {c.Blocked,8}");
+        }
+        output.WriteLine();
+        output.WriteLine($"faults injected: {summary.FaultsInjected}, quarantined slots recovered: {summary.QuarantinesRecovered}");
+        output.WriteLine($"isolation violations: {summary.IsolationViolations} (must be 0)");
+        output.WriteLine($"residue found: {summary.ResidueFound} bytes (must be 0)");
+        output.WriteLine($"functional failures: {summary.FunctionalFailures} (must be 0)");
+        foreach (string finding in summary.Findings)
+        {
+            output.WriteLine("  " + finding);
+        }
+        output.WriteLine(summary.Holds ? "result: holds" : "result: VIOLATED");
+    }
+}

@@ -1,0 +1,87 @@
+using CoreSlice.Hardware;
+using CoreSlice.Hardware.Pmp;
+
+namespace CoreSlice.Simulation.Pmp;
+
+/// <summary>
+/// The privileged port of a <see cref="PmpMachine"/>. A class (not a struct like
+/// <see cref="SimulatedHardwarePort"/>): the sliceloader and slicevisor recognise a
+/// PMP port by its interface, which for a reference type costs no boxing. The
+/// abstract range registers and IPI mask do not exist here: their writes are refused
+/// and their reads are empty; PMP entries (<see cref="IPmpPort"/>) replace them.
+/// </summary>
+public sealed class PmpHardwarePort : IPmpPort
+{
+    private readonly PmpMachine machine;
+    private SimulatedHardwarePort inner;
+
+    internal PmpHardwarePort(PmpMachine machine, SimulatedHardwarePort inner)
+    {
+        this.machine = machine;
+        this.inner = inner;
+    }
+
+    /// <inheritdoc/>
+    public PmpGeometry Geometry => machine.Geometry;
+
+    /// <inheritdoc/>
+    public bool WritePmpEntry(int core, int index, PmpEntry value) => machine.WriteEntry(core, index, value);
+
+    /// <inheritdoc/>
+    public PmpEntry ReadPmpEntry(int core, int index) => machine.ReadEntry(core, index);
+
+    /// <inheritdoc/>
+    public bool SecureReset(int core)
+    {
+        machine.ResetEntries(core);
+        return inner.SecureReset(core);
+    }
+
+    /// <inheritdoc/>
+    public bool SetIommuWindow(int device, ReadOnlySpan<MemoryRange> window) => inner.SetIommuWindow(device, window);
+
+    /// <inheritdoc/>
+    public bool CloseIommuWindow(int device) => inner.CloseIommuWindow(device);
+
+    /// <inheritdoc/>
+    public void WriteMemory(ulong address, ReadOnlySpan<byte> bytes) => inner.WriteMemory(address, bytes);
+
+    /// <inheritdoc/>
+    public void ScrubMemory(MemoryRange range) => inner.ScrubMemory(range);
+
+    /// <inheritdoc/>
+    public void DeriveKey(ReadOnlySpan<byte> context, Span<byte> output) => inner.DeriveKey(context, output);
+
+    /// <inheritdoc/>
+    public bool WriteRangeRegister(int core, int index, RangeRegister value) => false;
+
+    /// <inheritdoc/>
+    public bool WriteIpiMask(int core, in ResourceSet mask) => false;
+
+    /// <inheritdoc/>
+    public bool WriteWayMask(int core, ulong mask) => inner.WriteWayMask(core, mask);
+
+    /// <inheritdoc/>
+    public void LockFilters(int core) => inner.LockFilters(core);
+
+    /// <inheritdoc/>
+    public bool IsLocked(int core) => inner.IsLocked(core) && machine.AllLocked(core);
+
+    /// <inheritdoc/>
+    public RangeRegister ReadRangeRegister(int core, int index) => RangeRegister.Disabled;
+
+    /// <inheritdoc/>
+    public void ReadIpiMask(int core, out ResourceSet mask) => mask = default;
+
+    /// <inheritdoc/>
+    public ulong ReadWayMask(int core) => inner.ReadWayMask(core);
+
+    /// <inheritdoc/>
+    public void EnterGuest(int core, ulong entryPoint) => inner.EnterGuest(core, entryPoint);
+
+    /// <inheritdoc/>
+    public void Park(int core) => inner.Park(core);
+
+    /// <inheritdoc/>
+    public void Halt(int core) => inner.Halt(core);
+}

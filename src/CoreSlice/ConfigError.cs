@@ -1,0 +1,67 @@
+namespace CoreSlice;
+
+/// <summary>Which field of a <see cref="MachineConfig"/> a <see cref="ConfigError"/> is about.</summary>
+public enum ConfigField : byte
+{
+    /// <summary><see cref="MachineConfig.CoreCount"/>.</summary>
+    Cores,
+    /// <summary><see cref="MachineConfig.ControlCores"/>.</summary>
+    ControlCores,
+    /// <summary><see cref="MachineConfig.GranuleSize"/>.</summary>
+    Granule,
+    /// <summary><see cref="MachineConfig.RamRegions"/>.</summary>
+    Ram,
+    /// <summary><see cref="MachineConfig.ControlMemory"/>.</summary>
+    ControlMemory,
+    /// <summary><see cref="MachineConfig.ReservedRegions"/>.</summary>
+    Reserved,
+    /// <summary><see cref="MachineConfig.DeviceCount"/>.</summary>
+    Devices,
+    /// <summary><see cref="MachineConfig.CacheWays"/>.</summary>
+    CacheWays,
+    /// <summary><see cref="MachineConfig.ControlWays"/>.</summary>
+    ControlWays,
+    /// <summary><see cref="MachineConfig.RangeRegistersPerCore"/>.</summary>
+    RangeRegisters,
+    /// <summary><see cref="MachineConfig.SlotCapacity"/>.</summary>
+    Slots,
+}
+
+/// <summary>What is wrong with the field a <see cref="ConfigError"/> names. A closed set: the TCB builds no text.</summary>
+public enum ConfigProblem : byte
+{
+    /// <summary>A number is outside the range the field allows. Value: the number.</summary>
+    OutOfRange,
+    /// <summary>A list is missing, or holds fewer or more entries than allowed. Value: its length (0 when missing).</summary>
+    BadLength,
+    /// <summary>The control slice's cores leave no core for guests. Value: how many control cores.</summary>
+    LeavesNoGuestCore,
+    /// <summary>A control core is listed twice. Index: the later entry; Value: the core.</summary>
+    Duplicate,
+    /// <summary>The granule is not a power of two of at least <see cref="Limits.MinGranule"/>. Value: the granule.</summary>
+    NotPowerOfTwo,
+    /// <summary>A region is empty, or base + size wraps past 2^64. Index: the region; Value, Size: the region.</summary>
+    EmptyOrWraps,
+    /// <summary>A region is not aligned to the granule. Index: the region; Value, Size: the region.</summary>
+    Unaligned,
+    /// <summary>A control-memory region is not inside one RAM region. Index: the region; Value, Size: the region.</summary>
+    OutsideRam,
+    /// <summary>A region overlaps an earlier region (Other) of the same list. Value, Size: the region.</summary>
+    OverlapsEarlier,
+    /// <summary>A reserved region (Index) overlaps a control-memory region (Other). Value, Size: the reserved region.</summary>
+    OverlapsControlMemory,
+    /// <summary>A reserved region has no entry (a null element). Index: the entry.</summary>
+    MissingEntry,
+    /// <summary>The control ways name ways beyond the machine's. Value: the mask.</summary>
+    WaysBeyondMachine,
+    /// <summary>The control slice holds every way, so no slice could be created. Value: the mask.</summary>
+    HoldsEveryWay,
+}
+
+/// <summary>
+/// One problem with a machine description, as values: the field, what is wrong,
+/// the list index (or -1), the other list index it conflicts with (or -1), and the
+/// offending value (a number, or a region's base and size). The CLI and the
+/// simulation turn these into sentences; the trusted core never builds a string.
+/// </summary>
+public readonly record struct ConfigError(ConfigField Field, ConfigProblem Problem, int Index, int Other, ulong Value, ulong Size);
