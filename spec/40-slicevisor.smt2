@@ -4,7 +4,8 @@
 ;   X_pre (s, a)      what the arguments' ghost witnesses mean (always satisfiable)
 ;   X_err (s, a)      the SliceError returned: the FIRST failing check, in code order
 ;   X (s, a, s2)      the transition: ite(checks pass, effect, s2 = s)
-;   X_resets (s,a,c)  the cores this step secure-resets (for T1_LockStability)
+;   X_target (s, a)   the slot whose cores the step may secure-reset (Owner.None: none), for
+;                     T1_LockStability: judged against the target slot's cores, not the step's own resets
 ; =====================================================================
 
 ; ============================ CreateSlice ============================
@@ -123,7 +124,7 @@
 
 (define-fun CreateSlice ((s State) (a CreateArgs) (s2 State)) Bool
   (ite (= (CreateSlice_err s a) SliceError.None) (CreateSlice_effect s a s2) (= s2 s)))
-(define-fun CreateSlice_resets ((s State) (a CreateArgs) (c Core)) Bool false)
+(define-fun CreateSlice_target ((s State) (a CreateArgs)) Slot Owner.None)
 
 ; ============================ LoadImage ============================
 ; l.k: ghost witness = a range of the slice covering the image, when one does
@@ -152,7 +153,7 @@
        (same-owners s s2) (same-ghost s s2) (same-cores s s2) (same-iommu s s2)))
 (define-fun LoadImage ((s State) (a LoadArgs) (s2 State)) Bool
   (ite (= (LoadImage_err s a) SliceError.None) (LoadImage_effect s a s2) (= s2 s)))
-(define-fun LoadImage_resets ((s State) (a LoadArgs) (c Core)) Bool false)
+(define-fun LoadImage_target ((s State) (a LoadArgs)) Slot Owner.None)
 
 ; ============================ StartSlice ============================
 ; The environment chooses a hardware fault (or none): the device/core it hits,
@@ -196,8 +197,8 @@
          (same-owners s s2) (same-ghost s s2) (same-memory s s2))))
 (define-fun StartSlice ((s State) (a StartArgs) (s2 State)) Bool
   (ite (= (StartSlice_check s a) SliceError.None) (StartSlice_effect s a s2) (= s2 s)))
-(define-fun StartSlice_resets ((s State) (a StartArgs) (c Core)) Bool
-  (and (= (StartSlice_check s a) SliceError.None) (not (= (Start.coreAct s a c) Act.Keep))))
+(define-fun StartSlice_target ((s State) (a StartArgs)) Slot
+  (ite (= (StartSlice_check s a) SliceError.None) (p.slot a) Owner.None))
 
 ; ============================ DestroySlice ============================
 (declare-datatypes ((DestroyArgs 0)) ((
@@ -257,5 +258,5 @@
                 (same-owners s s2) (same-ghost s s2) (same-memory s s2))))))
 (define-fun DestroySlice ((s State) (a DestroyArgs) (s2 State)) Bool
   (ite (= (DestroySlice_check s a) SliceError.None) (DestroySlice_effect s a s2) (= s2 s)))
-(define-fun DestroySlice_resets ((s State) (a DestroyArgs) (c Core)) Bool
-  (and (= (DestroySlice_check s a) SliceError.None) (not (= (Destroy.coreAct s a c) Act.Keep))))
+(define-fun DestroySlice_target ((s State) (a DestroyArgs)) Slot
+  (ite (= (DestroySlice_check s a) SliceError.None) (x.slot a) Owner.None))

@@ -18,7 +18,7 @@
        (and (= (lastWriter s2) (store (lastWriter s) (g.addr a) (select (coreOwner s) (g.core a))))
             (same-table s s2) (same-owners s s2) (same-ghost s s2) (same-cores s s2) (same-iommu s s2))
        (= s2 s)))
-(define-fun GuestAccess_resets ((s State) (a AccessArgs) (c Core)) Bool false)
+(define-fun GuestAccess_target ((s State) (a AccessArgs)) Slot Owner.None)
 
 ; ---- GuestDma: device d writes (or reads) address x, through window range i
 (declare-datatypes ((DmaArgs 0)) ((
@@ -31,7 +31,7 @@
        (and (= (lastWriter s2) (store (lastWriter s) (m.addr a) (select (iommu s) (m.dev a))))
             (same-table s s2) (same-owners s s2) (same-ghost s s2) (same-cores s s2) (same-iommu s s2))
        (= s2 s)))
-(define-fun GuestDma_resets ((s State) (a DmaArgs) (c Core)) Bool false)
+(define-fun GuestDma_target ((s State) (a DmaArgs)) Slot Owner.None)
 
 ; ---- GuestIpi: core `from` sends an IPI to core `to` (no modelled state change)
 (declare-datatypes ((IpiArgs 0)) (((mk-ipi-args (i.from Core) (i.to Core)))))
@@ -40,7 +40,7 @@
   (ite (and (= (select (mode s) (i.from a)) CoreMode.Guest) (select (select (ipi s) (i.from a)) (i.to a)))
        SliceError.None Refused))
 (define-fun GuestIpi ((s State) (a IpiArgs) (s2 State)) Bool (= s2 s))
-(define-fun GuestIpi_resets ((s State) (a IpiArgs) (c Core)) Bool false)
+(define-fun GuestIpi_target ((s State) (a IpiArgs)) Slot Owner.None)
 
 ; ---- GuestWriteFilter: the guest on core c writes one of its filter registers
 ; (kind 0: range register i := (base, size, perm); 1: IPI mask; 2: way mask).
@@ -66,7 +66,7 @@
               (= (mode s2) (mode s)) (= (locked s2) (locked s))
               (same-table s s2) (same-owners s s2) (same-ghost s s2) (same-iommu s s2) (same-memory s s2))
          (= s2 s))))
-(define-fun GuestWriteFilter_resets ((s State) (a FilterArgs) (c Core)) Bool false)
+(define-fun GuestWriteFilter_target ((s State) (a FilterArgs)) Slot Owner.None)
 
 ; ---- GuestResetRequest: a guest asks to reset core `target`: always refused
 ; (only the slicevisor triggers a secure reset).
@@ -74,7 +74,7 @@
 (define-fun GuestResetRequest_pre ((s State) (a ResetArgs)) Bool true)
 (define-fun GuestResetRequest_err ((s State) (a ResetArgs)) Err Refused)
 (define-fun GuestResetRequest ((s State) (a ResetArgs) (s2 State)) Bool (= s2 s))
-(define-fun GuestResetRequest_resets ((s State) (a ResetArgs) (c Core)) Bool false)
+(define-fun GuestResetRequest_target ((s State) (a ResetArgs)) Slot Owner.None)
 
 ; ---- ControlStore: the control slice (manager) stores to address x:
 ; allowed only in control memory (its cores' filters are set at boot; not modelled as registers)
@@ -87,4 +87,4 @@
        (and (= (lastWriter s2) (store (lastWriter s) (k.addr a) Owner.Control))
             (same-table s s2) (same-owners s s2) (same-ghost s s2) (same-cores s s2) (same-iommu s s2))
        (= s2 s)))
-(define-fun ControlStore_resets ((s State) (a ControlArgs) (c Core)) Bool false)
+(define-fun ControlStore_target ((s State) (a ControlArgs)) Slot Owner.None)

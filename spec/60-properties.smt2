@@ -4,26 +4,36 @@
 ; properties T1/T2 are proved for every step from a state satisfying Inv.
 ; =====================================================================
 
-; S1: no core, granule, device or way has two owners (by the maps), and the
-; slice table's ranges of two different live slots never share an address,
-; nor reach reserved or control memory
+; S1: no core, granule, device or way has two owners (by the maps), a guest-owned one is owned by
+; a live slot, none beyond the machine is owned; and the slice table's ranges of two different live
+; slots never share an address, nor reach reserved or control memory
 (define-fun S1_ExclusiveResources ((s State)) Bool
-  (forall ((t Slot) (u Slot) (i Idx) (j Idx) (a Addr))
-    (=> (and (live s t) (bvult i (select (tblN s) t))
-             (inRange a (select (select (tblBase s) t) i) (select (select (tblSize s) t) i)))
-        (and (not (reservedMem a)) (not (controlMem a))
-             (=> (and (live s u) (bvult j (select (tblN s) u))
-                      (inRange a (select (select (tblBase s) u) j) (select (select (tblSize s) u) j)))
-                 (= t u))))))
+  (and
+    (forall ((c Core)) (and (=> (isGuest (select (coreOwner s) c)) (live s (select (coreOwner s) c)))
+                            (=> (bvuge c nCores) (= (select (coreOwner s) c) Owner.Free))))
+    (forall ((d Dev)) (and (=> (isGuest (select (devOwner s) d)) (live s (select (devOwner s) d)))
+                           (=> (bvuge d nDevs) (= (select (devOwner s) d) Owner.Free))))
+    (forall ((w Way)) (and (=> (isGuest (select (wayOwner s) w)) (live s (select (wayOwner s) w)))
+                           (=> (bvuge w nWays) (= (select (wayOwner s) w) Owner.Free))))
+    (forall ((t Slot) (u Slot) (i Idx) (j Idx) (a Addr))
+      (=> (and (live s t) (bvult i (select (tblN s) t))
+               (inRange a (select (select (tblBase s) t) i) (select (select (tblSize s) t) i)))
+          (and (not (reservedMem a)) (not (controlMem a))
+               (=> (and (live s u) (bvult j (select (tblN s) u))
+                        (inRange a (select (select (tblBase s) u) j) (select (select (tblSize s) u) j)))
+                   (= t u)))))))
 
-; S2: a Running slice holds exactly what it was created with
+; S2: a live slice (Created, Running or Destroying) holds exactly what it was created with:
+; its ranges, and every core, device, way and address
 (define-fun S2_StaticResources ((s State)) Bool
-  (forall ((t Slot) (c Core) (a Addr))
-    (=> (and (isGuest t) (= (select (st s) t) SliceState.Running))
+  (forall ((t Slot) (c Core) (d Dev) (w Way) (a Addr))
+    (=> (live s t)
         (and (= (select (tblN s) t) (select (gN s) t))
              (= (select (tblBase s) t) (select (gBase s) t))
              (= (select (tblSize s) t) (select (gSize s) t))
              (= (= (select (coreOwner s) c) t) (= (select (gCore s) c) t))
+             (= (= (select (devOwner s) d) t) (= (select (gDev s) d) t))
+             (= (= (select (wayOwner s) w) t) (= (select (gWay s) w) t))
              (= (= (select (memOwner s) a) t) (= (select (gMem s) a) t))))))
 
 ; S3: a guest core reaches only its slot's memory; a device DMAs only to its slot's memory
@@ -48,10 +58,11 @@
     (=> (= (select (mode s) c) CoreMode.Guest)
         (and (select (locked s) c) (core-regs-programmed s s c (select (coreOwner s) c))))))
 
-; S7: whatever a guest core or device can read was written by its own slot or by no one
+; S7: whatever a guest core can read, write or fetch, and whatever a device can reach, was last
+; written by its own slot or by no one
 (define-fun S7_NoResidue ((s State)) Bool
-  (and (forall ((c Core) (i Idx) (a Addr))
-         (=> (and (= (select (mode s) c) CoreMode.Guest) (rrAllows s c i a Permissions.Read))
+  (and (forall ((c Core) (i Idx) (a Addr) (p Perm))
+         (=> (and (= (select (mode s) c) CoreMode.Guest) (rrAllows s c i a p))
              (or (= (select (lastWriter s) a) Owner.None) (= (select (lastWriter s) a) (select (coreOwner s) c)))))
        (forall ((d Dev) (i Idx) (a Addr))
          (=> (dmaAllows s d i a)

@@ -39,10 +39,11 @@ public static class Branches
 
     private static string Range(string b, string z) => $"((as const (Array Idx Addr)) {b})\t((as const (Array Idx Addr)) {z})";
 
+    // a request whose one fault is its range (the entry point at the range's base)
     private static string CreateRange(string b, string z)
     {
         string[] r = Range(b, z).Split('\t');
-        return Create(bases: r[0], sizes: r[1], kr: "#x0000");
+        return Create(bases: r[0], sizes: r[1], entry: b, kr: "#x0000");
     }
 
     private static string Start(string slot, string fault, string fcore = "#x0000", string fdev = "#x0000") =>
@@ -87,6 +88,7 @@ public static class Branches
         new("LoadImage", "None", "w1", "(mk-load-args #x0002 #x0000000000003000 #x0000000000000100 #x0000)", "256 bytes into the Created slot 2"),
         new("LoadImage", "SlotOutOfRange", "w1", "(mk-load-args #x0004 #x0000000000003000 #x0000000000000100 #x0000)", "slot 4 of 3"),
         new("LoadImage", "WrongState", "w0", "(mk-load-args #x0001 #x0000000000002000 #x0000000000000100 #x0000)", "slot 1 is Running"),
+        new("LoadImage", "ImageOutsideMemory", "w2", "(mk-load-args #x0002 #x0000000000002000 #x0000000000000100 #x0001)", "an image in slot 1's memory, where slot 2's stale range 1 (past its count) points"),
         new("LoadImage", "ImageOutsideMemory", "w1", "(mk-load-args #x0002 #x0000000000003f00 #x0000000000000200 #x0000)", "[16K-256, 16K+256) runs past slot 2's range"),
         new("StartSlice", "None", "w1", Start("#x0002", "#x00"), "slot 2 starts"),
         new("StartSlice", "SlotOutOfRange", "w1", Start("#x0000", "#x00"), "slot 0 (the control slice)"),
@@ -99,7 +101,7 @@ public static class Branches
         new("DestroySlice", "WrongState", "w0", Destroy("#x0003", "#x00"), "slot 3 is Free"),
         new("DestroySlice", "IommuFault", "w0", Destroy("#x0001", "#x3d", fdev: "#x0000"), "closing device 0's window faults"),
         new("DestroySlice", "CoreResetFault", "w0", Destroy("#x0001", "#x3c", fcore: "#x0001"), "core 1 does not come back from reset"),
-        new("GuestAccess", "None", "w0", "(mk-access-args #x0001 #x0000 #x0000000000002000 #b010)", "core 1 stores to its own memory"),
+        new("GuestAccess", "None", "w0", "(mk-access-args #x0001 #x0000 #x0000000000002010 #b010)", "core 1 stores to its own memory (8K+16, last written by no one)"),
         new("GuestAccess", "None", "w0", "(mk-access-args #x0001 #x0000 #x0000000000002ff8 #b100)", "core 1 fetches from the top of its memory"),
         new("GuestAccess", "Refused", "w0", "(mk-access-args #x0001 #x0000 #x0000000000003000 #b001)", "core 1 loads one past its memory (slot 2's)"),
         new("GuestDma", "None", "w0", "(mk-dma-args #x0000 #x0000 #x0000000000002008 true)", "device 0 writes its slot's memory"),

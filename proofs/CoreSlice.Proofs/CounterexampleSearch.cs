@@ -16,6 +16,9 @@ namespace CoreSlice.Proofs;
 /// </summary>
 public static class CounterexampleSearch
 {
+    /// <summary>Time to establish one hit (all its ghost-witness variants), beyond the search budget.</summary>
+    public const int EstablishMs = 15_000;
+
     /// <summary>The witness library: machine, and the pre-states defined on it.</summary>
     private static readonly (string Machine, string Name, string[] States)[] Library =
     [
@@ -39,18 +42,17 @@ public static class CounterexampleSearch
     /// </summary>
     public static string? Search(Spec spec, ISolver solver, Obligation o, int budgetMs, List<string> notes)
     {
-        int slash = o.Name.IndexOf('/', StringComparison.Ordinal);
-        if (o.ArgsSort is null || slash < 0)
+        if (o.ArgsSort is null || o.Operation is null || o.Subject is null)
         {
             return null;
         }
-        string op = o.Name[..slash], clause = o.Name[(slash + 1)..];
+        string op = o.Operation, clause = o.Subject;
         Dictionary<string, Sx> sigs = Branches.Signatures(spec.Text);
         if (!sigs.TryGetValue(clause, out Sx? def))
         {
             return null;
         }
-        var calls = Branches.Table.Where(w => w.Op == op).Select(w => (w.Args, w.Why)).Distinct().ToList();
+        var calls = Branches.Table.Where(w => w.Op == op).Select(w => (w.State, w.Args, w.Why)).Distinct().ToList();
         var successor = new Successor(spec.Text);
         var sw = Stopwatch.StartNew();
         int pairs = 0;
@@ -59,16 +61,28 @@ public static class CounterexampleSearch
         {
             var script = new StringBuilder(spec.Text).Append(machine).Append(states);
             var order = new List<(string W, string Args, string Why, string Post, string Decls, string Neg, List<(string, string)> Points)>();
+            // each call first on the state it was written for, then on every other state of the library
+            var tries = new List<(string W, string Args, string Why)>();
+            foreach (var call in calls.Where(c => pre.Contains(c.State)))
+            {
+                tries.Add((call.State, call.Args, call.Why));
+            }
             foreach (string w in pre)
             {
-                foreach ((string args, string why) in calls)
+                foreach (var call in calls.Where(c => c.State != w))
+                {
+                    tries.Add((w, call.Args, call.Why));
+                }
+            }
+            foreach ((string w, string args, string why) in tries)
+            {
                 {
                     string? post = successor.Candidate(op, w, "cx.a");
                     if (post is null)
                     {
                         continue;
                     }
-                    (string decls, string neg, List<(string, string)> points) = NegatedInstance(def, w, op);
+                    (string decls, string neg, List<(string, string)> points) = NegatedInstance(def, w, op, o.ArgsSort);
                     order.Add((w, args, why, post, decls, neg, points));
                     script.Append($"(push)(define-fun cx.a () {o.ArgsSort} {args})(define-fun cx.post () State {post})\n{decls}(assert (not {neg}))(check-sat)(pop)\n");
                 }
@@ -87,56 +101,51 @@ public static class CounterexampleSearch
                     continue;
                 }
                 var c = order[i];
-                remaining = budgetMs - (int)sw.ElapsedMilliseconds;
-                if (remaining <= 0)
+                // establishing a hit gets its own time (a hit found late in the budget is still checked)
+                long establishUntil = sw.ElapsedMilliseconds + EstablishMs;
+                // establish: the pre-state satisfies Inv, the call its precondition, the post-state the step.
+                // The call's ghost witnesses ("first failing item, or the count") were written for the real
+                // spec; on another spec the other choice may be the right one, so both are tried.
+                List<string>? r = null;
+                string args = c.Args;
+                foreach (string variant in GhostVariants(c.Args))
                 {
-                    break;
-                }
-                // establish: the pre-state satisfies Inv, the call its precondition, the post-state the step
-                var est = new StringBuilder(spec.Text).Append(machine).Append(states);
-                est.Append($"(define-fun cx.a () {o.ArgsSort} {c.Args})(define-fun cx.post () State {c.Post})\n");
-                est.Append($"(push)(assert (not (and (Inv {c.W}) ({op}_pre {c.W} cx.a) ({op} {c.W} cx.a cx.post))))(check-sat)(pop)\n");
-                est.Append($"{c.Decls}(declare-const cx.err Err)(assert (= cx.err ({op}_err {c.W} cx.a)))\n");
-                var cells = Cells(c.Points);
-                int nv = 0;
-                foreach ((string _, IReadOnlyList<(string Term, string Sort)> terms) in cells)
-                {
-                    foreach (string st in new[] { c.W, "cx.post" })
+                    var est = new StringBuilder(spec.Text).Append(machine).Append(states);
+                    est.Append($"(define-fun cx.a () {o.ArgsSort} {variant})(define-fun cx.post () State {c.Post})\n");
+                    est.Append($"(push)(assert (not (and (Inv {c.W}) ({op}_pre {c.W} cx.a) ({op} {c.W} cx.a cx.post))))(check-sat)(pop)\n");
+                    est.Append(Explaining(c.Decls, c.Neg, c.Points, op, c.W));
+                    remaining = (int)(establishUntil - sw.ElapsedMilliseconds);
+                    if (remaining <= 0)
                     {
-                        foreach ((string term, string sort) in terms)
-                        {
-                            est.Append($"(declare-const cx.v{nv} {sort})(assert (= cx.v{nv} {term.Replace("S)", st + ")", StringComparison.Ordinal)}))");
-                            nv++;
-                        }
+                        break;
+                    }
+                    r = SExpr.SplitTop(solver.Run(est.ToString(), remaining));
+                    args = variant;
+                    // the point query may answer unknown with a model (quantified guards in the post-state):
+                    // the points it proposes are then checked by refutation at those concrete points
+                    if (r.Count >= 3 + c.Points.Count && r[0] == "unsat" && (r[2] == "sat" || (r[2] == "unknown" && Refuted(spec, solver, machine + states, o.ArgsSort, variant, c, r, establishUntil - sw.ElapsedMilliseconds))))
+                    {
+                        r[2] = "sat";
+                        break;
                     }
                 }
-                est.Append($"(assert (not {c.Neg}))(check-sat)\n");
-                foreach ((string _, string term) in c.Points)
+                if (r is null || r.Count < 3 || r[0] != "unsat" || r[2] != "sat")
                 {
-                    est.Append($"(get-value ({term}))\n");
-                }
-                est.Append($"(get-value (cx.err))\n");
-                for (int v = 0; v < nv; v++)
-                {
-                    est.Append($"(get-value (cx.v{v}))\n");
-                }
-                List<string> r = SExpr.SplitTop(solver.Run(est.ToString(), remaining));
-                if (r.Count < 2 || r[0] != "unsat" || r[1] != "sat")
-                {
-                    notes.Add($"pair ({c.W}, {c.Why}) breaks {clause} but was not established ({string.Join(' ', r.Take(2))})");
+                    notes.Add($"pair ({c.W}, {c.Why}) breaks {clause} but was not established ({string.Join(' ', (r ?? []).Take(3))})");
                     continue;
                 }
+                var cells = Cells(c.Points);
                 var text = new StringBuilder();
                 text.Append($"COUNTEREXAMPLE to {o.Name}: it is NOT true that {o.Meaning}.\n");
                 text.Append($"    found by the counterexample search ({pairs} pre-state x call pairs tried, {sw.ElapsedMilliseconds} ms) on {machineName}\n");
                 text.Append($"    pre-state: {StateText.GetValueOrDefault(c.W, c.W)} (satisfies Inv: proved)\n");
-                text.Append($"    call: {op}: {c.Why}; returns {ErrName(r.Count > 2 + c.Points.Count ? r[2 + c.Points.Count] : "?")}\n");
-                text.Append($"    arguments: {c.Args}\n");
+                text.Append($"    call: {op}: {c.Why}; {(r[1] == "unsat" ? "succeeds (returns None)" : "does not return None")}\n");
+                text.Append($"    arguments: {args}\n");
                 text.Append($"    post-state: built from {op}'s definition; {op}(pre, call, post) proved\n");
                 text.Append($"    broken: {clause} at");
                 for (int k = 0; k < c.Points.Count; k++)
                 {
-                    text.Append(k == 0 ? " " : ", ").Append(c.Points[k].Item1).Append(" = ").Append(Value(r[2 + k]));
+                    text.Append(k == 0 ? " " : ", ").Append(c.Points[k].Item1).Append(" = ").Append(Value(r[3 + k]));
                 }
                 text.Append('\n');
                 int at = 3 + c.Points.Count;
@@ -154,9 +163,92 @@ public static class CounterexampleSearch
         return null;
     }
 
+    // The clause at the proposed points (constants now) is refuted on the ground terms.
+    private static bool Refuted(Spec spec, ISolver solver, string prelude, string argsSort, string args,
+        (string W, string Args, string Why, string Post, string Decls, string Neg, List<(string Name, string Term)> Points) c, List<string> r, long remainingMs)
+    {
+        if (remainingMs <= 0)
+        {
+            return false;
+        }
+        var q = new StringBuilder(spec.Text).Append(prelude);
+        q.Append($"(define-fun cx.a () {argsSort} {args})(define-fun cx.post () State {c.Post})\n");
+        for (int k = 0; k < c.Points.Count; k++)
+        {
+            List<string> outer = SExpr.SplitTop(r[3 + k].Length > 2 ? r[3 + k][1..^1] : r[3 + k]);
+            List<string> pair = outer.Count > 0 ? SExpr.SplitTop(outer[0].Length > 2 ? outer[0][1..^1] : outer[0]) : [];
+            if (pair.Count < 2)
+            {
+                return false;
+            }
+            string decl = c.Decls.Split(")(", StringSplitOptions.None).First(d => d.Contains($" {c.Points[k].Term} ", StringComparison.Ordinal));
+            string sort = decl.Trim('(', ')').Split(' ', 3)[2];
+            q.Append($"(define-fun {c.Points[k].Term} () {sort} {pair[^1]})\n");
+        }
+        q.Append($"(assert {c.Neg})(check-sat)\n");
+        List<string> a = SExpr.SplitTop(solver.Run(q.ToString(), (int)remainingMs));
+        return a.Count > 0 && a[0] == "unsat";
+    }
+
+    // The point query after establishment: the clause fails at the points, with the cells to show.
+    private static string Explaining(string decls, string neg, List<(string Name, string Term)> points, string op, string w)
+    {
+        var est = new StringBuilder();
+        // whether the step succeeds, by refutation (its error term has quantifiers: not a model value)
+        est.Append($"(push)(assert (not (= ({op}_err {w} cx.a) SliceError.None)))(check-sat)(pop)\n{decls}");
+        int nv = 0;
+        foreach ((string _, IReadOnlyList<(string Term, string Sort)> terms) in Cells(points))
+        {
+            foreach (string st in new[] { w, "cx.post" })
+            {
+                foreach ((string term, string sort) in terms)
+                {
+                    est.Append($"(declare-const cx.v{nv} {sort})(assert (= cx.v{nv} {term.Replace("S)", st + ")", StringComparison.Ordinal)}))");
+                    nv++;
+                }
+            }
+        }
+        est.Append($"(assert (not {neg}))(check-sat)\n");
+        foreach ((string _, string term) in points)
+        {
+            est.Append($"(get-value ({term}))\n");
+        }
+        for (int v = 0; v < nv; v++)
+        {
+            est.Append($"(get-value (cx.v{v}))\n");
+        }
+        return est.ToString();
+    }
+
+    // The call as written, then (for a request with first-failing-item witnesses) each such witness
+    // replaced by its list's count ("no item fails"): the fields named c.k* after c.nc / c.nr / c.nd.
+    private static IEnumerable<string> GhostVariants(string args)
+    {
+        yield return args;
+        Sx call = Sx.ParseAll(args)[0];
+        if (!call.Is("mk-create-args") || call.Items.Count < 14)
+        {
+            yield break;
+        }
+        // positions (1-based after the constructor): nc 1, nr 3, nd 6; kc 11, kr 12, kd 13
+        (int K, int N)[] ghosts = [(11, 1), (12, 3), (13, 6)];
+        for (int mask = 1; mask < 8; mask++)
+        {
+            var items = call.Items.ToArray();
+            for (int g = 0; g < 3; g++)
+            {
+                if ((mask & (1 << g)) != 0)
+                {
+                    items[ghosts[g].K] = items[ghosts[g].N];
+                }
+            }
+            yield return Sx.L(items).ToString();
+        }
+    }
+
     // The clause's body on the post-state with every top-level forall's variables as free constants
     // (so its negation is a quantifier-free "somewhere it fails"); the constants are returned as points.
-    private static (string Decls, string Body, List<(string Name, string Term)> Points) NegatedInstance(Sx def, string pre, string op)
+    private static (string Decls, string Body, List<(string Name, string Term)> Points) NegatedInstance(Sx def, string pre, string op, string argsSort)
     {
         var env = new Dictionary<string, Sx>(StringComparer.Ordinal);
         var decls = new StringBuilder();
@@ -167,13 +259,17 @@ public static class CounterexampleSearch
         {
             string name = ps[k].Items[0].Atom!;
             string sort = ps[k].Items[1].ToString();
-            if (sort == "State")
+            if (sort == argsSort)
+            {
+                env[name] = Sx.A("cx.a");
+            }
+            else if (sort == "State")
             {
                 env[name] = Sx.A(ps.Count(p => p.Items[1].Atom == "State") == 1 || k > 0 ? "cx.post" : pre);
             }
             else if (sort == "Bool" && k == ps.Count - 1 && ps.Count == 4)
             {
-                env[name] = Sx.L(Sx.A($"{op}_resets"), Sx.A(pre), Sx.A("cx.a"), env[ps[2].Items[0].Atom!]);
+                env[name] = Sx.ParseAll(ObligationGenerator.MayReset(op, pre, "cx.a", env[ps[2].Items[0].Atom!].ToString()))[0];
             }
             else
             {
@@ -191,6 +287,11 @@ public static class CounterexampleSearch
         if (e.Is("and"))
         {
             return Sx.L([e.Items[0], .. e.Items.Skip(1).Select(x => Instantiate(x, decls, points))]);
+        }
+        if (e.Is("=>") && e.Items.Count == 3)
+        {
+            // the conclusion is in positive position: its foralls become points too
+            return Sx.L(e.Items[0], e.Items[1], Instantiate(e.Items[2], decls, points));
         }
         if (e.Is("forall") && e.Items.Count == 3)
         {
@@ -249,11 +350,5 @@ public static class CounterexampleSearch
             "65533" => "None(-3)",
             _ => v,
         };
-    }
-
-    private static string ErrName(string answer)
-    {
-        string v = Value(answer);
-        return int.TryParse(v, out int code) ? code == 255 ? "Refused" : Enum.IsDefined(typeof(SliceError), code) ? ((SliceError)code).ToString() : v : v;
     }
 }

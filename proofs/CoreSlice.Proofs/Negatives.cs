@@ -40,6 +40,7 @@ public static class Negatives
         new("I1_Disjointness.table", "w0", F(("tblSize", Cell2("tblSize", "w0", Core1, "#x0000", "#x0000000000001001"))), "slot 1's range [8K, 12K+1) reaches slot 2's first byte 12K"),
         new("I1_Disjointness.table", "w0", F(("tblN", "(store (tblN w0) #x0001 #x0003)")), "slot 1 with 3 ranges on a machine of 2 range registers"),
         new("I2_FilterSoundness.ranges", "w0", F(("rrSize", Cell2("rrSize", "w0", Core1, "#x0000", "#x0000000000001001"))), "core 1's range register reaches 12K, slot 2's first byte"),
+        new("I2_FilterSoundness.ranges", "w0", F(("rrBase", Cell2("rrBase", "w0", Core1, "#x0001", "#x0000000000003000")), ("rrSize", Cell2("rrSize", "w0", Core1, "#x0001", "#x0000000000001000")), ("rrPerm", Cell2("rrPerm", "w0", Core1, "#x0001", "#b001"))), "core 1's read-only register 1 covers slot 2's [12K, 16K)"),
         new("I2_FilterSoundness.ipi", "w0", F(("ipi", Cell2("ipi", "w0", Core1, "#x0002", "true"))), "core 1's IPI mask has slot 2's core 2"),
         new("I2_FilterSoundness.ways", "w0", F(("wmask", Cell2("wmask", "w0", Core1, "#x0002", "true"))), "core 1's way mask has slot 2's way 2"),
         new("I3_LockedGuest.guest", "w0", F(("locked", "(store (locked w0) #x0001 false)")), "core 1 runs guest code unlocked"),
@@ -53,12 +54,15 @@ public static class Negatives
         new("I6_StaticResources", "w0", F(("tblSize", Cell2("tblSize", "w0", Core1, "#x0000", "#x0000000000002000"))), "slot 1's range grew after creation"),
         new("S1_ExclusiveResources", "w0", F(("tblBase", Cell2("tblBase", "w0", "#x0002", "#x0000", "#x0000000000002fff"))), "slot 2's range starts at 12K-1, slot 1's last byte"),
         new("S1_ExclusiveResources", "w0", F(("tblBase", Cell2("tblBase", "w0", Core1, "#x0000", "#x0000000000001fff"))), "slot 1's range starts at 8K-1, the last control byte"),
+        new("S1_ExclusiveResources", "w0", F(("devOwner", "(store (devOwner w0) #x0002 #x0001)")), "device 2, one past the machine, owned by slot 1"),
+        new("S2_StaticResources", "w3", F(("wayOwner", "(store (wayOwner w3) #x0003 #x0002)")), "the Destroying slot 2 holds way 3, which it was not created with"),
         new("S2_StaticResources", "w0", F(("coreOwner", "(store (coreOwner w0) #x0003 #x0001)")), "running slot 1 holds core 3, which it was not created with"),
         new("S3_MemoryConfinement", "w0", F(("rrSize", Cell2("rrSize", "w0", Core1, "#x0000", "#x0000000000001001"))), "core 1 can reach 12K, slot 2's first byte"),
         new("S3_MemoryConfinement", "w0", F(("iommu", "(store (iommu w0) #x0000 #x0002)")), "device 0 (slot 1's) can DMA into slot 2's memory"),
         new("S4_InterruptConfinement", "w0", F(("ipi", Cell2("ipi", "w0", Core1, "#x0002", "true"))), "core 1 can interrupt slot 2's core 2"),
         new("S5_LockStability", "w0", F(("locked", "(store (locked w0) #x0001 false)")), "core 1 runs guest code unlocked"),
         new("S7_NoResidue", "w0", F(("lastWriter", "(store (lastWriter w0) #x0000000000002fff #x0002)")), "core 1 can read 12K-1, last written by slot 2"),
+        new("S7_NoResidue", "w0", F(("rrBase", Cell2("rrBase", "w0", Core1, "#x0001", "#x0000000000003000")), ("rrSize", Cell2("rrSize", "w0", Core1, "#x0001", "#x0000000000001000")), ("rrPerm", Cell2("rrPerm", "w0", Core1, "#x0001", "#b100")), ("lastWriter", "(store (lastWriter w0) #x0000000000003000 #x0002)")), "core 1 can fetch (execute-only register) 12K, last written by slot 2"),
         new("S9_TcbProtection", "w0", F(("rrBase", Cell2("rrBase", "w0", Core1, "#x0000", "#x0000000000000fff"))), "core 1's register starts at the last reserved byte 4K-1"),
         new("T1_LockStability", "w0", F(("rrSize", Cell2("rrSize", "w0", Core1, "#x0000", "#x0000000000002000"))), "locked core 1's register changes with no reset", "#x0001 false"),
         new("T1_LockStability", "w0", F(("locked", "(store (locked w0) #x0001 false)")), "locked core 1 unlocks with no reset", "#x0001 false"),
@@ -88,7 +92,7 @@ public static class Negatives
         var obligations = new List<Obligation>();
         var missing = new List<ObligationResult>();
         IReadOnlyList<string> fields = StateFields(spec.Text);
-        string prelude = Witnesses.Machine + Witnesses.States;
+        string prelude = Witnesses.Machine + Witnesses.States + WitnessSearch.MoreStates + Branches.MoreStates;
         foreach (string subject in Subjects(spec))
         {
             var bads = Table.Where(b => b.Clause == subject).ToList();

@@ -49,6 +49,12 @@ public sealed class Obligation
     /// <summary>Hypothesis selection (null: the default, all of Inv, pre and the step).</summary>
     public IReadOnlyList<string>? Uses { get; init; }
 
+    /// <summary>The operation a step obligation or step lemma is about (for the counterexample search).</summary>
+    public string? Operation { get; init; }
+
+    /// <summary>The define-fun a step obligation checks on the post-state (a clause, T1, T2, a step lemma).</summary>
+    public string? Subject { get; init; }
+
     /// <summary>Argument sort of the operation, when this obligation is about one (to name its fields).</summary>
     public string? ArgsSort { get; init; }
 }

@@ -66,6 +66,8 @@ public static class ObligationGenerator
                         Meaning = $"{op.Name} preserves {clause}",
                         Explain = StepTerms(spec, op, inv),
                         ArgsSort = op.ArgsSort,
+                        Operation = op.Name,
+                        Subject = clause,
                     });
                 }
             }
@@ -73,11 +75,13 @@ public static class ObligationGenerator
             {
                 Name = $"{op.Name}/T1_LockStability",
                 Expect = Expect.Unsat,
-                Query = step + $"(declare-const c Core)\n(assert (not (T1_LockStability s s2 c ({op.Name}_resets s a c))))\n",
-                Meaning = $"{op.Name} leaves every locked core it does not secure-reset locked and unchanged",
+                Query = step + $"(declare-const c Core)\n(assert (not (T1_LockStability s s2 c {MayReset(op.Name, "s", "a", "c")})))\n",
+                Meaning = $"{op.Name} leaves every locked core outside the slot it targets ({op.Name}_target) locked and unchanged",
                 Explain = [.. StepTerms(spec, op, null), ("core c", "c"), ("locked before", "(select (locked s) c)"),
-                    ("locked after", "(select (locked s2) c)"), ("reset by this step", $"({op.Name}_resets s a c)")],
+                    ("locked after", "(select (locked s2) c)"), ("owner before", "(select (coreOwner s) c)"), ("slot the step targets", $"({op.Name}_target s a)")],
                 ArgsSort = op.ArgsSort,
+                Operation = op.Name,
+                Subject = "T1_LockStability",
             });
             if (op.IsGuest)
             {
@@ -89,6 +93,8 @@ public static class ObligationGenerator
                     Meaning = $"the guest action {op.Name} resets, halts, reconfigures and destroys nothing",
                     Explain = StepTerms(spec, op, null),
                     ArgsSort = op.ArgsSort,
+                    Operation = op.Name,
+                    Subject = "T2_ResetAuthority",
                 });
             }
         }
@@ -115,6 +121,9 @@ public static class ObligationGenerator
                 Meaning = state ? $"every state satisfying {string.Join(", ", l.Uses)} satisfies {l.Name}"
                                 : $"every {l.Kind} step (from {string.Join(", ", l.Uses)}) satisfies {l.Name}",
                 Uses = l.Uses,
+                Operation = state ? null : l.Kind,
+                Subject = state ? null : l.Name,
+                ArgsSort = state ? null : ArgsSortOf(spec, l.Kind),
             });
         }
         foreach (string l in spec.Lemmas)
@@ -125,6 +134,7 @@ public static class ObligationGenerator
                 Expect = Expect.Unsat,
                 Query = ClosedLemmaQuery(spec, l),
                 Meaning = $"the bit-vector lemma {l} holds for all 64-bit values",
+                Explain = [.. SExprConsts(ClosedLemmaQuery(spec, l)).Select(v => ($"value of {v}", v))],
             });
         }
         AddPoints(spec, list);
@@ -134,6 +144,25 @@ public static class ObligationGenerator
         list.AddRange(PmpObligations.For(spec));
         return list;
     }
+
+    private static IEnumerable<string> SExprConsts(string query)
+    {
+        foreach (Sx x in Sx.ParseAll(query))
+        {
+            if (x.Is("declare-const") && x.Items[1].Atom is { } n)
+            {
+                yield return n;
+            }
+        }
+    }
+
+    /// <summary>
+    /// T1's "this core may be secure-reset by the step": it belongs to the slot the operation targets
+    /// (<c>X_target</c>, Owner.None for a step that targets none), so a step that resets a core of any
+    /// other slot, or of the control slice, breaks T1.
+    /// </summary>
+    public static string MayReset(string op, string pre, string args, string core) =>
+        $"(= (select (coreOwner {pre}) {core}) ({op}_target {pre} {args}))";
 
     /// <summary>
     /// A closed lemma <c>(forall (vars) body)</c> as a quantifier-free query: one constant per variable and the
@@ -423,6 +452,11 @@ public static class ObligationGenerator
     {
         var sb = new StringBuilder();
         sb.Append("(set-option :produce-models true)\n");
+        if (!z3)
+        {
+            // cvc5 wants a logic before its first declaration; ALL is every theory the spec uses
+            sb.Append("(set-logic ALL)\n");
+        }
         if (z3)
         {
             sb.Append("(set-option :timeout ").Append(timeoutMs).Append(")\n");

@@ -9,27 +9,42 @@ public sealed class Runner
     /// <summary>Most solver queries in flight (the machines running CI are shared).</summary>
     public const int MaxParallel = 2;
 
+    /// <summary>Time budget of the counterexample search over the witness library.</summary>
+    public const int SearchBudgetMs = 30_000;
+
     /// <summary>Time limit of the small-machine counterexample search.</summary>
     public const int SmallTimeoutMs = 20_000;
 
     private readonly ISolver solver;
     private readonly Spec spec;
     private readonly int timeoutMs;
+    private readonly ProofCache? cache;
 
-    /// <summary>Creates a runner.</summary>
-    public Runner(ISolver solver, Spec spec, int timeoutMs)
+    /// <summary>Creates a runner (with an optional proof cache).</summary>
+    public Runner(ISolver solver, Spec spec, int timeoutMs, ProofCache? cache = null)
     {
         this.solver = solver;
         this.spec = spec;
         this.timeoutMs = timeoutMs;
+        this.cache = cache;
     }
+
+    /// <summary>
+    /// The order to run in: longest first (by the cache's last times when there are any; otherwise the
+    /// step obligations, which carry the quantified invariants, before the ground ones), so the slowest
+    /// query does not start last and leave one worker idle.
+    /// </summary>
+    public IEnumerable<int> Order(IReadOnlyList<Obligation> obligations) =>
+        Enumerable.Range(0, obligations.Count)
+            .OrderByDescending(i => cache?.LastMs(obligations[i].Name) ?? 0)
+            .ThenBy(i => obligations[i].Operation is not null ? 0 : IsGround(obligations[i].Name) ? 2 : 1)
+            .ThenBy(i => i);
 
     /// <summary>Runs every obligation; results come back in the obligations' order.</summary>
     public IReadOnlyList<ObligationResult> RunAll(IReadOnlyList<Obligation> obligations, int parallel = MaxParallel)
     {
         var results = new ObligationResult[obligations.Count];
-        // Longest-first would need history; the order of the list is good enough.
-        var queue = new ConcurrentQueue<int>(Enumerable.Range(0, obligations.Count));
+        var queue = new ConcurrentQueue<int>(Order(obligations));
         var workers = new Thread[Math.Clamp(parallel, 1, MaxParallel)];
         for (int w = 0; w < workers.Length; w++)
         {
@@ -46,7 +61,17 @@ public sealed class Runner
         {
             t.Join();
         }
+        cache?.SaveTimings(results);
         return results;
+    }
+
+    private ObligationResult Remember(string? key, ObligationResult r)
+    {
+        if (key is not null)
+        {
+            cache!.Proved(key, r.Name);
+        }
+        return r;
     }
 
     /// <summary>Obligations about concrete witnesses (ground terms): a non-unsat answer is final, no small-machine retry.</summary>
@@ -70,6 +95,11 @@ public sealed class Runner
         if (!solver.IsZ3 && o.CheckCommand is not null)
         {
             script = script.Replace(o.CheckCommand, "(check-sat)", StringComparison.Ordinal);
+        }
+        string? key = cache is null ? null : ProofCache.Key(solver.Description, script);
+        if (key is not null && cache!.IsProved(key))
+        {
+            return new ObligationResult(o.Name, ObligationStatus.Proved, 0, null, ProofCache.Cached);
         }
         var sw = Stopwatch.StartNew();
         string output;
@@ -103,10 +133,10 @@ public sealed class Runner
             // A counterexample (or a parametric "unknown") is looked for again on the small
             // concrete machine, where satisfiable queries are fast (Serval does the same).
             // A model there is a real counterexample: the small machine is well-formed.
-            if (o.ArgsSort is not null)
+            if (o.Operation is not null && solver.IsZ3)
             {
-                // a step obligation: search the witness library for a concrete counterexample
-                string? found = CounterexampleSearch.Search(spec, solver, o, SmallTimeoutMs, notes);
+                // a step obligation (the witness terms use lambda, which only Z3 reads as an array): search the witness library for a concrete counterexample
+                string? found = CounterexampleSearch.Search(spec, solver, o, SearchBudgetMs, notes);
                 if (found is not null)
                 {
                     return new ObligationResult(o.Name, ObligationStatus.Failed, sw.ElapsedMilliseconds, found, null);
@@ -114,7 +144,7 @@ public sealed class Runner
             }
             bool cexFound = sat;
             List<string> cex = answers;
-            if (!sat)
+            if (!sat && solver.IsZ3)
             {
                 var small = new Obligation
                 {
@@ -141,7 +171,7 @@ public sealed class Runner
         {
             return sat
                 ? new ObligationResult(o.Name, ObligationStatus.Failed, ms, Counterexample.Describe(spec, o, answers), null)
-                : new ObligationResult(o.Name, ObligationStatus.Proved, ms, null, null);
+                : Remember(key, new ObligationResult(o.Name, ObligationStatus.Proved, ms, null, null));
         }
         return sat
             ? new ObligationResult(o.Name, ObligationStatus.Proved, ms, null, null)

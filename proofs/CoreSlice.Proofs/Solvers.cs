@@ -97,8 +97,15 @@ public sealed class Cvc5Solver : ISolver
             psi.ArgumentList.Add(arg);
         }
         using Process p = Process.Start(psi) ?? throw new InvalidOperationException("cvc5 did not start");
-        p.StandardInput.Write(script);
-        p.StandardInput.Close();
+        try
+        {
+            p.StandardInput.Write(script);
+            p.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // cvc5 stopped reading (a parse error ends it): its output says why
+        }
         Task<string> err = p.StandardError.ReadToEndAsync();
         string output = p.StandardOutput.ReadToEnd();
         if (!p.WaitForExit(timeoutMs + 10_000))

@@ -6,7 +6,7 @@ namespace CoreSlice.Proofs;
 public static class Verifier
 {
     /// <summary>Runs every obligation of <paramref name="spec"/> whose name contains <paramref name="filter"/>.</summary>
-    public static VerifyReport Run(Spec spec, ISolver solver, string? filter, int timeoutMs, int parallel = Runner.MaxParallel)
+    public static VerifyReport Run(Spec spec, ISolver solver, string? filter, int timeoutMs, int parallel = Runner.MaxParallel, string? cacheDir = null)
     {
         IReadOnlyList<ObligationResult> rejected = SpecChecks.Static(spec);
         if (spec.LanguageProblems.Count > 0)
@@ -24,7 +24,7 @@ public static class Verifier
             }
         }
         var sw = Stopwatch.StartNew();
-        IReadOnlyList<ObligationResult> results = new Runner(solver, spec, timeoutMs).RunAll(obligations, parallel);
+        IReadOnlyList<ObligationResult> results = new Runner(solver, spec, timeoutMs, cacheDir is null ? null : new ProofCache(cacheDir)).RunAll(obligations, parallel);
         return new VerifyReport(solver.Description, spec.Source, [.. rejected, .. results], sw.ElapsedMilliseconds);
     }
 }

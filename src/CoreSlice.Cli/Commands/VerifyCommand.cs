@@ -19,17 +19,19 @@ internal static class VerifyCommand
         // every other obligation answers in under 10 s. A watchdog still interrupts any query at the limit.
         var timeout = new Option<int>("--timeout-ms") { Description = "Time limit per obligation, in milliseconds (default 120000)", DefaultValueFactory = _ => 120_000 };
         var solver = new Option<string>("--solver") { Description = "Solver: z3 (libz3, in-process) or cvc5 (its command line)", DefaultValueFactory = _ => "z3" };
+        var cache = new Option<string?>("--cache") { Description = "Directory of proofs already done (keyed by the exact query, the solver and its version); a changed obligation is proved again" };
+        var against = new Option<string?>("--against") { Description = "A JSON report of another solver's run: run the obligations this solver can read and fail (exit 1) where the two disagree" };
         var cmd = new Command("verify", "Prove the formal model: init => Inv, every operation preserves every invariant, the security properties, sanity");
-        foreach (Option o in new Option[] { spec, format, output, filter, timeout, solver })
+        foreach (Option o in new Option[] { spec, format, output, filter, timeout, solver, cache, against })
         {
             cmd.Options.Add(o);
         }
         cmd.SetAction(parse => Run(parse.GetValue(spec), parse.GetValue(format) ?? "text", parse.GetValue(output),
-            parse.GetValue(filter), parse.GetValue(timeout), parse.GetValue(solver) ?? "z3"));
+            parse.GetValue(filter), parse.GetValue(timeout), parse.GetValue(solver) ?? "z3", parse.GetValue(cache), parse.GetValue(against)));
         return cmd;
     }
 
-    private static int Run(string? specDir, string format, string? output, string? filter, int timeoutMs, string solverName)
+    private static int Run(string? specDir, string format, string? output, string? filter, int timeoutMs, string solverName, string? cacheDir, string? againstFile = null)
     {
         try
         {
@@ -61,7 +63,11 @@ internal static class VerifyCommand
                 return Fail(problem ?? "no solver");
             }
             Spec spec = LoadSpec(specDir);
-            VerifyReport report = Verifier.Run(spec, solver, filter, timeoutMs);
+            if (againstFile is not null)
+            {
+                return Against(spec, solver, againstFile, filter, timeoutMs);
+            }
+            VerifyReport report = Verifier.Run(spec, solver, filter, timeoutMs, Runner.MaxParallel, cacheDir);
             if (report.Results.Count == 0)
             {
                 return Fail($"no obligation matches --filter \"{filter}\"");
@@ -116,6 +122,22 @@ internal static class VerifyCommand
             }
         }
         return Spec.BuiltIn();
+    }
+
+    // the cross-check: this solver on what it can read, compared with another solver's report
+    private static int Against(Spec spec, ISolver solver, string againstFile, string? filter, int timeoutMs)
+    {
+        var first = CrossCheck.ReadReport(File.ReadAllText(againstFile));
+        (VerifyReport report, List<string> disagreements, int notAsked) = CrossCheck.Run(spec, solver, first, filter, timeoutMs);
+        Console.Out.Write(ReportWriter.Text(report));
+        Console.Out.WriteLine($"cross-check against {againstFile}: {report.Results.Count} obligations asked, {notAsked} not asked " +
+            $"(witness terms with lambda, which {solver.Description} does not read); {report.Count(ObligationStatus.Proved)} proved by both, " +
+            $"{report.Count(ObligationStatus.Unknown)} unknown here, {report.Count(ObligationStatus.Error)} error here, {disagreements.Count} disagreement(s)");
+        foreach (string d in disagreements)
+        {
+            Console.Out.WriteLine("DISAGREEMENT " + d);
+        }
+        return disagreements.Count > 0 ? 1 : report.Count(ObligationStatus.Error) > 0 ? 2 : 0;
     }
 
     private static int Fail(string message)

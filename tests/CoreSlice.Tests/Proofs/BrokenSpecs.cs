@@ -2,11 +2,13 @@ using CoreSlice.Proofs;
 
 namespace CoreSlice.Tests.Proofs;
 
-/// <summary>A broken spec: text edits on the real spec, and the obligation that must catch it.</summary>
+/// <summary>A broken spec: text edits on the real spec (and its manifest), and the obligation that must catch it.</summary>
 /// <param name="Why">The bug, in words.</param>
-/// <param name="Obligation">The exact obligation name that must fail.</param>
-/// <param name="Edits">(original text, broken text) pairs; each original occurs exactly once.</param>
-public sealed record BrokenSpec(string Why, string Obligation, IReadOnlyList<(string From, string To)> Edits);
+/// <param name="Obligation">The obligation that must fail (a result whose name is this, or this followed by #n).</param>
+/// <param name="Edits">(original text, broken text) pairs; each original occurs exactly once. An empty original appends.</param>
+/// <param name="ManifestEdits">The same, on obligations.txt.</param>
+public sealed record BrokenSpec(string Why, string Obligation, IReadOnlyList<(string From, string To)> Edits,
+    IReadOnlyList<(string From, string To)>? ManifestEdits = null);
 
 /// <summary>The broken-spec suite (issue 3: "the prover must be shown to have teeth").</summary>
 public static class BrokenSpecs
@@ -14,8 +16,8 @@ public static class BrokenSpecs
     public static readonly IReadOnlyDictionary<string, BrokenSpec> All = new Dictionary<string, BrokenSpec>
     {
         ["create-without-overlap-check"] = new(
-            "CreateSlice forgets RangeInUse: a new slice may take memory another slice owns",
-            "CreateSlice/I1_Disjointness.table",
+            "CreateSlice forgets RangeInUse: a new slice may take memory another slice owns (the lemma CreateSlice/I1.table relies on fails)",
+            "lemma/Lemma_CreateOk_RangesFree",
             [("(ite (exists ((x Addr)) (and (inRange x b z) (isGuest (select (memOwner s) x)))) SliceError.RangeInUse",
               "(ite false SliceError.RangeInUse")]),
         ["overflow-unsafe-range-arithmetic"] = new(
@@ -58,16 +60,89 @@ public static class BrokenSpecs
             [("(ite (not (= (select (coreOwner s) c) Owner.Free)) SliceError.CoreInUse", "(ite false SliceError.CoreInUse")]),
         ["load-without-bounds-check"] = new(
             "LoadImage forgets ImageOutsideMemory: an image may land in memory the slice does not own",
-            "LoadImage/I5_NoResidue",
+            "lemma/Lemma_LoadOk_WritesOwned",
             [("(ite (not (Load.fits s a (l.k a))) SliceError.ImageOutsideMemory", "(ite false SliceError.ImageOutsideMemory")]),
+        // ---- the spec says something at top level
+        ["top-level-assert-false"] = new("a spec file ends with (assert false): every query would be unsat", "spec/language",
+            [(string.Empty, "\n(assert false)\n")]),
+        ["machine-size-defined"] = new("nCores written as a definition: the proof would be about 4-core machines only", "spec/language",
+            [("(declare-const nCores Core)", "(define-fun nCores () Core #x0004)")]),
+        ["hidden-size-in-wellformed"] = new("Machine_WellFormed fixes nCores = 4: the proof would be about 4-core machines only",
+            "prelude/Machine_WellFormed/1core-1slot",
+            [("(and (bvule #x0001 nCores) (bvule nCores #x0400)", "(and (= nCores #x0004)")]),
+        ["push-in-spec"] = new("a spec file opens a solver scope", "spec/language", [(string.Empty, "\n(push 1)\n")]),
+        ["redeclared-owner-free"] = new("a later file redefines Owner.Free as 0 (the control slice)", "spec/language",
+            [(string.Empty, "\n(define-fun Owner.Free () Slot #x0000)\n")]),
+        ["semantic-set-option"] = new("a spec file switches off model-based quantifier instantiation", "spec/language",
+            [(string.Empty, "\n(set-option :smt.mbqi false)\n")]),
+        ["lemma-steps-not-instances"] = new("a stepped lemma assumes a fact that is not an instance of a proved lemma",
+            "lemma/Lemma_CoveredImageInsideRange", [("(Bv.GeChain a x b)", "(bvuge a b)")]),
+        // ---- the manifest leaves something out
+        ["manifest-omits-clause"] = new("obligations.txt forgets the ways clause of I1", "manifest/I1_Disjointness", [],
+            [(" I1_Disjointness.ways ", " ")]),
+        ["manifest-omits-invariant"] = new("obligations.txt forgets I4", "manifest/Inv", [], [("invariant I4_DmaConfinement\n", string.Empty)]),
+        ["manifest-omits-property"] = new("obligations.txt forgets S4", "manifest/coverage/S4_InterruptConfinement", [],
+            [("property S4_InterruptConfinement\n", string.Empty)]),
+        // ---- contradictory effects
+        ["start-frame-contradiction"] = new("StartSlice also says every core register stays the same (contradicts programming)",
+            "successor/StartSlice/None",
+            [("(forall ((c Core)) (core-step s s2 c (Start.coreAct s a c) t))", "(forall ((c Core)) (core-step s s2 c (Start.coreAct s a c) t)) (same-cores s s2)")]),
+        ["destroy-scrub-contradiction"] = new("DestroySlice frees the slot and also keeps memory unchanged (contradicts the scrub)",
+            "successor/DestroySlice/None",
+            [("(= (st s2) (store (st s) t SliceState.Free))", "(= (st s2) (store (st s) t SliceState.Free)) (same-memory s s2)")]),
+        ["guest-write-contradiction"] = new("a guest store also keeps memory unchanged", "successor/GuestAccess/None",
+            [("(and (= (lastWriter s2) (store (lastWriter s) (g.addr a) (select (coreOwner s) (g.core a))))",
+              "(and (= (lastWriter s2) (store (lastWriter s) (g.addr a) (select (coreOwner s) (g.core a)))) (same-memory s s2)")]),
+        ["create-state-contradiction"] = new("CreateSlice marks the slot Created and also leaves the slot table unchanged",
+            "successor/CreateSlice/None",
+            [("(= (st s2) (store (st s) t SliceState.Created))", "(= (st s2) (store (st s) t SliceState.Created)) (= (st s2) (st s))")]),
+        // ---- weakened clauses
+        ["weak-no-residue"] = new("I5 accepts any guest as last writer", "negative/I5_NoResidue",
+            [("(or (= w Owner.None)\n        (and (= w o) (not (= o Owner.Free)) (not (= o Owner.Reserved)))))))",
+              "(or (= w Owner.None) (isGuest w)\n        (and (= w o) (not (= o Owner.Free)) (not (= o Owner.Reserved)))))))")]),
+        ["weak-table-count"] = new("I1.table forgets that a live slot has at most nRR ranges", "negative/I1_Disjointness.table",
+            [("(and (forall ((t Slot)) (=> (live s t) (bvule (select (tblN s) t) nRR)))", "(and true")]),
+        ["weak-unlocked-idle"] = new("I3.unlockedIdle covers only Loader-mode cores", "negative/I3_LockedGuest.unlockedIdle",
+            [("(forall ((c Core)) (=> (or (= (select (mode s) c) CoreMode.Idle)", "(forall ((c Core)) (=> (or false")]),
+        ["weak-way-filter"] = new("I2.ways accepts any way not reserved", "negative/I2_FilterSoundness.ways",
+            [("(= (select (wayOwner s) w) (select (coreOwner s) c)))))", "(not (= (select (wayOwner s) w) Owner.Reserved)))))")]),
+        ["permission-typo-in-I2"] = new("I2.ranges constrains only read-write-execute registers (a read-only one escapes)",
+            "negative/I2_FilterSoundness.ranges",
+            [("(bvult i nRR) (not (= (select (select (rrPerm s) c) i) Permissions.None))",
+              "(bvult i nRR) (= (select (select (rrPerm s) c) i) Permissions.ReadWriteExecute)")]),
+        // ---- wrong index in a mask, off-by-one at an interval end
+        ["way-mask-every-owned-way"] = new("the sliceloader's way mask takes every owned way, not the slot's", "StartSlice/I2_FilterSoundness.ways",
+            [("(forall ((w Way)) (= (select (select (wmask s2) c) w) (= (select (wayOwner s) w) t)))",
+              "(forall ((w Way)) (= (select (select (wmask s2) c) w) (not (= (select (wayOwner s) w) Owner.Free))))")]),
+        ["covers-off-by-one"] = new("MemoryRange.Covers lets an image run one byte past the range's end", "lemma/Lemma_CoveredImageInsideRange",
+            [("(bvule n (bvsub z (bvsub x b)))", "(bvule n (bvadd (bvsub z (bvsub x b)) #x0000000000000001))")]),
+        ["core-bound-off-by-one"] = new("I1.cores lets core nCores (one past the machine) be owned", "negative/I1_Disjointness.cores",
+            [("(=> (bvuge c nCores) (= o Owner.Free))", "(=> (bvugt c nCores) (= o Owner.Free))")]),
+        // ---- reset of foreign cores, load/start while running, a guest reset honoured
+        ["destroy-resets-foreign-cores"] = new("DestroySlice resets every owned core, not only the slot's", "DestroySlice/T1_LockStability",
+            [("(ite (not (= (select (coreOwner s) c) (x.slot a))) Act.Keep", "(ite (= (select (coreOwner s) c) Owner.Free) Act.Keep")]),
+        ["load-while-running"] = new("LoadImage accepts any non-Free slot (a Running one too)", "successor/LoadImage/WrongState",
+            [("(ite (not (= (select (st s) (l.slot a)) SliceState.Created)) SliceError.WrongState", "(ite (= (select (st s) (l.slot a)) SliceState.Free) SliceError.WrongState")]),
+        ["start-while-running"] = new("StartSlice accepts a Running slot again", "successor/StartSlice/WrongState",
+            [("(ite (not (= (select (st s) (p.slot a)) SliceState.Created)) SliceError.WrongState", "(ite (= (select (st s) (p.slot a)) SliceState.Free) SliceError.WrongState")]),
+        ["guest-reset-honoured"] = new("a guest's reset request is no longer refused", "successor/GuestResetRequest/None",
+            [("(define-fun GuestResetRequest_err ((s State) (a ResetArgs)) Err Refused)", "(define-fun GuestResetRequest_err ((s State) (a ResetArgs)) Err SliceError.None)")]),
     };
 
-    /// <summary>The spec with the mutant's edits applied (each must match exactly once).</summary>
-    public static Spec Apply(Spec spec, BrokenSpec m)
+    /// <summary>The spec with the mutant's edits applied (each must match exactly once; an empty original appends).</summary>
+    public static Spec Apply(Spec spec, BrokenSpec m) =>
+        Spec.Parse(Edit(spec.Text, m.Edits), Edit(spec.Manifest, m.ManifestEdits ?? []), spec.Source + " (broken)");
+
+    /// <summary>Applies (from, to) edits to a text.</summary>
+    public static string Edit(string text, IReadOnlyList<(string From, string To)> edits)
     {
-        string text = spec.Text;
-        foreach ((string from, string to) in m.Edits)
+        foreach ((string from, string to) in edits)
         {
+            if (from.Length == 0)
+            {
+                text += to;
+                continue;
+            }
             int at = text.IndexOf(from, StringComparison.Ordinal);
             if (at < 0 || text.IndexOf(from, at + 1, StringComparison.Ordinal) >= 0)
             {
@@ -75,11 +150,7 @@ public static class BrokenSpecs
             }
             text = string.Concat(text.AsSpan(0, at), to, text.AsSpan(at + from.Length));
         }
-        return new Spec
-        {
-            Text = text, Source = spec.Source + " (broken)", Invariants = spec.Invariants, Operations = spec.Operations,
-            Properties = spec.Properties, Lemmas = spec.Lemmas, StepLemmas = spec.StepLemmas, Uses = spec.Uses,
-        };
+        return text;
     }
 }
 

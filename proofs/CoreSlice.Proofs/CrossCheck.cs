@@ -1,0 +1,71 @@
+using System.Text.Json;
+
+namespace CoreSlice.Proofs;
+
+/// <summary>
+/// A second solver on the same obligations: <c>verify --solver cvc5 --against z3.json</c>. Every
+/// obligation the second solver can read is run on it and compared with the first run's report; an
+/// obligation one solver proves and the other refutes is a disagreement (a solver bug, or a query
+/// whose meaning depends on the solver), and fails the check. The second solver may answer unknown
+/// (reported, with counts): it agrees only where it answers.
+/// </summary>
+public static class CrossCheck
+{
+    /// <summary>
+    /// Whether the second solver is asked this obligation. cvc5 1.0.3 does not accept a lambda as an
+    /// array value, and the witness states (successor/, negative/, sanity/) are written with lambdas;
+    /// every other obligation (init, steps, T1/T2, properties, lemmas, manifest, prelude, points) is asked.
+    /// </summary>
+    public static bool Readable(Obligation o) => !o.Query.Contains("(lambda", StringComparison.Ordinal);
+
+    /// <summary>The first run's statuses, by obligation name, from its JSON report.</summary>
+    public static Dictionary<string, string> ReadReport(string json)
+    {
+        var statuses = new Dictionary<string, string>(StringComparer.Ordinal);
+        using JsonDocument doc = JsonDocument.Parse(json);
+        foreach (JsonElement o in doc.RootElement.GetProperty("obligations").EnumerateArray())
+        {
+            statuses[o.GetProperty("name").GetString()!] = o.GetProperty("status").GetString()!;
+        }
+        return statuses;
+    }
+
+    /// <summary>Runs the readable obligations on <paramref name="solver"/>; returns its report and the disagreements.</summary>
+    public static (VerifyReport Report, List<string> Disagreements, int NotAsked) Run(Spec spec, ISolver solver,
+        IReadOnlyDictionary<string, string> first, string? filter, int timeoutMs)
+    {
+        var asked = new List<Obligation>();
+        int notAsked = 0;
+        foreach (Obligation o in ObligationGenerator.Generate(spec))
+        {
+            if (!string.IsNullOrEmpty(filter) && !o.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+            if (Readable(o))
+            {
+                asked.Add(o);
+            }
+            else
+            {
+                notAsked++;
+            }
+        }
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        IReadOnlyList<ObligationResult> results = new Runner(solver, spec, timeoutMs).RunAll(asked);
+        var report = new VerifyReport(solver.Description, spec.Source, results, sw.ElapsedMilliseconds);
+        var disagreements = new List<string>();
+        foreach (ObligationResult r in results)
+        {
+            if (!first.TryGetValue(r.Name, out string? other))
+            {
+                disagreements.Add($"{r.Name}: not in the first solver's report");
+            }
+            else if ((r.Status == ObligationStatus.Proved && other == "failed") || (r.Status == ObligationStatus.Failed && other == "proved"))
+            {
+                disagreements.Add($"{r.Name}: {solver.Description} says {(r.Status == ObligationStatus.Proved ? "proved" : "failed")}, the first solver {other}");
+            }
+        }
+        return (report, disagreements, notAsked);
+    }
+}
