@@ -18,6 +18,40 @@ public static class CrossCheck
     /// </summary>
     public static bool Readable(Obligation o) => !o.Query.Contains("(lambda", StringComparison.Ordinal);
 
+    /// <summary>
+    /// The spec without the definitions the second solver cannot read (a lambda used as an array value,
+    /// and every definition that refers to one, transitively), and the names left out: an obligation
+    /// that mentions one of them is not asked.
+    /// </summary>
+    public static (string Text, HashSet<string> Dropped) ReadableSpec(string text)
+    {
+        List<Sx> forms = Sx.ParseAll(text);
+        var dropped = new HashSet<string>(StringComparer.Ordinal);
+        bool changed = true;
+        while (changed)
+        {
+            changed = false;
+            foreach (Sx f in forms)
+            {
+                if (f.Is("define-fun") && f.Items.Count == 5 && f.Items[1].Atom is { } n && !dropped.Contains(n)
+                    && (f.Items[4].Mentions("lambda") || dropped.Any(d => f.Items[4].Mentions(d))))
+                {
+                    dropped.Add(n);
+                    changed = true;
+                }
+            }
+        }
+        var sb = new System.Text.StringBuilder();
+        foreach (Sx f in forms)
+        {
+            if (!(f.Is("define-fun") && f.Items[1].Atom is { } n && dropped.Contains(n)))
+            {
+                sb.Append(f).Append('\n');
+            }
+        }
+        return (sb.ToString(), dropped);
+    }
+
     /// <summary>The first run's statuses, by obligation name, from its JSON report.</summary>
     public static Dictionary<string, string> ReadReport(string json)
     {
@@ -36,13 +70,15 @@ public static class CrossCheck
     {
         var asked = new List<Obligation>();
         int notAsked = 0;
+        (string readableText, HashSet<string> dropped) = ReadableSpec(spec.Text);
+        Spec readable = Spec.Parse(readableText, spec.Manifest, spec.Source + " (without lambda definitions)");
         foreach (Obligation o in ObligationGenerator.Generate(spec))
         {
             if (!string.IsNullOrEmpty(filter) && !o.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
-            if (Readable(o))
+            if (Readable(o) && !dropped.Any(d => Sx.ParseAll(o.Query).Any(x => x.Mentions(d))))
             {
                 asked.Add(o);
             }
@@ -52,7 +88,7 @@ public static class CrossCheck
             }
         }
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        IReadOnlyList<ObligationResult> results = new Runner(solver, spec, timeoutMs).RunAll(asked);
+        IReadOnlyList<ObligationResult> results = new Runner(solver, readable, timeoutMs).RunAll(asked);
         var report = new VerifyReport(solver.Description, spec.Source, results, sw.ElapsedMilliseconds);
         var disagreements = new List<string>();
         foreach (ObligationResult r in results)

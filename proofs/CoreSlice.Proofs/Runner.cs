@@ -114,6 +114,12 @@ public sealed class Runner
         long ms = sw.ElapsedMilliseconds;
         List<string> answers = SExpr.SplitTop(output);
         string first = answers.Count > 0 ? answers[0] : string.Empty;
+        if (first.StartsWith("(error", StringComparison.Ordinal) && !solver.IsZ3 && ms >= timeoutMs - 100)
+        {
+            // cvc5 1.0.3 can end with an internal error when its time limit stops the SAT solver
+            return new ObligationResult(o.Name, ObligationStatus.Unknown, ms, null,
+                $"timed out after {timeoutMs} ms (the solver ended with an internal error at its limit: {(first.Length > 120 ? first[..120] : first)})");
+        }
         if (first.StartsWith("(error", StringComparison.Ordinal))
         {
             return new ObligationResult(o.Name, ObligationStatus.Error, ms, null, first.Length > 300 ? first[..300] : first);

@@ -92,7 +92,7 @@ public sealed class Cvc5Solver : ISolver
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
-        foreach (string arg in new[] { "--lang=smt2", "--produce-models", "--incremental", $"--tlimit-per={timeoutMs}", "--fmf-bound", "-" })
+        foreach (string arg in new[] { "--lang=smt2", "--produce-models", $"--tlimit-per={timeoutMs}", "--fmf-bound", "-" })
         {
             psi.ArgumentList.Add(arg);
         }
