@@ -1,6 +1,6 @@
 namespace CoreSlice.Cli;
 
-/// <summary>Every subcommand's exit codes (DESIGN.md §7).</summary>
+/// <summary>Every subcommand's exit codes (docs/design.md, "The coreslice command").</summary>
 internal static class ExitCode
 {
     /// <summary>What was checked holds.</summary>

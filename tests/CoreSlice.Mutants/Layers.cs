@@ -63,7 +63,10 @@ public static class Layers
         return new LayerOutcome("unit", code != 0, summary.Trim());
     }
 
-    private static string Last(string output) => output.TrimEnd().Split('\n').LastOrDefault()?.Trim() ?? "";
+    /// <summary>The most telling line: a halted invariant of the trusted core if there is one, else the last line.</summary>
+    private static string Last(string output) =>
+        output.Split('\n').FirstOrDefault(l => l.Contains("invariant broken", StringComparison.Ordinal))?.Trim()
+        ?? output.TrimEnd().Split('\n').LastOrDefault()?.Trim() ?? "";
 
     /// <summary>Runs <c>dotnet args</c> in <paramref name="directory"/>; a run past 10 minutes counts as caught (a hang).</summary>
     public static (int Code, string Output) Run(string directory, IReadOnlyList<string> args)

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using CoreSlice.Manager.Verification;
 
+using CoreSlice.Harness.Files;
+
 namespace CoreSlice.Cli.Commands;
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using System.Text.Json;
 using CoreSlice.Harness.Check;
+using CoreSlice.Harness.Pmp;
 using CoreSlice.Hardware.Pmp;
 using CoreSlice.Simulation;
 using CoreSlice.Simulation.Pmp;
@@ -31,17 +32,11 @@ internal static class PmpCommand
         return command;
     }
 
-    /// <summary>One hart's programmed entries.</summary>
-    internal sealed record HartEntries(int Hart, string Slice, PmpEntry[] Entries, int Used);
-
-    /// <summary>A slice the slicevisor refused or could not start.</summary>
-    internal sealed record Refusal(string Slice, string Operation, SliceError Error, int Subject);
-
     /// <summary>The command's body; unreadable input throws <see cref="UsageException"/> (before anything is written).</summary>
     public static int Run(FileInfo machine, FileInfo layout, string format, TextWriter output)
     {
         (MachineConfig config, PmpGeometry geometry, Layout slices) = Read(machine, layout);
-        (List<HartEntries> harts, List<Refusal> refusals) = Boot(config, geometry, slices);
+        (List<HartEntries> harts, List<Refusal> refusals) = PmpBoot.Boot(config, geometry, slices);
         if (format == "json")
         {
             output.WriteLine(Json(harts, refusals));
@@ -55,15 +50,10 @@ internal static class PmpCommand
 
     private static (MachineConfig, PmpGeometry, Layout) Read(FileInfo machine, FileInfo layout)
     {
-        foreach ((FileInfo file, string what) in new[] { (machine, "machine description"), (layout, "layout") })
-        {
-            if (!file.Exists)
-            {
-                throw new UsageException($"{file.FullName}: no such {what}");
-            }
-        }
         try
         {
+            InputFiles.MustBeReadable(machine.FullName, "machine description");
+            InputFiles.MustBeReadable(layout.FullName, "layout");
             if (!PmpMachineDescription.IsPmp(machine.FullName))
             {
                 throw new UsageException($"{machine.FullName}: not a RISC-V PMP machine description (no \"pmp\" field)");
@@ -80,47 +70,6 @@ internal static class PmpCommand
             throw new UsageException(e.Message, e);
         }
     }
-
-    internal static (List<HartEntries>, List<Refusal>) Boot(MachineConfig config, PmpGeometry geometry, Layout layout)
-    {
-        var machine = new PmpMachine(config, geometry);
-        using var visor = new Slicevisor<PmpHardwarePort>(config, machine.OpenPrivilegedPort());
-        var harts = new List<HartEntries>();
-        var refusals = new List<Refusal>();
-        foreach (SliceSpec s in layout.Slices)
-        {
-            var request = new SliceRequest
-            {
-                Cores = s.Cores.Select(c => c.Value).ToArray(),
-                Ranges = s.Memory.Select(m => m.Range).ToArray(),
-                Devices = s.Devices.Select(d => d.Value).ToArray(),
-                Ways = s.Ways.Aggregate(0UL, (mask, w) => w.Value is >= 0 and < 64 ? mask | (1UL << w.Value) : mask),
-                EntryPoint = s.Entry ?? (s.Memory.Count > 0 ? s.Memory[0].Range.Base : 0),
-            };
-            SliceResult created = visor.CreateSlice(request);
-            if (!created.Ok)
-            {
-                refusals.Add(new Refusal(s.Name, "create", created.Error, created.Subject));
-                continue;
-            }
-            SliceResult started = visor.StartSlice(created.Slot);
-            if (!started.Ok)
-            {
-                refusals.Add(new Refusal(s.Name, "start", started.Error, started.Subject));
-                continue;
-            }
-            foreach (int hart in s.Cores.Select(c => c.Value).Order())
-            {
-                PmpEntry[] entries = machine.EntriesOf(hart).ToArray();
-                harts.Add(new HartEntries(hart, s.Name, entries, Used(entries)));
-            }
-        }
-        return (harts, refusals);
-    }
-
-    /// <summary>Entries that hold a region, plus the deny-all.</summary>
-    private static int Used(PmpEntry[] entries) =>
-        entries.Count(e => e != PmpCfg.LockedOff && e != PmpCfg.DenyAll) + (entries.Contains(PmpCfg.DenyAll) ? 1 : 0);
 
     private static string Json(List<HartEntries> harts, List<Refusal> refusals)
     {

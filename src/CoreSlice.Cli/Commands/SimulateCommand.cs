@@ -5,6 +5,8 @@ using CoreSlice.Harness.Simulate;
 using CoreSlice.Manager.Verification;
 using CoreSlice.Simulation;
 
+using CoreSlice.Harness.Files;
+
 namespace CoreSlice.Cli.Commands;
 
 /// <summary><c>coreslice simulate</c>: the built-in scenario on a simulated machine.</summary>

@@ -17,7 +17,7 @@ internal static class VerifyCommand
         var filter = new Option<string?>("--filter") { Description = "Run only obligations whose name contains this text" };
         // 120 s: the bit-blasted 64-bit lemma takes ~20 s on a quiet 2-core machine and over 30 s under load;
         // every other obligation answers in under 10 s. A watchdog still interrupts any query at the limit.
-        var timeout = new Option<int>("--timeout-ms") { Description = "Time limit per obligation, in milliseconds (default 120000)", DefaultValueFactory = _ => 120_000 };
+        var timeout = new Option<int>("--timeout-ms") { Description = "Time limit per obligation, in milliseconds", DefaultValueFactory = _ => 120_000 };
         var solver = new Option<string>("--solver") { Description = "Solver: z3 (libz3, in-process) or cvc5 (its command line)", DefaultValueFactory = _ => "z3" };
         var cache = new Option<string?>("--cache") { Description = "Directory of proofs already done (keyed by the exact query, the solver and its version); a changed obligation is proved again" };
         var against = new Option<string?>("--against") { Description = "A JSON report of another solver's run: run the obligations this solver can read and fail (exit 1) where the two disagree" };

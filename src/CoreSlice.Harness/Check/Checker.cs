@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Numerics;
+using CoreSlice.Hardware;
+using CoreSlice.Hardware.Pmp;
 using CoreSlice.Simulation;
+using CoreSlice.Simulation.Pmp;
 
 namespace CoreSlice.Harness.Check;
 
@@ -37,11 +40,22 @@ internal sealed class Checker
     {
         InputFiles.MustBeReadable(machinePath, "machine description");
         InputFiles.MustBeReadable(layoutPath, "layout");
-        MachineConfig config = MachineDescription.LoadUnvalidated(machinePath);
+        // A RISC-V description ("pmp" field) is checked on PMP harts: the entry budget is the slicevisor's check too.
+        MachineConfig config;
+        PmpGeometry? pmp = null;
+        if (PmpMachineDescription.IsPmp(machinePath))
+        {
+            (config, PmpGeometry geometry) = PmpMachineDescription.Load(machinePath);
+            pmp = geometry;
+        }
+        else
+        {
+            config = MachineDescription.LoadUnvalidated(machinePath);
+        }
         // The machine parser has understood the file; this generic tree only points at its fields.
         JNode machineJson = JNode.Parse(File.ReadAllBytes(machinePath), machinePath);
         Layout layout = LayoutReader.Load(layoutPath);
-        return new Checker(config, machineJson, machinePath, layout).Run();
+        return new Checker(config, machineJson, machinePath, layout) { Pmp = pmp }.Run();
     }
 
     public CheckReport Run()
@@ -55,8 +69,22 @@ internal sealed class Checker
                 Slices = [], Problems = problems, Free = null,
             };
         }
+        if (Pmp is { } geometry)
+        {
+            using var pmpVisor = new Slicevisor<PmpHardwarePort>(config, new PmpMachine(config, geometry).OpenPrivilegedPort());
+            return RunSlices(pmpVisor);
+        }
         var machine = new SimulatedMachine(config);
         using var slicevisor = new Slicevisor<SimulatedHardwarePort>(config, machine.OpenPrivilegedPort());
+        return RunSlices(slicevisor);
+    }
+
+    /// <summary>On a RISC-V PMP machine: every hart's PMP geometry (null: the abstract range registers).</summary>
+    public PmpGeometry? Pmp { get; init; }
+
+    private CheckReport RunSlices<THardware>(Slicevisor<THardware> slicevisor)
+        where THardware : IHardwarePort
+    {
         var outcomes = new List<SliceOutcome>();
         foreach (SliceSpec slice in layout.Slices)
         {
@@ -180,7 +208,8 @@ internal sealed class Checker
 
     // ---------------------------------------------------------------- slices
 
-    private SliceOutcome CheckSlice(Slicevisor<SimulatedHardwarePort> slicevisor, SliceSpec spec)
+    private SliceOutcome CheckSlice<THardware>(Slicevisor<THardware> slicevisor, SliceSpec spec)
+        where THardware : IHardwarePort
     {
         var cores = new List<Item>(spec.Cores);
         var ranges = new List<int>(Enumerable.Range(0, spec.Memory.Count));
@@ -431,6 +460,11 @@ internal sealed class Checker
                 return null;
             }
 
+            case SliceError.PmpEntriesExceeded:
+                problems.Add(Make("memory", spec.MemoryAt, $"{ranges.Count} ranges, {cores.Count} harts", null, null,
+                    $"a hart has {Pmp?.Entries} PMP entries but this slice needs {(result.Subject == int.MaxValue ? "more" : result.Subject)} (its ranges, its harts' msip words and the locked deny-all)"));
+                return "its PMP entries do not fit a hart";
+
             default:
                 problems.Add(Make("", spec.At, $"slice \"{spec.Name}\"", null, null, $"refused: {error}"));
                 return $"refused ({error})";
@@ -517,7 +551,8 @@ internal sealed class Checker
     /// The slicevisor has no shared-memory mechanism (the spec does not model sharing),
     /// so a window is only checked for consistency; it is never mapped.
     /// </summary>
-    private SharedOutcome[] CheckShared(Slicevisor<SimulatedHardwarePort> slicevisor, SliceSpec spec)
+    private SharedOutcome[] CheckShared<THardware>(Slicevisor<THardware> slicevisor, SliceSpec spec)
+        where THardware : IHardwarePort
     {
         var outcomes = new List<SharedOutcome>();
         foreach (RangeItem w in spec.Shared)
@@ -533,7 +568,8 @@ internal sealed class Checker
         return [.. outcomes];
     }
 
-    private Problem? SharedProblem(Slicevisor<SimulatedHardwarePort> slicevisor, SliceSpec spec, RangeItem w, string field)
+    private Problem? SharedProblem<THardware>(Slicevisor<THardware> slicevisor, SliceSpec spec, RangeItem w, string field)
+        where THardware : IHardwarePort
     {
         MemoryRange r = w.Range;
         Problem Make(string error, Party? against, MemoryRange? interval, string message) => new()

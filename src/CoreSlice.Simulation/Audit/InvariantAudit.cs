@@ -3,7 +3,7 @@ using CoreSlice.Hardware;
 namespace CoreSlice.Simulation.Audit;
 
 /// <summary>
-/// Checks the invariants of DESIGN.md (I1–I6) and the transition properties
+/// Checks the invariants of docs/design.md (I1–I6) and the transition properties
 /// (T1, T2) on a live slicevisor and its simulated machine. Independent of the
 /// slicevisor's own checks: it reads only the slice table's public view and the
 /// machine's raw registers, memory writers and counters.

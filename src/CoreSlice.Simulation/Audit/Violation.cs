@@ -1,6 +1,6 @@
 namespace CoreSlice.Simulation.Audit;
 
-/// <summary>One broken invariant: its name as in DESIGN.md and spec/ (e.g. <c>I2_FilterSoundness</c>) and a sentence naming the core, slot, device or range.</summary>
+/// <summary>One broken invariant: its name as in docs/design.md and spec/ (e.g. <c>I2_FilterSoundness</c>) and a sentence naming the core, slot, device or range.</summary>
 public readonly record struct Violation(string Invariant, string Message)
 {
     /// <inheritdoc/>

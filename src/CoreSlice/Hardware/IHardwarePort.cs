@@ -41,7 +41,7 @@ public interface IHardwarePort
     /// leaves the hardware: fills <paramref name="output"/> (at most 48 bytes) with
     /// a pseudo-random function of the root key and <paramref name="context"/>
     /// (the simulation uses HMAC-SHA384(root key, context)). The slicevisor derives
-    /// its attestation signing key with it, once, at construction.
+    /// its attestation signing key with it, once, on first use (the first report or public-key read).
     /// </summary>
     void DeriveKey(ReadOnlySpan<byte> context, Span<byte> output);
 

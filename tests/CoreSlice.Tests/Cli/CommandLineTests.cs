@@ -58,6 +58,24 @@ public sealed class CommandLineTests : IDisposable
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(cores, "default"));
     }
 
+    [Theory]
+    [InlineData("verify")]
+    [InlineData("conform")]
+    [InlineData("modelcheck")]
+    [InlineData("simulate")]
+    [InlineData("check")]
+    [InlineData("pmp")]
+    public void No_option_states_its_default_twice(string command)
+    {
+        CliRun help = Coreslice.Run("help", command);
+
+        Assert.Equal(0, help.Exit);
+        foreach (string line in help.Stdout.Split('\n').Where(l => l.Contains("[default: ", StringComparison.Ordinal)))
+        {
+            Assert.DoesNotContain("(default", line, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Verify_with_an_output_in_a_missing_directory_fails_at_once()
     {

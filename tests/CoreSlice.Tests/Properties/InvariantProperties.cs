@@ -7,7 +7,7 @@ using Xunit;
 namespace CoreSlice.Tests.Properties;
 
 /// <summary>
-/// The FsCheck property of issue 2: for any sequence of random steps — mostly valid first-fit
+/// The FsCheck run property: for any sequence of random steps — mostly valid first-fit
 /// requests, some hostile (HostileRequests.Perturb), load/start/destroy of random (also
 /// invalid) slots, guest actions of every class, injected faults — I1–I6, T1 and T2 hold after
 /// every step (see <see cref="RunExecutor"/>), on the default machine and on a small one.

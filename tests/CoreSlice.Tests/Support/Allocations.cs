@@ -1,7 +1,7 @@
 namespace CoreSlice.Tests.Support;
 
 /// <summary>
-/// How every allocation test measures (DESIGN §5: nothing allocates after construction).
+/// How every allocation test measures (docs/design.md: the TCB allocates nothing after construction).
 /// A path that really allocates does so in every round; what only some rounds show is
 /// warm-up — under a busy parallel test run the tier-1 code (which stack-allocates what
 /// tier-0 code heap-allocates) can arrive late — so the least of several rounds is taken,

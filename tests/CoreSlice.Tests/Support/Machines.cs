@@ -3,7 +3,7 @@ using CoreSlice;
 namespace CoreSlice.Tests.Support;
 
 /// <summary>
-/// Machine descriptions for tests. <see cref="Default"/> follows the built-in
+/// Machine descriptions for tests. <see cref="Default"/> follows the built-in
 /// default (16 cores, core 0 control, 4 GiB RAM, reserved slicevisor region, 8 devices,
 /// 12 ways, 16 range registers, 4 KiB granule, 64 slots); <see cref="Small"/> is the
 /// model-checking size, with RAM in two regions so a range can straddle a hole.

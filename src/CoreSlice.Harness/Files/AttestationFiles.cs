@@ -1,6 +1,6 @@
 using CoreSlice.Manager.Verification;
 
-namespace CoreSlice.Cli;
+namespace CoreSlice.Harness.Files;
 
 /// <summary>
 /// Files for <c>attest verify</c>: a report is its raw bytes (version 1,

@@ -1,7 +1,7 @@
 using CoreSlice.Log;
 using CoreSlice.Manager.Verification;
 
-namespace CoreSlice.Cli;
+namespace CoreSlice.Harness.Files;
 
 /// <summary>
 /// Reads and writes decision-log files (format: <see cref="DecisionLogFileFormat"/>).

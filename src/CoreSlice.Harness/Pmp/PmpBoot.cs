@@ -1,0 +1,59 @@
+using CoreSlice.Hardware.Pmp;
+using CoreSlice.Harness.Check;
+using CoreSlice.Simulation.Pmp;
+
+namespace CoreSlice.Harness.Pmp;
+
+/// <summary>One hart's programmed entries.</summary>
+internal sealed record HartEntries(int Hart, string Slice, PmpEntry[] Entries, int Used);
+
+/// <summary>A slice the slicevisor refused or could not start.</summary>
+internal sealed record Refusal(string Slice, string Operation, SliceError Error, int Subject);
+
+/// <summary>
+/// Boots a layout on a simulated RISC-V PMP machine with the real slicevisor and sliceloader
+/// and reads back, for every hart of every slice, the entries the sliceloader wrote.
+/// </summary>
+internal static class PmpBoot
+{
+    public static (List<HartEntries>, List<Refusal>) Boot(MachineConfig config, PmpGeometry geometry, Layout layout)
+    {
+        var machine = new PmpMachine(config, geometry);
+        using var visor = new Slicevisor<PmpHardwarePort>(config, machine.OpenPrivilegedPort());
+        var harts = new List<HartEntries>();
+        var refusals = new List<Refusal>();
+        foreach (SliceSpec s in layout.Slices)
+        {
+            var request = new SliceRequest
+            {
+                Cores = s.Cores.Select(c => c.Value).ToArray(),
+                Ranges = s.Memory.Select(m => m.Range).ToArray(),
+                Devices = s.Devices.Select(d => d.Value).ToArray(),
+                Ways = s.Ways.Aggregate(0UL, (mask, w) => w.Value is >= 0 and < 64 ? mask | (1UL << w.Value) : mask),
+                EntryPoint = s.Entry ?? (s.Memory.Count > 0 ? s.Memory[0].Range.Base : 0),
+            };
+            SliceResult created = visor.CreateSlice(request);
+            if (!created.Ok)
+            {
+                refusals.Add(new Refusal(s.Name, "create", created.Error, created.Subject));
+                continue;
+            }
+            SliceResult started = visor.StartSlice(created.Slot);
+            if (!started.Ok)
+            {
+                refusals.Add(new Refusal(s.Name, "start", started.Error, started.Subject));
+                continue;
+            }
+            foreach (int hart in s.Cores.Select(c => c.Value).Order())
+            {
+                PmpEntry[] entries = machine.EntriesOf(hart).ToArray();
+                harts.Add(new HartEntries(hart, s.Name, entries, Used(entries)));
+            }
+        }
+        return (harts, refusals);
+    }
+
+    /// <summary>Entries that hold a region, plus the deny-all.</summary>
+    private static int Used(PmpEntry[] entries) =>
+        entries.Count(e => e != PmpCfg.LockedOff && e != PmpCfg.DenyAll) + (entries.Contains(PmpCfg.DenyAll) ? 1 : 0);
+}
