@@ -38,6 +38,13 @@ public static class ConfigErrorText
         string region = HexText.Range(range);
         return e.Problem switch
         {
+            ConfigProblem.OutOfRange when e.Field == ConfigField.PmpEntries => $"pmp.entries: {number}: expected 2..{Hardware.Pmp.PmpGeometry.MaxEntries}",
+            ConfigProblem.OutOfRange when e.Field == ConfigField.PmpHarts => $"pmp.harts: {number}: expected 1..{Limits.MaxCores}",
+            ConfigProblem.PmpGrainTooCoarse => $"pmp.granularity: G = {number}: expected 0 (a coarser grain cannot fence one hart's 4-byte msip word)",
+            ConfigProblem.GranuleFinerThanPmpGrain => $"granule: {HexText.Of(e.Value)}: expected a power of two, a multiple of the PMP grain {HexText.Of(e.Size)}",
+            ConfigProblem.HartsDifferFromCores => $"pmp.harts: {number} msip words: expected one per core ({e.Size} cores)",
+            ConfigProblem.Unaligned when e.Field == ConfigField.PmpClint => $"pmp.clint: {HexText.Of(e.Value)}: expected a 4-byte-aligned address",
+            ConfigProblem.EmptyOrWraps when e.Field == ConfigField.PmpClint => $"pmp.clint: {HexText.Of(e.Value)}: its {e.Size / 4} msip words wrap past 2^64",
             ConfigProblem.OutOfRange when e.Field == ConfigField.ControlCores => config.CoreCount < 1
                 ? $"controlCores: core {number}: expected a core of the machine, but cores is {config.CoreCount}"
                 : $"controlCores: core {number}: expected a core 0..{config.CoreCount - 1} (the machine has {config.CoreCount})",
@@ -79,6 +86,10 @@ public static class ConfigErrorText
         ConfigField.CacheWays => "cacheWays",
         ConfigField.ControlWays => "controlWays",
         ConfigField.RangeRegisters => "rangeRegisters",
+        ConfigField.PmpEntries => "pmp.entries",
+        ConfigField.PmpGranularity => "pmp.granularity",
+        ConfigField.PmpHarts => "pmp.harts",
+        ConfigField.PmpClint => "pmp.clint",
         _ => "slots",
     };
 

@@ -25,6 +25,14 @@ public enum ConfigField : byte
     RangeRegisters,
     /// <summary><see cref="MachineConfig.SlotCapacity"/>.</summary>
     Slots,
+    /// <summary>A PMP port's <see cref="Hardware.Pmp.PmpGeometry.Entries"/>.</summary>
+    PmpEntries,
+    /// <summary>A PMP port's <see cref="Hardware.Pmp.PmpGeometry.Granularity"/>.</summary>
+    PmpGranularity,
+    /// <summary>A PMP port's <see cref="Hardware.Pmp.PmpGeometry.Harts"/>.</summary>
+    PmpHarts,
+    /// <summary>A PMP port's <see cref="Hardware.Pmp.PmpGeometry.MsipBase"/> (the CLINT's msip words).</summary>
+    PmpClint,
 }
 
 /// <summary>What is wrong with the field a <see cref="ConfigError"/> names. A closed set: the TCB builds no text.</summary>
@@ -56,6 +64,12 @@ public enum ConfigProblem : byte
     WaysBeyondMachine,
     /// <summary>The control slice holds every way, so no slice could be created. Value: the mask.</summary>
     HoldsEveryWay,
+    /// <summary>PMP granularity G is not 0: a coarser grain cannot fence one hart's 4-byte msip word. Value: G.</summary>
+    PmpGrainTooCoarse,
+    /// <summary>The machine's granule is not a multiple of the PMP grain 2^(G+2). Value: the granule; Size: the grain.</summary>
+    GranuleFinerThanPmpGrain,
+    /// <summary>The PMP port has a different number of harts (msip words) than the machine has cores. Value: the harts; Size: the cores.</summary>
+    HartsDifferFromCores,
 }
 
 /// <summary>

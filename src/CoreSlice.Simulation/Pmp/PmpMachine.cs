@@ -29,11 +29,9 @@ public sealed class PmpMachine
     {
         ArgumentNullException.ThrowIfNull(config);
         Inner = new SimulatedMachine(config);
-        string? problem = geometry.Problem(config.GranuleSize)
-            ?? (geometry.Harts != config.CoreCount ? $"pmp.harts: {geometry.Harts} msip words for {config.CoreCount} cores" : null);
-        if (problem is not null)
+        if (geometry.Problem(config.GranuleSize, config.CoreCount) is { } problem)
         {
-            throw new ArgumentException("the machine description is unusable: " + problem, nameof(geometry));
+            throw new ArgumentException("the machine description is unusable: " + ConfigErrorText.Describe(config, problem), nameof(geometry));
         }
         Geometry = geometry;
         n = geometry.Entries;

@@ -78,10 +78,9 @@ public static class PmpMachineDescription
         root.Remove("pmp");
         MachineConfig config = MachineDescription.Parse(root.ToJsonString());
         var geometry = new PmpGeometry(entries, granularity, clint, config.CoreCount);
-        string? problem = geometry.Problem(config.GranuleSize);
-        if (problem is not null)
+        if (geometry.Problem(config.GranuleSize, config.CoreCount) is { } problem)
         {
-            throw new DescriptionException(where, 1, 1, problem);
+            throw new DescriptionException(where, 1, 1, ConfigErrorText.Describe(config, problem));
         }
         return (config, geometry);
     }

@@ -27,29 +27,41 @@ public readonly record struct PmpGeometry(int Entries, int Granularity, ulong Ms
     /// <summary>The msip word of <paramref name="hart"/>.</summary>
     public ulong MsipAddress(int hart) => MsipBase + (MsipWord * (ulong)hart);
 
-    /// <summary>The problem with this geometry on a machine of <paramref name="granule"/>-byte granules, or null.</summary>
-    public string? Problem(ulong granule)
+    /// <summary>
+    /// The first problem with this geometry on a machine of <paramref name="granule"/>-byte
+    /// granules and <paramref name="cores"/> cores, as a value (the trusted core builds no text),
+    /// or null when it is usable.
+    /// </summary>
+    public ConfigError? Problem(ulong granule, int cores)
     {
         if (Entries < 2 || Entries > MaxEntries)
         {
-            return $"pmp.entries: {Entries} is not in 2..{MaxEntries}";
+            return new ConfigError(ConfigField.PmpEntries, ConfigProblem.OutOfRange, -1, -1, (ulong)Entries, 0);
         }
         if (Granularity != 0)
         {
             // One hart's msip word is 4 bytes: any coarser grain would hand a slice its neighbours' words too (S4).
-            return $"pmp.granularity: G = {Granularity} cannot fence one hart's 4-byte msip word (G must be 0)";
+            return new ConfigError(ConfigField.PmpGranularity, ConfigProblem.PmpGrainTooCoarse, -1, -1, unchecked((ulong)Granularity), 0);
         }
         if (granule < Grain || !BitOperations.IsPow2(granule))
         {
-            return $"pmp.granularity: the granule 0x{granule:x} is not a multiple of 2^(G+2)";
+            return new ConfigError(ConfigField.Granule, ConfigProblem.GranuleFinerThanPmpGrain, -1, -1, granule, Grain);
         }
         if (Harts < 1 || Harts > Limits.MaxCores)
         {
-            return $"pmp.harts: {Harts} is not in 1..{Limits.MaxCores}";
+            return new ConfigError(ConfigField.PmpHarts, ConfigProblem.OutOfRange, -1, -1, unchecked((ulong)Harts), 0);
         }
-        if ((MsipBase & (MsipWord - 1)) != 0 || MsipBase > ulong.MaxValue - (MsipWord * (ulong)Harts))
+        if (Harts != cores)
         {
-            return $"pmp.clint: 0x{MsipBase:x} is not 4-byte aligned or its {Harts} msip words wrap past 2^64";
+            return new ConfigError(ConfigField.PmpHarts, ConfigProblem.HartsDifferFromCores, -1, -1, (ulong)Harts, unchecked((ulong)cores));
+        }
+        if ((MsipBase & (MsipWord - 1)) != 0)
+        {
+            return new ConfigError(ConfigField.PmpClint, ConfigProblem.Unaligned, -1, -1, MsipBase, MsipWord * (ulong)Harts);
+        }
+        if (MsipBase > ulong.MaxValue - (MsipWord * (ulong)Harts))
+        {
+            return new ConfigError(ConfigField.PmpClint, ConfigProblem.EmptyOrWraps, -1, -1, MsipBase, MsipWord * (ulong)Harts);
         }
         return null;
     }

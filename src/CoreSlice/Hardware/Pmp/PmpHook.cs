@@ -18,14 +18,9 @@ internal static class PmpHook
             return;
         }
         PmpGeometry geometry = pmp.Geometry;
-        string? problem = geometry.Problem(config.GranuleSize);
-        if (problem is null && geometry.Harts != config.CoreCount)
+        if (geometry.Problem(config.GranuleSize, config.CoreCount) is { } problem)
         {
-            problem = $"pmp.harts: {geometry.Harts} msip words for {config.CoreCount} cores";
-        }
-        if (problem is not null)
-        {
-            throw new ArgumentException("unusable machine description: " + problem, nameof(hardware));
+            ThrowHelper.UnusableMachine([problem]);
         }
         validator.UsePmp(geometry);
     }
