@@ -1,5 +1,5 @@
 ; =====================================================================
-; CoreSlice formal model -- 30: invariants I1..I6 (DESIGN.md section 3)
+; CoreSlice formal model -- 30: invariants I1..I6 (docs/design.md)
 ; Each invariant is a conjunction of named clauses; a proof obligation is
 ; stated per invariant, and its counterexample names the clause.
 ; =====================================================================

@@ -1,5 +1,5 @@
 ; =====================================================================
-; CoreSlice formal model -- 60: security properties (DESIGN.md section 1)
+; CoreSlice formal model -- 60: security properties (docs/design.md)
 ; State properties S_i are proved as Inv(s) => S_i(s); transition
 ; properties T1/T2 are proved for every step from a state satisfying Inv.
 ; =====================================================================

@@ -59,7 +59,7 @@ public static class ReportWriter
         return sb.ToString();
     }
 
-    /// <summary>JSON exactly as issue 3 specifies.</summary>
+    /// <summary>JSON: solver, one object per obligation (name, status, ms, counterexample), summary counts.</summary>
     public static string Json(VerifyReport r)
     {
         using var ms = new MemoryStream();

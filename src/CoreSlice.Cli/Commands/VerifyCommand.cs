@@ -131,7 +131,7 @@ internal static class VerifyCommand
         (VerifyReport report, List<string> disagreements, int notAsked) = CrossCheck.Run(spec, solver, first, filter, timeoutMs);
         Console.Out.Write(ReportWriter.Text(report));
         Console.Out.WriteLine($"cross-check against {againstFile}: {report.Results.Count} obligations asked, {notAsked} not asked " +
-            $"(witness terms with lambda, which {solver.Description} does not read); {report.Count(ObligationStatus.Proved)} proved by both, " +
+            $"(a lambda used as an array value, in the witness states or in a definition they use, which {solver.Description} does not read); {report.Count(ObligationStatus.Proved)} proved by both, " +
             $"{report.Count(ObligationStatus.Unknown)} unknown here, {report.Count(ObligationStatus.Error)} error here, {disagreements.Count} disagreement(s)");
         foreach (string d in disagreements)
         {

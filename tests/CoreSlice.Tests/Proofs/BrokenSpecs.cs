@@ -10,7 +10,7 @@ namespace CoreSlice.Tests.Proofs;
 public sealed record BrokenSpec(string Why, string Obligation, IReadOnlyList<(string From, string To)> Edits,
     IReadOnlyList<(string From, string To)>? ManifestEdits = null);
 
-/// <summary>The broken-spec suite (issue 3: "the prover must be shown to have teeth").</summary>
+/// <summary>The broken-spec suite: the prover must be shown to have teeth.</summary>
 public static class BrokenSpecs
 {
     public static readonly IReadOnlyDictionary<string, BrokenSpec> All = new Dictionary<string, BrokenSpec>
