@@ -216,11 +216,12 @@ public sealed class AttestationTests(ITestOutputHelper output)
         {
             Assert.True(rig.Slicevisor.Attest(slot, nonce, report).Ok);
         }
-        const int Calls = 100;
+        const int Calls = 200;
+        const int Rounds = 5;
         // The least of a few rounds: real per-call allocation shows in every round; a JIT
         // tier-up under a loaded, parallel test run shows in one (this test was flaky without it).
         long perCall = long.MaxValue;
-        for (int round = 0; round < 5; round++)
+        for (int round = 0; round < Rounds; round++)
         {
             long start = GC.GetAllocatedBytesForCurrentThread();
             for (int i = 0; i < Calls; i++)
@@ -230,21 +231,32 @@ public sealed class AttestationTests(ITestOutputHelper output)
             perCall = Math.Min(perCall, (GC.GetAllocatedBytesForCurrentThread() - start) / Calls);
         }
 
-        // The BCL's ECDSA alone, on the same kind of key and buffers.
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        // The BCL's ECDSA alone, on a key made the way the attestor makes its own (imported from
+        // a private scalar) and the same buffers. What the signature allocates varies from call to
+        // call (its DER encoding's length depends on r and s), so its largest round is the bound.
+        ECParameters parameters;
+        using (var generated = ECDsa.Create(ECCurve.NamedCurves.nistP384))
+        {
+            parameters = generated.ExportParameters(includePrivateParameters: true);
+        }
+        using var key = ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP384, D = parameters.D });
         byte[] digest = new byte[48];
         byte[] signature = new byte[ReportLayout.SignatureSize];
         for (int i = 0; i < 20; i++)
         {
             _ = key.TrySignHash(digest, signature, DSASignatureFormat.IeeeP1363FixedFieldConcatenation, out _);
         }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < Calls; i++)
+        long signOnly = 0;
+        for (int round = 0; round < Rounds; round++)
         {
-            _ = key.TrySignHash(digest, signature, DSASignatureFormat.IeeeP1363FixedFieldConcatenation, out _);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < Calls; i++)
+            {
+                _ = key.TrySignHash(digest, signature, DSASignatureFormat.IeeeP1363FixedFieldConcatenation, out _);
+            }
+            signOnly = Math.Max(signOnly, (GC.GetAllocatedBytesForCurrentThread() - before) / Calls);
         }
-        long signOnly = (GC.GetAllocatedBytesForCurrentThread() - before) / Calls;
-        output.WriteLine($"Attest: {perCall} B/call; ECDsa.TrySignHash alone: {signOnly} B/call");
+        output.WriteLine($"Attest: {perCall} B/call; ECDsa.TrySignHash alone: up to {signOnly} B/call");
         // Everything Attest allocates is the BCL signature's own (192 B on Linux/OpenSSL when measured).
         Assert.True(perCall <= signOnly, $"Attest allocated {perCall} B per call, the signature alone {signOnly} B");
     }
