@@ -36,8 +36,11 @@ public sealed class StepDriver
 {
     private readonly Slicevisor<SimulatedHardwarePort> visor;
     private readonly SimulatedMachine machine;
-    private byte[] scratch = new byte[64];
-    private int lastRead;
+    // Per thread: the linearizability tests apply steps to one slicevisor from several threads at once.
+    [ThreadStatic]
+    private static byte[]? scratch;
+    [ThreadStatic]
+    private static int lastRead;
 
     public StepDriver(Slicevisor<SimulatedHardwarePort> visor, SimulatedMachine machine)
     {
@@ -50,8 +53,10 @@ public sealed class StepDriver
     /// <summary>The report buffer of the last Attest or GuestAttest step.</summary>
     public byte[] LastReport { get; private set; } = [];
 
-    /// <summary>The bytes the last GuestLoad or DmaRead read (valid until the next step).</summary>
-    public ReadOnlySpan<byte> LastRead => scratch.AsSpan(0, lastRead);
+    /// <summary>The bytes the last GuestLoad or DmaRead on this thread read (valid until its next step).</summary>
+#pragma warning disable CA1822 // an instance property on purpose: it belongs to the driver's last step
+    public ReadOnlySpan<byte> LastRead => (scratch ?? []).AsSpan(0, lastRead);
+#pragma warning restore CA1822
 
     /// <summary>Applies <paramref name="step"/> to the slicevisor and the machine.</summary>
     public Observation Apply(Step step)
@@ -197,7 +202,7 @@ public sealed class StepDriver
     }
 
     /// <summary>The bytes a step writes: Fill, Fill + 1, …; built in a reused buffer.</summary>
-    private ReadOnlySpan<byte> Bytes(Step step)
+    private static ReadOnlySpan<byte> Bytes(Step step)
     {
         Span<byte> bytes = Room(step.Length);
         for (int i = 0; i < bytes.Length; i++)
@@ -207,7 +212,7 @@ public sealed class StepDriver
         return bytes;
     }
 
-    private Span<byte> ReadBuffer(Step step)
+    private static Span<byte> ReadBuffer(Step step)
     {
         Span<byte> bytes = Room(step.Length);
         bytes.Clear();
@@ -215,12 +220,12 @@ public sealed class StepDriver
         return bytes;
     }
 
-    private Span<byte> Room(int length)
+    private static Span<byte> Room(int length)
     {
         int n = Math.Max(length, 0);
-        if (scratch.Length < n)
+        if (scratch is null || scratch.Length < n)
         {
-            scratch = new byte[n];
+            scratch = new byte[Math.Max(n, 64)];
         }
         return scratch.AsSpan(0, n);
     }
