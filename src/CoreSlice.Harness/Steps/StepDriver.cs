@@ -205,11 +205,16 @@ public sealed class StepDriver
     private static ReadOnlySpan<byte> Bytes(Step step)
     {
         Span<byte> bytes = Room(step.Length);
+        FillPattern(bytes, step.Fill);
+        return bytes;
+    }
+
+    private static void FillPattern(Span<byte> bytes, byte fill)
+    {
         for (int i = 0; i < bytes.Length; i++)
         {
-            bytes[i] = (byte)(step.Fill + i);
+            bytes[i] = (byte)(fill + i);
         }
-        return bytes;
     }
 
     private static Span<byte> ReadBuffer(Step step)
@@ -234,10 +239,7 @@ public sealed class StepDriver
     private static byte[] Pattern(Step step)
     {
         var bytes = new byte[Math.Max(step.Length, 0)];
-        for (int i = 0; i < bytes.Length; i++)
-        {
-            bytes[i] = (byte)(step.Fill + i);
-        }
+        FillPattern(bytes, step.Fill);
         return bytes;
     }
 }
