@@ -317,14 +317,14 @@ public sealed class ConformanceRun : IDisposable
         return (new FilterCall(core, kind, reg, value, ipi, ways), Code(o));
     }
 
-    private (SpecCall, int) Attest(int slot) => Attest(false, slot);
+    private (SpecCall, int) Attest(int slot, bool hostile = true) => Attest(false, slot, hostile);
 
-    private (SpecCall, int) GuestAttest(int core) => Attest(true, core);
+    private (SpecCall, int) GuestAttest(int core, bool hostile = true) => Attest(true, core, hostile);
 
-    private (SpecCall, int) Attest(bool guest, int who)
+    private (SpecCall, int) Attest(bool guest, int who, bool hostile)
     {
-        byte[] nonce = new byte[random.Next(5) == 0 ? 32 : ReportLayout.NonceSize];
-        int room = random.Next(6) == 0 ? ReportLayout.ReportSize - 1 : ReportLayout.ReportSize;
+        byte[] nonce = new byte[hostile && random.Next(5) == 0 ? 32 : ReportLayout.NonceSize];
+        int room = hostile && random.Next(6) == 0 ? ReportLayout.ReportSize - 1 : ReportLayout.ReportSize;
         SliceResult r = guest ? visor.GuestAttest(who, nonce, report.AsSpan(0, room)) : visor.Attest(who, nonce, report.AsSpan(0, room));
         var call = new AttestCall(guest, who, nonce.Length == ReportLayout.NonceSize, room >= ReportLayout.ReportSize) { CodeError = Code(r) };
         return (call, Code(r));
@@ -378,12 +378,12 @@ public sealed class ConformanceRun : IDisposable
         q.Enqueue(() => Load(1, visor.Table[1].Ranges[0].Base + 2 * g - 10, 100));                       // ImageOutsideMemory
         q.Enqueue(() => Load(0, 0, 1));                                                                  // SlotOutOfRange
         q.Enqueue(() => Load(2, 0, 1));                                                                  // WrongState (Free)
-        q.Enqueue(() => Attest(1));
+        q.Enqueue(() => Attest(1, hostile: false));
         q.Enqueue(() => Start(1, Fault.None));
         q.Enqueue(() => Load(1, visor.Table[1].Ranges[0].Base, 1));                                      // WrongState (Running)
         q.Enqueue(() => Start(1, Fault.None));                                                           // WrongState
         q.Enqueue(() => Start(9, Fault.None));                                                           // SlotOutOfRange
-        q.Enqueue(() => GuestAttest(FirstCore(1)));
+        q.Enqueue(() => GuestAttest(FirstCore(1), hostile: false));
         q.Enqueue(() => Drain());
         // stolen resources, now that slot 1 holds some
         foreach (Perturbation p in new[] { Perturbation.StolenCore, Perturbation.StolenDevice, Perturbation.StolenMemory, Perturbation.StolenWay })
