@@ -17,6 +17,7 @@
 (define-sort Mode () (_ BitVec 3))    ; CoreMode
 (define-sort Perm () (_ BitVec 3))    ; Permissions
 (define-sort Err () (_ BitVec 8))     ; SliceError
+(define-sort Cnt () (_ BitVec 64))    ; decision-log counts and sequence numbers (ulong; wrap like the code's)
 
 ; ---- Owner.cs (two's complement in 16 bits)
 (define-fun Owner.Free () Slot #xffff)      ; -1
@@ -77,6 +78,11 @@
 (define-fun SliceError.CoreResetFault () Err #x3c)
 (define-fun SliceError.IommuFault () Err #x3d)
 (define-fun SliceError.LoaderFault () Err #x3e)
+(define-fun SliceError.AttestationKeyFault () Err #x3f)
+(define-fun SliceError.LogFull () Err #x46)
+(define-fun SliceError.NonceLength () Err #x47)
+(define-fun SliceError.BufferTooSmall () Err #x48)
+(define-fun SliceError.NotGuestCore () Err #x49)
 ; not a SliceError: the hardware refused a guest action (no state change)
 (define-fun Refused () Err #xff)
 

@@ -28,8 +28,17 @@
     (rrPerm (Array Core (Array Idx Perm)))
     (ipi (Array Core (Array Core Bool)))     ; IPI destination mask
     (wmask (Array Core (Array Way Bool)))    ; cache-way mask
+    ; per core: the interrupts delivered to it since its last secure reset, by sending core
+    ; (what the receiver observes; a reset clears it)
+    (ipiIn (Array Core (Array Core Bool)))
     ; per device: IOMMU window = the memory of this slot, or Owner.None (closed)
     (iommu (Array Dev Slot))
+    ; the decision log (DecisionLog.cs): capacity (fixed at construction), entries held,
+    ; sequence number of the newest entry ever appended, requests refused with LogFull since the last drain
+    (logCap Cnt)
+    (logN Cnt)
+    (logSeq Cnt)
+    (logRefused Cnt)
     ; ghost: the resources each slot was created with
     (gN (Array Slot Idx))
     (gBase (Array Slot (Array Idx Addr)))
@@ -37,7 +46,9 @@
     (gCore (Array Core Slot))
     (gDev (Array Dev Slot))
     (gWay (Array Way Slot))
-    (gMem (Array Addr Slot))))))
+    (gMem (Array Addr Slot))
+    ; ghost: decision-log entries handed to the manager by drains, ever
+    (logOut Cnt)))))
 
 (define-fun zeroAddrs () (Array Idx Addr) ((as const (Array Idx Addr)) #x0000000000000000))
 (define-fun zeroPerms () (Array Idx Perm) ((as const (Array Idx Perm)) #b000))
@@ -56,11 +67,33 @@
 (define-fun same-ghost ((s State) (s2 State)) Bool
   (and (= (gN s2) (gN s)) (= (gBase s2) (gBase s)) (= (gSize s2) (gSize s))
        (= (gCore s2) (gCore s)) (= (gDev s2) (gDev s)) (= (gWay s2) (gWay s)) (= (gMem s2) (gMem s))))
-(define-fun same-cores ((s State) (s2 State)) Bool
+(define-fun same-regs ((s State) (s2 State)) Bool
   (and (= (mode s2) (mode s)) (= (locked s2) (locked s)) (= (rrBase s2) (rrBase s))
        (= (rrSize s2) (rrSize s)) (= (rrPerm s2) (rrPerm s)) (= (ipi s2) (ipi s)) (= (wmask s2) (wmask s))))
+(define-fun same-cores ((s State) (s2 State)) Bool (and (same-regs s s2) (= (ipiIn s2) (ipiIn s))))
 (define-fun same-iommu ((s State) (s2 State)) Bool (= (iommu s2) (iommu s)))
 (define-fun same-memory ((s State) (s2 State)) Bool (= (lastWriter s2) (lastWriter s)))
+(define-fun same-log ((s State) (s2 State)) Bool
+  (and (= (logCap s2) (logCap s)) (= (logN s2) (logN s)) (= (logSeq s2) (logSeq s))
+       (= (logRefused s2) (logRefused s)) (= (logOut s2) (logOut s))))
+; everything but the decision log
+(define-fun same-but-log ((s State) (s2 State)) Bool
+  (and (same-table s s2) (same-owners s s2) (same-ghost s s2) (same-cores s s2) (same-iommu s s2) (same-memory s s2)))
+
+; ---- the decision log (DecisionLog.cs): one entry stays reserved for the drain's record, so a
+; request other than DrainLog is refused, unexecuted, once count reaches capacity - 1 (AcceptsRequests)
+(define-fun Log.full ((s State)) Bool (bvuge (logN s) (bvsub (logCap s) #x0000000000000001)))
+; a decided request appends one entry: the count and the sequence move on, nothing else of the log
+(define-fun Log.append ((s State) (s2 State)) Bool
+  (and (= (logCap s2) (logCap s)) (= (logN s2) (bvadd (logN s) #x0000000000000001))
+       (= (logSeq s2) (bvadd (logSeq s) #x0000000000000001))
+       (= (logRefused s2) (logRefused s)) (= (logOut s2) (logOut s))))
+; LogFull: the refusal of a request while the log is full. It is not executed (nothing but the
+; refusal count changes) and not appended (RefuseLogFull; the next drain's record reports the count)
+(define-fun LogFull ((s State) (s2 State)) Bool
+  (and (same-but-log s s2)
+       (= (logCap s2) (logCap s)) (= (logN s2) (logN s)) (= (logSeq s2) (logSeq s)) (= (logOut s2) (logOut s))
+       (= (logRefused s2) (bvadd (logRefused s) #x0000000000000001))))
 
 ; ---- one core's filter registers, unchanged / as the sliceloader programs them / cleared by reset
 (define-fun core-regs-same ((s State) (s2 State) (c Core)) Bool
@@ -84,6 +117,8 @@
 (define-fun core-regs-cleared ((s2 State) (c Core)) Bool
   (and (= (select (rrBase s2) c) zeroAddrs) (= (select (rrSize s2) c) zeroAddrs)
        (= (select (rrPerm s2) c) zeroPerms) (= (select (ipi s2) c) noCores) (= (select (wmask s2) c) noWays)))
+; a secure reset also drops the interrupts delivered to the core
+(define-fun core-ipi-cleared ((s2 State) (c Core)) Bool (= (select (ipiIn s2) c) noCores))
 
 ; ---- what a step does to one core (StartSlice / DestroySlice choose one per core)
 (define-fun Act.Keep () (_ BitVec 3) #b000)      ; untouched
@@ -94,14 +129,14 @@
 (define-fun core-step ((s State) (s2 State) (c Core) (act (_ BitVec 3)) (t Slot)) Bool
   (ite (= act Act.Keep)
        (and (= (select (mode s2) c) (select (mode s) c)) (= (select (locked s2) c) (select (locked s) c))
-            (core-regs-same s s2 c))
+            (core-regs-same s s2 c) (= (select (ipiIn s2) c) (select (ipiIn s) c)))
   (ite (= act Act.Program)
-       (and (= (select (mode s2) c) CoreMode.Guest) (select (locked s2) c) (core-regs-programmed s s2 c t))
+       (and (= (select (mode s2) c) CoreMode.Guest) (select (locked s2) c) (core-regs-programmed s s2 c t) (core-ipi-cleared s2 c))
   (ite (= act Act.Park)
-       (and (= (select (mode s2) c) CoreMode.Idle) (not (select (locked s2) c)) (core-regs-cleared s2 c))
+       (and (= (select (mode s2) c) CoreMode.Idle) (not (select (locked s2) c)) (core-regs-cleared s2 c) (core-ipi-cleared s2 c))
   (ite (= act Act.ResetHalt)
-       (and (= (select (mode s2) c) CoreMode.Halted) (not (select (locked s2) c)) (core-regs-cleared s2 c))
-       (= (select (mode s2) c) CoreMode.Halted))))))
+       (and (= (select (mode s2) c) CoreMode.Halted) (not (select (locked s2) c)) (core-regs-cleared s2 c) (core-ipi-cleared s2 c))
+       (and (= (select (mode s2) c) CoreMode.Halted) (core-ipi-cleared s2 c)))))))
 
 ; ---- hardware checks (RangeRegister.Allows; IOMMU; IPI)
 (define-fun rrAllows ((s State) (c Core) (i Idx) (a Addr) (p Perm)) Bool

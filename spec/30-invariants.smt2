@@ -55,8 +55,14 @@
   (forall ((c Core) (w Way))
     (=> (and (= (select (mode s) c) CoreMode.Guest) (select (select (wmask s) c) w))
         (= (select (wayOwner s) w) (select (coreOwner s) c)))))
+; every interrupt a core has received (since its last reset) came from a core of its own guest slot
+(define-fun I2_FilterSoundness.delivered ((s State)) Bool
+  (forall ((c Core) (b Core))
+    (=> (select (select (ipiIn s) c) b)
+        (and (isGuest (select (coreOwner s) c)) (= (select (coreOwner s) b) (select (coreOwner s) c))))))
 (define-fun I2_FilterSoundness ((s State)) Bool
-  (and (I2_FilterSoundness.ranges s) (I2_FilterSoundness.ipi s) (I2_FilterSoundness.ways s)))
+  (and (I2_FilterSoundness.ranges s) (I2_FilterSoundness.ipi s) (I2_FilterSoundness.ways s)
+       (I2_FilterSoundness.delivered s)))
 
 ; ---------------- I3: locked guest (-> S5) ----------------
 ; a core in Guest mode belongs to a Running/Destroying slot, is locked, and its
@@ -68,12 +74,19 @@
              (or (= (select (st s) o) SliceState.Running) (= (select (st s) o) SliceState.Destroying))
              (select (locked s) c)
              (core-regs-programmed s s c o))))))
-; and a core that is Idle or in the sliceloader is unlocked (a reset clears the lock)
+; and a core that is Idle or in the sliceloader is unlocked (a reset clears the lock), and an Idle
+; core's registers are what the reset left: cleared
 (define-fun I3_LockedGuest.unlockedIdle ((s State)) Bool
-  (forall ((c Core)) (=> (or (= (select (mode s) c) CoreMode.Idle) (= (select (mode s) c) CoreMode.Loader))
-                         (not (select (locked s) c)))))
+  (forall ((c Core)) (and (=> (or (= (select (mode s) c) CoreMode.Idle) (= (select (mode s) c) CoreMode.Loader))
+                              (not (select (locked s) c)))
+                          (=> (= (select (mode s) c) CoreMode.Idle) (core-regs-cleared s c)))))
+; the control slice's cores, and only they, are in Control mode, and they stay locked (by the firmware)
+(define-fun I3_LockedGuest.control ((s State)) Bool
+  (forall ((c Core)) (and (= (= (select (mode s) c) CoreMode.Control) (controlCore c))
+                          (=> (controlCore c) (select (locked s) c)))))
 
-(define-fun I3_LockedGuest ((s State)) Bool (and (I3_LockedGuest.guest s) (I3_LockedGuest.unlockedIdle s)))
+(define-fun I3_LockedGuest ((s State)) Bool
+  (and (I3_LockedGuest.guest s) (I3_LockedGuest.unlockedIdle s) (I3_LockedGuest.control s)))
 
 ; ---------------- I4: DMA confinement (-> S3) ----------------
 ; an open IOMMU window is the device's owning slot's memory, and that slot has started
@@ -106,6 +119,15 @@
        (forall ((a Addr)) (=> (or (isGuest (select (memOwner s) a)) (isGuest (select (gMem s) a)))
                               (= (select (memOwner s) a) (select (gMem s) a))))))
 
+;---------------- I7: the decision log (DecisionLog.cs) ----------------
+; the capacity is the constructor's (2 .. 2^20) and the log never holds more than it
+(define-fun I7_LogIntegrity.bounds ((s State)) Bool
+  (and (bvule #x0000000000000002 (logCap s)) (bvule (logCap s) #x0000000000100000) (bvule (logN s) (logCap s))))
+; nothing is ever dropped: every entry appended is still held or was handed out by a drain
+(define-fun I7_LogIntegrity.complete ((s State)) Bool
+  (= (bvadd (logOut s) (logN s)) (logSeq s)))
+(define-fun I7_LogIntegrity ((s State)) Bool (and (I7_LogIntegrity.bounds s) (I7_LogIntegrity.complete s)))
+
 (define-fun Inv ((s State)) Bool
   (and (I1_Disjointness s) (I2_FilterSoundness s) (I3_LockedGuest s)
-       (I4_DmaConfinement s) (I5_NoResidue s) (I6_StaticResources s)))
+       (I4_DmaConfinement s) (I5_NoResidue s) (I6_StaticResources s) (I7_LogIntegrity s)))

@@ -2,8 +2,8 @@
 ; CoreSlice formal model -- 40: slicevisor operations
 ; Each operation X has
 ;   X_pre (s, a)      what the arguments' ghost witnesses mean (always satisfiable)
-;   X_err (s, a)      the SliceError returned: the FIRST failing check, in code order
-;   X (s, a, s2)      the transition: ite(checks pass, effect, s2 = s)
+;   X_err (s, a)      the SliceError returned: the FIRST failing check, in code order (LogFull first)
+;   X (s, a, s2)      the transition: ite(log full, LogFull, append one entry and ite(checks pass, effect, nothing else))
 ;   X_target (s, a)   the slot whose cores the step may secure-reset (Owner.None: none), for
 ;                     T1_LockStability: judged against the target slot's cores, not the step's own resets
 ; =====================================================================
@@ -85,6 +85,7 @@
                                    (reqHasAddr a x)))))
 
 (define-fun CreateSlice_err ((s State) (a CreateArgs)) Err
+  (ite (Log.full s) SliceError.LogFull
   (ite (= (c.slot a) #x0000) SliceError.TableFull
   (ite (= (c.nc a) #x0000) SliceError.NoCores
   (ite (bvugt (c.nc a) nCores) SliceError.TooManyCores
@@ -98,7 +99,7 @@
   (ite (exists ((w Way)) (and (select (c.ways a) w) (bvuge w nWays))) SliceError.WaysOutOfRange
   (ite (exists ((w Way)) (and (select (c.ways a) w) (not (= (select (wayOwner s) w) Owner.Free)))) SliceError.WaysInUse
   (ite (not (reqHasAddr a (c.entry a))) SliceError.EntryOutsideMemory
-       SliceError.None))))))))))))))
+       SliceError.None)))))))))))))))
 
 (define-fun CreateSlice_effect ((s State) (a CreateArgs) (s2 State)) Bool
   (let ((t (c.slot a)))
@@ -122,8 +123,11 @@
          (forall ((x Addr)) (= (select (gMem s2) x) (ite (reqHasAddr a x) t (select (gMem s) x))))
          (same-cores s s2) (same-iommu s s2) (same-memory s s2))))
 
+; every slicevisor call: refused unexecuted while the log is full; otherwise decided and appended
 (define-fun CreateSlice ((s State) (a CreateArgs) (s2 State)) Bool
-  (ite (= (CreateSlice_err s a) SliceError.None) (CreateSlice_effect s a s2) (= s2 s)))
+  (ite (Log.full s) (LogFull s s2)
+       (and (Log.append s s2)
+            (ite (= (CreateSlice_err s a) SliceError.None) (CreateSlice_effect s a s2) (same-but-log s s2)))))
 (define-fun CreateSlice_target ((s State) (a CreateArgs)) Slot Owner.None)
 
 ; ============================ LoadImage ============================
@@ -136,14 +140,14 @@
 (define-fun LoadImage_pre ((s State) (a LoadArgs)) Bool
   (or (Load.fits s a (l.k a)) (forall ((k Idx)) (not (Load.fits s a k)))))
 (define-fun LoadImage_err ((s State) (a LoadArgs)) Err
+  (ite (Log.full s) SliceError.LogFull
   (ite (not (isGuest (l.slot a))) SliceError.SlotOutOfRange
   (ite (not (= (select (st s) (l.slot a)) SliceState.Created)) SliceError.WrongState
   (ite (not (Load.fits s a (l.k a))) SliceError.ImageOutsideMemory
-       SliceError.None))))
-; writes [addr, addr+len) inside range l.k (by Lemma_CoveredImageInsideRange that is the whole image)
-(define-fun Load.writes ((s State) (a LoadArgs) (x Addr)) Bool
-  (and (inRange x (l.addr a) (l.len a))
-       (inRange x (select (select (tblBase s) (l.slot a)) (l.k a)) (select (select (tblSize s) (l.slot a)) (l.k a)))))
+       SliceError.None)))))
+; writes the whole image [addr, addr+len); that it lands in the slot's memory is what the bounds
+; check (Load.fits) buys, through Lemma_CoveredImageInsideRange (Lemma_Load_Inside)
+(define-fun Load.writes ((s State) (a LoadArgs) (x Addr)) Bool (inRange x (l.addr a) (l.len a)))
 (define-fun LoadImage_effect ((s State) (a LoadArgs) (s2 State)) Bool
   (and (forall ((x Addr)) (= (select (lastWriter s2) x)
                              (ite (Load.writes s a x) (l.slot a) (select (lastWriter s) x))))
@@ -152,7 +156,9 @@
        (= (tblSize s2) (tblSize s)) (= (entry s2) (entry s))
        (same-owners s s2) (same-ghost s s2) (same-cores s s2) (same-iommu s s2)))
 (define-fun LoadImage ((s State) (a LoadArgs) (s2 State)) Bool
-  (ite (= (LoadImage_err s a) SliceError.None) (LoadImage_effect s a s2) (= s2 s)))
+  (ite (Log.full s) (LogFull s s2)
+       (and (Log.append s s2)
+            (ite (= (LoadImage_err s a) SliceError.None) (LoadImage_effect s a s2) (same-but-log s s2)))))
 (define-fun LoadImage_target ((s State) (a LoadArgs)) Slot Owner.None)
 
 ; ============================ StartSlice ============================
@@ -173,7 +179,8 @@
   (ite (not (= (select (st s) (p.slot a)) SliceState.Created)) SliceError.WrongState
        SliceError.None)))
 (define-fun StartSlice_err ((s State) (a StartArgs)) Err
-  (ite (= (StartSlice_check s a) SliceError.None) (p.fault a) (StartSlice_check s a)))
+  (ite (Log.full s) SliceError.LogFull
+       (ite (= (StartSlice_check s a) SliceError.None) (p.fault a) (StartSlice_check s a))))
 (define-fun Start.coreAct ((s State) (a StartArgs) (c Core)) (_ BitVec 3)
   (let ((f (p.fault a)))
     (ite (not (= (select (coreOwner s) c) (p.slot a))) Act.Keep
@@ -196,9 +203,11 @@
          (forall ((c Core)) (core-step s s2 c (Start.coreAct s a c) t))
          (same-owners s s2) (same-ghost s s2) (same-memory s s2))))
 (define-fun StartSlice ((s State) (a StartArgs) (s2 State)) Bool
-  (ite (= (StartSlice_check s a) SliceError.None) (StartSlice_effect s a s2) (= s2 s)))
+  (ite (Log.full s) (LogFull s s2)
+       (and (Log.append s s2)
+            (ite (= (StartSlice_check s a) SliceError.None) (StartSlice_effect s a s2) (same-but-log s s2)))))
 (define-fun StartSlice_target ((s State) (a StartArgs)) Slot
-  (ite (= (StartSlice_check s a) SliceError.None) (p.slot a) Owner.None))
+  (ite (and (not (Log.full s)) (= (StartSlice_check s a) SliceError.None)) (p.slot a) Owner.None))
 
 ; ============================ DestroySlice ============================
 (declare-datatypes ((DestroyArgs 0)) ((
@@ -216,7 +225,8 @@
   (ite (= (select (st s) (x.slot a)) SliceState.Free) SliceError.WrongState
        SliceError.None)))
 (define-fun DestroySlice_err ((s State) (a DestroyArgs)) Err
-  (ite (= (DestroySlice_check s a) SliceError.None) (x.fault a) (DestroySlice_check s a)))
+  (ite (Log.full s) SliceError.LogFull
+       (ite (= (DestroySlice_check s a) SliceError.None) (x.fault a) (DestroySlice_check s a))))
 (define-fun Destroy.coreAct ((s State) (a DestroyArgs) (c Core)) (_ BitVec 3)
   (ite (not (= (select (coreOwner s) c) (x.slot a))) Act.Keep
   (ite (not (= (x.fault a) SliceError.CoreResetFault)) Act.Park
@@ -238,9 +248,11 @@
            (and (forall ((x Addr)) (= (select (lastWriter s2) x)
                                       (ite (= (select (memOwner s) x) t) Owner.None (select (lastWriter s) x))))
                 (= (st s2) (store (st s) t SliceState.Free))
+                ; the freed entry is cleared (SliceEntry.Clear)
                 (= (tblN s2) (store (tblN s) t #x0000))
-                (= (tblBase s2) (tblBase s)) (= (tblSize s2) (tblSize s))
-                (= (entry s2) (entry s)) (= (meas s2) (meas s))
+                (= (tblBase s2) (store (tblBase s) t zeroAddrs)) (= (tblSize s2) (store (tblSize s) t zeroAddrs))
+                (= (entry s2) (store (entry s) t #x0000000000000000))
+                (= (meas s2) (store (meas s) t #x0000000000000000))
                 (forall ((c Core)) (and (= (select (coreOwner s2) c) (free-if (select (coreOwner s) c) t))
                                         (= (select (gCore s2) c) (free-if (select (gCore s) c) t))))
                 (forall ((d Dev)) (and (= (select (devOwner s2) d) (free-if (select (devOwner s) d) t))
@@ -250,13 +262,15 @@
                 (forall ((x Addr)) (and (= (select (memOwner s2) x) (free-if (select (memOwner s) x) t))
                                         (= (select (gMem s2) x) (free-if (select (gMem s) x) t))))
                 (= (gN s2) (store (gN s) t #x0000))
-                (= (gBase s2) (gBase s)) (= (gSize s2) (gSize s)))
+                (= (gBase s2) (store (gBase s) t zeroAddrs)) (= (gSize s2) (store (gSize s) t zeroAddrs)))
            ; a fault part-way: quarantined in Destroying, holding every resource, nothing scrubbed
            (and (= (st s2) (store (st s) t SliceState.Destroying))
                 (= (tblN s2) (tblN s)) (= (tblBase s2) (tblBase s)) (= (tblSize s2) (tblSize s))
                 (= (entry s2) (entry s)) (= (meas s2) (meas s))
                 (same-owners s s2) (same-ghost s s2) (same-memory s s2))))))
 (define-fun DestroySlice ((s State) (a DestroyArgs) (s2 State)) Bool
-  (ite (= (DestroySlice_check s a) SliceError.None) (DestroySlice_effect s a s2) (= s2 s)))
+  (ite (Log.full s) (LogFull s s2)
+       (and (Log.append s s2)
+            (ite (= (DestroySlice_check s a) SliceError.None) (DestroySlice_effect s a s2) (same-but-log s s2)))))
 (define-fun DestroySlice_target ((s State) (a DestroyArgs)) Slot
-  (ite (= (DestroySlice_check s a) SliceError.None) (x.slot a) Owner.None))
+  (ite (and (not (Log.full s)) (= (DestroySlice_check s a) SliceError.None)) (x.slot a) Owner.None))

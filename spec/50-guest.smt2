@@ -16,7 +16,7 @@
 (define-fun GuestAccess ((s State) (a AccessArgs) (s2 State)) Bool
   (ite (and (= (GuestAccess_err s a) SliceError.None) (= (bvand (g.perm a) Permissions.Write) Permissions.Write))
        (and (= (lastWriter s2) (store (lastWriter s) (g.addr a) (select (coreOwner s) (g.core a))))
-            (same-table s s2) (same-owners s s2) (same-ghost s s2) (same-cores s s2) (same-iommu s s2))
+            (same-table s s2) (same-owners s s2) (same-ghost s s2) (same-cores s s2) (same-iommu s s2) (same-log s s2))
        (= s2 s)))
 (define-fun GuestAccess_target ((s State) (a AccessArgs)) Slot Owner.None)
 
@@ -29,17 +29,23 @@
 (define-fun GuestDma ((s State) (a DmaArgs) (s2 State)) Bool
   (ite (and (= (GuestDma_err s a) SliceError.None) (m.write a))
        (and (= (lastWriter s2) (store (lastWriter s) (m.addr a) (select (iommu s) (m.dev a))))
-            (same-table s s2) (same-owners s s2) (same-ghost s s2) (same-cores s s2) (same-iommu s s2))
+            (same-table s s2) (same-owners s s2) (same-ghost s s2) (same-cores s s2) (same-iommu s s2) (same-log s s2))
        (= s2 s)))
 (define-fun GuestDma_target ((s State) (a DmaArgs)) Slot Owner.None)
 
-; ---- GuestIpi: core `from` sends an IPI to core `to` (no modelled state change)
+; ---- GuestIpi: core `from` sends an IPI to core `to`: when the hardware allows it, `to`
+; receives it (ipiIn: what the receiver observes); a refused IPI is delivered nowhere
 (declare-datatypes ((IpiArgs 0)) (((mk-ipi-args (i.from Core) (i.to Core)))))
 (define-fun GuestIpi_pre ((s State) (a IpiArgs)) Bool true)
 (define-fun GuestIpi_err ((s State) (a IpiArgs)) Err
   (ite (and (= (select (mode s) (i.from a)) CoreMode.Guest) (select (select (ipi s) (i.from a)) (i.to a)))
        SliceError.None Refused))
-(define-fun GuestIpi ((s State) (a IpiArgs) (s2 State)) Bool (= s2 s))
+(define-fun GuestIpi ((s State) (a IpiArgs) (s2 State)) Bool
+  (ite (= (GuestIpi_err s a) SliceError.None)
+       (and (= (ipiIn s2) (store (ipiIn s) (i.to a) (store (select (ipiIn s) (i.to a)) (i.from a) true)))
+            (same-regs s s2) (same-table s s2) (same-owners s s2) (same-ghost s s2) (same-iommu s s2)
+            (same-memory s s2) (same-log s s2))
+       (= s2 s)))
 (define-fun GuestIpi_target ((s State) (a IpiArgs)) Slot Owner.None)
 
 ; ---- GuestWriteFilter: the guest on core c writes one of its filter registers
@@ -48,10 +54,13 @@
 (declare-datatypes ((FilterArgs 0)) ((
   (mk-filter-args (f.core Core) (f.kind (_ BitVec 2)) (f.reg Idx) (f.base Addr) (f.size Addr) (f.perm Perm)
                   (f.ipi (Array Core Bool)) (f.ways (Array Way Bool))))))
-; software on core c writes c's own registers: the guest, or the sliceloader before it locks
+; software running on core c (a guest, or the manager on a control core) writes c's own registers;
+; a core that runs no software (Idle, Halted) writes nothing, and a locked core keeps the old value
 (define-fun GuestWriteFilter_pre ((s State) (a FilterArgs)) Bool true)
 (define-fun GuestWriteFilter_err ((s State) (a FilterArgs)) Err
-  (ite (select (locked s) (f.core a)) Refused SliceError.None))
+  (ite (and (or (= (select (mode s) (f.core a)) CoreMode.Guest) (= (select (mode s) (f.core a)) CoreMode.Control))
+            (not (select (locked s) (f.core a))))
+       SliceError.None Refused))
 (define-fun GuestWriteFilter ((s State) (a FilterArgs) (s2 State)) Bool
   (let ((c (f.core a)))
     (ite (= (GuestWriteFilter_err s a) SliceError.None)
@@ -63,8 +72,8 @@
                                   (store (rrPerm s) c (store (select (rrPerm s) c) (f.reg a) (f.perm a))) (rrPerm s)))
               (= (ipi s2) (ite (= (f.kind a) #b01) (store (ipi s) c (f.ipi a)) (ipi s)))
               (= (wmask s2) (ite (= (f.kind a) #b10) (store (wmask s) c (f.ways a)) (wmask s)))
-              (= (mode s2) (mode s)) (= (locked s2) (locked s))
-              (same-table s s2) (same-owners s s2) (same-ghost s s2) (same-iommu s s2) (same-memory s s2))
+              (= (mode s2) (mode s)) (= (locked s2) (locked s)) (= (ipiIn s2) (ipiIn s))
+              (same-table s s2) (same-owners s s2) (same-ghost s s2) (same-iommu s s2) (same-memory s s2) (same-log s s2))
          (= s2 s))))
 (define-fun GuestWriteFilter_target ((s State) (a FilterArgs)) Slot Owner.None)
 
@@ -85,6 +94,6 @@
 (define-fun ControlStore ((s State) (a ControlArgs) (s2 State)) Bool
   (ite (= (ControlStore_err s a) SliceError.None)
        (and (= (lastWriter s2) (store (lastWriter s) (k.addr a) Owner.Control))
-            (same-table s s2) (same-owners s s2) (same-ghost s s2) (same-cores s s2) (same-iommu s s2))
+            (same-table s s2) (same-owners s s2) (same-ghost s s2) (same-cores s s2) (same-iommu s s2) (same-log s s2))
        (= s2 s)))
 (define-fun ControlStore_target ((s State) (a ControlArgs)) Slot Owner.None)

@@ -45,11 +45,12 @@
          (=> (dmaAllows s d i a)
              (and (isGuest (select (devOwner s) d)) (= (select (memOwner s) a) (select (devOwner s) d)))))))
 
-; S4: a guest core can IPI only cores of its own slot
+; S4: about deliveries: every interrupt a core has received came from a core of its own slice,
+; and that slice is a guest's (no IPI path between two slices, nor from or to the control slice)
 (define-fun S4_InterruptConfinement ((s State)) Bool
   (forall ((c Core) (b Core))
-    (=> (and (= (select (mode s) c) CoreMode.Guest) (select (select (ipi s) c) b))
-        (= (select (coreOwner s) b) (select (coreOwner s) c)))))
+    (=> (select (select (ipiIn s) c) b)
+        (and (isGuest (select (coreOwner s) b)) (= (select (coreOwner s) b) (select (coreOwner s) c))))))
 
 ; S5 (state half): guest code never runs on an unlocked core or one whose
 ; registers differ from its slice-table entry (transition half: T1)
@@ -80,14 +81,24 @@
                   (inRange a (select (select (tblBase s) t) i) (select (select (tblSize s) t) i)))
              (not (reservedMem a))))))
 
-; T1 (S5, transition half): a locked core that this step did not secure-reset
+; T1 (S5, transition half): a locked core that this step may not secure-reset (not of its target slot)
 ; stays locked with every filter register unchanged
 (define-fun T1_LockStability ((s State) (s2 State) (c Core) (wasReset Bool)) Bool
   (=> (and (select (locked s) c) (not wasReset))
       (and (select (locked s2) c) (core-regs-same s s2 c))))
 
-; T2 (S6): a guest action resets, halts or reconfigures nothing and destroys no slice
-(define-fun T2_ResetAuthority ((s State) (s2 State)) Bool
-  (and (= (mode s2) (mode s)) (= (locked s2) (locked s))
-       (= (st s2) (st s)) (same-owners s s2) (same-iommu s s2)
-       (forall ((c Core)) (=> (select (locked s) c) (core-regs-same s s2 c)))))
+; T2 (S6), for EVERY transition: a core's mode, lock bit and filter registers change only when the
+; step is a slicevisor operation that secure-resets cores of the slot it targets (X_target) and the
+; core is one of that slot's; every other core, locked or not, is left exactly as it was
+(define-fun T2_ResetAuthority ((s State) (s2 State) (c Core) (mayReset Bool)) Bool
+  (=> (not mayReset)
+      (and (= (select (mode s2) c) (select (mode s) c)) (= (select (locked s2) c) (select (locked s) c))
+           (core-regs-same s s2 c))))
+
+; T3 (S6): a guest action (hardware-checked) destroys no slice, reassigns no resource, opens or
+; closes no IOMMU window and writes nothing into the slicevisor's log
+(define-fun T3_GuestConfined ((s State) (s2 State)) Bool
+  (and (same-table s s2) (same-owners s s2) (same-ghost s s2) (same-iommu s s2) (same-log s s2)))
+
+; T4: an observer call (Attest, GuestAttest, DrainLog) changes nothing but the decision log
+(define-fun T4_LogOnly ((s State) (s2 State)) Bool (same-but-log s s2))

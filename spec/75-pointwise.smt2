@@ -26,8 +26,12 @@
              (select (locked s) c)
              (core-regs-programmed s s c o)))))
 (define-fun Point.I3_LockedGuest.unlockedIdle ((s State) (c Core)) Bool
-  (=> (or (= (select (mode s) c) CoreMode.Idle) (= (select (mode s) c) CoreMode.Loader))
-      (not (select (locked s) c))))
+  (and (=> (or (= (select (mode s) c) CoreMode.Idle) (= (select (mode s) c) CoreMode.Loader))
+           (not (select (locked s) c)))
+       (=> (= (select (mode s) c) CoreMode.Idle) (core-regs-cleared s c))))
+(define-fun Point.I2_FilterSoundness.delivered ((s State) (c Core) (b Core)) Bool
+  (=> (select (select (ipiIn s) c) b)
+      (and (isGuest (select (coreOwner s) c)) (= (select (coreOwner s) b) (select (coreOwner s) c)))))
 (define-fun Point.I4_DmaConfinement ((s State) (d Dev)) Bool
   (let ((w (select (iommu s) d)))
     (or (= w Owner.None)

@@ -17,8 +17,9 @@ public sealed class AbstractState
     public static readonly string[] FieldNames =
     [
         "st", "tblN", "tblBase", "tblSize", "entry", "meas", "coreOwner", "devOwner", "wayOwner", "memOwner",
-        "lastWriter", "mode", "locked", "rrBase", "rrSize", "rrPerm", "ipi", "wmask", "iommu",
-        "gN", "gBase", "gSize", "gCore", "gDev", "gWay", "gMem",
+        "lastWriter", "mode", "locked", "rrBase", "rrSize", "rrPerm", "ipi", "wmask", "ipiIn", "iommu",
+        "logCap", "logN", "logSeq", "logRefused",
+        "gN", "gBase", "gSize", "gCore", "gDev", "gWay", "gMem", "logOut",
     ];
 
     /// <summary>Creates an all-free state of the given shape.</summary>
@@ -31,9 +32,11 @@ public sealed class AbstractState
         Mode = new int[cores]; Locked = new bool[cores];
         RrBase = Jagged<ulong>(cores, registers); RrSize = Jagged<ulong>(cores, registers); RrPerm = Jagged<int>(cores, registers);
         Ipi = new SortedSet<int>[cores];
+        IpiIn = new SortedSet<int>[cores];
         for (int c = 0; c < cores; c++)
         {
             Ipi[c] = [];
+            IpiIn[c] = [];
         }
         WMask = new ulong[cores]; Iommu = new int[devices];
         GN = new int[slots + 1]; GBase = Jagged<ulong>(slots + 1, registers); GSize = Jagged<ulong>(slots + 1, registers);
@@ -88,6 +91,18 @@ public sealed class AbstractState
     public SortedSet<int>[] Ipi { get; }
     /// <summary>Way masks.</summary>
     public ulong[] WMask { get; }
+    /// <summary>Per core, the cores whose IPIs it received since its last reset (spec-side record: the simulator counts deliveries).</summary>
+    public SortedSet<int>[] IpiIn { get; }
+    /// <summary>Decision log: capacity.</summary>
+    public ulong LogCap { get; set; }
+    /// <summary>Decision log: entries held.</summary>
+    public ulong LogN { get; set; }
+    /// <summary>Decision log: sequence number of the newest entry.</summary>
+    public ulong LogSeq { get; set; }
+    /// <summary>Decision log: requests refused with LogFull since the last drain.</summary>
+    public ulong LogRefused { get; set; }
+    /// <summary>Ghost: entries handed out by drains, ever.</summary>
+    public ulong LogOut { get; set; }
     /// <summary>IOMMU window per device: a slot or Owner.None.</summary>
     public int[] Iommu { get; }
     /// <summary>Ghost: range count at creation.</summary>
@@ -131,7 +146,9 @@ public sealed class AbstractState
         for (int i = 0; i < Cores; i++)
         {
             c.Ipi[i] = [.. Ipi[i]];
+            c.IpiIn[i] = [.. IpiIn[i]];
         }
+        (c.LogCap, c.LogN, c.LogSeq, c.LogRefused, c.LogOut) = (LogCap, LogN, LogSeq, LogRefused, LogOut);
         WMask.CopyTo(c.WMask, 0); Iommu.CopyTo(c.Iommu, 0);
         GN.CopyTo(c.GN, 0); CopyJagged(GBase, c.GBase); CopyJagged(GSize, c.GSize);
         GCore.CopyTo(c.GCore, 0); GDev.CopyTo(c.GDev, 0); GWay.CopyTo(c.GWay, 0);
@@ -185,6 +202,8 @@ public sealed class AbstractState
         "mode" => Items(Mode, 0), "locked" => Items(Locked, 0), "rrBase" => Items(RrBase, 0), "rrSize" => Items(RrSize, 0),
         "rrPerm" => Items(RrPerm, 0), "ipi" => string.Join(' ', Ipi.Select((s, i) => $"{i}={{{string.Join(',', s)}}}")),
         "wmask" => Items(WMask, 0), "iommu" => Items(Iommu, 0),
+        "ipiIn" => string.Join(' ', IpiIn.Select((s, i) => $"{i}={{{string.Join(',', s)}}}")),
+        "logCap" => Fmt(LogCap), "logN" => Fmt(LogN), "logSeq" => Fmt(LogSeq), "logRefused" => Fmt(LogRefused), "logOut" => Fmt(LogOut),
         "gN" => Items(GN, 1), "gBase" => Items(GBase, 1), "gSize" => Items(GSize, 1),
         "gCore" => Items(GCore, 0), "gDev" => Items(GDev, 0), "gWay" => Items(GWay, 0), "gMem" => Canonical(GMem),
         _ => throw new ArgumentException("no such field: " + field, nameof(field)),
@@ -264,14 +283,17 @@ public sealed class AbstractState
             cores.Select(c => (Smt.B16(c), Smt.Array(Smt.Idx16, "Bool", "false", Ipi[c].Select(b => (Smt.B16(b), "true"))))))).Append('\n');
         sb.Append(Smt.Array(Smt.Idx16, $"(Array {Smt.Idx16} Bool)", noBits,
             cores.Select(c => (Smt.B16(c), WayBits(WMask[c]))))).Append('\n');
+        sb.Append(Smt.Array(Smt.Idx16, $"(Array {Smt.Idx16} Bool)", noBits,
+            cores.Select(c => (Smt.B16(c), Smt.Array(Smt.Idx16, "Bool", "false", IpiIn[c].Select(b => (Smt.B16(b), "true"))))))).Append('\n');
         sb.Append(Smt.Array(Smt.Idx16, slotSort, Slot(CoreSlice.Owner.None), devs.Select(d => (Smt.B16(d), Slot(Iommu[d]))))).Append('\n');
+        sb.Append(Smt.B64(LogCap)).Append(' ').Append(Smt.B64(LogN)).Append(' ').Append(Smt.B64(LogSeq)).Append(' ').Append(Smt.B64(LogRefused)).Append('\n');
         sb.Append(Smt.Array(slotSort, Smt.Idx16, Smt.B16(0), slots.Select(t => (Slot(t), Smt.B16(GN[t]))))).Append('\n');
         sb.Append(Smt.Array(slotSort, $"(Array {Smt.Idx16} {Smt.Addr})", zeroRegs, slots.Select(t => (Slot(t), Regs(GBase[t]))))).Append('\n');
         sb.Append(Smt.Array(slotSort, $"(Array {Smt.Idx16} {Smt.Addr})", zeroRegs, slots.Select(t => (Slot(t), Regs(GSize[t]))))).Append('\n');
         sb.Append(Smt.Array(Smt.Idx16, slotSort, free, cores.Select(c => (Smt.B16(c), Slot(GCore[c]))))).Append('\n');
         sb.Append(Smt.Array(Smt.Idx16, slotSort, free, devs.Select(d => (Smt.B16(d), Slot(GDev[d]))))).Append('\n');
         sb.Append(Smt.Array(Smt.Idx16, slotSort, free, ways.Select(w => (Smt.B16(w), Slot(GWay[w]))))).Append('\n');
-        sb.Append(MemoryMap(m, GMem)).Append(')');
+        sb.Append(MemoryMap(m, GMem)).Append('\n').Append(Smt.B64(LogOut)).Append(')');
         return sb.ToString();
     }
 

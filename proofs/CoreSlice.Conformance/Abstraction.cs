@@ -17,9 +17,10 @@ public static class Abstraction
 
     /// <summary>
     /// Abstracts the implementation. <paramref name="ghostAndFrame"/> supplies the ghost
-    /// fields and, unless <paramref name="strictFreeSlots"/>, the table fields of Free
-    /// slots (which the spec frames across DestroySlice while the code clears them;
-    /// see the report). <paramref name="problems"/> collects representation checks
+    /// fields (and the received-IPI record, which the simulator keeps only as counts).
+    /// <paramref name="strictFreeSlots"/> no longer changes anything: the spec now clears a freed
+    /// entry as the code does, so a Free slot is abstracted as the code holds it.
+    /// <paramref name="problems"/> collects representation checks
     /// that the spec cannot see (the code's own ownership index vs. its entries, a
     /// Free entry not cleared).
     /// </summary>
@@ -29,6 +30,7 @@ public static class Abstraction
         ArgumentNullException.ThrowIfNull(visor);
         ArgumentNullException.ThrowIfNull(machine);
         ArgumentNullException.ThrowIfNull(problems);
+        _ = strictFreeSlots;
         MachineConfig m = visor.Config;
         SliceTable table = visor.Table;
         var s = new AbstractState(m.CoreCount, m.SlotCapacity, m.DeviceCount, m.CacheWays, m.RangeRegistersPerCore);
@@ -54,13 +56,6 @@ public static class Abstraction
                 if (ranges.Length != 0 || e.EntryPoint != 0 || s.Meas[t] != 0 || !e.Cores.IsEmpty || !e.Devices.IsEmpty || e.Ways != 0)
                 {
                     problems.Add($"slot {t} is Free but its entry is not cleared");
-                }
-                if (!strictFreeSlots && ghostAndFrame is not null)
-                {
-                    ghostAndFrame.TblBase[t].CopyTo(s.TblBase[t], 0);
-                    ghostAndFrame.TblSize[t].CopyTo(s.TblSize[t], 0);
-                    s.Entry[t] = ghostAndFrame.Entry[t];
-                    s.Meas[t] = ghostAndFrame.Meas[t];
                 }
             }
         }
@@ -93,6 +88,7 @@ public static class Abstraction
             s.WayOwner[w] = table.WayOwner(w);
         }
         machine.Memory.ForEachPresent((granule, writer) => s.LastWriter[granule] = writer);
+        DecisionLogView(visor, s);
         CheckOwnershipIndex(table, s, problems);
         if (ghostAndFrame is null)
         {
@@ -106,6 +102,16 @@ public static class Abstraction
             CopyGhost(ghostAndFrame, s);
         }
         return s;
+    }
+
+    private static void DecisionLogView<THardware>(Slicevisor<THardware> visor, AbstractState s)
+        where THardware : IHardwarePort
+    {
+        CoreSlice.Log.DecisionLog log = visor.Log;
+        s.LogCap = (ulong)log.Capacity;
+        s.LogN = (ulong)log.Count;
+        s.LogSeq = log.Sequence;
+        s.LogRefused = log.RefusedWhileFull;
     }
 
     /// <summary>Copies the ghost fields of <paramref name="from"/> into <paramref name="to"/>.</summary>
@@ -124,6 +130,11 @@ public static class Abstraction
         from.GWay.CopyTo(to.GWay, 0);
         to.GMem.Clear();
         to.GMem.AddRange(from.GMem);
+        to.LogOut = from.LogOut;
+        for (int c = 0; c < from.IpiIn.Length; c++)
+        {
+            to.IpiIn[c] = [.. from.IpiIn[c]];
+        }
     }
 
     private static int Window(SliceTable table, ReadOnlySpan<MemoryRange> window)

@@ -66,26 +66,15 @@ public sealed class ConformanceChecker : IDisposable
         string? lwOverride = call.LastWriterOverride(codeError);
         var defs = new StringBuilder();
         defs.Append("(define-fun S () State ").Append(pre.ToSmt(machine)).Append(")\n");
-        bool frame = call.Operation == "Frame";
-        if (!frame)
-        {
-            string sort = SortOf(call.Operation);
-            defs.Append("(define-fun A () ").Append(sort).Append(' ').Append(call.ArgsTerm(pre, machine)).Append(")\n");
-            defs.Append(call.Pin(pre, post, codeError) ?? "");
-        }
+        string sort = SortOf(call.Operation);
+        defs.Append("(define-fun A () ").Append(sort).Append(' ').Append(call.ArgsTerm(pre, machine)).Append(")\n");
+        defs.Append(call.Pin(pre, post, codeError) ?? "");
         defs.Append("(define-fun S2 () State ").Append(post.ToSmt(machine, lwOverride)).Append(")\n");
         string op = call.Operation;
         var goals = new List<(string Check, string Field, string Term)>();
-        if (!frame)
-        {
-            goals.Add(("witness", op + "_pre", $"({op}_pre S A)"));
-            goals.Add(("error", op + "_err", $"(= ({op}_err S A) {Smt.B8(codeError)})"));
-            goals.Add(("transition", op, $"({op} S A S2)"));
-        }
-        else
-        {
-            goals.Add(("transition", "frame", "(= S2 S)"));
-        }
+        goals.Add(("witness", op + "_pre", $"({op}_pre S A)"));
+        goals.Add(("error", op + "_err", $"(= ({op}_err S A) {Smt.B8(codeError)})"));
+        goals.Add(("transition", op, $"({op} S A S2)"));
         foreach (string clause in clauses)
         {
             goals.Add(("invariant", clause, $"({clause} S2)"));
@@ -168,6 +157,7 @@ public sealed class ConformanceChecker : IDisposable
         "CreateSlice" => "CreateArgs", "LoadImage" => "LoadArgs", "StartSlice" => "StartArgs", "DestroySlice" => "DestroyArgs",
         "GuestAccess" => "AccessArgs", "GuestDma" => "DmaArgs", "GuestIpi" => "IpiArgs", "GuestWriteFilter" => "FilterArgs",
         "GuestResetRequest" => "ResetArgs", "ControlStore" => "ControlArgs",
+        "Attest" => "AttestArgs", "GuestAttest" => "GuestAttestArgs", "DrainLog" => "DrainArgs",
         _ => throw new ArgumentException("no such spec operation: " + op, nameof(op)),
     };
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CoreSlice.Attestation;
+using CoreSlice.Log;
 using CoreSlice.Hardware;
 using CoreSlice.Manager;
 using CoreSlice.Proofs;
@@ -39,6 +40,9 @@ public sealed class ConformanceOptions
 
     /// <summary>Z3 timeout per query.</summary>
     public int TimeoutMs { get; init; } = 20_000;
+
+    /// <summary>The decision log's capacity: small, so the trace fills it and meets LogFull and every DrainLog branch.</summary>
+    public int LogCapacity { get; init; } = 16;
 }
 
 /// <summary>A step that did not conform.</summary>
@@ -128,7 +132,7 @@ public sealed class ConformanceRun : IDisposable
         }
         checker = new ConformanceChecker(options.Spec ?? Spec.BuiltIn(), config, options.TimeoutMs);
         machine = new SimulatedMachine(config);
-        visor = new Slicevisor<SimulatedHardwarePort>(config, machine.OpenPrivilegedPort());
+        visor = new Slicevisor<SimulatedHardwarePort>(config, machine.OpenPrivilegedPort(), PlatformIdentity.Unmeasured, options.LogCapacity);
         machine.AttachOwnership(visor.Table.CoreOwner, visor.Table.DeviceOwner, visor.Table.MemoryOwner);
         manager = new FirstFitAllocator<SimulatedHardwarePort>(visor);
         random = new Random(options.Seed);
@@ -151,14 +155,26 @@ public sealed class ConformanceRun : IDisposable
         AbstractState pre = Abstraction.Capture(visor, machine, null, options.StrictFreeSlots, problems);
         string init = checker.InitHolds(pre);
         Queue<Func<(SpecCall, int)>> tour = Tour();
+        long[] received = new long[config.CoreCount];
         for (int step = 0; step < options.Steps; step++)
         {
-            if (visor.Log.Count * 2 >= visor.Log.Capacity)
+            for (int c = 0; c < config.CoreCount; c++)
             {
-                _ = visor.DrainLog(drained, out _);
+                received[c] = machine.IpisReceived(c);
             }
-            (SpecCall call, int error) = tour.Count > 0 ? tour.Dequeue()() : RandomStep(pre);
+            // a full log is drained (a checked step) mostly, and sometimes left full so requests meet LogFull
+            bool drain = !visor.Log.AcceptsRequests && (tour.Count > 0 || random.Next(3) != 0);
+            (SpecCall call, int error) = drain ? Drain() : tour.Count > 0 ? tour.Dequeue()() : RandomStep(pre);
             problems.Clear();
+            for (int c = 0; c < config.CoreCount; c++)
+            {
+                long delta = machine.IpisReceived(c) - received[c];
+                long expect = call is IpiCall ipi && ipi.To == c && error == 0 ? 1 : 0;
+                if (delta != expect)
+                {
+                    problems.Add($"core {c} received {delta} IPIs in this step; the spec delivers {expect}");
+                }
+            }
             AbstractState raw = Abstraction.Capture(visor, machine, pre, options.StrictFreeSlots, problems);
             AbstractState expected = call.Expect(pre, raw, error, config);
             AbstractState post = Abstraction.Capture(visor, machine, pre, options.StrictFreeSlots, problems);
@@ -168,18 +184,18 @@ public sealed class ConformanceRun : IDisposable
             {
                 error = options.PerturbError(step, error);
             }
-            string key = (call is FrameCall f ? f.Name : call.Operation) + " " + ConformanceChecker.Name(error);
+            string key = call.Operation + " " + ConformanceChecker.Name(error);
             coverage[key] = coverage.GetValueOrDefault(key) + 1;
             long t0 = Stopwatch.GetTimestamp();
             StepVerdict verdict = checker.Check(call, pre, post, error, problems);
-            string opKey = call is FrameCall ff ? ff.Name : call.Operation;
+            string opKey = call.Operation;
             solverTime[opKey] = solverTime.GetValueOrDefault(opKey) + Stopwatch.GetElapsedTime(t0).TotalSeconds;
             if (!verdict.Conforms)
             {
                 return new ConformanceResult
                 {
                     Steps = step + 1, Coverage = coverage, Elapsed = watch.Elapsed, Queries = checker.Queries, InitAnswer = init, SolverSeconds = solverTime,
-                    Mismatch = new Mismatch(step, call is FrameCall fc ? fc.Name : call.Operation, call.Describe(), ConformanceChecker.Name(error), verdict),
+                    Mismatch = new Mismatch(step, call.Operation, call.Describe(), ConformanceChecker.Name(error), verdict),
                 };
             }
             pre = post;
@@ -204,6 +220,8 @@ public sealed class ConformanceRun : IDisposable
 
     private (SpecCall, int) Start(int slot, Fault fault)
     {
+        // a refused (LogFull) call runs nothing: an armed fault would wait for a later step
+        fault = visor.Log.AcceptsRequests ? fault : Fault.None;
         Inject(fault, start: true);
         int e = Code(visor.StartSlice(slot));
         ClearFaults();
@@ -212,6 +230,7 @@ public sealed class ConformanceRun : IDisposable
 
     private (SpecCall, int) Destroy(int slot, Fault fault)
     {
+        fault = visor.Log.AcceptsRequests ? fault : Fault.None;
         Inject(fault, start: false);
         int e = Code(visor.DestroySlice(slot));
         ClearFaults();
@@ -298,17 +317,27 @@ public sealed class ConformanceRun : IDisposable
         return (new FilterCall(core, kind, reg, value, ipi, ways), Code(o));
     }
 
-    private (SpecCall, int) Attest(int slot)
+    private (SpecCall, int) Attest(int slot, bool hostile = true) => Attest(false, slot, hostile);
+
+    private (SpecCall, int) GuestAttest(int core, bool hostile = true) => Attest(true, core, hostile);
+
+    private (SpecCall, int) Attest(bool guest, int who, bool hostile)
     {
-        byte[] nonce = new byte[random.Next(4) == 0 ? 32 : ReportLayout.NonceSize];
-        SliceResult r = visor.Attest(slot, nonce, report);
-        return (new FrameCall("Attest", $"slot={slot} nonce={nonce.Length} bytes"), Code(r));
+        byte[] nonce = new byte[hostile && random.Next(5) == 0 ? 32 : ReportLayout.NonceSize];
+        int room = hostile && random.Next(6) == 0 ? ReportLayout.ReportSize - 1 : ReportLayout.ReportSize;
+        SliceResult r = guest ? visor.GuestAttest(who, nonce, report.AsSpan(0, room)) : visor.Attest(who, nonce, report.AsSpan(0, room));
+        var call = new AttestCall(guest, who, nonce.Length == ReportLayout.NonceSize, room >= ReportLayout.ReportSize) { CodeError = Code(r) };
+        return (call, Code(r));
     }
 
-    private (SpecCall, int) GuestAttest(int core)
+    private (SpecCall, int) Drain()
     {
-        SliceResult r = visor.GuestAttest(core, new byte[ReportLayout.NonceSize], report);
-        return (new FrameCall("GuestAttest", $"core={core}"), Code(r));
+        int held = visor.Log.Count;
+        int room = random.Next(4) switch { 0 => 0, 1 => 1, 2 => random.Next(0, held + 2), _ => held + 1 };
+        // a destination of `room` whole entries and a ragged tail that holds no further entry
+        int bytes = (room * DecisionLogLayout.EntrySize) + random.Next(DecisionLogLayout.EntrySize);
+        SliceResult r = visor.DrainLog(drained.AsSpan(0, Math.Min(bytes, drained.Length)), out _);
+        return (new DrainCall(room), Code(r));
     }
 
     private SliceRequest Valid(int cores = 1, ulong granules = 2, int devices = 1, int ways = 1) =>
@@ -349,12 +378,13 @@ public sealed class ConformanceRun : IDisposable
         q.Enqueue(() => Load(1, visor.Table[1].Ranges[0].Base + 2 * g - 10, 100));                       // ImageOutsideMemory
         q.Enqueue(() => Load(0, 0, 1));                                                                  // SlotOutOfRange
         q.Enqueue(() => Load(2, 0, 1));                                                                  // WrongState (Free)
-        q.Enqueue(() => Attest(1));
+        q.Enqueue(() => Attest(1, hostile: false));
         q.Enqueue(() => Start(1, Fault.None));
         q.Enqueue(() => Load(1, visor.Table[1].Ranges[0].Base, 1));                                      // WrongState (Running)
         q.Enqueue(() => Start(1, Fault.None));                                                           // WrongState
         q.Enqueue(() => Start(9, Fault.None));                                                           // SlotOutOfRange
-        q.Enqueue(() => GuestAttest(FirstCore(1)));
+        q.Enqueue(() => GuestAttest(FirstCore(1), hostile: false));
+        q.Enqueue(() => Drain());
         // stolen resources, now that slot 1 holds some
         foreach (Perturbation p in new[] { Perturbation.StolenCore, Perturbation.StolenDevice, Perturbation.StolenMemory, Perturbation.StolenWay })
         {
@@ -483,10 +513,12 @@ public sealed class ConformanceRun : IDisposable
                 int target = random.Next(config.CoreCount);
                 return (new ResetRequestCall(core, target), Code(machine.GuestRequestReset(core, target)));
             }
-            case < 97:
+            case < 96:
                 return Attest(AnySlot());
+            case < 98:
+                return Drain();
             default:
-                return GuestAttest(random.Next(config.CoreCount));
+                return GuestAttest(random.Next(8) == 0 ? random.Next(-1, config.CoreCount + 2) : random.Next(config.CoreCount));
         }
     }
 

@@ -112,20 +112,31 @@ public sealed class DmaCall(int device, ulong address, bool write) : SpecCall
         ? "(store (lastWriter S) (m.addr A) (select (iommu S) (m.dev A)))" : null;
 }
 
-/// <summary>GuestIpi from one core to another.</summary>
+/// <summary>GuestIpi from one core to another: when allowed, the receiver has received it.</summary>
 public sealed class IpiCall(int from, int to) : SpecCall
 {
     /// <inheritdoc/>
     public override string Operation => "GuestIpi";
 
+    /// <summary>The receiving core.</summary>
+    public int To => to;
+
     /// <inheritdoc/>
     public override string Describe() => $"from={from} to={to}";
 
     /// <inheritdoc/>
-    public override string ArgsTerm(AbstractState pre, MachineConfig m) => $"(mk-ipi-args {Smt.B16(from)} {Smt.B16(to)})";
+    public override string ArgsTerm(AbstractState pre, MachineConfig m) => $"(mk-ipi-args {Smt.B16(Index16(from, pre.Cores))} {Smt.B16(Index16(to, pre.Cores))})";
 
     /// <inheritdoc/>
-    public override AbstractState Expect(AbstractState pre, AbstractState post, int codeError, MachineConfig m) => pre.Clone();
+    public override AbstractState Expect(AbstractState pre, AbstractState post, int codeError, MachineConfig m)
+    {
+        AbstractState e = pre.Clone();
+        if (codeError == 0)
+        {
+            e.IpiIn[to].Add(from);
+        }
+        return e;
+    }
 }
 
 /// <summary>GuestResetRequest: always refused.</summary>
@@ -189,21 +200,70 @@ public sealed class FilterCall(int core, int kind, int register, RangeRegister v
     }
 }
 
-/// <summary>A call the spec does not model (Attest, GuestAttest): the abstract state must not change.</summary>
-public sealed class FrameCall(string name, string args) : SpecCall
+/// <summary>
+/// Attest (manager) or GuestAttest (a guest core's mailbox): logged, nothing else changes. Whether the
+/// key was usable is the environment's choice in the spec; the simulator's key derivation cannot be
+/// made to fail, so it is read off the code's answer (AttestationKeyFault or not).
+/// </summary>
+public sealed class AttestCall(bool guest, int who, bool nonceOk, bool roomOk) : SpecCall
 {
     /// <inheritdoc/>
-    public override string Operation => "Frame";
+    public override string Operation => guest ? "GuestAttest" : "Attest";
 
-    /// <summary>The implementation's operation name.</summary>
-    public string Name { get; } = name;
-
-    /// <inheritdoc/>
-    public override string Describe() => Name + " " + args;
+    /// <summary>The error the code returned (for the key choice).</summary>
+    public int CodeError { get; set; }
 
     /// <inheritdoc/>
-    public override string ArgsTerm(AbstractState pre, MachineConfig m) => "";
+    public override string Describe() => $"{(guest ? "core" : "slot")}={who} nonce {(nonceOk ? "64 bytes" : "wrong length")} report buffer {(roomOk ? "large enough" : "too small")}";
 
     /// <inheritdoc/>
-    public override AbstractState Expect(AbstractState pre, AbstractState post, int codeError, MachineConfig m) => pre.Clone();
+    public override string ArgsTerm(AbstractState pre, MachineConfig m)
+    {
+        ArgumentNullException.ThrowIfNull(pre);
+        string key = Smt.Bool(CodeError != (int)SliceError.AttestationKeyFault);
+        return guest
+            ? $"(mk-guest-attest-args {Smt.B16(Index16(who, pre.Cores))} {Smt.Bool(nonceOk)} {Smt.Bool(roomOk)} {key})"
+            : $"(mk-attest-args {Smt.B16(Slot16(who, pre.Slots))} {Smt.Bool(nonceOk)} {Smt.Bool(roomOk)} {key})";
+    }
+
+    /// <inheritdoc/>
+    public override AbstractState Expect(AbstractState pre, AbstractState post, int codeError, MachineConfig m) => Logged(pre, pre.Clone);
+}
+
+/// <summary>DrainLog into a destination of <c>room</c> whole entries: DrainLog of spec/45-attest-log.smt2, mirrored.</summary>
+public sealed class DrainCall(int room) : SpecCall
+{
+    /// <inheritdoc/>
+    public override string Operation => "DrainLog";
+
+    /// <inheritdoc/>
+    public override string Describe() => $"room for {room} entries";
+
+    /// <inheritdoc/>
+    public override string ArgsTerm(AbstractState pre, MachineConfig m) => $"(mk-drain-args {Smt.B64((ulong)room)})";
+
+    /// <inheritdoc/>
+    public override AbstractState Expect(AbstractState pre, AbstractState post, int codeError, MachineConfig m)
+    {
+        ArgumentNullException.ThrowIfNull(pre);
+        AbstractState e = pre.Clone();
+        ulong k = Math.Min((ulong)room, pre.LogN);
+        if (pre.LogN != 0 && room == 0)
+        {
+            if (pre.LogN == pre.LogCap)
+            {
+                e.LogRefused++;
+                return e;
+            }
+            e.LogN++;
+            e.LogSeq++;
+            e.LogRefused = 0;
+            return e;
+        }
+        e.LogN = pre.LogN - k + 1;
+        e.LogSeq++;
+        e.LogOut += k;
+        e.LogRefused = 0;
+        return e;
+    }
 }

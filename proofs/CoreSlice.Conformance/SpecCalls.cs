@@ -11,7 +11,7 @@ namespace CoreSlice.Conformance;
 /// </summary>
 public abstract class SpecCall
 {
-    /// <summary>The spec operation (CreateSlice, GuestAccess, ...), or "Frame" for a call the spec does not model (Attest): nothing may change.</summary>
+    /// <summary>The spec operation (CreateSlice, GuestAccess, Attest, DrainLog, ...).</summary>
     public abstract string Operation { get; }
 
     /// <summary>The arguments, for a mismatch report.</summary>
@@ -33,6 +33,33 @@ public abstract class SpecCall
 
     /// <summary>An assertion pinning uninterpreted functions for this step (measureExtend), or null.</summary>
     public virtual string? Pin(AbstractState pre, AbstractState post, int codeError) => null;
+
+    /// <summary>Log.full of spec/10-state.smt2: only the drain's reserved entry is left.</summary>
+    public static bool LogFull(AbstractState s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return s.LogN >= s.LogCap - 1;
+    }
+
+    /// <summary>
+    /// A slicevisor call, as the spec wraps every one: refused unexecuted while the log is full (only the
+    /// refusal count moves), otherwise decided (<paramref name="decide"/>) and appended.
+    /// </summary>
+    protected static AbstractState Logged(AbstractState pre, Func<AbstractState> decide)
+    {
+        ArgumentNullException.ThrowIfNull(pre);
+        ArgumentNullException.ThrowIfNull(decide);
+        if (LogFull(pre))
+        {
+            AbstractState refused = pre.Clone();
+            refused.LogRefused++;
+            return refused;
+        }
+        AbstractState e = decide();
+        e.LogN++;
+        e.LogSeq++;
+        return e;
+    }
 
     /// <summary>Maps a hostile int index to 16 bits: in range stays, anything else is #xffff (out of range for every machine).</summary>
     protected static int Index16(int v, int count) => v >= 0 && v < count ? v : 0xffff;
@@ -81,6 +108,7 @@ public abstract class SpecCall
             case Act.Keep:
                 return;
             case Act.Program:
+                e.IpiIn[c] = [];
                 e.Mode[c] = (int)CoreMode.Guest;
                 e.Locked[c] = true;
                 for (int i = 0; i < e.Registers; i++)
@@ -99,6 +127,7 @@ public abstract class SpecCall
                 return;
             case Act.Park:
             case Act.ResetHalt:
+                e.IpiIn[c] = [];
                 e.Mode[c] = act == Act.Park ? (int)CoreMode.Idle : (int)CoreMode.Halted;
                 e.Locked[c] = false;
                 Array.Clear(e.RrBase[c]);
@@ -109,6 +138,7 @@ public abstract class SpecCall
                 return;
             default:
                 // readback mismatch: Halted, registers and lock left open by the spec
+                e.IpiIn[c] = [];
                 e.Mode[c] = (int)CoreMode.Halted;
                 e.Locked[c] = post.Locked[c];
                 post.RrBase[c].CopyTo(e.RrBase[c], 0);
@@ -216,9 +246,11 @@ public sealed class CreateCall(SliceRequest request) : SpecCall
     }
 
     /// <inheritdoc/>
-    public override AbstractState Expect(AbstractState pre, AbstractState post, int codeError, MachineConfig m)
+    public override AbstractState Expect(AbstractState pre, AbstractState post, int codeError, MachineConfig m) =>
+        Logged(pre, () => Decide(pre, codeError));
+
+    private AbstractState Decide(AbstractState pre, int codeError)
     {
-        ArgumentNullException.ThrowIfNull(pre);
         AbstractState e = pre.Clone();
         if (codeError != 0)
         {
@@ -284,7 +316,10 @@ public sealed class LoadCall(int slot, ulong address, int length) : SpecCall
         $"(mk-load-args {Smt.B16(Slot16(slot, pre.Slots))} {Smt.B64(address)} {Smt.B64((ulong)length)} {Smt.B16(K(pre))})";
 
     /// <inheritdoc/>
-    public override AbstractState Expect(AbstractState pre, AbstractState post, int codeError, MachineConfig m)
+    public override AbstractState Expect(AbstractState pre, AbstractState post, int codeError, MachineConfig m) =>
+        Logged(pre, () => Decide(pre, post, codeError, m));
+
+    private AbstractState Decide(AbstractState pre, AbstractState post, int codeError, MachineConfig m)
     {
         AbstractState e = pre.Clone();
         if (codeError == 0)
@@ -348,7 +383,10 @@ public sealed class SlotCall(bool start, int slot, Fault fault) : SpecCall
     }
 
     /// <inheritdoc/>
-    public override AbstractState Expect(AbstractState pre, AbstractState post, int codeError, MachineConfig m)
+    public override AbstractState Expect(AbstractState pre, AbstractState post, int codeError, MachineConfig m) =>
+        Logged(pre, () => Decide(pre, post));
+
+    private AbstractState Decide(AbstractState pre, AbstractState post)
     {
         AbstractState e = pre.Clone();
         if (!ChecksPass(pre))
@@ -395,6 +433,10 @@ public sealed class SlotCall(bool start, int slot, Fault fault) : SpecCall
         }
         e.St[t] = (int)SliceState.Free;
         e.TblN[t] = e.GN[t] = 0;
+        // the freed entry is cleared, as SliceEntry.Clear does
+        Array.Clear(e.TblBase[t]); Array.Clear(e.TblSize[t]); Array.Clear(e.GBase[t]); Array.Clear(e.GSize[t]);
+        e.Entry[t] = 0;
+        e.Meas[t] = 0;
         for (int c = 0; c < pre.Cores; c++)
         {
             e.CoreOwner[c] = e.CoreOwner[c] == t ? Owner.Free : e.CoreOwner[c];

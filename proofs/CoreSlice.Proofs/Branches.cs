@@ -16,14 +16,16 @@ public static class Branches
 {
     /// <summary>
     /// wF: w0 with slot 3 Created and holding nothing (the table is full: no Free slot).
+    /// wL: w0 with the decision log full (15 of 16 entries: only the drain's reserved entry is left).
+    /// wLL: w0 with the log at capacity (a refused drain's record took the reserved entry).
+    /// wU: w0 with the guest core 1 unlocked: NOT a state satisfying Inv (I3 locks every guest core); the one
+    /// place where the hardware's "an unlocked running core writes its own registers" branch is taken.
     /// </summary>
-    public const string MoreStates = """
-(define-fun wF () State (mk-state
-  (store (st w0) #x0003 #b01) (tblN w0) (tblBase w0) (tblSize w0) (entry w0) (meas w0)
-  (coreOwner w0) (devOwner w0) (wayOwner w0) (memOwner w0) (lastWriter w0)
-  (mode w0) (locked w0) (rrBase w0) (rrSize w0) (rrPerm w0) (ipi w0) (wmask w0) (iommu w0)
-  (gN w0) (gBase w0) (gSize w0) (gCore w0) (gDev w0) (gWay w0) (gMem w0)))
-""";
+    public static readonly string MoreStates =
+        Witnesses.Define("wF", "w0", ("st", "(store (st w0) #x0003 #b01)"))
+        + Witnesses.Define("wL", "w0", ("logN", Witnesses.Cnt(15)), ("logSeq", Witnesses.Cnt(17)))
+        + Witnesses.Define("wLL", "w0", ("logN", Witnesses.Cnt(16)), ("logSeq", Witnesses.Cnt(18)))
+        + Witnesses.Define("wU", "w0", ("locked", "(store (locked w0) #x0001 false)"));
 
     private const string K4 = "#x0000000000004000";
     private const string G4 = "#x0000000000001000";
@@ -85,6 +87,30 @@ public static class Branches
         new("CreateSlice", "WaysOutOfRange", "w0", Create(ways: "(store (store noWays #x0003 true) #x0004 true)"), "way 4 on a 4-way machine"),
         new("CreateSlice", "WaysInUse", "w0", Create(ways: "(store noWays #x0001 true)"), "slot 1's way 1"),
         new("CreateSlice", "EntryOutsideMemory", "w0", Create(entry: "#x0000000000008000"), "entry 32K outside [16K, 20K)"),
+        new("CreateSlice", "LogFull", "wL", Create(), "a valid request while the log is full: refused unexecuted"),
+        new("LoadImage", "LogFull", "wL", "(mk-load-args #x0002 #x0000000000003000 #x0000000000000100 #x0000)", "a load while the log is full"),
+        new("StartSlice", "LogFull", "wL", Start("#x0003", "#x00"), "a start while the log is full"),
+        new("DestroySlice", "LogFull", "wL", Destroy("#x0001", "#x00"), "slot 1's destroy while the log is full: nothing is reset"),
+        new("Attest", "None", "w0", "(mk-attest-args #x0001 true true true)", "a report of the Running slot 1"),
+        new("Attest", "None", "w1", "(mk-attest-args #x0002 true true true)", "a report of the Created slot 2"),
+        new("Attest", "LogFull", "wL", "(mk-attest-args #x0001 true true true)", "a report while the log is full"),
+        new("Attest", "SlotOutOfRange", "w0", "(mk-attest-args #x0000 true true true)", "slot 0 (the control slice)"),
+        new("Attest", "WrongState", "w0", "(mk-attest-args #x0003 true true true)", "the Free slot 3"),
+        new("Attest", "NonceLength", "w0", "(mk-attest-args #x0001 false true true)", "a nonce of the wrong length"),
+        new("Attest", "BufferTooSmall", "w0", "(mk-attest-args #x0001 true false true)", "a report buffer too small"),
+        new("Attest", "AttestationKeyFault", "w0", "(mk-attest-args #x0001 true true false)", "the hardware gives no usable key"),
+        new("GuestAttest", "None", "w0", "(mk-guest-attest-args #x0001 true true true)", "core 1 asks for its Running slot 1's report"),
+        new("GuestAttest", "LogFull", "wL", "(mk-guest-attest-args #x0001 true true true)", "core 1 asks while the log is full"),
+        new("GuestAttest", "NotGuestCore", "w0", "(mk-guest-attest-args #x0003 true true true)", "the Free core 3 asks"),
+        new("GuestAttest", "NotGuestCore", "w0", "(mk-guest-attest-args #x0000 true true true)", "the control core 0 asks"),
+        new("GuestAttest", "NotGuestCore", "w1", "(mk-guest-attest-args #x0002 true true true)", "core 2 of the only Created slot 2 asks"),
+        new("GuestAttest", "NonceLength", "w0", "(mk-guest-attest-args #x0001 false true true)", "a nonce of the wrong length"),
+        new("GuestAttest", "BufferTooSmall", "w0", "(mk-guest-attest-args #x0001 true false true)", "a report buffer too small"),
+        new("GuestAttest", "AttestationKeyFault", "w0", "(mk-guest-attest-args #x0001 true true false)", "the hardware gives no usable key"),
+        new("DrainLog", "None", "w0", "(mk-drain-args #x0000000000000002)", "room for 2 of the 3 entries held"),
+        new("DrainLog", "None", "w0", "(mk-drain-args #x0000000000000009)", "room for more than the 3 entries held"),
+        new("DrainLog", "BufferTooSmall", "w0", "(mk-drain-args #x0000000000000000)", "no room: the refusal is recorded"),
+        new("DrainLog", "BufferTooSmall", "wLL", "(mk-drain-args #x0000000000000000)", "no room, and the log at capacity: refused, counted"),
         new("LoadImage", "None", "w1", "(mk-load-args #x0002 #x0000000000003000 #x0000000000000100 #x0000)", "256 bytes into the Created slot 2"),
         new("LoadImage", "SlotOutOfRange", "w1", "(mk-load-args #x0004 #x0000000000003000 #x0000000000000100 #x0000)", "slot 4 of 3"),
         new("LoadImage", "WrongState", "w0", "(mk-load-args #x0001 #x0000000000002000 #x0000000000000100 #x0000)", "slot 1 is Running"),
@@ -108,7 +134,8 @@ public static class Branches
         new("GuestDma", "Refused", "w0", "(mk-dma-args #x0000 #x0000 #x0000000000001000 true)", "device 0 writes control memory"),
         new("GuestIpi", "None", "w0", "(mk-ipi-args #x0001 #x0001)", "core 1 interrupts itself"),
         new("GuestIpi", "Refused", "w0", "(mk-ipi-args #x0001 #x0002)", "core 1 interrupts slot 2's core"),
-        new("GuestWriteFilter", "None", "w0", "(mk-filter-args #x0003 #b00 #x0000 #x0000000000000000 #x0000000000001000 #b111 noCores noWays)", "the idle, unlocked core 3 writes a range register"),
+        new("GuestWriteFilter", "None", "wU", "(mk-filter-args #x0001 #b00 #x0000 #x0000000000000000 #x0000000000001000 #b111 noCores noWays)", "the guest core 1, unlocked (wU: not an Inv state), writes a range register"),
+        new("GuestWriteFilter", "Refused", "w0", "(mk-filter-args #x0003 #b00 #x0000 #x0000000000000000 #x0000000000001000 #b111 noCores noWays)", "the Idle core 3 (runs no software) writes a range register"),
         new("GuestWriteFilter", "Refused", "w0", "(mk-filter-args #x0001 #b00 #x0000 #x0000000000000000 #x0000000000001000 #b111 noCores noWays)", "the locked core 1 writes a range register"),
         new("GuestResetRequest", "Refused", "w0", "(mk-reset-args #x0001 #x0002)", "core 1 asks to reset core 2"),
         new("ControlStore", "None", "w0", "(mk-control-args #x0000000000001008)", "the manager stores to control memory"),
@@ -211,10 +238,11 @@ public static class Branches
                         "but no witness of that branch exists, so nothing shows the branch has a successor (add one to Branches.Table)", null));
                 }
             }
-            int n = 0;
+            var n = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (Witness w in Table.Where(w => w.Op == op.Name))
             {
-                string name = $"successor/{op.Name}/{w.Code}" + (Table.Count(x => x.Op == w.Op && x.Code == w.Code) > 1 ? $"#{++n}" : string.Empty);
+                n[w.Code] = n.GetValueOrDefault(w.Code) + 1;
+                string name = $"successor/{op.Name}/{w.Code}" + (Table.Count(x => x.Op == w.Op && x.Code == w.Code) > 1 ? $"#{n[w.Code]}" : string.Empty);
                 if (!codes.Contains(w.Code))
                 {
                     missing.Add(new ObligationResult(name, ObligationStatus.Failed, 0,

@@ -4,7 +4,7 @@ namespace CoreSlice.Proofs;
 
 /// <summary>
 /// Turns a <see cref="Spec"/> into obligations: init ⇒ Inv; every operation ×
-/// every invariant; T1 for every operation and T2 for every guest action;
+/// every invariant; T1 and T2 for every operation, T3 for every guest action, T4 for every observer;
 /// Inv ⇒ S_i; lemmas; and sanity queries at a small fixed machine.
 /// </summary>
 public static class ObligationGenerator
@@ -83,18 +83,39 @@ public static class ObligationGenerator
                 Operation = op.Name,
                 Subject = "T1_LockStability",
             });
-            if (op.IsGuest)
+            list.Add(new Obligation
             {
+                Name = $"{op.Name}/T2_ResetAuthority",
+                Expect = Expect.Unsat,
+                Query = step + $"(declare-const c Core)\n(assert (not (T2_ResetAuthority s s2 c {MayReset(op.Name, "s", "a", "c")})))\n",
+                Meaning = $"{op.Name} changes no core's mode, lock bit or registers except by a secure reset of a core of the slot it targets ({op.Name}_target)",
+                Explain = [.. StepTerms(spec, op, null), ("core c", "c"), ("mode before", "(select (mode s) c)"), ("mode after", "(select (mode s2) c)"),
+                    ("locked before", "(select (locked s) c)"), ("locked after", "(select (locked s2) c)"), ("owner before", "(select (coreOwner s) c)"),
+                    ("slot the step targets", $"({op.Name}_target s a)")],
+                ArgsSort = op.ArgsSort,
+                Operation = op.Name,
+                Subject = "T2_ResetAuthority",
+            });
+            foreach ((bool applies, string property, string meaning) in new[]
+            {
+                (op.IsGuest, "T3_GuestConfined", $"the guest action {op.Name} destroys no slice, reassigns nothing, moves no IOMMU window and writes no log entry"),
+                (op.IsObserver, "T4_LogOnly", $"{op.Name} changes nothing but the decision log"),
+            })
+            {
+                if (!applies)
+                {
+                    continue;
+                }
                 list.Add(new Obligation
                 {
-                    Name = $"{op.Name}/T2_ResetAuthority",
+                    Name = $"{op.Name}/{property}",
                     Expect = Expect.Unsat,
-                    Query = step + "(assert (not (T2_ResetAuthority s s2)))\n",
-                    Meaning = $"the guest action {op.Name} resets, halts, reconfigures and destroys nothing",
+                    Query = step + $"(assert (not ({property} s s2)))\n",
+                    Meaning = meaning,
                     Explain = StepTerms(spec, op, null),
                     ArgsSort = op.ArgsSort,
                     Operation = op.Name,
-                    Subject = "T2_ResetAuthority",
+                    Subject = property,
                 });
             }
         }
@@ -109,7 +130,7 @@ public static class ObligationGenerator
                 Explain = MachineTerms(),
             });
         }
-        foreach (SpecLemma l in spec.StepLemmas)
+        foreach (SpecLemma l in spec.StepLemmas.Where(l => l.InstanceOf is null))
         {
             bool state = l.Kind == "state";
             list.Add(new Obligation

@@ -5,16 +5,19 @@ namespace CoreSlice.Proofs;
 /// <summary>An operation of the model as the manifest lists it.</summary>
 /// <param name="Name">The transition's name (CreateSlice).</param>
 /// <param name="ArgsSort">The sort of its arguments (CreateArgs).</param>
-/// <param name="IsGuest">True for guest (hardware-checked) actions: T2 applies.</param>
+/// <param name="IsGuest">True for guest (hardware-checked) actions: T3 applies.</param>
 /// <param name="CanSucceed">False when success is unreachable by design (a reset request).</param>
-public sealed record SpecOperation(string Name, string ArgsSort, bool IsGuest, bool CanSucceed);
+/// <param name="IsObserver">True for calls that change nothing but the decision log (Attest, DrainLog): T4 applies.</param>
+public sealed record SpecOperation(string Name, string ArgsSort, bool IsGuest, bool CanSucceed, bool IsObserver = false);
 
 /// <summary>
 /// A lemma proved as its own obligation. <paramref name="Kind"/> is "closed" (a Bool constant,
 /// bit-blasted), "state" (a predicate of s) or an operation name (a predicate of s a s2).
 /// <paramref name="Uses"/> are its hypotheses (invariants/clauses of s, pre, step, earlier lemmas).
+/// <paramref name="InstanceOf"/>, when set, names the closed lemma it is nothing but instances of (checked
+/// structurally by <see cref="SpecChecks"/>; no solver query).
 /// </summary>
-public sealed record SpecLemma(string Name, string Kind, IReadOnlyList<string> Uses);
+public sealed record SpecLemma(string Name, string Kind, IReadOnlyList<string> Uses, string? InstanceOf = null);
 
 /// <summary>An invariant and the named clauses it is the conjunction of.</summary>
 public sealed record SpecInvariant(string Name, IReadOnlyList<string> Clauses);
@@ -137,7 +140,7 @@ public sealed class Spec
                     invariants.Add(new SpecInvariant(w[1], w.Length > 2 ? w[2..] : [w[1]]));
                     break;
                 case "operation" when w.Length >= 3:
-                    operations.Add(new SpecOperation(w[1], w[2], Array.IndexOf(w, "guest") >= 0, Array.IndexOf(w, "no-success") < 0));
+                    operations.Add(new SpecOperation(w[1], w[2], Array.IndexOf(w, "guest") >= 0, Array.IndexOf(w, "no-success") < 0, Array.IndexOf(w, "observer") >= 0));
                     break;
                 case "property" when w.Length == 2:
                     properties.Add(w[1]);
@@ -162,6 +165,15 @@ public sealed class Spec
                         }
                     }
                     stepLemmas.Add(new SpecLemma(w[1], w[2], w[4..]));
+                    break;
+                case "lemma" when w.Length == 4 && w[2] != "state" && w[3] == "instance":
+                    throw new SpecException($"obligations.txt line {lineNo}: lemma {w[1]} instance names no closed lemma");
+                case "lemma" when w.Length == 5 && w[2] != "state" && w[3] == "instance":
+                    if (!lemmas.Contains(w[4]))
+                    {
+                        throw new SpecException($"obligations.txt line {lineNo}: lemma {w[1]} is an instance of {w[4]}, which is no closed lemma listed before it");
+                    }
+                    stepLemmas.Add(new SpecLemma(w[1], w[2], [], w[4]));
                     break;
                 case "prove" when w.Length >= 3 && w[2] == "uses" && w[1].Contains('/', StringComparison.Ordinal):
                     foreach (string item in w[3..])

@@ -9,7 +9,7 @@ namespace CoreSlice.Proofs;
 public static class SpecChecks
 {
     /// <summary>Transition properties the generator states for every operation (not listed in the manifest).</summary>
-    public static readonly IReadOnlyList<string> GeneratedTransitionProperties = ["T1_LockStability", "T2_ResetAuthority"];
+    public static readonly IReadOnlyList<string> GeneratedTransitionProperties = ["T1_LockStability", "T2_ResetAuthority", "T3_GuestConfined", "T4_LogOnly"];
 
     /// <summary>Failed results for every static problem; empty when there is none.</summary>
     public static IReadOnlyList<ObligationResult> Static(Spec spec)
@@ -41,6 +41,14 @@ public static class SpecChecks
         results.AddRange(Conjuncts(spec));
         results.AddRange(Branches.Generate(spec).Missing);
         results.AddRange(Steps(spec));
+        results.AddRange(Instances(spec));
+        IReadOnlyList<string> fields = Negatives.StateFields(spec.Text);
+        if (!fields.SequenceEqual(Witnesses.StateFields))
+        {
+            results.Add(new ObligationResult("witness/fields", ObligationStatus.Failed, 0,
+                $"witness/fields FAILED: the spec's State has the fields {string.Join(" ", fields)}, the witness states are built " +
+                $"from {string.Join(" ", Witnesses.StateFields)} (Witnesses.StateFields): every witness-based obligation would be about another State", null));
+        }
         results.AddRange(Negatives.Generate(spec).Missing);
         foreach (string p in spec.Properties)
         {
@@ -83,6 +91,48 @@ public static class SpecChecks
             if (problem is not null)
             {
                 results.Add(new ObligationResult($"lemma/{lemma}", ObligationStatus.Failed, 0, $"lemma/{lemma} FAILED: {problem}", null));
+            }
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// An instance lemma (manifest <c>lemma L Op instance C</c>) is assumed without a solver query: sound only
+    /// when its body is <c>(forall (x...) (! (F t...) :pattern ...))</c> (or the call alone) and the closed lemma C,
+    /// proved as its own obligation, is <c>(forall (v...) (F v...))</c>: every instance of a proved forall holds.
+    /// </summary>
+    private static List<ObligationResult> Instances(Spec spec)
+    {
+        var results = new List<ObligationResult>();
+        Dictionary<string, Sx> defs = Branches.Definitions(spec.Text);
+        foreach (SpecLemma l in spec.StepLemmas.Where(l => l.InstanceOf is not null))
+        {
+            string? problem = null;
+            Sx? general = defs.TryGetValue(l.InstanceOf!, out Sx? g) ? g : null;
+            string? f = general is not null && general.Is("forall") && general.Items.Count == 3 && general.Items[2].Atom is null
+                && general.Items[2].Items.Count == general.Items[1].Items.Count + 1
+                && general.Items[2].Items.Skip(1).Select(v => v.Atom).SequenceEqual(general.Items[1].Items.Select(b => b.Items[0].Atom))
+                ? general.Items[2].Items[0].Atom : null;
+            if (f is null)
+            {
+                problem = $"{l.InstanceOf} is not (forall (v...) (F v...)) with F called on exactly its variables";
+            }
+            else if (!defs.TryGetValue(l.Name, out Sx? body))
+            {
+                problem = $"{l.Name} is not defined";
+            }
+            else
+            {
+                Sx inner = body.Is("forall") && body.Items.Count == 3 ? body.Items[2] : body;
+                Sx call = inner.Is("!") ? inner.Items[1] : inner;
+                if (!call.Is(f) || call.Items.Count != general!.Items[2].Items.Count)
+                {
+                    problem = $"{l.Name} is {body}, not (forall (x...) (! ({f} ...) :pattern ...)): not an instance of {l.InstanceOf}";
+                }
+            }
+            if (problem is not null)
+            {
+                results.Add(new ObligationResult($"lemma/{l.Name}", ObligationStatus.Failed, 0, $"lemma/{l.Name} FAILED: {problem}", null));
             }
         }
         return results;

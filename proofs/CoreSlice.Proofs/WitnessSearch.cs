@@ -31,37 +31,25 @@ public static class WitnessSearch
     /// w4: only slot 2, Created (slot 1 destroyed: everything of it Free, memory scrubbed; no core in Guest mode).
     /// wT: w0 on machine M2 (the top granule reserved and owned Reserved).
     /// </summary>
-    public const string MoreStates = """
+    public static readonly string MoreStates = """
 (define-fun w2.b () (Array Slot (Array Idx Addr)) (store w.tblB #x0002 (store w.r2b #x0001 #x0000000000002000)))
 (define-fun w2.z () (Array Slot (Array Idx Addr)) (store w.tblZ #x0002 (store w.r1z #x0001 #x0000000000001000)))
-(define-fun w2 () State (mk-state
-  (st w1) (tblN w1) w2.b w2.z (entry w1) (meas w1)
-  (coreOwner w1) (devOwner w1) (wayOwner w1) (memOwner w1) (lastWriter w1)
-  (mode w1) (locked w1) (rrBase w1) (rrSize w1) (rrPerm w1) (ipi w1) (wmask w1) (iommu w1)
-  (gN w1) w2.b w2.z (gCore w1) (gDev w1) (gWay w1) (gMem w1)))
-(define-fun w3 () State (mk-state
-  (store (st w0) #x0002 #b11) (tblN w0) (tblBase w0) (tblSize w0) (entry w0) (meas w0)
-  (coreOwner w0) (devOwner w0) (wayOwner w0) (memOwner w0) (store (lastWriter w0) #x0000000000003000 #x0002)
-  (mode w0) (locked w0) (rrBase w0) (rrSize w0) (rrPerm w0) (ipi w0) (wmask w0) (iommu w0)
-  (gN w0) (gBase w0) (gSize w0) (gCore w0) (gDev w0) (gWay w0) (gMem w0)))
 (define-fun w4.co () (Array Core Slot) (store w.co #x0001 #xffff))
 (define-fun w4.do () (Array Dev Slot) (store w.do #x0000 #xffff))
 (define-fun w4.wo () (Array Way Slot) (store w.wo #x0001 #xffff))
 (define-fun w4.mo () (Array Addr Slot) (lambda ((x Addr)) (ite (and (bvuge x #x0000000000002000) (bvult x #x0000000000003000)) #xffff (select w.mo x))))
 (define-fun w4.n () (Array Slot Idx) (store w.tblN #x0001 #x0000))
-(define-fun w4 () State (mk-state
-  (store (st w1) #x0001 #b00) w4.n (tblBase w1) (tblSize w1) (entry w1) (meas w1)
-  w4.co w4.do w4.wo w4.mo ((as const (Array Addr Slot)) #xfffd)
-  (store (mode w1) #x0001 #b001) ((as const (Array Core Bool)) false)
-  ((as const (Array Core (Array Idx Addr))) zeroAddrs) ((as const (Array Core (Array Idx Addr))) zeroAddrs)
-  ((as const (Array Core (Array Idx Perm))) zeroPerms) ((as const (Array Core (Array Core Bool))) noCores)
-  ((as const (Array Core (Array Way Bool))) noWays) ((as const (Array Dev Slot)) #xfffd)
-  w4.n (gBase w1) (gSize w1) w4.co w4.do w4.wo w4.mo))
 (define-fun wT.mo () (Array Addr Slot) (lambda ((x Addr)) (ite (bvuge x #xfffffffffffff000) #xfffe (select w.mo x))))
-(define-fun wT () State (mk-state
-  (st w0) (tblN w0) (tblBase w0) (tblSize w0) (entry w0) (meas w0)
-  (coreOwner w0) (devOwner w0) (wayOwner w0) wT.mo (lastWriter w0)
-  (mode w0) (locked w0) (rrBase w0) (rrSize w0) (rrPerm w0) (ipi w0) (wmask w0) (iommu w0)
-  (gN w0) (gBase w0) (gSize w0) (gCore w0) (gDev w0) (gWay w0) wT.mo))
-""";
+""" + Witnesses.Define("w2", "w1", ("tblBase", "w2.b"), ("tblSize", "w2.z"), ("gBase", "w2.b"), ("gSize", "w2.z"))
+    + Witnesses.Define("w3", "w0", ("st", "(store (st w0) #x0002 #b11)"), ("lastWriter", "(store (lastWriter w0) #x0000000000003000 #x0002)"))
+    + Witnesses.Define("w4", "w1",
+        ("st", "(store (st w1) #x0001 #b00)"), ("tblN", "w4.n"), ("meas", "((as const (Array Slot (_ BitVec 64))) #x0000000000000000)"),
+        ("coreOwner", "w4.co"), ("devOwner", "w4.do"), ("wayOwner", "w4.wo"), ("memOwner", "w4.mo"),
+        ("lastWriter", "((as const (Array Addr Slot)) #xfffd)"),
+        ("mode", "(store (mode w1) #x0001 #b001)"), ("locked", "(store ((as const (Array Core Bool)) false) #x0000 true)"),
+        ("rrBase", "((as const (Array Core (Array Idx Addr))) zeroAddrs)"), ("rrSize", "((as const (Array Core (Array Idx Addr))) zeroAddrs)"),
+        ("rrPerm", "((as const (Array Core (Array Idx Perm))) zeroPerms)"), ("ipi", "((as const (Array Core (Array Core Bool))) noCores)"),
+        ("wmask", "((as const (Array Core (Array Way Bool))) noWays)"), ("ipiIn", "w.noIpiIn"), ("iommu", "((as const (Array Dev Slot)) #xfffd)"),
+        ("gN", "w4.n"), ("gCore", "w4.co"), ("gDev", "w4.do"), ("gWay", "w4.wo"), ("gMem", "w4.mo"))
+    + Witnesses.Define("wT", "w0", ("memOwner", "wT.mo"), ("gMem", "wT.mo"));
 }

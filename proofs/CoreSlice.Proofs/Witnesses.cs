@@ -25,12 +25,49 @@ public static class Witnesses
         "(assert (forall ((b Addr) (z Addr)) (= (ramCovers b z) (and (bvule b #x0000000000010000) (bvule z (bvsub #x0000000000010000 b))))))\n";
 
     /// <summary>
+    /// The State datatype's fields in constructor order. Every witness state is built from this one list
+    /// (<see cref="Define"/>), so a new field of the spec's State is a change here and in the states that
+    /// give it a value; <see cref="SpecChecks"/> fails verify when the list and the spec disagree.
+    /// </summary>
+    public static readonly IReadOnlyList<string> StateFields =
+    [
+        "st", "tblN", "tblBase", "tblSize", "entry", "meas", "coreOwner", "devOwner", "wayOwner", "memOwner",
+        "lastWriter", "mode", "locked", "rrBase", "rrSize", "rrPerm", "ipi", "wmask", "ipiIn", "iommu",
+        "logCap", "logN", "logSeq", "logRefused",
+        "gN", "gBase", "gSize", "gCore", "gDev", "gWay", "gMem", "logOut",
+    ];
+
+    /// <summary>
+    /// <c>(define-fun name () State (mk-state ...))</c>: each field is the value given, else the field of
+    /// <paramref name="from"/> (with no <paramref name="from"/> every field must be given).
+    /// </summary>
+    public static string Define(string name, string? from, params (string Field, string Value)[] values)
+    {
+        var given = values.ToDictionary(v => v.Field, v => v.Value, StringComparer.Ordinal);
+        foreach (string f in given.Keys.Where(f => !StateFields.Contains(f)))
+        {
+            throw new ArgumentException($"witness {name}: the State has no field {f}", nameof(values));
+        }
+        var sb = new System.Text.StringBuilder($"(define-fun {name} () State (mk-state");
+        foreach (string f in StateFields)
+        {
+            sb.Append("\n  ").Append(given.TryGetValue(f, out string? v) ? v
+                : from is not null ? $"({f} {from})" : throw new ArgumentException($"witness {name}: no value for {f}", nameof(values)));
+        }
+        return sb.Append("))\n").ToString();
+    }
+
+    /// <summary>A decision-log count as a Cnt literal.</summary>
+    public static string Cnt(int n) => "#x" + n.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
     /// w0: slots 1 and 2 Running (slot 1: core 1, [8K,12K), device 0, way 1; slot 2: core 2,
     /// [12K,16K), device 1, way 2), their cores in Guest mode, locked and programmed, windows open;
-    /// slot 3 Free; core 3 Idle; address 8K last written by slot 1.
+    /// slot 3 Free; core 3 Idle; address 8K last written by slot 1; core 1 has received an IPI from
+    /// itself; slot 1 measured; the log (capacity 16) holds 3 entries of 5 appended, 2 drained.
     /// w1: w0 with slot 2 only Created (core 2 Idle, unlocked, cleared; device 1's window closed).
     /// </summary>
-    public const string States = """
+    public static readonly string States = """
 (define-fun w.r1b () (Array Idx Addr) (store zeroAddrs #x0000 #x0000000000002000))
 (define-fun w.r1z () (Array Idx Addr) (store zeroAddrs #x0000 #x0000000000001000))
 (define-fun w.r2b () (Array Idx Addr) (store zeroAddrs #x0000 #x0000000000003000))
@@ -43,31 +80,30 @@ public static class Witnesses
 (define-fun w.tblN () (Array Slot Idx) (store (store ((as const (Array Slot Idx)) #x0000) #x0001 #x0001) #x0002 #x0001))
 (define-fun w.tblB () (Array Slot (Array Idx Addr)) (store (store ((as const (Array Slot (Array Idx Addr))) zeroAddrs) #x0001 w.r1b) #x0002 w.r2b))
 (define-fun w.tblZ () (Array Slot (Array Idx Addr)) (store (store ((as const (Array Slot (Array Idx Addr))) zeroAddrs) #x0001 w.r1z) #x0002 w.r1z))
-(define-fun w0 () State (mk-state
-  (store (store ((as const (Array Slot SState)) #b00) #x0001 #b10) #x0002 #b10)
-  w.tblN w.tblB w.tblZ
-  (store (store ((as const (Array Slot Addr)) #x0000000000000000) #x0001 #x0000000000002000) #x0002 #x0000000000003000)
-  ((as const (Array Slot (_ BitVec 64))) #x0000000000000000)
-  w.co w.do w.wo w.mo
-  (store ((as const (Array Addr Slot)) #xfffd) #x0000000000002000 #x0001)
-  (store (store (store ((as const (Array Core Mode)) #b001) #x0000 #b000) #x0001 #b011) #x0002 #b011)
-  (store (store ((as const (Array Core Bool)) false) #x0001 true) #x0002 true)
-  (store (store ((as const (Array Core (Array Idx Addr))) zeroAddrs) #x0001 w.r1b) #x0002 w.r2b)
-  (store (store ((as const (Array Core (Array Idx Addr))) zeroAddrs) #x0001 w.r1z) #x0002 w.r1z)
-  (store (store ((as const (Array Core (Array Idx Perm))) zeroPerms) #x0001 w.p1) #x0002 w.p1)
-  (store (store ((as const (Array Core (Array Core Bool))) noCores) #x0001 (store noCores #x0001 true)) #x0002 (store noCores #x0002 true))
-  (store (store ((as const (Array Core (Array Way Bool))) noWays) #x0001 (store noWays #x0001 true)) #x0002 (store noWays #x0002 true))
-  (store (store ((as const (Array Dev Slot)) #xfffd) #x0000 #x0001) #x0001 #x0002)
-  w.tblN w.tblB w.tblZ w.co w.do w.wo w.mo))
-(define-fun w1 () State (mk-state
-  (store (st w0) #x0002 #b01) (tblN w0) (tblBase w0) (tblSize w0) (entry w0) (meas w0)
-  (coreOwner w0) (devOwner w0) (wayOwner w0) (memOwner w0) (lastWriter w0)
-  (store (mode w0) #x0002 #b001) (store (locked w0) #x0002 false)
-  (store (rrBase w0) #x0002 zeroAddrs) (store (rrSize w0) #x0002 zeroAddrs) (store (rrPerm w0) #x0002 zeroPerms)
-  (store (ipi w0) #x0002 noCores) (store (wmask w0) #x0002 noWays)
-  (store (iommu w0) #x0001 #xfffd)
-  (gN w0) (gBase w0) (gSize w0) (gCore w0) (gDev w0) (gWay w0) (gMem w0)))
-""";
+(define-fun w.noIpiIn () (Array Core (Array Core Bool)) ((as const (Array Core (Array Core Bool))) noCores))
+""" + Define("w0", null,
+        ("st", "(store (store ((as const (Array Slot SState)) #b00) #x0001 #b10) #x0002 #b10)"),
+        ("tblN", "w.tblN"), ("tblBase", "w.tblB"), ("tblSize", "w.tblZ"),
+        ("entry", "(store (store ((as const (Array Slot Addr)) #x0000000000000000) #x0001 #x0000000000002000) #x0002 #x0000000000003000)"),
+        ("meas", "(store ((as const (Array Slot (_ BitVec 64))) #x0000000000000000) #x0001 #x00000000000a11ce)"),
+        ("coreOwner", "w.co"), ("devOwner", "w.do"), ("wayOwner", "w.wo"), ("memOwner", "w.mo"),
+        ("lastWriter", "(store ((as const (Array Addr Slot)) #xfffd) #x0000000000002000 #x0001)"),
+        ("mode", "(store (store (store ((as const (Array Core Mode)) #b001) #x0000 #b000) #x0001 #b011) #x0002 #b011)"),
+        ("locked", "(store (store (store ((as const (Array Core Bool)) false) #x0000 true) #x0001 true) #x0002 true)"),
+        ("rrBase", "(store (store ((as const (Array Core (Array Idx Addr))) zeroAddrs) #x0001 w.r1b) #x0002 w.r2b)"),
+        ("rrSize", "(store (store ((as const (Array Core (Array Idx Addr))) zeroAddrs) #x0001 w.r1z) #x0002 w.r1z)"),
+        ("rrPerm", "(store (store ((as const (Array Core (Array Idx Perm))) zeroPerms) #x0001 w.p1) #x0002 w.p1)"),
+        ("ipi", "(store (store ((as const (Array Core (Array Core Bool))) noCores) #x0001 (store noCores #x0001 true)) #x0002 (store noCores #x0002 true))"),
+        ("wmask", "(store (store ((as const (Array Core (Array Way Bool))) noWays) #x0001 (store noWays #x0001 true)) #x0002 (store noWays #x0002 true))"),
+        ("ipiIn", "(store w.noIpiIn #x0001 (store noCores #x0001 true))"),
+        ("iommu", "(store (store ((as const (Array Dev Slot)) #xfffd) #x0000 #x0001) #x0001 #x0002)"),
+        ("logCap", Cnt(16)), ("logN", Cnt(3)), ("logSeq", Cnt(5)), ("logRefused", Cnt(0)),
+        ("gN", "w.tblN"), ("gBase", "w.tblB"), ("gSize", "w.tblZ"), ("gCore", "w.co"), ("gDev", "w.do"), ("gWay", "w.wo"), ("gMem", "w.mo"),
+        ("logOut", Cnt(2)))
+    + Define("w1", "w0",
+        ("st", "(store (st w0) #x0002 #b01)"), ("mode", "(store (mode w0) #x0002 #b001)"), ("locked", "(store (locked w0) #x0002 false)"),
+        ("rrBase", "(store (rrBase w0) #x0002 zeroAddrs)"), ("rrSize", "(store (rrSize w0) #x0002 zeroAddrs)"), ("rrPerm", "(store (rrPerm w0) #x0002 zeroPerms)"),
+        ("ipi", "(store (ipi w0) #x0002 noCores)"), ("wmask", "(store (wmask w0) #x0002 noWays)"), ("iommu", "(store (iommu w0) #x0001 #xfffd)"));
 
     /// <summary>The sanity obligations.</summary>
     public static IEnumerable<Obligation> Obligations(Spec spec)
@@ -102,6 +138,8 @@ public static class Witnesses
             ("w4", Machine, "only slot 2, Created; no core in Guest mode"),
             ("wT", WitnessSearch.MachineTop, "w0 on machine M2, whose top granule is reserved"),
             ("wF", Machine, "w0 with slot 3 Created and empty: the table is full"),
+            ("wL", Machine, "w0 with the log full: 15 entries held of capacity 16 (one reserved for the drain's record)"),
+            ("wLL", Machine, "w0 with the log at capacity: the drain's reserved entry used too"),
         })
         {
             yield return new Obligation

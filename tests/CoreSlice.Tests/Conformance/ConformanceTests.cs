@@ -33,7 +33,7 @@ public sealed class ConformanceTests
         "DestroySlice None", "DestroySlice SlotOutOfRange", "DestroySlice WrongState", "DestroySlice IommuFault", "DestroySlice CoreResetFault",
         "GuestAccess None", "GuestAccess Refused", "GuestDma None", "GuestDma Refused", "GuestIpi None", "GuestIpi Refused",
         "GuestWriteFilter Refused", "GuestResetRequest Refused", "ControlStore None", "ControlStore Refused",
-        "Attest None", "GuestAttest None",
+        "Attest None", "GuestAttest None", "DrainLog None", "DrainLog BufferTooSmall", "CreateSlice LogFull",
     ];
 
     [Fact]
@@ -113,33 +113,72 @@ public sealed class ConformanceTests
         Assert.Equal("iommu", r.Mismatch.Verdict.Field);
     }
 
-    // ---- real findings, recorded (see the report): the spec and the code disagree here
+    // ---- the three inexactnesses conformance found, now fixed in the spec (spec/README.md)
 
     [Fact]
-    public void Finding_destroy_clears_the_entry_the_spec_frames()
+    public void Destroy_clears_the_freed_entry_as_the_spec_says()
     {
-        // spec DestroySlice_effect keeps tblBase/tblSize/entry/meas of the freed slot; SliceEntry.Clear zeroes them.
-        ConformanceResult r = Run(new ConformanceOptions { Seed = 1, Steps = 220, StrictFreeSlots = true });
+        // spec DestroySlice_effect now stores zeros for the freed slot, as SliceEntry.Clear does
+        ConformanceResult r = Run(new ConformanceOptions { Seed = 1, Steps = 220 });
+        Assert.True(r.Conforms, Explain(r));
+        Assert.True(r.Coverage.GetValueOrDefault("DestroySlice None") > 0);
+    }
+
+    [Fact]
+    public void A_stale_field_left_in_a_freed_entry_is_named()
+    {
+        // a Free slot whose entry keeps a range base (what the old spec allowed and the code never leaves)
+        ConformanceResult r = Run(new ConformanceOptions
+        {
+            Seed = 1, Steps = 20,
+            PerturbPost = (i, s) => { for (int t = 1; t <= s.Slots; t++) { if (s.St[t] == 0 && s.TblN[t] == 0) { s.TblBase[t][0] = 0x400000; } } },
+        });
         Assert.NotNull(r.Mismatch);
-        Assert.Equal("DestroySlice", r.Mismatch.Operation);
         Assert.Equal("tblBase", r.Mismatch.Verdict.Field);
     }
 
     [Fact]
-    public void Finding_filter_writes_from_stopped_cores_are_allowed_by_the_spec_refused_by_the_machine()
+    public void Filter_writes_from_stopped_cores_are_refused_by_spec_and_machine_alike()
     {
         ConformanceResult r = Run(new ConformanceOptions { Seed = 3, Steps = 300, FilterWritesFromStoppedCores = true });
-        Assert.NotNull(r.Mismatch);
-        Assert.Equal("GuestWriteFilter", r.Mismatch.Operation);
-        Assert.Equal("error", r.Mismatch.Verdict.Check);
+        Assert.True(r.Conforms, Explain(r));
+        Assert.True(r.Coverage.GetValueOrDefault("GuestWriteFilter Refused") > 0);
     }
 
     [Fact]
-    public void Finding_the_simulated_boot_state_is_not_the_specs_Init()
+    public void The_simulated_boot_state_satisfies_Init()
     {
-        // Control cores boot locked with their registers on control memory; Init says unlocked and cleared.
+        // Init now describes the firmware's programming of the control cores (locked, on control memory)
         ConformanceResult r = Run(new ConformanceOptions { Steps = 1 });
-        Assert.Equal("sat", r.InitAnswer);
+        Assert.Equal("unsat", r.InitAnswer);
+    }
+
+    // ---- the decision log and IPI delivery are part of the checked state
+
+    [Fact]
+    public void A_small_log_fills_and_every_drain_branch_conforms()
+    {
+        ConformanceResult r = Run(new ConformanceOptions { Seed = 2, Steps = 220, LogCapacity = 4 });
+        Assert.True(r.Conforms, Explain(r));
+        Assert.True(r.Coverage.Keys.Any(k => k.EndsWith(" LogFull", StringComparison.Ordinal)), string.Join(", ", r.Coverage.Keys));
+        Assert.True(r.Coverage.GetValueOrDefault("DrainLog BufferTooSmall") > 0);
+    }
+
+    [Fact]
+    public void A_log_entry_lost_in_a_step_is_named()
+    {
+        ConformanceResult r = Run(new ConformanceOptions { Steps = Step + 2, PerturbPost = (i, s) => { if (i == Step) { s.LogN--; } } });
+        Assert.NotNull(r.Mismatch);
+        Assert.Equal("transition", r.Mismatch.Verdict.Check);
+        Assert.Equal("logN", r.Mismatch.Verdict.Field);
+    }
+
+    [Fact]
+    public void An_interrupt_recorded_where_none_was_delivered_is_named()
+    {
+        ConformanceResult r = Run(new ConformanceOptions { Steps = Step + 2, PerturbPost = (i, s) => { if (i == Step) { s.IpiIn[2].Add(1); } } });
+        Assert.NotNull(r.Mismatch);
+        Assert.Equal("ipiIn", r.Mismatch.Verdict.Field);
     }
 
     [Fact]

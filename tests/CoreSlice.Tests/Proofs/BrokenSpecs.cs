@@ -29,8 +29,8 @@ public static class BrokenSpecs
         ["reset-leaves-lock-set"] = new(
             "the secure reset in DestroySlice parks the core but leaves its lock bit set",
             "DestroySlice/I3_LockedGuest.unlockedIdle",
-            [("(and (= (select (mode s2) c) CoreMode.Idle) (not (select (locked s2) c)) (core-regs-cleared s2 c))",
-              "(and (= (select (mode s2) c) CoreMode.Idle) (= (select (locked s2) c) (select (locked s) c)) (core-regs-cleared s2 c))")]),
+            [("(and (= (select (mode s2) c) CoreMode.Idle) (not (select (locked s2) c)) (core-regs-cleared s2 c) (core-ipi-cleared s2 c))",
+              "(and (= (select (mode s2) c) CoreMode.Idle) (= (select (locked s2) c) (select (locked s) c)) (core-regs-cleared s2 c) (core-ipi-cleared s2 c))")]),
         ["destroy-without-scrub"] = new(
             "DestroySlice frees the memory without scrubbing it",
             "DestroySlice/I5_NoResidue",
@@ -48,12 +48,12 @@ public static class BrokenSpecs
         ["locked-register-writable"] = new(
             "the hardware lets software write a locked core's filter registers",
             "GuestWriteFilter/I3_LockedGuest.guest",
-            [("(ite (select (locked s) (f.core a)) Refused SliceError.None)", "SliceError.None")]),
+            [("            (not (select (locked s) (f.core a))))\n       SliceError.None Refused))", "            true)\n       SliceError.None Refused))")]),
         ["start-skips-locking"] = new(
             "the sliceloader enters the guest without setting the lock bit",
             "StartSlice/I3_LockedGuest.guest",
-            [("(and (= (select (mode s2) c) CoreMode.Guest) (select (locked s2) c) (core-regs-programmed s s2 c t))",
-              "(and (= (select (mode s2) c) CoreMode.Guest) (core-regs-programmed s s2 c t))")]),
+            [("(and (= (select (mode s2) c) CoreMode.Guest) (select (locked s2) c) (core-regs-programmed s s2 c t) (core-ipi-cleared s2 c))",
+              "(and (= (select (mode s2) c) CoreMode.Guest) (core-regs-programmed s s2 c t) (core-ipi-cleared s2 c))")]),
         ["create-without-core-in-use-check"] = new(
             "CreateSlice forgets CoreInUse: a core of a live slice is given to the new one",
             "CreateSlice/I3_LockedGuest.guest",
@@ -103,13 +103,13 @@ public static class BrokenSpecs
         ["weak-table-count"] = new("I1.table forgets that a live slot has at most nRR ranges", "negative/I1_Disjointness.table",
             [("(and (forall ((t Slot)) (=> (live s t) (bvule (select (tblN s) t) nRR)))", "(and true")]),
         ["weak-unlocked-idle"] = new("I3.unlockedIdle covers only Loader-mode cores", "negative/I3_LockedGuest.unlockedIdle",
-            [("(forall ((c Core)) (=> (or (= (select (mode s) c) CoreMode.Idle)", "(forall ((c Core)) (=> (or false")]),
+            [("(forall ((c Core)) (and (=> (or (= (select (mode s) c) CoreMode.Idle)", "(forall ((c Core)) (and (=> (or false")]),
         ["weak-way-filter"] = new("I2.ways accepts any way not reserved", "negative/I2_FilterSoundness.ways",
             [("(= (select (wayOwner s) w) (select (coreOwner s) c)))))", "(not (= (select (wayOwner s) w) Owner.Reserved)))))")]),
         ["permission-typo-in-I2"] = new("I2.ranges constrains only read-write-execute registers (a read-only one escapes)",
             "negative/I2_FilterSoundness.ranges",
-            [("(bvult i nRR) (not (= (select (select (rrPerm s) c) i) Permissions.None))",
-              "(bvult i nRR) (= (select (select (rrPerm s) c) i) Permissions.ReadWriteExecute)")]),
+            [("CoreMode.Guest)\n             (bvult i nRR) (not (= (select (select (rrPerm s) c) i) Permissions.None))",
+              "CoreMode.Guest)\n             (bvult i nRR) (= (select (select (rrPerm s) c) i) Permissions.ReadWriteExecute)")]),
         // ---- wrong index in a mask, off-by-one at an interval end
         ["way-mask-every-owned-way"] = new("the sliceloader's way mask takes every owned way, not the slot's", "StartSlice/I2_FilterSoundness.ways",
             [("(forall ((w Way)) (= (select (select (wmask s2) c) w) (= (select (wayOwner s) w) t)))",
@@ -127,6 +127,39 @@ public static class BrokenSpecs
             [("(ite (not (= (select (st s) (p.slot a)) SliceState.Created)) SliceError.WrongState", "(ite (= (select (st s) (p.slot a)) SliceState.Free) SliceError.WrongState")]),
         ["guest-reset-honoured"] = new("a guest's reset request is no longer refused", "successor/GuestResetRequest/None",
             [("(define-fun GuestResetRequest_err ((s State) (a ResetArgs)) Err Refused)", "(define-fun GuestResetRequest_err ((s State) (a ResetArgs)) Err SliceError.None)")]),
+        // ---- the decision log, attestation and IPI delivery as state; reset authority over every transition
+        ["ipi-delivered-without-mask"] = new("the hardware delivers a guest's IPI to any core, whatever its IPI mask says",
+            "GuestIpi/I2_FilterSoundness.delivered",
+            [("(ite (and (= (select (mode s) (i.from a)) CoreMode.Guest) (select (select (ipi s) (i.from a)) (i.to a)))",
+              "(ite (= (select (mode s) (i.from a)) CoreMode.Guest)")]),
+        ["reset-keeps-delivered-interrupts"] = new("the secure reset that parks a core keeps the interrupts it had received",
+            "DestroySlice/I2_FilterSoundness.delivered",
+            [("(and (= (select (mode s2) c) CoreMode.Idle) (not (select (locked s2) c)) (core-regs-cleared s2 c) (core-ipi-cleared s2 c))",
+              "(and (= (select (mode s2) c) CoreMode.Idle) (not (select (locked s2) c)) (core-regs-cleared s2 c))")]),
+        ["start-resets-foreign-cores"] = new("StartSlice secure-resets and programs every core that is not the control slice's, not only the slot's",
+            "StartSlice/T2_ResetAuthority",
+            [("(ite (not (= (select (coreOwner s) c) (p.slot a))) Act.Keep", "(ite (= (select (coreOwner s) c) Owner.Control) Act.Keep")]),
+        ["attest-changes-state"] = new("Attest clears the measurement it reports (an attestation that changes the state)", "Attest/T4_LogOnly",
+            [("(ite (Log.full s) (LogFull s s2) (and (Log.append s s2) (same-but-log s s2))))\n(define-fun Attest_target",
+              "(ite (Log.full s) (LogFull s s2) (and (Log.append s s2) (same-owners s s2) (same-ghost s s2) (same-cores s s2) (same-iommu s s2) (same-memory s s2)\n" +
+              "       (= (st s2) (st s)) (= (tblN s2) (tblN s)) (= (tblBase s2) (tblBase s)) (= (tblSize s2) (tblSize s)) (= (entry s2) (entry s))\n" +
+              "       (= (meas s2) (store (meas s) (at.slot a) #x0000000000000000)))))\n(define-fun Attest_target")]),
+        ["drain-drops-entries"] = new("DrainLog discards the entries it takes instead of handing them out", "DrainLog/I7_LogIntegrity.complete",
+            [("(= (logOut s2) (bvadd (logOut s) (Drain.k s a)))", "(= (logOut s2) (logOut s))")]),
+        ["drain-forgets-its-record"] = new("DrainLog counts the entries it took but not its own record (the record overwrites an entry)",
+            "DrainLog/I7_LogIntegrity.complete",
+            [("(and (= (logN s2) (bvadd (bvsub (logN s) (Drain.k s a)) #x0000000000000001))", "(and (= (logN s2) (bvsub (logN s) (Drain.k s a)))")]),
+        ["filter-write-from-idle-core"] = new("the hardware lets software write the registers of any unlocked core, an Idle one included",
+            "GuestWriteFilter/I3_LockedGuest.unlockedIdle",
+            [("(ite (and (or (= (select (mode s) (f.core a)) CoreMode.Guest) (= (select (mode s) (f.core a)) CoreMode.Control))\n            (not (select (locked s) (f.core a))))",
+              "(ite (not (select (locked s) (f.core a)))")]),
+        ["weak-S4-mask-only"] = new("S4 speaks of IPI masks again, not of the interrupts delivered", "negative/S4_InterruptConfinement",
+            [("(=> (select (select (ipiIn s) c) b)\n        (and (isGuest (select (coreOwner s) b)) (= (select (coreOwner s) b) (select (coreOwner s) c))))))",
+              "(=> (and (= (select (mode s) c) CoreMode.Guest) (select (select (ipi s) c) b))\n        (= (select (coreOwner s) b) (select (coreOwner s) c)))))")]),
+        ["weak-T2-locked-only"] = new("T2 protects only locked cores (an unlocked core may be reconfigured by any step)", "negative/T2_ResetAuthority",
+            [("(=> (not mayReset)\n      (and (= (select (mode s2) c) (select (mode s) c))", "(=> (and (not mayReset) (select (locked s) c))\n      (and (= (select (mode s2) c) (select (mode s) c))")]),
+        ["weak-log-bound"] = new("I7 forgets that the log holds at most its capacity", "negative/I7_LogIntegrity.bounds",
+            [("(bvule (logCap s) #x0000000000100000) (bvule (logN s) (logCap s))))", "(bvule (logCap s) #x0000000000100000)))")]),
     };
 
     /// <summary>The spec with the mutant's edits applied (each must match exactly once; an empty original appends).</summary>
