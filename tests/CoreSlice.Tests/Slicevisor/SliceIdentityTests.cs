@@ -103,4 +103,19 @@ public sealed class SliceIdentityTests
         Assert.Equal(RangeRegister.Disabled, Sliceloader.RegisterFor(two, 2));
         Assert.Equal(RangeRegister.Disabled, Sliceloader.RegisterFor(two, rig.Table.RangeRegisters - 1));
     }
+
+    [Fact]
+    public void I5_a_destroyed_slot_lists_nothing_it_held_and_no_measurement()
+    {
+        using Rig rig = Make(); // slot 2: core 3, two ranges, device 1, way 3, an image loaded
+        Assert.True(rig.Visor.DestroySlice(2).Ok);
+        SliceEntry e = rig.Entry(2);
+        Assert.Equal(SliceState.Free, e.State);
+        Assert.True(e.Cores.IsEmpty);
+        Assert.True(e.Devices.IsEmpty);
+        Assert.True(e.Ranges.IsEmpty);
+        Assert.Equal((0UL, 0UL), (e.Ways, e.EntryPoint));
+        Assert.Equal(new byte[SliceEntry.MeasurementSize], e.Measurement.ToArray());
+        Assert.False(e.OwnsAddress(Slot2Base));
+    }
 }
