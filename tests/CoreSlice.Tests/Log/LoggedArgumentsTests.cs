@@ -1,0 +1,142 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using CoreSlice.Log;
+using CoreSlice.Manager.Verification;
+using CoreSlice.Tests.Attestation;
+using Xunit;
+
+namespace CoreSlice.Tests.Log;
+
+/// <summary>
+/// Each entry records exactly the decoded arguments docs/attestation.md lists, written out here
+/// independently: for CreateSlice each list's length and, only when the length is within the
+/// machine's, its items, then ways and entry point; for Attest and GuestAttest who asked, the
+/// nonce length and the nonce only when it is 64 bytes. Arguments of up to 32 bytes are inline
+/// (zero-padded), longer ones their SHA-256, with the form byte saying which.
+/// </summary>
+public sealed class LoggedArgumentsTests
+{
+    private static void I32(List<byte> b, int v) { byte[] x = new byte[4]; BinaryPrimitives.WriteInt32LittleEndian(x, v); b.AddRange(x); }
+
+    private static void U64(List<byte> b, ulong v) { byte[] x = new byte[8]; BinaryPrimitives.WriteUInt64LittleEndian(x, v); b.AddRange(x); }
+
+    /// <summary>The argument field and form a request with these bytes must get.</summary>
+    private static (byte Form, byte[] Field) Expected(List<byte> arguments) =>
+        arguments.Count <= DecisionLogLayout.ArgumentsSize
+            ? (DecisionLogLayout.ArgumentsInline, [.. arguments, .. new byte[DecisionLogLayout.ArgumentsSize - arguments.Count]])
+            : (DecisionLogLayout.ArgumentsDigested, SHA256.HashData([.. arguments]));
+
+    private static void AssertLast(AttestationRig rig, List<byte> arguments)
+    {
+        DecisionRecord last = DecisionRecord.Decode(rig.Slicevisor.Log.Entry(rig.Slicevisor.Log.Count - 1));
+        (byte form, byte[] field) = Expected(arguments);
+        Assert.Equal(form, last.ArgumentForm);
+        Assert.Equal(field, last.Arguments);
+    }
+
+    /// <summary>CreateSlice's encoding: lists with items only when within the machine's limits (8 cores, 4 registers, 4 devices).</summary>
+    private static List<byte> CreateArguments(int[] cores, MemoryRange[] ranges, int[] devices, ulong ways, ulong entry)
+    {
+        var b = new List<byte>();
+        I32(b, cores.Length);
+        if (cores.Length <= AttestationRig.Config.CoreCount)
+        {
+            Array.ForEach(cores, c => I32(b, c));
+        }
+        I32(b, ranges.Length);
+        if (ranges.Length <= AttestationRig.Config.RangeRegistersPerCore)
+        {
+            Array.ForEach(ranges, r => { U64(b, r.Base); U64(b, r.Size); });
+        }
+        I32(b, devices.Length);
+        if (devices.Length <= AttestationRig.Config.DeviceCount)
+        {
+            Array.ForEach(devices, d => I32(b, d));
+        }
+        U64(b, ways);
+        U64(b, entry);
+        return b;
+    }
+
+    public static TheoryData<int, int, int> Shapes => new()
+    {
+        { 1, 0, 0 },    // 32 bytes: the largest inline argument
+        { 0, 0, 0 },
+        { 2, 0, 0 },    // 36 bytes: the smallest digested one
+        { 8, 4, 4 },    // every list exactly at the machine's limit
+        { 9, 1, 1 },    // too many cores: their items are not logged
+        { 1, 5, 1 },    // too many ranges
+        { 1, 1, 5 },    // too many devices
+        { 3000, 3000, 3000 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void CreateSlice_logs_each_list_length_and_only_the_items_within_the_machine(int cores, int ranges, int devices)
+    {
+        using var rig = new AttestationRig();
+        int[] c = [.. Enumerable.Range(0, cores).Select(i => 1 + (i % 7))];
+        MemoryRange[] r = [.. Enumerable.Range(0, ranges).Select(i => new MemoryRange((32 * AttestationRig.MiB) + ((ulong)i * 8192), 4096))];
+        int[] d = [.. Enumerable.Range(0, devices).Select(i => i % 4)];
+        var request = new SliceRequest { Cores = c, Ranges = r, Devices = d, Ways = 0x1234_5678_9ABC_DEF0, EntryPoint = 0x0FED_CBA9_8765_4321 };
+        _ = rig.Slicevisor.CreateSlice(request);
+        AssertLast(rig, CreateArguments(c, r, d, request.Ways, request.EntryPoint));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(63)]
+    [InlineData(65)]
+    [InlineData(64)]
+    public void Attest_logs_the_slot_the_nonce_length_and_the_nonce_only_when_it_is_64_bytes(int length)
+    {
+        using var rig = new AttestationRig();
+        int slot = rig.Launch();
+        byte[] nonce = [.. Enumerable.Range(0, length).Select(i => (byte)(0xA0 ^ i))];
+        _ = rig.Slicevisor.Attest(slot, nonce, new byte[CoreSlice.Attestation.ReportLayout.ReportSize]);
+        var b = new List<byte>();
+        I32(b, slot);
+        I32(b, length);
+        if (length == 64)
+        {
+            b.AddRange(nonce);
+        }
+        AssertLast(rig, b);
+    }
+
+    [Theory]
+    [InlineData(3, 64)]
+    [InlineData(3, 10)]
+    [InlineData(5, 64)]   // a core of no slice
+    [InlineData(-7, 64)]
+    public void GuestAttest_logs_the_calling_core_the_nonce_length_and_the_nonce_only_when_it_is_64_bytes(int core, int length)
+    {
+        using var rig = new AttestationRig();
+        _ = rig.Launch();
+        byte[] nonce = [.. Enumerable.Range(0, length).Select(i => (byte)(0x5C + i))];
+        _ = rig.Slicevisor.GuestAttest(core, nonce, new byte[CoreSlice.Attestation.ReportLayout.ReportSize]);
+        var b = new List<byte>();
+        I32(b, core);
+        I32(b, length);
+        if (length == 64)
+        {
+            b.AddRange(nonce);
+        }
+        AssertLast(rig, b);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(-1)]
+    [InlineData(int.MaxValue)]
+    public void StartSlice_and_DestroySlice_log_the_slot_inline(int slot)
+    {
+        using var rig = new AttestationRig();
+        var b = new List<byte>();
+        I32(b, slot);
+        _ = rig.Slicevisor.StartSlice(slot);
+        AssertLast(rig, b);
+        _ = rig.Slicevisor.DestroySlice(slot);
+        AssertLast(rig, b);
+    }
+}
