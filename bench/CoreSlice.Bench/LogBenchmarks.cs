@@ -54,35 +54,22 @@ public class LogBenchmarks
     }
 
     [Benchmark]
-    public ulong AppendSlotDecision()
-    {
-        lock (gate)
-        {
-            KeepRoom();
-            log.Append(DecisionOperation.StartSlice, SliceResult.Success(7), slotArgument);
-            return log.Sequence;
-        }
-    }
+    public ulong AppendSlotDecision() => AppendUnderLock(DecisionOperation.StartSlice, slotArgument, readHead: false);
 
     [Benchmark]
-    public ulong AppendCreateDecision()
-    {
-        lock (gate)
-        {
-            KeepRoom();
-            log.Append(DecisionOperation.CreateSlice, SliceResult.Success(7), createArguments);
-            return log.Sequence;
-        }
-    }
+    public ulong AppendCreateDecision() => AppendUnderLock(DecisionOperation.CreateSlice, createArguments, readHead: false);
 
     [Benchmark]
-    public byte AppendSlotDecisionThenReadHead()
+    public ulong AppendSlotDecisionThenReadHead() => AppendUnderLock(DecisionOperation.StartSlice, slotArgument, readHead: true);
+
+    /// <summary>What the slicevisor does for one entry: under its lock, keep room, append (and read the head when asked).</summary>
+    private ulong AppendUnderLock(DecisionOperation operation, byte[] arguments, bool readHead)
     {
         lock (gate)
         {
             KeepRoom();
-            log.Append(DecisionOperation.StartSlice, SliceResult.Success(7), slotArgument);
-            return log.Head[0];
+            log.Append(operation, SliceResult.Success(7), arguments);
+            return readHead ? log.Head[0] : log.Sequence;
         }
     }
 
