@@ -59,7 +59,7 @@ internal sealed record ModelCheckScope
     public const long BytesPerOperation = 520;
 
     /// <summary>
-    /// The number of operations <see cref="OperationSpace.Build"/> makes, computed without building them:
+    /// The number of operations <see cref="StepSpace.Build"/> makes, computed without building them:
     /// the create product (guest core sets x valid range lists x device subsets x guest way sets) dominates.
     /// </summary>
     public long EstimatedOperations()

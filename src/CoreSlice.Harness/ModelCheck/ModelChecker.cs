@@ -25,7 +25,7 @@ internal sealed class ModelChecker
 
     private readonly ModelCheckScope scope;
     private readonly MachineConfig config;
-    private readonly IReadOnlyList<Operation> ops;
+    private readonly IReadOnlyList<Step> ops;
     private readonly StateEncoder encoder;
     private readonly Dictionary<byte[], int> index = new(ByteArrayComparer.Instance);
     private readonly List<int> parent = [];
@@ -38,11 +38,11 @@ internal sealed class ModelChecker
     {
         this.scope = scope;
         config = scope.Machine();
-        ops = OperationSpace.Build(scope);
+        ops = StepSpace.Build(scope);
         encoder = new StateEncoder(config);
     }
 
-    /// <summary>Number of operations tried in every state.</summary>
+    /// <summary>Number of steps tried in every state.</summary>
     public int OperationCount => ops.Count;
 
     /// <summary>Called about once a second while exploring (for progress on a terminal); null: silent.</summary>
@@ -101,7 +101,7 @@ internal sealed class ModelChecker
                         live = Restore(state);
                         here = encoder.Encode(live).ToArray();
                     }
-                    Operation op = ops[o];
+                    Step op = ops[o];
                     if (!live.Enabled(op))
                     {
                         continue;
@@ -173,35 +173,36 @@ internal sealed class ModelChecker
     /// <summary>One edge: apply, then check T1/T2, R1, X1 and the contracts.</summary>
     private Outcome Step(LiveMachine live, int state, int o, byte[] before)
     {
-        Operation op = ops[o];
+        Step op = ops[o];
         MachineSnapshot snapshot = live.Audit.Snapshot();
         Expectation expect = Expect(live, op);
-        SliceResult? result;
+        ModelResult? result;
         try
         {
-            result = live.Apply(op);
+            Observation observed = live.Apply(op);
+            result = observed.Called ? observed.Result : null;
         }
         catch (Exception e)
         {
-            Report(state, o, "X1_NoException", $"{op.Text} threw {e.GetType().Name}: {e.Message}");
+            Report(state, o, "X1_NoException", $"{op} threw {e.GetType().Name}: {e.Message}");
             return new Outcome(true, false, Threw: true);
         }
-        ModelResult? predicted = live.ApplyToModel(op);
-        if (result is { } actual && predicted is { } model && !SameResult(actual, model))
+        Observation predicted = live.ApplyToModel(op);
+        if (result is { } actual && predicted.Called && !SameResult(actual, predicted.Result))
         {
             Report(state, o, "M1_ResultMatchesModel",
-                $"{op.Text} returned {actual.Error} (slot {actual.Slot}, subject {actual.Subject}, holder {actual.Holder}); the executable model says {model}");
+                $"{op} returned {actual.Error} (slot {actual.Slot}, subject {actual.Subject}, holder {actual.Holder}); the executable model says {predicted.Result}");
         }
         bool changed = !encoder.Encode(live).SequenceEqual(before);
         bool rejected = result is { Ok: false } r && r.Error is not (SliceError.CoreResetFault or SliceError.IommuFault or SliceError.LoaderFault);
         if (rejected && changed)
         {
-            Report(state, o, "R1_RejectedChangesNothing", $"{op.Text} was rejected with {result!.Value.Error} but changed the state");
+            Report(state, o, "R1_RejectedChangesNothing", $"{op} was rejected with {result!.Value.Error} but changed the state");
         }
-        int actedOn = op.Privileged && op.Kind != OpKind.Create ? (live.Table.IsSlot(op.Slot) ? op.Slot : 0) : (result is { Ok: true } ok ? ok.Slot : 0);
+        int actedOn = op.IsManagerCall && op.Kind != StepKind.Create ? (live.Table.IsSlot(op.Slot) ? op.Slot : 0) : (result is { Ok: true } ok ? ok.Slot : 0);
         IReadOnlyList<Violation> found = changed
-            ? live.Audit.CheckStep(snapshot, op.Privileged, actedOn)
-            : [.. live.Audit.T1_LockStability(snapshot), .. live.Audit.T2_ResetAuthority(snapshot, op.Privileged, actedOn), .. live.Audit.I6_StaticResources()];
+            ? live.Audit.CheckStep(snapshot, op.IsManagerCall, actedOn)
+            : [.. live.Audit.T1_LockStability(snapshot), .. live.Audit.T2_ResetAuthority(snapshot, op.IsManagerCall, actedOn), .. live.Audit.I6_StaticResources()];
         foreach (Violation v in found)
         {
             Report(state, o, v.Invariant, v.Message);
@@ -211,37 +212,38 @@ internal sealed class ModelChecker
     }
 
     /// <summary>The parts of a result a caller acts on: the error, the slot, the item that failed, and who holds it.</summary>
-    private static bool SameResult(SliceResult actual, ModelResult model) =>
+    private static bool SameResult(ModelResult actual, ModelResult model) =>
         actual.Error == model.Error && actual.Slot == model.Slot && actual.Subject == model.Subject && actual.Holder == model.Holder;
 
     private readonly record struct Expectation(SliceError Fault, int Subject, ResourceSet CoresBefore);
 
     /// <summary>What a correct slicevisor must report for an armed fault that the call will reach.</summary>
-    private static Expectation Expect(LiveMachine live, Operation op)
+    private static Expectation Expect(LiveMachine live, Step op)
     {
-        if (!op.Privileged || op.Kind == OpKind.Create || !live.Table.IsSlot(op.Slot))
+        if (!op.IsManagerCall || op.Kind == StepKind.Create || !live.Table.IsSlot(op.Slot))
         {
             return new Expectation(SliceError.None, -1, default);
         }
         SliceEntry e = live.Table[op.Slot];
         ResourceSet cores = e.Cores;
-        bool starts = op.Kind == OpKind.Start && e.State == SliceState.Created;
-        bool destroys = op.Kind == OpKind.Destroy && e.State != SliceState.Free;
-        SliceError fault = op.Fault switch
+        bool starts = op.Kind == StepKind.Start && e.State == SliceState.Created;
+        bool destroys = op.Kind == StepKind.Destroy && e.State != SliceState.Free;
+        int target = op.Fault.Target;
+        SliceError fault = op.Fault.Kind switch
         {
-            FaultKind.ResetFails when (starts || destroys) && cores.Contains(op.FaultTarget) => SliceError.CoreResetFault,
-            FaultKind.IommuFails when (starts || destroys) && e.Devices.Contains(op.FaultTarget) => SliceError.IommuFault,
-            FaultKind.CorruptRegister when starts && cores.Contains(op.FaultTarget) => SliceError.LoaderFault,
+            FaultKind.ResetFails when (starts || destroys) && cores.Contains(target) => SliceError.CoreResetFault,
+            FaultKind.IommuFails when (starts || destroys) && e.Devices.Contains(target) => SliceError.IommuFault,
+            FaultKind.CorruptRegister when starts && cores.Contains(target) => SliceError.LoaderFault,
             _ => SliceError.None,
         };
         // A start fails at its first fault: an IOMMU fault comes before every reset.
-        return new Expectation(fault, op.FaultTarget, cores);
+        return new Expectation(fault, target, cores);
     }
 
-    private void CheckContract(LiveMachine live, int state, int o, SliceResult? result, Expectation expect)
+    private void CheckContract(LiveMachine live, int state, int o, ModelResult? result, Expectation expect)
     {
-        Operation op = ops[o];
-        if (result is not { } r || !live.Table.IsSlot(op.Slot) && op.Kind != OpKind.Create)
+        Step op = ops[o];
+        if (result is not { } r || !live.Table.IsSlot(op.Slot) && op.Kind != StepKind.Create)
         {
             return;
         }
@@ -249,33 +251,33 @@ internal sealed class ModelChecker
         {
             if (r.Error != expect.Fault || r.Subject != expect.Subject)
             {
-                Report(state, o, "C2_FaultIsReportedAndQuarantined", $"{op.Text} returned {r.Error} (subject {r.Subject}), expected {expect.Fault} on {expect.Subject}");
+                Report(state, o, "C2_FaultIsReportedAndQuarantined", $"{op} returned {r.Error} (subject {r.Subject}), expected {expect.Fault} on {expect.Subject}");
             }
             else if (live.Table[op.Slot].State != SliceState.Destroying)
             {
-                Report(state, o, "C2_FaultIsReportedAndQuarantined", $"{op.Text} reported {r.Error} but left slot {op.Slot} {live.Table[op.Slot].State}, not quarantined in Destroying");
+                Report(state, o, "C2_FaultIsReportedAndQuarantined", $"{op} reported {r.Error} but left slot {op.Slot} {live.Table[op.Slot].State}, not quarantined in Destroying");
             }
             return;
         }
-        if (op.Kind == OpKind.Start && r.Ok)
+        if (op.Kind == StepKind.Start && r.Ok)
         {
             ResourceSet cores = live.Table[op.Slot].Cores;
             for (int c = cores.Next(0); c >= 0; c = cores.Next(c + 1))
             {
                 if (live.Machine.Mode(c) != CoreMode.Guest)
                 {
-                    Report(state, o, "C1_StartRunsEveryCore", $"{op.Text} succeeded but core {c} of slot {op.Slot} is {live.Machine.Mode(c)}, not running the guest");
+                    Report(state, o, "C1_StartRunsEveryCore", $"{op} succeeded but core {c} of slot {op.Slot} is {live.Machine.Mode(c)}, not running the guest");
                 }
             }
         }
-        if (op.Kind == OpKind.Destroy && r.Ok)
+        if (op.Kind == StepKind.Destroy && r.Ok)
         {
             ResourceSet cores = expect.CoresBefore;
             for (int c = cores.Next(0); c >= 0; c = cores.Next(c + 1))
             {
                 if (live.Machine.Mode(c) == CoreMode.Guest || live.Machine.IsLocked(c))
                 {
-                    Report(state, o, "C3_DestroyStopsEveryCore", $"{op.Text} succeeded but core {c} is {live.Machine.Mode(c)}{(live.Machine.IsLocked(c) ? ", locked" : "")}");
+                    Report(state, o, "C3_DestroyStopsEveryCore", $"{op} succeeded but core {c} is {live.Machine.Mode(c)}{(live.Machine.IsLocked(c) ? ", locked" : "")}");
                 }
             }
         }
@@ -335,11 +337,11 @@ internal sealed class ModelChecker
         int end = reached >= 0 ? reached : from;
         foreach (int t in Trace(end))
         {
-            steps.Add(ops[t].Text);
+            steps.Add(ops[t].ToString());
         }
         if (reached < 0 && o >= 0)
         {
-            steps.Add(ops[o].Text);
+            steps.Add(ops[o].ToString());
         }
         violations.Add(new ModelCheckViolation(check, message, steps));
     }

@@ -24,6 +24,7 @@ internal sealed class Scenario : IDisposable
     private readonly Slicevisor<SimulatedHardwarePort> slicevisor;
     private readonly FirstFitAllocator<SimulatedHardwarePort> manager;
     private readonly InvariantAudit audit;
+    private readonly StepDriver driver;
     private readonly SimulationSummary summary;
     private readonly List<ulong> written = [];
 
@@ -49,6 +50,7 @@ internal sealed class Scenario : IDisposable
         machine.AttachOwnership(slicevisor.Table.CoreOwner, slicevisor.Table.DeviceOwner, slicevisor.Table.MemoryOwner);
         manager = new FirstFitAllocator<SimulatedHardwarePort>(slicevisor);
         audit = new InvariantAudit(slicevisor, machine);
+        driver = new StepDriver(slicevisor, machine);
         summary = new SimulationSummary { Seed = seed, Steps = steps, Cores = config.CoreCount };
     }
 
@@ -324,12 +326,11 @@ internal sealed class Scenario : IDisposable
         }
         ulong address = AddressIn(slicevisor.Table[slot].Ranges);
         AccessCounts counts = summary.Access(AttackClass.OwnMemory);
-        Span<byte> data = stackalloc byte[8];
-        random.NextBytes(data);
-        AccessOutcome stored = machine.GuestStore(core, address, data);
-        Span<byte> back = stackalloc byte[8];
-        AccessOutcome loaded = machine.GuestLoad(core, address, back);
-        AccessOutcome fetched = machine.GuestFetch(core, address);
+        byte fill = RandomFill();
+        AccessOutcome stored = Guest(new Step(StepKind.GuestStore) { Actor = core, Address = address, Length = 8, Fill = fill });
+        AccessOutcome loaded = Guest(new Step(StepKind.GuestLoad) { Actor = core, Address = address, Length = 8 });
+        bool readBack = Written(fill, driver.LastRead);
+        AccessOutcome fetched = Guest(new Step(StepKind.GuestFetch) { Actor = core, Address = address });
         counts.Attempted += 3;
         foreach (AccessOutcome outcome in (ReadOnlySpan<AccessOutcome>)[stored, loaded, fetched])
         {
@@ -343,7 +344,7 @@ internal sealed class Scenario : IDisposable
                 Functional($"core {core} of slot {slot} was refused its own memory at 0x{address:x}: {outcome.Describe()}");
             }
         }
-        if (stored == AccessOutcome.Allowed && loaded == AccessOutcome.Allowed && !data.SequenceEqual(back))
+        if (stored == AccessOutcome.Allowed && loaded == AccessOutcome.Allowed && !readBack)
         {
             Functional($"core {core} read back different bytes at 0x{address:x}");
         }
@@ -376,14 +377,14 @@ internal sealed class Scenario : IDisposable
 
     private void GuestAttack(AttackClass kind, int slot, int core, ulong address)
     {
-        Span<byte> buffer = stackalloc byte[8];
-        random.NextBytes(buffer);
-        AccessOutcome outcome = random.Next(3) switch
+        byte fill = RandomFill();
+        StepKind access = random.Next(3) switch
         {
-            0 => machine.GuestLoad(core, address, buffer),
-            1 => machine.GuestStore(core, address, buffer),
-            _ => machine.GuestFetch(core, address),
+            0 => StepKind.GuestLoad,
+            1 => StepKind.GuestStore,
+            _ => StepKind.GuestFetch,
         };
+        AccessOutcome outcome = Guest(new Step(access) { Actor = core, Address = address, Length = 8, Fill = fill });
         Count(kind, outcome, $"core {core} of slot {slot} reached 0x{address:x}, owned by {OwnerText.Describe(slicevisor.Table.MemoryOwner(address))}");
     }
 
@@ -400,8 +401,8 @@ internal sealed class Scenario : IDisposable
         {
             return;
         }
-        Span<byte> buffer = stackalloc byte[8];
-        AccessOutcome outcome = random.Next(2) == 0 ? machine.DeviceDmaRead(device, address, buffer) : machine.DeviceDmaWrite(device, address, buffer);
+        StepKind dma = random.Next(2) == 0 ? StepKind.DmaRead : StepKind.DmaWrite;
+        AccessOutcome outcome = Guest(new Step(dma) { Actor = device, Address = address, Length = 8 });
         Count(AttackClass.ForeignDma, outcome, $"device {device} of slot {slot} reached 0x{address:x} by DMA");
     }
 
@@ -418,8 +419,7 @@ internal sealed class Scenario : IDisposable
             return;
         }
         ulong address = AddressIn(config.RamRegions.AsSpan());
-        Span<byte> buffer = stackalloc byte[8];
-        AccessOutcome outcome = machine.DeviceDmaWrite(device, address, buffer);
+        AccessOutcome outcome = Guest(new Step(StepKind.DmaWrite) { Actor = device, Address = address, Length = 8 });
         Count(AttackClass.UnassignedDma, outcome, $"device {device}, owned by no running slice, wrote 0x{address:x} by DMA");
     }
 
@@ -434,7 +434,7 @@ internal sealed class Scenario : IDisposable
         {
             return;
         }
-        AccessOutcome outcome = machine.GuestSendIpi(core, target);
+        AccessOutcome outcome = Guest(new Step(StepKind.SendIpi) { Actor = core, Target = target });
         Count(AttackClass.ForeignIpi, outcome, $"core {core} of slot {slot} interrupted core {target} of {OwnerText.Describe(slicevisor.Table.CoreOwner(target))}");
     }
 
@@ -444,25 +444,16 @@ internal sealed class Scenario : IDisposable
         {
             return;
         }
-        AccessOutcome outcome;
-        switch (random.Next(3))
+        Step write = random.Next(3) switch
         {
-            case 0:
-                outcome = machine.GuestWriteRangeRegister(core, random.Next(config.RangeRegistersPerCore),
-                    new RangeRegister(0, ulong.MaxValue, Permissions.ReadWriteExecute));
-                break;
-            case 1:
-                var everyone = new ResourceSet();
-                for (int c = 0; c < config.CoreCount; c++)
-                {
-                    everyone.Add(c);
-                }
-                outcome = machine.GuestWriteIpiMask(core, everyone);
-                break;
-            default:
-                outcome = machine.GuestWriteWayMask(core, config.AllWaysMask);
-                break;
-        }
+            0 => new Step(StepKind.WriteRangeRegister)
+            {
+                Actor = core, Register = random.Next(config.RangeRegistersPerCore), Address = 0, Value = ulong.MaxValue, Permissions = Permissions.ReadWriteExecute,
+            },
+            1 => new Step(StepKind.WriteIpiMask) { Actor = core, Value = config.CoreCount >= 64 ? ulong.MaxValue : (1UL << config.CoreCount) - 1 },
+            _ => new Step(StepKind.WriteWayMask) { Actor = core, Value = config.AllWaysMask },
+        };
+        AccessOutcome outcome = Guest(write);
         Count(AttackClass.FilterWrite, outcome, $"core {core} of slot {slot} rewrote its own filter registers");
     }
 
@@ -473,7 +464,7 @@ internal sealed class Scenario : IDisposable
             return;
         }
         int target = random.Next(config.CoreCount);
-        AccessOutcome outcome = machine.GuestRequestReset(core, target);
+        AccessOutcome outcome = Guest(new Step(StepKind.RequestReset) { Actor = core, Target = target });
         Count(AttackClass.ResetRequest, outcome, $"core {core} of slot {slot} reset core {target}");
     }
 
@@ -486,7 +477,6 @@ internal sealed class Scenario : IDisposable
             return;
         }
         int core = entry.Cores.Next(0);
-        Span<byte> buffer = stackalloc byte[8];
         AccessCounts counts = summary.Access(AttackClass.ResidueProbe);
         foreach (ulong address in written)
         {
@@ -495,7 +485,7 @@ internal sealed class Scenario : IDisposable
                 continue;
             }
             counts.Attempted++;
-            if (machine.GuestLoad(core, address, buffer) != AccessOutcome.Allowed)
+            if (Guest(new Step(StepKind.GuestLoad) { Actor = core, Address = address, Length = 8 }) != AccessOutcome.Allowed)
             {
                 counts.Blocked++;
                 Functional($"core {core} of slot {slot} could not read its own memory at 0x{address:x}");
@@ -503,7 +493,7 @@ internal sealed class Scenario : IDisposable
             }
             counts.Allowed++;
             int nonZero = 0;
-            foreach (byte b in buffer)
+            foreach (byte b in driver.LastRead)
             {
                 nonZero += b != 0 ? 1 : 0;
             }
@@ -516,6 +506,30 @@ internal sealed class Scenario : IDisposable
     }
 
     // ---- Bookkeeping ----
+
+    /// <summary>A guest or device action, applied through the harness's one step driver.</summary>
+    private AccessOutcome Guest(Step step) => driver.Apply(step).Access;
+
+    /// <summary>A random first byte for written data (eight random bytes drawn, as the scenario always has, so runs stay comparable).</summary>
+    private byte RandomFill()
+    {
+        Span<byte> data = stackalloc byte[8];
+        random.NextBytes(data);
+        return data[0];
+    }
+
+    /// <summary>Whether <paramref name="read"/> holds the bytes a step with <paramref name="fill"/> wrote.</summary>
+    private static bool Written(byte fill, ReadOnlySpan<byte> read)
+    {
+        for (int i = 0; i < read.Length; i++)
+        {
+            if (read[i] != (byte)(fill + i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     private SliceResult Record(string operation, SliceResult result)
     {

@@ -1,3 +1,4 @@
+using CoreSlice.Hardware;
 using CoreSlice.Harness.Steps;
 using CoreSlice.Harness.Model;
 using FsCheck;
@@ -6,8 +7,10 @@ using FsCheck.Fluent;
 namespace CoreSlice.Tests.ModelBased;
 
 /// <summary>
-/// A step as generated: an intent, resolved against the MODEL's state when it runs (so a
-/// "valid request with one field broken" stays meaningful after shrinking removes earlier steps).
+/// A step as generated: an intent, resolved into a concrete <see cref="Step"/> against the state
+/// when it runs (so a "valid request with one field broken" stays meaningful after shrinking
+/// removes earlier steps). The model-based tests resolve against the MODEL's state
+/// (<see cref="Resolver"/>); the property tests resolve against the real one (Properties/RunExecutor).
 /// </summary>
 public abstract record Intent;
 
@@ -23,9 +26,6 @@ public enum Twist
     EntryPastEnd, EntryBelowBase,
 }
 
-/// <summary>A slot operand: Live = the (N mod count)-th non-Free slot when the step runs; else the raw number N.</summary>
-
-
 public sealed record CreateIntent(int Cores, int Granules, int Devices, int Ways, bool Split, Twist How, Twist Then, int Pick) : Intent;
 
 public sealed record LoadIntent(SlotRef Slot, int Place, ulong Offset, int Length) : Intent;
@@ -36,22 +36,26 @@ public sealed record DestroyIntent(SlotRef Slot) : Intent;
 
 public sealed record AttestIntent(SlotRef Slot, int Nonce, int Buffer) : Intent;
 
-public sealed record GuestIntent(GuestKind Kind, int Actor, Target Where, int Pick, ulong Offset, int Length) : Intent;
+/// <summary>A guest or device action (<paramref name="Kind"/> one of <see cref="IntentGen.GuestKinds"/>) aimed by <paramref name="Where"/>.</summary>
+public sealed record GuestIntent(StepKind Kind, int Actor, Target Where, int Pick, ulong Offset, int Length) : Intent;
 
 public sealed record FaultIntent(FaultKind Kind, int Index, int Count) : Intent;
 
-/// <summary>Turns intents into concrete operations, reading only the model.</summary>
+/// <summary>Turns intents into concrete steps, reading only the model.</summary>
 public static class Resolver
 {
-    public static Op Resolve(Intent intent, SpecModel m) => intent switch
+    public static Step Resolve(Intent intent, SpecModel m) => intent switch
     {
         CreateIntent c => Create(c, m),
         LoadIntent l => Load(l, m),
-        StartIntent s => new StartOp(SlotOf(s.Slot, m)),
-        DestroyIntent d => new DestroyOp(SlotOf(d.Slot, m)),
-        AttestIntent a => new AttestOp(SlotOf(a.Slot, m), a.Nonce, a.Buffer),
+        StartIntent s => new Step(StepKind.Start) { Slot = SlotOf(s.Slot, m) },
+        DestroyIntent d => new Step(StepKind.Destroy) { Slot = SlotOf(d.Slot, m) },
+        AttestIntent a => new Step(StepKind.Attest) { Slot = SlotOf(a.Slot, m), Length = a.Nonce, Buffer = a.Buffer },
         GuestIntent g => Guest(g, m),
-        FaultIntent f => new FaultOp(f.Kind, f.Kind == FaultKind.IommuFails ? Mod(f.Index, m.Config.DeviceCount) : Mod(f.Index, m.Config.CoreCount), f.Count),
+        FaultIntent f => new Step(StepKind.ArmFault)
+        {
+            Fault = new Fault(f.Kind, f.Kind == FaultKind.IommuFails ? Mod(f.Index, m.Config.DeviceCount) : Mod(f.Index, m.Config.CoreCount), f.Count),
+        },
         _ => throw new InvalidOperationException(),
     };
 
@@ -88,7 +92,7 @@ public static class Resolver
         return gaps;
     }
 
-    private static CreateOp Create(CreateIntent c, SpecModel m)
+    private static Step Create(CreateIntent c, SpecModel m)
     {
         MachineConfig cfg = m.Config;
         ulong g = cfg.GranuleSize;
@@ -117,7 +121,10 @@ public static class Resolver
         var r = new Parts(cores, ranges, devices, ways, entry);
         Apply(c.How, r, m, c.Pick);
         Apply(c.Then, r, m, c.Pick / 7);
-        return new CreateOp([.. r.Cores], [.. r.Ranges], [.. r.Devices], r.Ways, r.Entry);
+        return new Step(StepKind.Create)
+        {
+            Request = new SliceRequest { Cores = r.Cores.ToArray(), Ranges = r.Ranges.ToArray(), Devices = r.Devices.ToArray(), Ways = r.Ways, EntryPoint = r.Entry },
+        };
     }
 
     private sealed class Parts(List<int> cores, List<MemoryRange> ranges, List<int> devices, ulong ways, ulong entry)
@@ -208,13 +215,13 @@ public static class Resolver
         }
     }
 
-    private static LoadOp Load(LoadIntent l, SpecModel m)
+    private static Step Load(LoadIntent l, SpecModel m)
     {
         int slot = SlotOf(l.Slot, m);
         MemoryRange[] ranges = m.IsSlot(slot) ? m.Slot(slot).Ranges : [];
         if (ranges.Length == 0 || l.Place >= 6)
         {
-            return new LoadOp(slot, l.Offset, l.Length, (byte)l.Offset);
+            return new Step(StepKind.Load) { Slot = slot, Address = l.Offset, Length = l.Length, Fill = (byte)l.Offset };
         }
         MemoryRange r = ranges[Mod(l.Place, ranges.Length)];
         ulong len = (ulong)l.Length;
@@ -224,38 +231,31 @@ public static class Resolver
             1 => len <= r.Size ? (ulong)(SpecModel.End(r) - len) : r.Base,   // exactly to the end
             _ => (ulong)(SpecModel.End(r) - Math.Min(len, r.Size)) + 1,     // one byte past the end
         };
-        return new LoadOp(slot, address, l.Length, (byte)l.Offset);
+        return new Step(StepKind.Load) { Slot = slot, Address = address, Length = l.Length, Fill = (byte)l.Offset };
     }
 
-    private static GuestOp Guest(GuestIntent gi, SpecModel m)
+    private static Step Guest(GuestIntent gi, SpecModel m)
     {
         MachineConfig cfg = m.Config;
-        bool dma = gi.Kind is GuestKind.DmaRead or GuestKind.DmaWrite;
+        bool dma = gi.Kind is StepKind.DmaRead or StepKind.DmaWrite;
         int count = dma ? cfg.DeviceCount : cfg.CoreCount;
         int actor = gi.Actor < 0 || gi.Actor >= 1000 ? gi.Actor : Mod(gi.Actor, Math.Max(count, 1) + 1) == count ? count : Mod(gi.Actor, Math.Max(count, 1));
         int owner = actor >= 0 && actor < count ? (dma ? m.DeviceOwner[actor] : m.CoreOwner[actor]) : SpecModel.Free;
-        ulong address = AddressFor(gi.Where, owner, gi.Pick, gi.Offset, m);
-        int aux = gi.Pick;
-        ulong value = gi.Offset;
-        int length = gi.Length;
+        var step = new Step(gi.Kind) { Actor = actor, Address = AddressFor(gi.Where, owner, gi.Pick, gi.Offset, m), Length = gi.Length, Value = gi.Offset };
         switch (gi.Kind)
         {
-            case GuestKind.Ipi:
+            case StepKind.SendIpi:
                 int[] own = m.IsSlot(owner) ? m.Slot(owner).Cores : owner == SpecModel.Control ? [.. cfg.ControlCores] : [];
-                aux = (gi.Pick % 3) switch { 0 when own.Length > 0 => own[Mod(gi.Pick, own.Length)], 1 => Mod(gi.Pick, cfg.CoreCount), _ => gi.Pick % 2 == 0 ? cfg.CoreCount : -1 };
-                break;
-            case GuestKind.WriteRangeRegister:
-                length = Mod(gi.Pick, cfg.RangeRegistersPerCore + 1);
-                value = gi.Offset | cfg.GranuleSize;
-                break;
-            case GuestKind.GuestAttest:
-                length = gi.Pick % 4 == 0 ? 63 : SpecModel.NonceSize;
-                aux = gi.Pick % 5 == 0 ? SpecModel.ReportSize - 1 : SpecModel.ReportSize;
-                break;
+                return step with { Target = (gi.Pick % 3) switch { 0 when own.Length > 0 => own[Mod(gi.Pick, own.Length)], 1 => Mod(gi.Pick, cfg.CoreCount), _ => gi.Pick % 2 == 0 ? cfg.CoreCount : -1 } };
+            case StepKind.WriteRangeRegister:
+                return step with { Register = Mod(gi.Pick, cfg.RangeRegistersPerCore + 1), Value = gi.Offset | cfg.GranuleSize, Permissions = (Permissions)(gi.Pick & 7) };
+            case StepKind.RequestReset:
+                return step with { Target = gi.Pick };
+            case StepKind.GuestAttest:
+                return step with { Length = gi.Pick % 4 == 0 ? 63 : SpecModel.NonceSize, Buffer = gi.Pick % 5 == 0 ? SpecModel.ReportSize - 1 : SpecModel.ReportSize };
             default:
-                break;
+                return step;
         }
-        return new GuestOp(gi.Kind, actor, address, length, aux, value);
     }
 
     private static ulong AddressFor(Target where, int owner, int pick, ulong offset, SpecModel m)
@@ -284,6 +284,13 @@ public static class Resolver
 public static class IntentGen
 {
     private static readonly Twist[] Twists = Enum.GetValues<Twist>();
+
+    /// <summary>The guest and device actions (every step kind that is not a slicevisor call by the manager or an armed fault).</summary>
+    public static readonly StepKind[] GuestKinds =
+    [
+        StepKind.GuestLoad, StepKind.GuestStore, StepKind.GuestFetch, StepKind.DmaRead, StepKind.DmaWrite, StepKind.SendIpi,
+        StepKind.WriteRangeRegister, StepKind.WriteIpiMask, StepKind.WriteWayMask, StepKind.RequestReset, StepKind.GuestAttest,
+    ];
 
     public static Gen<SlotRef> Slot(int slots) => Gen.Frequency(
         (8, Gen.Choose(0, 63).Select(n => new SlotRef(n, true))),
@@ -321,7 +328,7 @@ public static class IntentGen
         select (Intent)new AttestIntent(s, good ? SpecModel.NonceSize : nonce, good ? SpecModel.ReportSize : buffer);
 
     public static Gen<Intent> Guest =>
-        from k in Gen.Elements(Enum.GetValues<GuestKind>())
+        from k in Gen.Elements(GuestKinds)
         from actor in Gen.Frequency((12, Gen.Choose(0, 999)), (1, Gen.Elements(-1, int.MaxValue, int.MinValue)))
         from t in Gen.Elements(Enum.GetValues<Target>())
         from p in Gen.Choose(0, 1000)

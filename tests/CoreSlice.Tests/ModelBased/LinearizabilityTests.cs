@@ -19,7 +19,7 @@ public sealed class LinearizabilityTests(ITestOutputHelper output)
 {
     private const int Threads = 3, OpsPerThread = 3;
 
-    private sealed record Call(int Thread, Op Op, long Invoked, long Returned, Observation Result);
+    private sealed record Call(int Thread, Step Op, long Invoked, long Returned, Observation Result);
 
     private static long overlapping;
 
@@ -46,7 +46,7 @@ public sealed class LinearizabilityTests(ITestOutputHelper output)
         runner.RunAll(prefix);
         runner.Sut.KeepLogRoom();
         SpecModel start = runner.Model.Clone();
-        Op[] ops = concurrent.Select(i => Resolver.Resolve(i, start)).ToArray();
+        Step[] ops = concurrent.Select(i => Resolver.Resolve(i, start)).ToArray();
         Call[] calls = Execute(runner.Sut, ops);
         if (calls.Any(a => calls.Any(b => a != b && a.Invoked < b.Returned && b.Invoked < a.Returned)))
         {
@@ -60,7 +60,7 @@ public sealed class LinearizabilityTests(ITestOutputHelper output)
         }
     }
 
-    private static Call[] Execute(Sut sut, Op[] ops)
+    private static Call[] Execute(Sut sut, Step[] ops)
     {
         long clock = 0;
         var calls = new Call[ops.Length];
@@ -75,7 +75,7 @@ public sealed class LinearizabilityTests(ITestOutputHelper output)
                 Observation result;
                 try
                 {
-                    result = ops[i].OnActual(sut);
+                    result = sut.Driver.Apply(ops[i]);
                 }
                 catch (Exception e)
                 {
@@ -105,7 +105,7 @@ public sealed class LinearizabilityTests(ITestOutputHelper output)
             bool ready = calls.Where((o, j) => !done[j] && j != i).All(o => !(o.Thread == c.Thread && o.Invoked < c.Invoked) && !(o.Returned < c.Invoked));
             if (!ready) { continue; }
             SpecModel next = model.Clone();
-            if (c.Op.OnModel(next) != c.Result) { continue; }
+            if (StepDriver.Apply(c.Op, next) != c.Result) { continue; }
             done[i] = true;
             if (Linearize(next, calls, done, observed)) { return true; }
             done[i] = false;

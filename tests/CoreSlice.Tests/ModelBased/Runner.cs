@@ -1,6 +1,7 @@
 using System.Text;
 using CoreSlice.Simulation.Audit;
 using CoreSlice.Harness.Model;
+using CoreSlice.Harness.Steps;
 using CoreSlice.Tests.Support;
 
 namespace CoreSlice.Tests.ModelBased;
@@ -58,37 +59,37 @@ public sealed class Runner : IDisposable
     {
         for (int i = 0; i < run.Length; i++)
         {
-            Step(i, run[i]);
+            Execute(i, run[i]);
         }
         CompareFull(run.Length - 1, run.Length == 0 ? null : run[^1], null);
     }
 
-    public void Step(int index, Intent intent)
+    public void Execute(int index, Intent intent)
     {
-        Op op = Resolver.Resolve(intent, Model);
+        Step op = Resolver.Resolve(intent, Model);
         Execute(index, intent, op);
     }
 
-    public void Execute(int index, Intent? intent, Op op)
+    public void Execute(int index, Intent? intent, Step op)
     {
         Steps++;
         sut.KeepLogRoom();
         bool full = depth == Depth.Full;
         MachineSnapshot? machineBefore = full ? sut.Audit.Snapshot() : null;
-        StateSnapshot? before = full && op.IsManager ? StateSnapshot.Take(sut.Rig) : null;
+        StateSnapshot? before = full && op.IsManagerCall ? StateSnapshot.Take(sut.Rig) : null;
         ulong sequence = sut.Visor.Log.Sequence;
         byte[] head = sut.Visor.Log.Head.ToArray();
-        Observation expected = op.OnModel(Model);
+        Observation expected = StepDriver.Apply(op, Model);
         Observation actual;
         try
         {
-            actual = op.OnActual(sut);
+            actual = sut.Driver.Apply(op);
         }
         catch (Exception e)
         {
             throw Fail(index, intent, op, $"the implementation threw {e.GetType().Name}: {e.Message}");
         }
-        if (op.IsManager)
+        if (op.IsManagerCall)
         {
             Interlocked.Increment(ref managerRequests);
             Seen[expected.Result.Error] = Seen.GetValueOrDefault(expected.Result.Error) + 1;
@@ -113,7 +114,7 @@ public sealed class Runner : IDisposable
         if (full)
         {
             CompareFull(index, intent, op);
-            var problems = sut.Audit.CheckStep(machineBefore!, op.IsManager, op.ActsOn is int s && sut.Table.IsSlot(s) ? s : 0);
+            var problems = sut.Audit.CheckStep(machineBefore!, op.IsManagerCall, sut.Table.IsSlot(op.ActsOn) ? op.ActsOn : 0);
             if (problems.Count > 0)
             {
                 throw Fail(index, intent, op, "invariant: " + string.Join("; ", problems));
@@ -141,7 +142,7 @@ public sealed class Runner : IDisposable
     /// the head before it; anything else appends nothing. An accepted attestation's report signs
     /// what the model holds for the slot, and the log head and sequence before this request.
     /// </summary>
-    private string? LogPrediction(Op op, Observation expected, ulong sequence, byte[] head)
+    private string? LogPrediction(Step op, Observation expected, ulong sequence, byte[] head)
     {
         var log = sut.Visor.Log;
         if (op.Logged is not { } operation)
@@ -163,7 +164,7 @@ public sealed class Runner : IDisposable
         {
             return null;
         }
-        var report = CoreSlice.Manager.Verification.AttestationReport.TryDecode(sut.LastReport.AsSpan(0, CoreSlice.Attestation.ReportLayout.ReportSize), out string? problem);
+        var report = CoreSlice.Manager.Verification.AttestationReport.TryDecode(sut.Driver.LastReport.AsSpan(0, CoreSlice.Attestation.ReportLayout.ReportSize), out string? problem);
         if (report is null)
         {
             return "report: " + problem;
@@ -178,7 +179,7 @@ public sealed class Runner : IDisposable
         return null;
     }
 
-    private void CompareFull(int index, Intent? intent, Op? op)
+    private void CompareFull(int index, Intent? intent, Step? op)
     {
         string? diff = AbstractState.Diff(AbstractState.Of(Model), sut.Abstract());
         if (diff is not null)
@@ -187,7 +188,7 @@ public sealed class Runner : IDisposable
         }
     }
 
-    private static ModelMismatchException Fail(int index, Intent? intent, Op? op, string what)
+    private static ModelMismatchException Fail(int index, Intent? intent, Step? op, string what)
     {
         var sb = new StringBuilder();
         sb.Append("step ").Append(index).Append(": ").Append(intent).Append(" => ").Append(op).AppendLine();

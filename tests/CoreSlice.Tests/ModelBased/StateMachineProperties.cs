@@ -1,4 +1,5 @@
 using CoreSlice.Harness.Model;
+using CoreSlice.Harness.Steps;
 using CoreSlice.Tests.Support;
 using FsCheck;
 using FsCheck.Experimental;
@@ -35,12 +36,12 @@ public sealed class StateMachineProperties(Xunit.Abstractions.ITestOutputHelper 
         public override SpecModel Model() => new(config, bug);
     }
 
-    private sealed class Step(Op op) : Operation<Actual, SpecModel>
+    private sealed class Checked(Step op) : Operation<Actual, SpecModel>
     {
         public override SpecModel Run(SpecModel model)
         {
             SpecModel next = model.Clone();
-            _ = op.OnModel(next);
+            _ = StepDriver.Apply(op, next);
             return next;
         }
 
@@ -58,11 +59,11 @@ public sealed class StateMachineProperties(Xunit.Abstractions.ITestOutputHelper 
         private string? Verify(Actual actual, SpecModel model)
         {
             actual.Sut.KeepLogRoom();
-            Observation expected = op.OnModel(actual.Shadow);
+            Observation expected = StepDriver.Apply(op, actual.Shadow);
             Observation observed;
             try
             {
-                observed = op.OnActual(actual.Sut);
+                observed = actual.Sut.Driver.Apply(op);
             }
             catch (Exception e)
             {
@@ -94,7 +95,7 @@ public sealed class StateMachineProperties(Xunit.Abstractions.ITestOutputHelper 
 
         public override Gen<Operation<Actual, SpecModel>> Next(SpecModel model) =>
             IntentGen.Step(config.SlotCapacity, managerHeavy: false)
-                .Select(i => (Operation<Actual, SpecModel>)new Step(Resolver.Resolve(i, model)));
+                .Select(i => (Operation<Actual, SpecModel>)new Checked(Resolver.Resolve(i, model)));
     }
 
     [Fact]

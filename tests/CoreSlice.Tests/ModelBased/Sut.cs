@@ -1,6 +1,7 @@
 using CoreSlice.Simulation;
 using CoreSlice.Simulation.Audit;
 using CoreSlice.Harness.Model;
+using CoreSlice.Harness.Steps;
 using CoreSlice.Tests.Support;
 
 namespace CoreSlice.Tests.ModelBased;
@@ -17,7 +18,11 @@ public sealed class Sut : IDisposable
     {
         rig = new Rig(config);
         Audit = new InvariantAudit(rig.Visor, rig.Machine);
+        Driver = new StepDriver(rig.Visor, rig.Machine);
     }
+
+    /// <summary>Applies steps to this system (the harness's one driver).</summary>
+    public StepDriver Driver { get; }
 
     public Slicevisor<SimulatedHardwarePort> Visor => rig.Visor;
 
@@ -31,9 +36,6 @@ public sealed class Sut : IDisposable
 
     /// <summary>Drains the decision log when half full, as a real manager does (the log is not modelled).</summary>
     public void KeepLogRoom() => rig.KeepLogRoom();
-
-    /// <summary>The report buffer of the last Attest or GuestAttest step.</summary>
-    public byte[] LastReport { get; set; } = [];
 
     public void Dispose() => rig.Dispose();
 

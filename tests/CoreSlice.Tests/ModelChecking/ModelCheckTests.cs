@@ -38,21 +38,21 @@ public class ModelCheckTests(ITestOutputHelper output)
     public void The_operation_space_covers_hostile_arguments_and_faults()
     {
         var scope = new ModelCheckScope();
-        IReadOnlyList<Operation> ops = OperationSpace.Build(scope);
+        IReadOnlyList<Step> ops = StepSpace.Build(scope);
 
-        Assert.Contains(ops, o => o.Kind == OpKind.Create && o.Request.Cores.Span.Contains(0));
-        Assert.Contains(ops, o => o.Kind == OpKind.Create && o.Request.Cores.Span.Contains(scope.Cores));
-        Assert.Contains(ops, o => o.Kind == OpKind.Create && o.Request.Cores.Span.Contains(-1));
-        Assert.Contains(ops, o => o.Kind == OpKind.Create && o.Request.Ranges.Span is [var r] && !r.IsRepresentable);
-        Assert.Contains(ops, o => o.Kind == OpKind.Create && o.Request.Ranges.Span is [var a, var b] && a.Overlaps(b));
-        Assert.Contains(ops, o => o.Kind == OpKind.Load && o.Slot == 0);
-        Assert.Contains(ops, o => o.Kind == OpKind.Start && o.Slot == scope.Slots + 1);
+        Assert.Contains(ops, o => o.Kind == StepKind.Create && o.Request.Cores.Span.Contains(0));
+        Assert.Contains(ops, o => o.Kind == StepKind.Create && o.Request.Cores.Span.Contains(scope.Cores));
+        Assert.Contains(ops, o => o.Kind == StepKind.Create && o.Request.Cores.Span.Contains(-1));
+        Assert.Contains(ops, o => o.Kind == StepKind.Create && o.Request.Ranges.Span is [var r] && !r.IsRepresentable);
+        Assert.Contains(ops, o => o.Kind == StepKind.Create && o.Request.Ranges.Span is [var a, var b] && a.Overlaps(b));
+        Assert.Contains(ops, o => o.Kind == StepKind.Load && o.Slot == 0);
+        Assert.Contains(ops, o => o.Kind == StepKind.Start && o.Slot == scope.Slots + 1);
         foreach (FaultKind fault in new[] { FaultKind.ResetFails, FaultKind.IommuFails, FaultKind.CorruptRegister })
         {
-            Assert.Contains(ops, o => o.Fault == fault);
+            Assert.Contains(ops, o => o.Fault.Kind == fault);
         }
-        Assert.Contains(ops, o => o.Kind == OpKind.Dma);
-        Assert.Contains(ops, o => o.Kind == OpKind.WriteIpiMask);
+        Assert.Contains(ops, o => o.Kind == StepKind.DmaWrite);
+        Assert.Contains(ops, o => o.Kind == StepKind.WriteIpiMask);
     }
 
     [Fact]

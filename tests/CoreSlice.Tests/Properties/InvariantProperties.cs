@@ -1,3 +1,5 @@
+using CoreSlice.Harness.Steps;
+using CoreSlice.Tests.ModelBased;
 using CoreSlice;
 using CoreSlice.Tests.Support;
 using FsCheck;
@@ -19,7 +21,7 @@ public sealed class InvariantProperties
 
     private static void Check(MachineConfig config, int sequences)
     {
-        Arbitrary<Step[]> runs = StepGen.Runs(config.CoreCount, config.DeviceCount, config.SlotCapacity, config.CacheWays, MaxSteps);
+        Arbitrary<Intent[]> runs = StepGen.Runs(config.CoreCount, config.DeviceCount, config.SlotCapacity, config.CacheWays, MaxSteps);
         Prop.ForAll(runs, steps => RunExecutor.Run(config, steps))
             .Check(Config.QuickThrowOnFailure.WithMaxTest(sequences));
     }
@@ -35,7 +37,7 @@ public sealed class InvariantProperties
     public void Random_runs_exercise_every_operation_outcome_and_attack_class()
     {
         MachineConfig config = Machines.Default();
-        Step[] steps = StepGen.Runs(config.CoreCount, config.DeviceCount, config.SlotCapacity, config.CacheWays, 1)
+        Intent[] steps = StepGen.Runs(config.CoreCount, config.DeviceCount, config.SlotCapacity, config.CacheWays, 1)
             .Generator.Select(s => s[0]).ArrayOf(3000).Sample(1, new Rnd(20261122UL), 1)[0];
         // A fixed seed: a coverage claim must not depend on the luck of the draw (it was flaky with a random one).
         using var executor = new RunExecutor(config);
@@ -46,7 +48,7 @@ public sealed class InvariantProperties
         {
             if (s.Results.GetValueOrDefault(e) == 0) { missing.Add($"no step returned {e}"); }
         }
-        foreach (GuestAction a in new[] { GuestAction.Load, GuestAction.Store, GuestAction.Fetch, GuestAction.DmaRead, GuestAction.DmaWrite, GuestAction.Ipi })
+        foreach (StepKind a in new[] { StepKind.GuestLoad, StepKind.GuestStore, StepKind.GuestFetch, StepKind.DmaRead, StepKind.DmaWrite, StepKind.SendIpi })
         {
             if (s.Guest.GetValueOrDefault((a, true)) == 0) { missing.Add($"no {a} was ever allowed"); }
             if (s.Guest.GetValueOrDefault((a, false)) == 0) { missing.Add($"no {a} was ever blocked"); }

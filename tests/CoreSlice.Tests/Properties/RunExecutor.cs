@@ -1,7 +1,9 @@
 using System.Text;
 using CoreSlice;
 using CoreSlice.Hardware;
+using CoreSlice.Harness.Model;
 using CoreSlice.Harness.Steps;
+using CoreSlice.Tests.ModelBased;
 using CoreSlice.Manager;
 using CoreSlice.Simulation;
 using CoreSlice.Simulation.Audit;
@@ -22,24 +24,28 @@ public sealed class RunExecutor : IDisposable
     private readonly Rig rig;
     private readonly InvariantAudit audit;
     private readonly IsolationOracle oracle;
-    private readonly byte[] buffer = new byte[16384];
+    private readonly StepDriver driver;
+
+    /// <summary>The longest access or image a step makes (longer generated lengths are cut to it).</summary>
+    private const int MaxLength = 16384;
 
     public RunExecutor(MachineConfig config)
     {
         rig = new Rig(config);
         audit = new InvariantAudit(rig.Visor, rig.Machine);
         oracle = new IsolationOracle(rig.Table, rig.Machine);
+        driver = new StepDriver(rig.Visor, rig.Machine);
     }
 
     public Stats Counts { get; } = new();
 
-    public static void Run(MachineConfig config, Step[] steps)
+    public static void Run(MachineConfig config, Intent[] steps)
     {
         using var executor = new RunExecutor(config);
         executor.RunAll(steps);
     }
 
-    public void RunAll(Step[] steps)
+    public void RunAll(Intent[] steps)
     {
         for (int i = 0; i < steps.Length; i++)
         {
@@ -49,40 +55,40 @@ public sealed class RunExecutor : IDisposable
 
     public void Dispose() => rig.Dispose();
 
-    private void Execute(int index, Step step)
+    private void Execute(int index, Intent step)
     {
         var problems = new List<string>();
         MachineSnapshot machineBefore = audit.Snapshot();
-        StateSnapshot? before = step is GuestStep or FaultStep ? null : StateSnapshot.Take(rig);
+        StateSnapshot? before = step is GuestIntent or FaultIntent ? null : StateSnapshot.Take(rig);
         bool privileged = false;
         int actedOn = 0;
-        SliceResult? result = null;
+        ModelResult? result = null;
         switch (step)
         {
-            case CreateStep c:
+            case PlannedCreateIntent c:
                 privileged = true;
                 result = Create(c, problems);
                 break;
-            case LoadStep l:
+            case LoadAtIntent l:
                 privileged = true;
-                result = Load(l);
+                result = Call(Load(l));
                 break;
-            case StartStep s:
+            case StartIntent s:
                 privileged = true;
                 int started = SlotOf(s.Slot);
                 actedOn = rig.Table.IsSlot(started) ? started : 0;
-                result = rig.Visor.StartSlice(started);
+                result = Call(new Step(StepKind.Start) { Slot = started });
                 break;
-            case DestroyStep d:
+            case DestroyIntent d:
                 privileged = true;
                 int destroyed = SlotOf(d.Slot);
                 actedOn = rig.Table.IsSlot(destroyed) ? destroyed : 0;
-                result = rig.Visor.DestroySlice(destroyed);
+                result = Call(new Step(StepKind.Destroy) { Slot = destroyed });
                 break;
-            case GuestStep g:
+            case GuestIntent g:
                 Guest(g, problems);
                 break;
-            case FaultStep f:
+            case FaultIntent f:
                 ArmFault(f);
                 break;
         }
@@ -133,7 +139,7 @@ public sealed class RunExecutor : IDisposable
     }
 
 
-    private SliceResult? Create(CreateStep c, List<string> problems)
+    private ModelResult? Create(PlannedCreateIntent c, List<string> problems)
     {
         SliceRequest? plan = rig.Manager.Plan(new SliceShape(c.Cores, (ulong)c.Granules * rig.Config.GranuleSize, c.Devices, c.Ways));
         if (plan is not { } valid)
@@ -143,7 +149,7 @@ public sealed class RunExecutor : IDisposable
         SliceRequest request = c.How == Perturbation.None
             ? valid
             : HostileRequests.Perturb(valid, c.How, rig.Config, rig.Table, new Random(c.Seed));
-        SliceResult r = rig.Visor.CreateSlice(request);
+        ModelResult r = Call(new Step(StepKind.Create) { Request = request });
         if (c.How == Perturbation.None && !r.Ok && r.Error != SliceError.TableFull && !(c.Cores == 0 && r.Error == SliceError.NoCores))
         {
             problems.Add($"a valid first-fit request was refused: {r}");
@@ -151,99 +157,100 @@ public sealed class RunExecutor : IDisposable
         return r;
     }
 
-    private SliceResult Load(LoadStep l)
+    private Step Load(LoadAtIntent l)
     {
         int slot = SlotOf(l.Slot);
         ulong address = Resolve(l.Where, slot, l.Pick, l.Offset);
-        ReadOnlySpan<byte> bytes = buffer.AsSpan(0, Math.Min(l.Length, buffer.Length));
-        buffer.AsSpan(0, bytes.Length).Fill((byte)(l.Pick + 1));
-        return rig.Visor.LoadImage(slot, address, bytes);
+        return new Step(StepKind.Load) { Slot = slot, Address = address, Length = Math.Min(l.Length, MaxLength), Fill = (byte)(l.Pick + 1) };
     }
 
-    private void Guest(GuestStep g, List<string> problems)
+    /// <summary>A slicevisor call through the harness's driver: its result as the spec states results.</summary>
+    private ModelResult Call(Step step) => driver.Apply(step).Result;
+
+    private void Guest(GuestIntent g, List<string> problems)
     {
         SimulatedMachine m = rig.Machine;
-        bool isDma = g.Action is GuestAction.DmaRead or GuestAction.DmaWrite;
+        bool isDma = g.Kind is StepKind.DmaRead or StepKind.DmaWrite;
         int owner = isDma ? rig.Table.DeviceOwner(g.Actor) : rig.Table.CoreOwner(g.Actor);
         ulong address = Resolve(g.Where, owner, g.Pick, g.Offset);
-        int length = Math.Min(g.Length, buffer.Length);
-        Span<byte> data = buffer.AsSpan(0, length);
-        AccessOutcome outcome;
+        int length = Math.Min(g.Length, MaxLength);
+        var step = new Step(g.Kind) { Actor = g.Actor, Address = address, Length = length };
         OracleVerdict verdict = OracleVerdict.Clean;
         ulong judged = (ulong)Math.Max(length, 1);
-        switch (g.Action)
+        switch (g.Kind)
         {
-            case GuestAction.Load:
-                outcome = m.GuestLoad(g.Actor, address, data);
-                if (outcome == AccessOutcome.Allowed) { verdict = oracle.JudgeCoreAccess(g.Actor, address, judged, Permissions.Read); }
-                break;
-            case GuestAction.Store:
-                data.Fill(0xA5);
+            case StepKind.GuestStore:
+                step = step with { Fill = 0xA5 };
                 verdict = m.FilterAllows(g.Actor, address, Permissions.Write) ? oracle.JudgeCoreAccess(g.Actor, address, judged, Permissions.Write) : verdict;
-                outcome = m.GuestStore(g.Actor, address, data);
-                if (outcome != AccessOutcome.Allowed) { verdict = OracleVerdict.Clean; }
                 break;
-            case GuestAction.Fetch:
-                outcome = m.GuestFetch(g.Actor, address);
-                if (outcome == AccessOutcome.Allowed) { verdict = oracle.JudgeCoreAccess(g.Actor, address, 1, Permissions.Execute); }
-                break;
-            case GuestAction.DmaRead:
-                outcome = m.DeviceDmaRead(g.Actor, address, data);
-                if (outcome == AccessOutcome.Allowed) { verdict = oracle.JudgeDma(g.Actor, address, judged, write: false); }
-                break;
-            case GuestAction.DmaWrite:
-                data.Fill(0x5A);
+            case StepKind.DmaWrite:
+                step = step with { Fill = 0x5A };
                 verdict = oracle.JudgeDma(g.Actor, address, judged, write: true);
-                outcome = m.DeviceDmaWrite(g.Actor, address, data);
-                if (outcome != AccessOutcome.Allowed) { verdict = OracleVerdict.Clean; }
                 break;
-            case GuestAction.Ipi:
+            case StepKind.SendIpi:
                 int to = g.Where == Target.Own && rig.Table.IsSlot(owner) && !rig.Entry(owner).Cores.IsEmpty
                     ? NthMember(rig.Entry(owner).Cores, g.Pick)
                     : (int)(g.Offset % (ulong)(rig.Config.CoreCount + 2)) - 1;
-                outcome = m.GuestSendIpi(g.Actor, to);
-                if (outcome == AccessOutcome.Allowed) { verdict = oracle.JudgeIpi(g.Actor, to); }
+                step = step with { Target = to };
                 break;
-            case GuestAction.WriteRangeRegister:
-                outcome = m.GuestWriteRangeRegister(g.Actor, g.Pick % (rig.Config.RangeRegistersPerCore + 1), new RangeRegister(0, ulong.MaxValue, Permissions.ReadWriteExecute));
-                ExpectNotAllowed(outcome, g, problems);
+            case StepKind.WriteRangeRegister:
+                step = step with { Register = g.Pick % (rig.Config.RangeRegistersPerCore + 1), Address = 0, Value = ulong.MaxValue, Permissions = Permissions.ReadWriteExecute };
                 break;
-            case GuestAction.WriteIpiMask:
-                ResourceSet all = default;
-                for (int c = 0; c < rig.Config.CoreCount; c++) { all.Add(c); }
-                outcome = m.GuestWriteIpiMask(g.Actor, all);
-                ExpectNotAllowed(outcome, g, problems);
+            case StepKind.WriteIpiMask:
+            case StepKind.WriteWayMask:
+                step = step with { Value = ulong.MaxValue };
                 break;
-            case GuestAction.WriteWayMask:
-                outcome = m.GuestWriteWayMask(g.Actor, ulong.MaxValue);
+            case StepKind.RequestReset:
+                step = step with { Target = (int)(g.Offset % (ulong)rig.Config.CoreCount) };
+                break;
+            default:
+                break;
+        }
+        AccessOutcome outcome = driver.Apply(step).Access;
+        switch (g.Kind)
+        {
+            case StepKind.GuestLoad when outcome == AccessOutcome.Allowed:
+                verdict = oracle.JudgeCoreAccess(g.Actor, address, judged, Permissions.Read);
+                break;
+            case StepKind.GuestFetch when outcome == AccessOutcome.Allowed:
+                verdict = oracle.JudgeCoreAccess(g.Actor, address, 1, Permissions.Execute);
+                break;
+            case StepKind.DmaRead when outcome == AccessOutcome.Allowed:
+                verdict = oracle.JudgeDma(g.Actor, address, judged, write: false);
+                break;
+            case StepKind.SendIpi when outcome == AccessOutcome.Allowed:
+                verdict = oracle.JudgeIpi(g.Actor, step.Target);
+                break;
+            case StepKind.GuestStore or StepKind.DmaWrite when outcome != AccessOutcome.Allowed:
+                verdict = OracleVerdict.Clean;
+                break;
+            case StepKind.WriteRangeRegister or StepKind.WriteIpiMask or StepKind.WriteWayMask or StepKind.RequestReset:
                 ExpectNotAllowed(outcome, g, problems);
                 break;
             default:
-                outcome = m.GuestRequestReset(g.Actor, (int)(g.Offset % (ulong)rig.Config.CoreCount));
-                ExpectNotAllowed(outcome, g, problems);
                 break;
         }
-        Counts.Add(g.Action, outcome);
+        Counts.Add(g.Kind, outcome);
         if (!verdict.IsClean)
         {
             problems.Add($"isolation oracle: {verdict.Detail} (outcome {outcome})");
         }
     }
 
-    private static void ExpectNotAllowed(AccessOutcome outcome, GuestStep g, List<string> problems)
+    private static void ExpectNotAllowed(AccessOutcome outcome, GuestIntent g, List<string> problems)
     {
         if (outcome == AccessOutcome.Allowed)
         {
-            problems.Add($"S5/S6: {g.Action} from core {g.Actor} was allowed");
+            problems.Add($"S5/S6: {g.Kind} from core {g.Actor} was allowed");
         }
     }
 
-    private void ArmFault(FaultStep f)
+    private void ArmFault(FaultIntent f)
     {
         int targets = f.Kind == FaultKind.IommuFails ? rig.Config.DeviceCount : rig.Config.CoreCount;
         if (targets > 0)
         {
-            new Fault(f.Kind, f.Index % targets, f.Count).ArmOn(rig.Machine);
+            _ = driver.Apply(new Step(StepKind.ArmFault) { Fault = new Fault(f.Kind, f.Index % targets, f.Count) });
         }
     }
 
@@ -300,11 +307,11 @@ public sealed class RunExecutor : IDisposable
     {
         public Dictionary<SliceError, int> Results { get; } = [];
 
-        public Dictionary<(GuestAction, bool), int> Guest { get; } = [];
+        public Dictionary<(StepKind, bool), int> Guest { get; } = [];
 
         public void Add(SliceError e) => Results[e] = Results.GetValueOrDefault(e) + 1;
 
-        public void Add(GuestAction a, AccessOutcome o) => Guest[(a, o == AccessOutcome.Allowed)] = Guest.GetValueOrDefault((a, o == AccessOutcome.Allowed)) + 1;
+        public void Add(StepKind a, AccessOutcome o) => Guest[(a, o == AccessOutcome.Allowed)] = Guest.GetValueOrDefault((a, o == AccessOutcome.Allowed)) + 1;
     }
 }
 

@@ -1,10 +1,10 @@
+using CoreSlice.Hardware;
 using CoreSlice.Harness.Steps;
-using System.Text;
 
 namespace CoreSlice.Harness.ModelCheck;
 
 /// <summary>
-/// Every operation the model checker tries in every state, built once from the scope.
+/// Every step the model checker tries in every state, built once from the scope.
 /// <list type="bullet">
 /// <item>CreateSlice: the full product of valid shapes (every guest core set × every
 /// valid range list × every device subset × every guest way set, entry at the first
@@ -22,37 +22,40 @@ namespace CoreSlice.Harness.ModelCheck;
 /// address (each block's base, reserved, control), filter-register writes, reset requests.</item>
 /// </list>
 /// </summary>
-internal static class OperationSpace
+internal static class StepSpace
 {
-    public static IReadOnlyList<Operation> Build(ModelCheckScope scope)
+    /// <summary>Bytes a guest store or DMA write puts down (non-zero: Fill 1 gives 1..8, so the state sees the write).</summary>
+    private const int Payload = 8;
+
+    public static IReadOnlyList<Step> Build(ModelCheckScope scope)
     {
-        var ops = new List<Operation>();
+        var ops = new List<Step>();
         AddCreates(scope, ops);
         AddLoads(scope, ops);
         for (int slot = 0; slot <= scope.Slots + 1; slot++)
         {
-            ops.Add(new Operation(OpKind.Start, $"StartSlice({slot})") { Slot = slot });
-            ops.Add(new Operation(OpKind.Destroy, $"DestroySlice({slot})") { Slot = slot });
+            ops.Add(new Step(StepKind.Start) { Slot = slot });
+            ops.Add(new Step(StepKind.Destroy) { Slot = slot });
         }
         for (int slot = 1; slot <= scope.Slots; slot++)
         {
             for (int core = scope.ControlCores; core < scope.Cores; core++)
             {
-                ops.Add(new Operation(OpKind.Start, $"StartSlice({slot}) while the secure reset of core {core} fails") { Slot = slot, Fault = FaultKind.ResetFails, FaultTarget = core });
-                ops.Add(new Operation(OpKind.Start, $"StartSlice({slot}) while the next register write to core {core} is corrupted") { Slot = slot, Fault = FaultKind.CorruptRegister, FaultTarget = core });
-                ops.Add(new Operation(OpKind.Destroy, $"DestroySlice({slot}) while the secure reset of core {core} fails") { Slot = slot, Fault = FaultKind.ResetFails, FaultTarget = core });
+                ops.Add(new Step(StepKind.Start) { Slot = slot, Fault = new Fault(FaultKind.ResetFails, core) });
+                ops.Add(new Step(StepKind.Start) { Slot = slot, Fault = new Fault(FaultKind.CorruptRegister, core) });
+                ops.Add(new Step(StepKind.Destroy) { Slot = slot, Fault = new Fault(FaultKind.ResetFails, core) });
             }
             for (int device = 0; device < scope.Devices; device++)
             {
-                ops.Add(new Operation(OpKind.Start, $"StartSlice({slot}) while the IOMMU change of device {device} fails") { Slot = slot, Fault = FaultKind.IommuFails, FaultTarget = device });
-                ops.Add(new Operation(OpKind.Destroy, $"DestroySlice({slot}) while the IOMMU change of device {device} fails") { Slot = slot, Fault = FaultKind.IommuFails, FaultTarget = device });
+                ops.Add(new Step(StepKind.Start) { Slot = slot, Fault = new Fault(FaultKind.IommuFails, device) });
+                ops.Add(new Step(StepKind.Destroy) { Slot = slot, Fault = new Fault(FaultKind.IommuFails, device) });
             }
         }
         AddGuestActions(scope, ops);
         return ops;
     }
 
-    private static void AddCreates(ModelCheckScope scope, List<Operation> ops)
+    private static void AddCreates(ModelCheckScope scope, List<Step> ops)
     {
         List<int[]> coreSets = GuestCoreSets(scope);
         List<MemoryRange[]> rangeLists = ValidRangeLists(scope);
@@ -121,17 +124,10 @@ internal static class OperationSpace
         }
     }
 
-    private static Operation Create(int[] cores, MemoryRange[] ranges, int[] devices, ulong ways, ulong entry)
+    private static Step Create(int[] cores, MemoryRange[] ranges, int[] devices, ulong ways, ulong entry) => new(StepKind.Create)
     {
-        var text = new StringBuilder("CreateSlice(cores [");
-        text.AppendJoin(", ", cores).Append("], ranges [");
-        text.AppendJoin(", ", ranges.Select(r => $"0x{r.Base:x}+0x{r.Size:x}")).Append("], devices [");
-        text.AppendJoin(", ", devices).Append($"], ways 0x{ways:x}, entry 0x{entry:x})");
-        return new Operation(OpKind.Create, text.ToString())
-        {
-            Request = new SliceRequest { Cores = cores, Ranges = ranges, Devices = devices, Ways = ways, EntryPoint = entry },
-        };
-    }
+        Request = new SliceRequest { Cores = cores, Ranges = ranges, Devices = devices, Ways = ways, EntryPoint = entry },
+    };
 
     /// <summary>Every non-empty subset of the guest cores.</summary>
     private static List<int[]> GuestCoreSets(ModelCheckScope scope)
@@ -226,7 +222,7 @@ internal static class OperationSpace
         return lists;
     }
 
-    private static void AddLoads(ModelCheckScope scope, List<Operation> ops)
+    private static void AddLoads(ModelCheckScope scope, List<Step> ops)
     {
         const ulong G = ModelCheckScope.Granule;
         var places = new List<(ulong Address, int Length)>();
@@ -243,10 +239,7 @@ internal static class OperationSpace
         {
             foreach ((ulong address, int length) in places)
             {
-                ops.Add(new Operation(OpKind.Load, $"LoadImage({slot}, 0x{address:x}, {length} byte{(length == 1 ? "" : "s")})")
-                {
-                    Slot = slot, Address = address, Length = length,
-                });
+                ops.Add(new Step(StepKind.Load) { Slot = slot, Address = address, Length = length, Fill = 0xA5 });
             }
         }
     }
@@ -262,25 +255,27 @@ internal static class OperationSpace
         return probes;
     }
 
-    private static void AddGuestActions(ModelCheckScope scope, List<Operation> ops)
+    private static void AddGuestActions(ModelCheckScope scope, List<Step> ops)
     {
         List<ulong> probes = ProbeAddresses(scope);
+        ulong everyCore = scope.Cores >= 64 ? ulong.MaxValue : (1UL << scope.Cores) - 1;
+        ulong everyWay = (1UL << (scope.GuestWays + 1)) - 1;
         for (int core = scope.ControlCores; core < scope.Cores; core++)
         {
             foreach (ulong address in probes)
             {
-                ops.Add(new Operation(OpKind.Store, $"core {core} stores at 0x{address:x}") { Actor = core, Address = address });
+                ops.Add(new Step(StepKind.GuestStore) { Actor = core, Address = address, Length = Payload, Fill = 1 });
             }
-            ops.Add(new Operation(OpKind.WriteRangeRegister, $"core {core} writes its range register 0 to all memory, RWX") { Actor = core });
-            ops.Add(new Operation(OpKind.WriteIpiMask, $"core {core} writes its IPI mask to every core") { Actor = core });
-            ops.Add(new Operation(OpKind.WriteWayMask, $"core {core} writes its way mask to every way") { Actor = core });
-            ops.Add(new Operation(OpKind.RequestReset, $"core {core} asks to reset core 0") { Actor = core, Target = 0 });
+            ops.Add(new Step(StepKind.WriteRangeRegister) { Actor = core, Register = 0, Address = 0, Value = ulong.MaxValue, Permissions = Permissions.ReadWriteExecute });
+            ops.Add(new Step(StepKind.WriteIpiMask) { Actor = core, Value = everyCore });
+            ops.Add(new Step(StepKind.WriteWayMask) { Actor = core, Value = everyWay });
+            ops.Add(new Step(StepKind.RequestReset) { Actor = core, Target = 0 });
         }
         for (int device = 0; device < scope.Devices; device++)
         {
             foreach (ulong address in probes)
             {
-                ops.Add(new Operation(OpKind.Dma, $"device {device} DMA-writes at 0x{address:x}") { Actor = device, Address = address });
+                ops.Add(new Step(StepKind.DmaWrite) { Actor = device, Address = address, Length = Payload, Fill = 1 });
             }
         }
     }
