@@ -4,18 +4,18 @@ using System.Security.Cryptography;
 namespace CoreSlice.Bench;
 
 /// <summary>
-/// The baseline for <see cref="LogBenchmarks"/>: the decision log's previous entry format, kept
-/// here only to be timed. A 168-byte entry, previous hash (48) ‖ fields (72) ‖ hash (48), with two
-/// SHA-384 finalizations per entry: one for the argument digest (fed while the request was
-/// decoded), one for the chain link over 120 bytes, both through reused IncrementalHash objects.
+/// The baseline for <see cref="LogBenchmarks"/>: the decision log's previous entry format (format 2),
+/// kept here only to be timed. A 120-byte entry, previous hash (32) ‖ fields (56) ‖ hash (32), with
+/// one SHA-256 finalization per entry over its first 88 bytes, plus one over the arguments when they
+/// exceed 32 bytes (CreateSlice), both through one reused IncrementalHash. (Format 1, two SHA-384
+/// finalizations over 168-byte entries, is in the bench/README history.)
 /// </summary>
 public sealed class PreviousLogFormat : IDisposable
 {
-    private const int EntrySize = 168, HashSize = 48;
+    private const int EntrySize = 120, HashSize = 32, Hashed = 88, ArgumentsAt = 56, ArgumentsSize = 32;
     private readonly byte[] store;
     private readonly byte[] head = new byte[HashSize];
-    private readonly IncrementalHash arguments = IncrementalHash.CreateHash(HashAlgorithmName.SHA384);
-    private readonly IncrementalHash chain = IncrementalHash.CreateHash(HashAlgorithmName.SHA384);
+    private readonly IncrementalHash sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly int capacity;
     private int next;
     private ulong sequence;
@@ -28,32 +28,36 @@ public sealed class PreviousLogFormat : IDisposable
 
     public ulong Sequence => sequence;
 
-    /// <summary>One entry for a slot-argument decision, as StartSlice and DestroySlice logged it.</summary>
-    public void AppendSlotDecision(int slot, in SliceResult result)
+    /// <summary>One entry as format 2 appended it: inline arguments up to 32 bytes, else their SHA-256.</summary>
+    public void Append(byte operation, in SliceResult result, ReadOnlySpan<byte> arguments)
     {
-        Span<byte> b = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(b, slot);
-        arguments.AppendData(b);
         Span<byte> e = store.AsSpan(next * EntrySize, EntrySize);
         next = (next + 1) % capacity;
         head.CopyTo(e);
         sequence++;
-        BinaryPrimitives.WriteUInt64LittleEndian(e[48..], sequence);
-        e[56] = 3;
-        e[57] = 0;
-        BinaryPrimitives.WriteUInt16LittleEndian(e[58..], (ushort)result.Error);
-        BinaryPrimitives.WriteInt32LittleEndian(e[60..], result.Slot);
-        BinaryPrimitives.WriteInt32LittleEndian(e[64..], result.Subject);
-        BinaryPrimitives.WriteInt32LittleEndian(e[68..], result.Holder);
-        arguments.GetHashAndReset(e.Slice(72, HashSize));
-        chain.AppendData(e[..120]);
-        chain.GetHashAndReset(e.Slice(120, HashSize));
-        e.Slice(120, HashSize).CopyTo(head);
+        BinaryPrimitives.WriteUInt64LittleEndian(e[32..], sequence);
+        e[40] = operation;
+        BinaryPrimitives.WriteUInt16LittleEndian(e[42..], (ushort)result.Error);
+        BinaryPrimitives.WriteInt32LittleEndian(e[44..], result.Slot);
+        BinaryPrimitives.WriteInt32LittleEndian(e[48..], result.Subject);
+        BinaryPrimitives.WriteInt32LittleEndian(e[52..], result.Holder);
+        Span<byte> args = e.Slice(ArgumentsAt, ArgumentsSize);
+        if (arguments.Length <= ArgumentsSize)
+        {
+            e[41] = 0;
+            args.Clear();
+            arguments.CopyTo(args);
+        }
+        else
+        {
+            e[41] = 1;
+            sha256.AppendData(arguments);
+            sha256.GetHashAndReset(args);
+        }
+        sha256.AppendData(e[..Hashed]);
+        sha256.GetHashAndReset(e.Slice(Hashed, HashSize));
+        e.Slice(Hashed, HashSize).CopyTo(head);
     }
 
-    public void Dispose()
-    {
-        arguments.Dispose();
-        chain.Dispose();
-    }
+    public void Dispose() => sha256.Dispose();
 }

@@ -89,7 +89,7 @@ public sealed partial class Slicevisor<THardware> : IDisposable
         Hardware.Pmp.PmpHook.Attach(hardware, validator, machine);
         arguments = new byte[Math.Max(validator.MaxArgumentBytes, 4 + 4 + ReportLayout.NonceSize + 48)];
         this.hardware = hardware;
-        log = new DecisionLog(logCapacity, identity);
+        log = new DecisionLog(logCapacity, identity, gate);
         attestor = new Attestor(machine.SlotCapacity, identity);
     }
 
@@ -255,8 +255,8 @@ public sealed partial class Slicevisor<THardware> : IDisposable
     /// Moves the oldest log entries that fit (whole entries of
     /// <see cref="DecisionLogLayout.EntrySize"/> bytes) into <paramref name="destination"/>,
     /// then records the drain itself (with the number of requests refused while the
-    /// log was full). The chain continues from the last hash, so successive drains
-    /// link up. Always accepted while there is room for its record, which the log
+    /// log was full). The drain record starts a new chain segment anchored at the head
+    /// before it, so successive drains link up. Always accepted while there is room for its record, which the log
     /// reserves. BufferTooSmall when entries are held and not one fits.
     /// </summary>
     public SliceResult DrainLog(Span<byte> destination, out int drained)

@@ -6,8 +6,8 @@ namespace CoreSlice.Manager.Verification;
 
 /// <summary>
 /// The decision-log file (what <c>coreslice simulate --log FILE</c> writes and
-/// <c>coreslice log verify FILE</c> reads), version 2: a 136-byte header — "CSDECLOG",
-/// version u16 = 2, reserved u16 = 0, entry size u32 = 120, entry count u64, the
+/// <c>coreslice log verify FILE</c> reads), version 3: a 136-byte header — "CSDECLOG",
+/// version u16 = 3 (the entry format), reserved u16 = 0, entry size u32 = 56, entry count u64, the
 /// slicevisor's measurement (48), the sliceloader's measurement (48), the platform boot
 /// count u64, 8 reserved zero bytes — followed by the canonical entries, oldest first.
 /// Little-endian. The identity fields say which genesis the log starts from; they are

@@ -6,7 +6,7 @@ using L = CoreSlice.Log.DecisionLogLayout;
 
 namespace CoreSlice.Manager.Verification;
 
-/// <summary>One decoded decision-log entry (format 2).</summary>
+/// <summary>One decoded decision-log entry (format 3).</summary>
 /// <param name="Sequence">1 for the first request the slicevisor received, then +1.</param>
 /// <param name="Operation">The request.</param>
 /// <param name="Error">The decision (None = accepted).</param>
@@ -15,11 +15,9 @@ namespace CoreSlice.Manager.Verification;
 /// <param name="Holder">The result's holder.</param>
 /// <param name="ArgumentForm">0: <paramref name="Arguments"/> are the argument bytes, zero-padded; 1: their SHA-256.</param>
 /// <param name="Arguments">The 32 argument bytes.</param>
-/// <param name="PreviousHash">The chain link: the previous entry's hash (the genesis for sequence 1).</param>
-/// <param name="Hash">SHA-256(previous hash ‖ fields).</param>
 public sealed record DecisionRecord(
     ulong Sequence, DecisionOperation Operation, SliceError Error, int Slot, int Subject, int Holder,
-    byte ArgumentForm, byte[] Arguments, byte[] PreviousHash, byte[] Hash)
+    byte ArgumentForm, byte[] Arguments)
 {
     /// <summary>Decodes one <see cref="DecisionLogLayout.EntrySize"/>-byte entry.</summary>
     public static DecisionRecord Decode(ReadOnlySpan<byte> e) => new(
@@ -30,9 +28,7 @@ public sealed record DecisionRecord(
         BinaryPrimitives.ReadInt32LittleEndian(e[L.Subject..]),
         BinaryPrimitives.ReadInt32LittleEndian(e[L.Holder..]),
         e[L.ArgumentForm],
-        e.Slice(L.Arguments, L.ArgumentsSize).ToArray(),
-        e.Slice(L.PreviousHash, L.HashSize).ToArray(),
-        e.Slice(L.Hash, L.HashSize).ToArray());
+        e.Slice(L.Arguments, L.ArgumentsSize).ToArray());
 }
 
 /// <summary>How a chain broke.</summary>
@@ -42,13 +38,15 @@ public enum LinkBreak
     None,
     /// <summary>The bytes are not a whole number of entries.</summary>
     PartialEntry,
-    /// <summary>An entry's hash does not match its contents: the entry was altered.</summary>
-    Altered,
-    /// <summary>An entry does not link to the one before it: an entry was removed, inserted or reordered.</summary>
+    /// <summary>The first entry is not where the chain starts: not sequence 1 from the genesis, or not a segment start (a DrainLog entry) from an anchor.</summary>
     Unlinked,
-    /// <summary>Sequence numbers do not run on by one: an entry is missing or out of order.</summary>
+    /// <summary>Sequence numbers do not run on by one: an entry is missing, inserted or out of order.</summary>
     SequenceGap,
-    /// <summary>The last hash is not the expected head (e.g. from a report): entries were cut from the end.</summary>
+    /// <summary>
+    /// The chain does not end at the expected head (e.g. from a report): an entry was altered,
+    /// removed, inserted or reordered (anywhere: format 3 entries carry no hash of their own, so
+    /// the break is not localised), or entries were cut from the end.
+    /// </summary>
     HeadMismatch,
 }
 
@@ -57,7 +55,7 @@ public enum LinkBreak
 /// <param name="Break">How it broke (None when valid).</param>
 /// <param name="Index">Index (0-based, in the given bytes) of the first broken entry; -1 when valid.</param>
 /// <param name="Message">One line, for a person.</param>
-/// <param name="Head">The last entry's hash (the chain head the bytes reach).</param>
+/// <param name="Head">The chain head the bytes reach (empty when the check stopped before the end).</param>
 /// <param name="LastSequence">The last entry's sequence number (0 when empty).</param>
 /// <param name="NotChecked">What these inputs could not show, one sentence each (empty when nothing is left open).</param>
 public sealed record LogVerification(int Entries, LinkBreak Break, int Index, string Message, byte[] Head, ulong LastSequence, IReadOnlyList<string> NotChecked)
@@ -67,11 +65,10 @@ public sealed record LogVerification(int Entries, LinkBreak Break, int Index, st
 }
 
 /// <summary>
-/// Checks a decision-log chain (a pure function of its inputs): each entry's hash is
-/// SHA-256 of its previous hash and fields; the first entry links to the log's genesis
-/// (derived from the platform identity and boot count) with sequence 1, or to an explicit
-/// anchor (the last hash of the batch before); each later entry links to the one before
-/// and sequences run on by one. Reports the first broken link, and what it could not check.
+/// Checks a decision-log chain (a pure function of its inputs), format 3: the head is SHA-256
+/// of a segment's anchor and its entries, a segment starting at the genesis (derived from the
+/// platform identity and boot count) with sequence 1, or at a DrainLog entry anchored at the head
+/// before it; sequences run on by one. Reports the first break it can name, and what it could not check.
 /// </summary>
 public static class DecisionLogVerifier
 {
@@ -89,17 +86,19 @@ public static class DecisionLogVerifier
 
     /// <summary>
     /// Verifies <paramref name="entries"/> (concatenated canonical entries) from the genesis of
-    /// <paramref name="identity"/>: the first entry must have sequence 1 and link to it, so a
-    /// removed, reordered or altered entry anywhere, the first included, is found. With
-    /// <paramref name="expectedHead"/> (an attestation report's log head) the chain must also
-    /// end there, which finds entries cut from the end; without it, that is reported as not checked.
+    /// <paramref name="identity"/>: the first entry must have sequence 1 and sequences must run on,
+    /// and with <paramref name="expectedHead"/> (an attestation report's log head) the chain must end
+    /// there, which finds an altered, removed, inserted or reordered entry anywhere, the first
+    /// included, and entries cut from the end. Without it, what only the head shows is reported as not checked.
     /// </summary>
     public static LogVerification VerifyFromGenesis(ReadOnlySpan<byte> entries, PlatformIdentity identity, ReadOnlySpan<byte> expectedHead = default) =>
         Verify(entries, Genesis(identity), fromGenesis: true, expectedHead);
 
     /// <summary>
-    /// Verifies a batch that continues another: the first entry must link to <paramref name="anchor"/>
-    /// (the previous batch's last hash). What came before the anchor is not checked.
+    /// Verifies a batch that continues another: <paramref name="anchor"/> is the head before its
+    /// first entry (the previous batch's head), and that entry must start a segment (a DrainLog
+    /// entry: every batch after a drain that emptied the log begins with that drain's record).
+    /// What came before the anchor is not checked.
     /// </summary>
     public static LogVerification VerifyFromAnchor(ReadOnlySpan<byte> entries, ReadOnlySpan<byte> anchor, ReadOnlySpan<byte> expectedHead = default) =>
         Verify(entries, anchor, fromGenesis: false, expectedHead);
@@ -113,48 +112,52 @@ public static class DecisionLogVerifier
         }
         if (expectedHead.IsEmpty)
         {
-            open.Add("the end of the log: with no expected head (an attestation report's log head, --head), entries cut from the end cannot be detected");
+            open.Add("the entries' contents and the end of the log: with no expected head (an attestation report's log head, --head), an altered entry or entries cut from the end cannot be detected (format 3 entries carry no hash of their own; sequence numbers still show a removed, inserted or reordered one)");
         }
         int n = entries.Length / L.EntrySize;
         if (entries.Length % L.EntrySize != 0)
         {
             return new LogVerification(n, LinkBreak.PartialEntry, n, $"the log is {entries.Length} bytes, not a whole number of {L.EntrySize}-byte entries", [], 0, open);
         }
-        byte[] previous = start.ToArray();
+        using var chain = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        chain.AppendData(start);
+        byte[] anchor = new byte[L.HashSize];
         ulong lastSequence = 0;
-        Span<byte> computed = stackalloc byte[L.HashSize];
         for (int i = 0; i < n; i++)
         {
             ReadOnlySpan<byte> e = entries.Slice(i * L.EntrySize, L.EntrySize);
-            DecisionRecord r = DecisionRecord.Decode(e);
-            SHA256.HashData(e[..L.Hash], computed);
-            if (!computed.SequenceEqual(r.Hash))
+            ulong sequence = BinaryPrimitives.ReadUInt64LittleEndian(e[L.Sequence..]);
+            var operation = (DecisionOperation)e[L.Operation];
+            if (i == 0 && fromGenesis && sequence != 1)
             {
-                return new(n, LinkBreak.Altered, i, $"entry {i} (sequence {r.Sequence}, {r.Operation}) was altered: its hash does not match its contents", previous, lastSequence, open);
+                return Broken(LinkBreak.Unlinked, 0, $"the first entry has sequence {sequence}, not 1: the log does not start at its genesis (entries were removed from the start, or this is a later batch: give --anchor)");
             }
-            if (i == 0 && fromGenesis && r.Sequence != 1)
+            if (i == 0 && !fromGenesis && !L.StartsSegment(operation))
             {
-                return new(n, LinkBreak.Unlinked, 0, $"the first entry has sequence {r.Sequence}, not 1: the log does not start at its genesis (entries were removed from the start, or this is a later batch: give --anchor)", previous, lastSequence, open);
+                return Broken(LinkBreak.Unlinked, 0, $"the first entry (sequence {sequence}, {operation}) does not start a segment: a batch verifies from an anchor only when it begins with a DrainLog entry (check it appended to the batch before)");
             }
-            if (!previous.AsSpan().SequenceEqual(r.PreviousHash))
+            if (i > 0 && sequence != lastSequence + 1)
             {
-                string where = i > 0 ? $"entry {i - 1}" : fromGenesis ? "the genesis" : "the anchor";
-                return new(n, LinkBreak.Unlinked, i, $"entry {i} (sequence {r.Sequence}, {r.Operation}) does not link to {where}: an entry was removed, inserted or reordered here", previous, lastSequence, open);
+                return Broken(LinkBreak.SequenceGap, i, $"entry {i} has sequence {sequence}, expected {lastSequence + 1}: an entry was removed, inserted or reordered here");
             }
-            if (i > 0 && r.Sequence != lastSequence + 1)
+            if (L.StartsSegment(operation) && (i > 0 || fromGenesis))
             {
-                return new(n, LinkBreak.SequenceGap, i, $"entry {i} has sequence {r.Sequence}, expected {lastSequence + 1}", previous, lastSequence, open);
+                // The head before this drain record anchors the segment it starts (an explicit anchor already is that head).
+                _ = chain.GetHashAndReset(anchor);
+                chain.AppendData(anchor);
             }
-            previous = r.Hash;
-            lastSequence = r.Sequence;
+            chain.AppendData(e);
+            lastSequence = sequence;
         }
-        if (!expectedHead.IsEmpty && !expectedHead.SequenceEqual(previous))
+        byte[] head = chain.GetHashAndReset();
+        if (!expectedHead.IsEmpty && !expectedHead.SequenceEqual(head))
         {
-            return new(n, LinkBreak.HeadMismatch, n, $"the chain ends at {Convert.ToHexStringLower(previous)}, not at the expected head {Convert.ToHexStringLower(expectedHead)}: entries are missing at the end", previous, lastSequence, open);
+            return new(n, LinkBreak.HeadMismatch, n, $"the chain ends at {Convert.ToHexStringLower(head)}, not at the expected head {Convert.ToHexStringLower(expectedHead)}: an entry was altered, removed, inserted or reordered, or entries are missing at the end", head, lastSequence, open);
         }
-        return new(n, LinkBreak.None, -1, $"{n} entries, chain intact", previous, lastSequence, open);
-    }
+        return new(n, LinkBreak.None, -1, $"{n} entries, chain intact", head, lastSequence, open);
 
+        LogVerification Broken(LinkBreak kind, int index, string message) => new(n, kind, index, message, [], lastSequence, open);
+    }
     /// <summary>Decodes every entry (no checking).</summary>
     public static IReadOnlyList<DecisionRecord> Decode(ReadOnlySpan<byte> entries)
     {

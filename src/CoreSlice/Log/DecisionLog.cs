@@ -9,22 +9,25 @@ namespace CoreSlice.Log;
 /// <summary>
 /// The decision log: every request the slicevisor receives, accepted or refused,
 /// with its error, slot, subject, holder and its decoded arguments (inline or as a
-/// digest), in a fixed-capacity ring of canonical entries, each hash-chained to the
-/// one before (see <see cref="DecisionLogLayout"/>). The chain starts at a genesis
+/// digest), in a fixed-capacity ring of canonical entries, all chained by one running
+/// SHA-256 (see <see cref="DecisionLogLayout"/>). The chain starts at a genesis
 /// derived from the platform identity and boot count, so removing, reordering or
-/// altering any entry, the first included, breaks it; the attestation report signs
-/// the current head, so a remote verifier can also detect a truncated tail.
+/// altering any entry, the first included, changes the head; the attestation report
+/// signs the current head, so a remote verifier detects any of these and a truncated tail.
 /// <para>
 /// Full-log policy: nothing is ever dropped. One entry is reserved for the drain
 /// record, so when <see cref="Count"/> reaches <see cref="Capacity"/> − 1 every request
 /// except <c>DrainLog</c> is refused with <see cref="SliceError.LogFull"/> before it
 /// is executed (state unchanged) and counted in <see cref="RefusedWhileFull"/>.
 /// <c>DrainLog</c> copies the oldest entries out to the manager and records itself,
-/// with that count; the chain continues from the last hash, so drained batches link.
+/// with that count; its entry starts a new segment anchored at the head before it, so
+/// drained batches link and a batch that begins with a drain record verifies from that anchor.
 /// </para>
-/// <para>Public members are read-only; only the slicevisor appends and drains. Appending
-/// allocates nothing: one SHA-256 over an 88-byte entry (plus one over the arguments when
-/// they do not fit inline), through one reused hash object.</para>
+/// <para>Public members are read-only; only the slicevisor appends and drains, holding its
+/// lock, which this log shares (reading <see cref="Head"/> takes it: the hash state is never
+/// touched by two threads). Appending allocates nothing and calls no hash: it writes 56 bytes
+/// into the ring (plus one SHA-256 of the arguments when they do not fit inline). The entries
+/// not yet in the chain are absorbed in one call when the head is read or entries leave.</para>
 /// </summary>
 public sealed class DecisionLog : IDisposable
 {
@@ -40,16 +43,24 @@ public sealed class DecisionLog : IDisposable
     private readonly byte[] store;
     private readonly byte[] head = new byte[HashSize];
     private readonly byte[] genesis = new byte[HashSize];
-    // One SHA-256 object made once and reused: on OpenSSL this measured ~30 % faster per entry
-    // than the one-shot SHA256.HashData (which sets up a digest context per call), and allocates nothing.
-    private readonly IncrementalHash sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly byte[] anchor = new byte[HashSize];
+    // The running SHA-256 of the current segment (anchor ‖ entries). On OpenSSL a finalization
+    // (final + re-init) costs several times an update, so the chain finalizes only when its head
+    // is read, and the entries in between go in as one update (bench/README.md, LogBenchmarks).
+    private readonly IncrementalHash chain = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    // Argument digests: a second object, because the chain's must keep its running state.
+    private readonly IncrementalHash digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly Lock gate;
     private readonly int capacity;
     private int start;
     private int count;
+    private int pending; // the newest entries held, written but not yet absorbed into the chain
+    private bool headCurrent; // head holds the chain value of everything appended so far
     private ulong sequence;
     private ulong refusedWhileFull;
 
-    internal DecisionLog(int capacity, PlatformIdentity identity)
+    /// <summary>A log whose appends and drains happen under <paramref name="gate"/> (the slicevisor's lock).</summary>
+    internal DecisionLog(int capacity, PlatformIdentity identity, Lock gate)
     {
         if (capacity < MinCapacity || capacity > MaxCapacity)
         {
@@ -63,15 +74,32 @@ public sealed class DecisionLog : IDisposable
         identity.SliceloaderMeasurement.CopyTo(input[(GenesisLabel.Length + ReportLayout.HashSize)..]);
         BinaryPrimitives.WriteUInt64LittleEndian(input[(GenesisLabel.Length + (2 * ReportLayout.HashSize))..], identity.BootCount);
         _ = SHA256.HashData(input, genesis);
-        genesis.CopyTo(head, 0);
+        genesis.CopyTo(anchor, 0);
+        chain.AppendData(anchor);
+        this.gate = gate;
         Identity = identity;
     }
 
     /// <summary>The platform identity and boot count the genesis was derived from.</summary>
     public PlatformIdentity Identity { get; }
 
-    /// <summary>The genesis: the previous hash of the entry with sequence 1.</summary>
+    /// <summary>The genesis: the anchor of the first segment (the head before the entry with sequence 1).</summary>
     public ReadOnlySpan<byte> Genesis => genesis;
+
+    /// <summary>
+    /// The current segment's anchor: the genesis, or the head just before the newest DrainLog
+    /// entry. A batch that begins with that entry verifies from this value.
+    /// </summary>
+    public ReadOnlySpan<byte> Anchor
+    {
+        get
+        {
+            lock (gate)
+            {
+                return anchor;
+            }
+        }
+    }
 
     /// <summary>Most entries held at once (one of them reserved for the drain record).</summary>
     public int Capacity => capacity;
@@ -82,8 +110,27 @@ public sealed class DecisionLog : IDisposable
     /// <summary>Sequence number of the newest entry ever appended (0 before the first).</summary>
     public ulong Sequence => sequence;
 
-    /// <summary>The chain head: the newest entry's hash (the genesis before the first).</summary>
-    public ReadOnlySpan<byte> Head => head;
+    /// <summary>
+    /// The chain head: SHA-256 of the current segment's anchor and every entry appended since
+    /// (SHA-256 of the genesis alone before any entry).
+    /// Reading it absorbs the entries not yet in the chain and finalizes a copy of the hash state.
+    /// </summary>
+    public ReadOnlySpan<byte> Head
+    {
+        get
+        {
+            lock (gate)
+            {
+                Absorb();
+                if (!headCurrent)
+                {
+                    _ = chain.GetCurrentHash(head);
+                    headCurrent = true;
+                }
+                return head;
+            }
+        }
+    }
 
     /// <summary>Requests refused with <see cref="SliceError.LogFull"/> since the last drain.</summary>
     public ulong RefusedWhileFull => refusedWhileFull;
@@ -114,7 +161,11 @@ public sealed class DecisionLog : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => sha256.Dispose();
+    public void Dispose()
+    {
+        chain.Dispose();
+        digest.Dispose();
+    }
 
     // ---- The slicevisor's side (callers hold its lock) ----
 
@@ -123,14 +174,15 @@ public sealed class DecisionLog : IDisposable
 
     /// <summary>
     /// Appends the decision on a request whose decoded arguments are <paramref name="arguments"/>:
-    /// links it to the head, hashes it once, and makes it the new head. The caller has checked
-    /// that there is room (<see cref="AcceptsRequests"/>, or the drain's reserved entry).
+    /// writes its fields into the ring; the chain absorbs it when the head is next read or it
+    /// leaves. The caller holds the lock and has checked that there is room
+    /// (<see cref="AcceptsRequests"/>, or the drain's reserved entry).
     /// </summary>
     internal void Append(DecisionOperation operation, in SliceResult result, ReadOnlySpan<byte> arguments)
     {
+        Invariant.Holds(gate.IsHeldByCurrentThread, "decision log: append without the slicevisor's lock");
         Invariant.Holds(count < capacity, "decision log: append without room (the room check was skipped)");
         Span<byte> e = store.AsSpan(Physical(count) * EntrySize, EntrySize);
-        head.CopyTo(e);
         sequence++;
         BinaryPrimitives.WriteUInt64LittleEndian(e[DecisionLogLayout.Sequence..], sequence);
         e[Operation] = (byte)operation;
@@ -148,12 +200,13 @@ public sealed class DecisionLog : IDisposable
         else
         {
             e[ArgumentForm] = ArgumentsDigested;
-            Sha256(arguments, args);
+            digest.AppendData(arguments);
+            _ = digest.GetHashAndReset(args);
         }
-        Sha256(e[..Hash], e.Slice(Hash, HashSize));
-        e.Slice(Hash, HashSize).CopyTo(head);
         count++;
-        Debug.Assert(count <= capacity, "decision log: count beyond capacity");
+        pending++;
+        headCurrent = false;
+        Debug.Assert(pending <= count && count <= capacity, "decision log: count beyond capacity");
     }
 
     /// <summary>
@@ -163,6 +216,8 @@ public sealed class DecisionLog : IDisposable
     /// </summary>
     internal SliceResult Drain(Span<byte> destination, out int drained)
     {
+        Invariant.Holds(gate.IsHeldByCurrentThread, "decision log: drain without the slicevisor's lock");
+        Absorb(); // the entries leaving are in the chain before they leave
         drained = Math.Min(count, destination.Length / EntrySize);
         if (count > 0 && drained == 0)
         {
@@ -198,15 +253,36 @@ public sealed class DecisionLog : IDisposable
         Span<byte> args = stackalloc byte[12];
         BinaryPrimitives.WriteInt32LittleEndian(args, drained);
         BinaryPrimitives.WriteUInt64LittleEndian(args[4..], refusedWhileFull);
+        StartSegment();
         Append(DecisionOperation.DrainLog, result with { Holder = (int)Math.Min(refusedWhileFull, int.MaxValue) }, args);
         refusedWhileFull = 0;
     }
 
     private int Physical(int index) => (start + index) % capacity;
 
-    private void Sha256(ReadOnlySpan<byte> input, Span<byte> output)
+    /// <summary>Absorbs the pending entries into the chain: the newest held, at most two runs of the ring.</summary>
+    private void Absorb()
     {
-        sha256.AppendData(input);
-        sha256.GetHashAndReset(output);
+        if (pending == 0)
+        {
+            return;
+        }
+        int first = Physical(count - pending);
+        int run = Math.Min(pending, capacity - first);
+        chain.AppendData(store.AsSpan(first * EntrySize, run * EntrySize));
+        if (run < pending)
+        {
+            chain.AppendData(store.AsSpan(0, (pending - run) * EntrySize));
+        }
+        pending = 0;
+    }
+
+    /// <summary>Ends the segment: its head becomes the anchor the next segment (starting with a drain record) begins from.</summary>
+    private void StartSegment()
+    {
+        Absorb();
+        _ = chain.GetHashAndReset(anchor);
+        chain.AppendData(anchor);
+        headCurrent = false;
     }
 }

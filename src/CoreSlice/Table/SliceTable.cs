@@ -151,13 +151,12 @@ public sealed class SliceTable
             Invariant.Holds(deviceOwner[device] == from, "SliceTable: a device changes owner but was not held by the expected owner");
             deviceOwner[device] = owner;
         }
-        for (int way = 0; way < config.CacheWays; way++)
+        // The entry's ways, lowest first (each turn clears one bit: at most 64 turns), as the machine has them.
+        for (ulong rest = entry.Ways & config.AllWaysMask; rest != 0; rest &= rest - 1)
         {
-            if ((entry.Ways & (1UL << way)) != 0)
-            {
-                Invariant.Holds(wayOwner[way] == from, "SliceTable: a way changes owner but was not held by the expected owner");
-                wayOwner[way] = owner;
-            }
+            int way = System.Numerics.BitOperations.TrailingZeroCount(rest);
+            Invariant.Holds(wayOwner[way] == from, "SliceTable: a way changes owner but was not held by the expected owner");
+            wayOwner[way] = owner;
         }
     }
 }

@@ -324,9 +324,11 @@ internal sealed class RequestValidator
         {
             return SliceResult.Fail(SliceError.WaysOutOfRange, 0, System.Numerics.BitOperations.TrailingZeroCount(beyond));
         }
-        for (int way = 0; way < config.CacheWays; way++)
+        // Only the requested ways, lowest first (each turn clears one bit: at most 64 turns).
+        for (ulong rest = ways; rest != 0; rest &= rest - 1)
         {
-            if ((ways & (1UL << way)) != 0 && table.WayOwner(way) != Owner.Free)
+            int way = System.Numerics.BitOperations.TrailingZeroCount(rest);
+            if (table.WayOwner(way) != Owner.Free)
             {
                 return SliceResult.Fail(SliceError.WaysInUse, 0, way, table.WayOwner(way));
             }

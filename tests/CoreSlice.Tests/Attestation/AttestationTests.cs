@@ -39,10 +39,11 @@ public sealed class AttestationTests(ITestOutputHelper output)
         Assert.Equal(1UL, r.BootCounter);
         Assert.Equal(1UL, r.Generation);
         Assert.Equal(0, r.Requester);
-        // The report carries the head before this Attest; the Attest entry links to it.
+        // The report carries the head before this Attest: the chain over the three entries before it.
         Assert.Equal(3UL, r.LogSequence);
-        Assert.Equal(r.LogHead, rig.Slicevisor.Log.Entry(2)[CoreSlice.Log.DecisionLogLayout.Hash..].ToArray());
-        Assert.Equal(r.LogHead, rig.Slicevisor.Log.Entry(3)[..CoreSlice.Log.DecisionLogLayout.HashSize].ToArray());
+        byte[] log = rig.LogBytes();
+        Assert.True(CoreSlice.Manager.Verification.DecisionLogVerifier.VerifyFromGenesis(log.AsSpan(0, 3 * CoreSlice.Log.DecisionLogLayout.EntrySize), rig.Slicevisor.Log.Identity, r.LogHead).Valid);
+        Assert.False(CoreSlice.Manager.Verification.DecisionLogVerifier.VerifyFromGenesis(log.AsSpan(0, 4 * CoreSlice.Log.DecisionLogLayout.EntrySize), rig.Slicevisor.Log.Identity, r.LogHead).Valid);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ using Xunit;
 
 namespace CoreSlice.Tests.Log;
 
-/// <summary>The decision log: every request recorded, hash-chained, never silently dropped.</summary>
+/// <summary>The decision log: every request recorded, chained into one running hash (format 3), never silently dropped.</summary>
 public sealed class DecisionLogTests
 {
     private const int E = DecisionLogLayout.EntrySize;
@@ -58,31 +58,28 @@ public sealed class DecisionLogTests
     }
 
     [Fact]
-    public void Altered_entry_is_detected_at_its_index()
+    public void Altered_entry_is_detected_against_the_head_and_left_open_without_it()
     {
         using var rig = Run();
         byte[] log = rig.LogBytes();
-        // Turn refusal 4 (CoreInUse) into an acceptance.
+        // Turn refusal 4 (CoreInUse) into an acceptance: sequence numbers still run on.
         log[(3 * E) + DecisionLogLayout.Error] = 0;
         log[(3 * E) + DecisionLogLayout.Error + 1] = 0;
 
-        LogVerification v = DecisionLogVerifier.VerifyFromGenesis(log, rig.Slicevisor.Log.Identity);
-        Assert.Equal(LinkBreak.Altered, v.Break);
-        Assert.Equal(3, v.Index);
+        LogVerification v = DecisionLogVerifier.VerifyFromGenesis(log, rig.Slicevisor.Log.Identity, rig.Slicevisor.Log.Head);
+        Assert.Equal(LinkBreak.HeadMismatch, v.Break);
+        LogVerification open = DecisionLogVerifier.VerifyFromGenesis(log, rig.Slicevisor.Log.Identity);
+        Assert.True(open.Valid);
+        Assert.Contains(open.NotChecked, n => n.Contains("altered entry", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void Altered_entry_with_recomputed_hash_is_detected_at_the_next_link()
+    public void Altered_argument_byte_of_the_first_entry_is_detected_against_the_head()
     {
         using var rig = Run();
         byte[] log = rig.LogBytes();
-        log[(3 * E) + DecisionLogLayout.Error] = 0;
-        log[(3 * E) + DecisionLogLayout.Error + 1] = 0;
-        System.Security.Cryptography.SHA256.HashData(log.AsSpan(3 * E, DecisionLogLayout.Hash), log.AsSpan((3 * E) + DecisionLogLayout.Hash, 32));
-
-        LogVerification v = DecisionLogVerifier.VerifyFromGenesis(log, rig.Slicevisor.Log.Identity);
-        Assert.Equal(LinkBreak.Unlinked, v.Break);
-        Assert.Equal(4, v.Index);
+        log[DecisionLogLayout.Arguments] ^= 1;
+        Assert.Equal(LinkBreak.HeadMismatch, DecisionLogVerifier.VerifyFromGenesis(log, rig.Slicevisor.Log.Identity, rig.Slicevisor.Log.Head).Break);
     }
 
     [Fact]
@@ -93,8 +90,22 @@ public sealed class DecisionLogTests
         byte[] removed = [.. log.AsSpan(0, 3 * E), .. log.AsSpan(4 * E)];
 
         LogVerification v = DecisionLogVerifier.VerifyFromGenesis(removed, rig.Slicevisor.Log.Identity);
-        Assert.Equal(LinkBreak.Unlinked, v.Break);
+        Assert.Equal(LinkBreak.SequenceGap, v.Break);
         Assert.Equal(3, v.Index);
+    }
+
+    [Fact]
+    public void Removed_entry_with_renumbered_sequences_is_detected_against_the_head()
+    {
+        using var rig = Run();
+        byte[] log = rig.LogBytes();
+        byte[] removed = [.. log.AsSpan(0, 3 * E), .. log.AsSpan(4 * E)];
+        for (int i = 3; i < removed.Length / E; i++)
+        {
+            BitConverter.TryWriteBytes(removed.AsSpan((i * E) + DecisionLogLayout.Sequence, 8), (ulong)i + 1);
+        }
+        Assert.True(DecisionLogVerifier.VerifyFromGenesis(removed, rig.Slicevisor.Log.Identity).Valid); // structure alone cannot tell
+        Assert.Equal(LinkBreak.HeadMismatch, DecisionLogVerifier.VerifyFromGenesis(removed, rig.Slicevisor.Log.Identity, rig.Slicevisor.Log.Head).Break);
     }
 
     [Fact]
@@ -102,7 +113,7 @@ public sealed class DecisionLogTests
     {
         using var rig = Run();
         byte[] log = rig.LogBytes();
-        // Without entry 1 the batch starts at sequence 2: anchored at genesis, it does not link.
+        // Without entry 1 the batch starts at sequence 2: checked from the genesis, it does not start there.
         LogVerification v = DecisionLogVerifier.VerifyFromGenesis(log.AsSpan(E), rig.Slicevisor.Log.Identity);
         Assert.Equal(LinkBreak.Unlinked, v.Break);
         Assert.Equal(0, v.Index);
@@ -132,8 +143,14 @@ public sealed class DecisionLogTests
         byte[] swapped = [.. log.AsSpan(0, 2 * E), .. log.AsSpan(3 * E, E), .. log.AsSpan(2 * E, E), .. log.AsSpan(4 * E)];
 
         LogVerification v = DecisionLogVerifier.VerifyFromGenesis(swapped, rig.Slicevisor.Log.Identity);
-        Assert.Equal(LinkBreak.Unlinked, v.Break);
+        Assert.Equal(LinkBreak.SequenceGap, v.Break);
         Assert.Equal(2, v.Index);
+        // Swapped with their sequence numbers too: only the head shows it.
+        for (int i = 2; i < 4; i++)
+        {
+            BitConverter.TryWriteBytes(swapped.AsSpan((i * E) + DecisionLogLayout.Sequence, 8), (ulong)i + 1);
+        }
+        Assert.Equal(LinkBreak.HeadMismatch, DecisionLogVerifier.VerifyFromGenesis(swapped, rig.Slicevisor.Log.Identity, rig.Slicevisor.Log.Head).Break);
     }
 
     [Fact]
@@ -163,10 +180,16 @@ public sealed class DecisionLogTests
         Assert.True(rig.Slicevisor.DrainLog(second, out drained).Ok);
         Assert.Equal(2, drained);
 
-        // The batches link: verified together from genesis, and the second alone from the first's last hash.
-        Assert.True(DecisionLogVerifier.VerifyFromGenesis([.. first, .. second], rig.Slicevisor.Log.Identity).Valid);
-        LogVerification batch2 = DecisionLogVerifier.VerifyFromAnchor(second, first.AsSpan((2 * E) + DecisionLogLayout.Hash, 32));
+        // The batches link (the ring wrapped in between): verified together from genesis, and the second
+        // alone from the first's head, which the first drain record's segment is anchored at. Both end at
+        // the head before the second drain record: the anchor of the segment that record started.
+        byte[] head = rig.Slicevisor.Log.Anchor.ToArray();
+        LogVerification both = DecisionLogVerifier.VerifyFromGenesis([.. first, .. second], rig.Slicevisor.Log.Identity, head);
+        Assert.True(both.Valid, both.Message);
+        byte[] firstHead = DecisionLogVerifier.VerifyFromGenesis(first, rig.Slicevisor.Log.Identity).Head;
+        LogVerification batch2 = DecisionLogVerifier.VerifyFromAnchor(second, firstHead, head);
         Assert.True(batch2.Valid, batch2.Message);
+        Assert.Equal(LinkBreak.HeadMismatch, DecisionLogVerifier.VerifyFromAnchor(second, rig.Slicevisor.Log.Genesis, head).Break);
         DecisionRecord drain = DecisionLogVerifier.Decode(second)[0];
         Assert.Equal(DecisionOperation.DrainLog, drain.Operation);
         Assert.Equal(3, drain.Subject);
@@ -202,6 +225,7 @@ public sealed class DecisionLogTests
                 _ = rig.Slicevisor.DrainLog(drained, out _);
             }
             _ = rig.Slicevisor.StartSlice(0);
+            _ = rig.Slicevisor.Log.Head; // absorbs the entry and finalizes a copy of the chain state
         }, cycles: 1000, warmup: 0));
     }
 
@@ -249,7 +273,9 @@ public sealed class DecisionLogTests
         AttestationReport r = ReportVerifier.Verify(rig.Attest(slot, nonce), rig.PublicKey).Report!;
         DecisionRecord next = DecisionLogVerifier.Decode(rig.LogBytes())[(int)r.LogSequence];
         Assert.Equal(DecisionOperation.Attest, next.Operation);
-        Assert.Equal(r.LogHead, next.PreviousHash);
+        // The report's head is the chain over the entries before the Attest request.
+        Assert.True(DecisionLogVerifier.VerifyFromGenesis(rig.LogBytes().AsSpan(0, (int)r.LogSequence * E), rig.Slicevisor.Log.Identity, r.LogHead).Valid);
+        Assert.False(DecisionLogVerifier.VerifyFromGenesis(rig.LogBytes().AsSpan(0, ((int)r.LogSequence + 1) * E), rig.Slicevisor.Log.Identity, r.LogHead).Valid);
         // The arguments (72 bytes, so digested) are SHA-256(slot i32 ‖ nonce length i32 ‖ nonce).
         byte[] args = [.. BitConverter.GetBytes(slot), .. BitConverter.GetBytes(nonce.Length), .. nonce];
         Assert.Equal(DecisionLogLayout.ArgumentsDigested, next.ArgumentForm);
@@ -264,12 +290,11 @@ public sealed class DecisionLogTests
         PlatformIdentity id = rig.Slicevisor.Log.Identity;
         byte[] genesis = DecisionLogVerifier.Genesis(id);
         Assert.Equal(genesis, rig.Slicevisor.Log.Genesis.ToArray());
-        Assert.Equal(genesis, DecisionLogVerifier.Decode(rig.LogBytes())[0].PreviousHash);
-        // The same log checked against another boot of the same platform does not start at its genesis.
+        Assert.True(DecisionLogVerifier.VerifyFromGenesis(rig.LogBytes(), id, rig.Slicevisor.Log.Head).Valid);
+        // The same log checked against another boot of the same platform does not reach its head.
         var nextBoot = new PlatformIdentity(id.SlicevisorMeasurement, id.SliceloaderMeasurement, id.BootCount + 1);
-        LogVerification other = DecisionLogVerifier.VerifyFromGenesis(rig.LogBytes(), nextBoot);
-        Assert.Equal(LinkBreak.Unlinked, other.Break);
-        Assert.Equal(0, other.Index);
+        LogVerification other = DecisionLogVerifier.VerifyFromGenesis(rig.LogBytes(), nextBoot, rig.Slicevisor.Log.Head);
+        Assert.Equal(LinkBreak.HeadMismatch, other.Break);
     }
 
     [Fact]
@@ -292,9 +317,27 @@ public sealed class DecisionLogTests
         Assert.Contains(open.NotChecked, n => n.Contains("cut from the end", StringComparison.Ordinal));
         LogVerification closed = DecisionLogVerifier.VerifyFromGenesis(rig.LogBytes(), rig.Slicevisor.Log.Identity, rig.Slicevisor.Log.Head);
         Assert.Empty(closed.NotChecked);
-        LogVerification batch = DecisionLogVerifier.VerifyFromAnchor(rig.LogBytes().AsSpan(E), rig.LogBytes().AsSpan(DecisionLogLayout.Hash, 32), rig.Slicevisor.Log.Head);
+        byte[] drained = new byte[rig.Slicevisor.Log.Count * E];
+        Assert.True(rig.Slicevisor.DrainLog(drained, out _).Ok);
+        _ = rig.Slicevisor.StartSlice(0);
+        LogVerification batch = DecisionLogVerifier.VerifyFromAnchor(rig.LogBytes(), rig.Slicevisor.Log.Anchor, rig.Slicevisor.Log.Head);
         Assert.True(batch.Valid, batch.Message);
         Assert.Contains(batch.NotChecked, n => n.Contains("before the anchor", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_batch_left_by_a_partial_drain_verifies_only_appended_to_the_batch_before()
+    {
+        using var rig = Run();
+        byte[] first = new byte[3 * E];
+        Assert.True(rig.Slicevisor.DrainLog(first, out int drained).Ok);
+        Assert.Equal(3, drained);
+        byte[] rest = rig.LogBytes(); // sequences 4..8 and the drain record: mid-segment at its start
+        byte[] head = rig.Slicevisor.Log.Head.ToArray();
+        byte[] firstHead = DecisionLogVerifier.VerifyFromGenesis(first, rig.Slicevisor.Log.Identity).Head;
+        Assert.Equal(LinkBreak.Unlinked, DecisionLogVerifier.VerifyFromAnchor(rest, firstHead, head).Break);
+        LogVerification joined = DecisionLogVerifier.VerifyFromGenesis([.. first, .. rest], rig.Slicevisor.Log.Identity, head);
+        Assert.True(joined.Valid, joined.Message);
     }
 
     [Theory]

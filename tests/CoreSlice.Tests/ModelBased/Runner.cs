@@ -156,9 +156,9 @@ public sealed class Runner : IDisposable
         var entry = CoreSlice.Manager.Verification.DecisionRecord.Decode(log.Entry(log.Count - 1));
         ModelResult r = expected.Result;
         if (entry.Operation != operation || entry.Sequence != sequence + 1 || entry.Error != r.Error || entry.Slot != r.Slot
-            || entry.Subject != r.Subject || entry.Holder != r.Holder || !entry.PreviousHash.AsSpan().SequenceEqual(head))
+            || entry.Subject != r.Subject || entry.Holder != r.Holder || log.Head.SequenceEqual(head))
         {
-            return $"log: entry {entry.Sequence} {entry.Operation} {entry.Error} slot {entry.Slot} subject {entry.Subject} holder {entry.Holder}, the model predicts {sequence + 1} {operation} {r.Error} slot {r.Slot} subject {r.Subject} holder {r.Holder} linked to the previous head";
+            return $"log: entry {entry.Sequence} {entry.Operation} {entry.Error} slot {entry.Slot} subject {entry.Subject} holder {entry.Holder}, the model predicts {sequence + 1} {operation} {r.Error} slot {r.Slot} subject {r.Subject} holder {r.Holder}, moving the head on";
         }
         if (r.Error != SliceError.None || operation is not (CoreSlice.Log.DecisionOperation.Attest or CoreSlice.Log.DecisionOperation.GuestAttest))
         {
