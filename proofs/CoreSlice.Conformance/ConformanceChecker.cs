@@ -18,22 +18,23 @@ public sealed record StepVerdict(bool Conforms, string Check, string Field, stri
 /// Asks Z3, on ground terms, whether one concrete step of the implementation is a
 /// step of the spec: (d) <c>X_pre(S, A)</c> holds for the witnesses, (b) the code's
 /// error is <c>X_err(S, A)</c>, (a) <c>X(S, A, S2)</c>, (c) every invariant clause
-/// holds on S2. All four go in one query (the negated conjunction must be unsat);
-/// only when that fails are they asked one by one to name the culprit.
-/// The spec is loaded once into a long-lived context; each step is a push/pop.
+/// holds on S2. The spec is loaded once into a long-lived context; each step defines
+/// S, A and S2 inside one push/pop and asks each goal of <see cref="SpecGoals"/> on its
+/// own (the negation must be unsat), all in one round trip; the first goal that is not
+/// proved names the culprit.
 /// </summary>
 public sealed class ConformanceChecker : IDisposable
 {
     private readonly Z3Native.Session session;
     private readonly MachineConfig machine;
-    private readonly IReadOnlyList<string> clauses;
+    private readonly SpecGoals goals;
 
     /// <summary>Loads <paramref name="spec"/> specialised to <paramref name="machine"/>. Throws <see cref="SpecException"/> when Z3 rejects it.</summary>
     public ConformanceChecker(Spec spec, MachineConfig machine, int timeoutMs = 20_000)
     {
         ArgumentNullException.ThrowIfNull(spec);
         this.machine = machine;
-        clauses = spec.Invariants.SelectMany(i => i.Clauses).ToList();
+        goals = new SpecGoals(spec);
         session = new Z3Native.Session(timeoutMs);
         string loaded = session.Eval(MachinePrelude.Build(spec.Text, machine));
         if (loaded.Contains("(error", StringComparison.Ordinal))
@@ -42,7 +43,7 @@ public sealed class ConformanceChecker : IDisposable
         }
     }
 
-    /// <summary>Z3 queries asked so far.</summary>
+    /// <summary>Z3 queries asked so far (one per goal).</summary>
     public long Queries { get; private set; }
 
     /// <inheritdoc/>
@@ -55,8 +56,11 @@ public sealed class ConformanceChecker : IDisposable
         return Ask($"(define-fun S () State {s0.ToSmt(machine)})", ["(Init S)"])[0];
     }
 
-    /// <summary>Checks one step. <paramref name="problems"/> are representation problems found by the abstraction.</summary>
-    public StepVerdict Check(SpecCall call, AbstractState pre, AbstractState post, int codeError, IReadOnlyList<string> problems)
+    /// <summary>
+    /// Checks one step. <paramref name="problems"/> are representation problems found by the abstraction;
+    /// <paramref name="invariants"/> adds every invariant clause on the post-state to the goals.
+    /// </summary>
+    public StepVerdict Check(SpecCall call, AbstractState pre, AbstractState post, int codeError, IReadOnlyList<string> problems, bool invariants = true)
     {
         ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(pre);
@@ -71,55 +75,38 @@ public sealed class ConformanceChecker : IDisposable
         defs.Append(call.Pin(pre, post, codeError) ?? "");
         defs.Append("(define-fun S2 () State ").Append(post.ToSmt(machine, lwOverride)).Append(")\n");
         string op = call.Operation;
-        var goals = new List<(string Check, string Field, string Term)>();
-        goals.Add(("witness", op + "_pre", $"({op}_pre S A)"));
-        goals.Add(("error", op + "_err", $"(= ({op}_err S A) {Smt.B8(codeError)})"));
-        goals.Add(("transition", op, $"({op} S A S2)"));
-        foreach (string clause in clauses)
+        IReadOnlyList<SpecGoal> asked = goals.For(op, codeError, invariants);
+        List<string> answers = Ask(defs.ToString(), asked.Select(g => g.Term).ToList());
+        for (int i = 0; i < answers.Count; i++)
         {
-            goals.Add(("invariant", clause, $"({clause} S2)"));
-        }
-        string all = "(and " + string.Join(' ', goals.Select(g => g.Term)) + ")";
-        string fast = Ask(defs.ToString(), [all])[0];
-        bool lwOk = lwOverride is null || post.Render("lastWriter") == expected.Render("lastWriter");
-        if (fast == "unsat" && lwOk && problems.Count == 0)
-        {
-            return StepVerdict.Ok;
-        }
-        if (fast == "unsat" || fast == "sat")
-        {
-            List<string> each = fast == "unsat" ? [] : Ask(defs.ToString(), goals.Select(g => g.Term).ToList());
-            for (int i = 0; i < each.Count; i++)
+            if (answers[i] == "unsat")
             {
-                if (each[i] == "unsat")
-                {
-                    continue;
-                }
-                (string check, string field, _) = goals[i];
-                if (check == "error")
-                {
-                    string spec = SpecError(defs.ToString(), op);
-                    return new StepVerdict(false, check, "error", $"code returned {Name(codeError)}, spec {op}_err is {spec}");
-                }
-                if (check == "transition")
-                {
-                    string? diff = expected.FirstDifference(post);
-                    return new StepVerdict(false, check, diff is null ? "" : diff.Split(':')[0],
-                        diff is null ? $"{field} does not hold ({each[i]}); the C# mirror of the effect agrees with the code" : "first differing field " + diff + " (spec vs code)");
-                }
-                return new StepVerdict(false, check, field, $"{field} does not hold ({each[i]})");
+                continue;
             }
+            if (answers[i] is not ("sat" or "unknown"))
+            {
+                return new StepVerdict(false, "solver", "", "Z3 answered " + answers[i]);
+            }
+            (string check, string field, _) = asked[i];
+            if (check == "error")
+            {
+                string spec = SpecError(defs.ToString(), op);
+                return new StepVerdict(false, check, "error", $"code returned {Name(codeError)}, spec {op}_err is {spec}");
+            }
+            if (check == "transition")
+            {
+                string? diff = expected.FirstDifference(post);
+                return new StepVerdict(false, check, diff is null ? "" : diff.Split(':')[0],
+                    diff is null ? $"{field} does not hold ({answers[i]}); the C# mirror of the effect agrees with the code" : "first differing field " + diff + " (spec vs code)");
+            }
+            return new StepVerdict(false, check, field, $"{field} does not hold ({answers[i]})");
         }
-        else
-        {
-            return new StepVerdict(false, "solver", "", "Z3 answered " + fast);
-        }
-        if (!lwOk)
+        if (lwOverride is not null && post.Render("lastWriter") != expected.Render("lastWriter"))
         {
             string? diff = expected.FirstDifference(post);
             return new StepVerdict(false, "transition", "lastWriter", "granule last writers differ: " + diff);
         }
-        return new StepVerdict(false, "representation", "", problems[0]);
+        return problems.Count == 0 ? StepVerdict.Ok : new StepVerdict(false, "representation", "", problems[0]);
     }
 
     private string SpecError(string defs, string op)
@@ -133,19 +120,19 @@ public sealed class ConformanceChecker : IDisposable
     /// <summary>A SliceError number as its name (0xff: Refused).</summary>
     public static string Name(int error) => error == 0xff ? "Refused" : ((SliceError)error).ToString();
 
-    private List<string> Ask(string defs, List<string> goals)
+    private List<string> Ask(string defs, List<string> terms)
     {
         var sb = new StringBuilder("(push)\n").Append(defs);
-        foreach (string g in goals)
+        foreach (string g in terms)
         {
             sb.Append("(push)(assert (not ").Append(g).Append("))(check-sat)(pop)\n");
         }
         sb.Append("(pop)\n");
-        Queries += goals.Count;
+        Queries += terms.Count;
         string text = session.Eval(sb.ToString());
         var answers = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(l => l is "sat" or "unsat" or "unknown" || l.StartsWith("(error", StringComparison.Ordinal)).ToList();
-        while (answers.Count < goals.Count)
+        while (answers.Count < terms.Count)
         {
             answers.Add(text.Trim().Length == 0 ? "no answer" : text.Trim().Split('\n')[0]);
         }

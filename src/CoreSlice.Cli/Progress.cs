@@ -9,6 +9,7 @@ internal sealed class Progress
     private readonly bool enabled;
     private readonly bool terminal;
     private int width;
+    private long next;
 
     private Progress(bool enabled)
     {
@@ -35,6 +36,17 @@ internal sealed class Progress
         {
             Console.Error.WriteLine(line);
         }
+    }
+
+    /// <summary>Shows <paramref name="line"/> at most about once a second (for callers that report every step).</summary>
+    public void Every(string line)
+    {
+        if (!enabled || Environment.TickCount64 < next)
+        {
+            return;
+        }
+        next = Environment.TickCount64 + 1000;
+        Show(line);
     }
 
     /// <summary>Clears the line before the result is printed.</summary>

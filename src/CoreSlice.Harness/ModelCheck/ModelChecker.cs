@@ -163,6 +163,8 @@ internal sealed class ModelChecker
             Exhaustive = stoppedBy is null,
             StoppedBy = stoppedBy,
             Violations = violations,
+            Steps = ops,
+            FirstReached = [.. parent.Zip(via, (p, o) => new FirstReach(p, o))],
         };
     }
 
@@ -364,6 +366,13 @@ internal sealed class ModelChecker
 /// <summary>How far a run has come: states found, edges tried, states waiting, current depth, seconds.</summary>
 internal readonly record struct ModelCheckProgress(int States, long Edges, int Queued, int Depth, double Seconds);
 
+/// <summary>
+/// How a state was first reached: from state <paramref name="Parent"/> by step number <paramref name="Step"/>
+/// of <see cref="ModelCheckResult.Steps"/> (both -1 for the initial state). The first-reaching transitions
+/// form a tree rooted at the initial state, listed in breadth-first order (a parent before its children).
+/// </summary>
+internal readonly record struct FirstReach(int Parent, int Step);
+
 /// <summary>A broken check, and the shortest trace from power-on that breaks it.</summary>
 internal sealed record ModelCheckViolation(string Check, string Message, IReadOnlyList<string> Trace);
 
@@ -389,6 +398,12 @@ internal sealed record ModelCheckResult
     public string? StoppedBy { get; init; }
 
     public IReadOnlyList<ModelCheckViolation> Violations { get; init; } = [];
+
+    /// <summary>The steps tried in every state.</summary>
+    public IReadOnlyList<Step> Steps { get; init; } = [];
+
+    /// <summary>Per state (by number), the transition that first reached it: the breadth-first tree conformance checks.</summary>
+    public IReadOnlyList<FirstReach> FirstReached { get; init; } = [];
 
     public bool Holds => Violations.Count == 0;
 
