@@ -60,18 +60,8 @@ public static partial class MachinePrelude
         {
             throw new Proofs.SpecException($"conformance: the spec declares no {name} to specialise to the machine");
         }
-        // the declaration is one line; keep its trailing comment out of the definition
-        string line = match.Value;
-        int depth = 0, end = line.Length;
-        for (int i = 0; i < line.Length; i++)
-        {
-            depth += line[i] == '(' ? 1 : line[i] == ')' ? -1 : 0;
-            if (depth == 0)
-            {
-                end = i + 1;
-                break;
-            }
-        }
+        // the declaration is one line; its first S-expression is the declaration, a trailing comment stays out
+        int end = Proofs.SExpr.SplitTop(match.Value)[0].Length;
         var sb = new StringBuilder(text.Length + definition.Length);
         sb.Append(text, 0, match.Index).Append(definition).Append(text, match.Index + end, text.Length - match.Index - end);
         return sb.ToString();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using CoreSlice.Simulation.Json;
 
 namespace CoreSlice.Simulation;
 
@@ -206,98 +207,79 @@ public static class MachineDescription
         w.WriteEndArray();
     }
 
-    /// <summary>A recursive-descent reader over <see cref="Utf8JsonReader"/> that knows where every token is.</summary>
-    private ref struct Parser
+    /// <summary>
+    /// Reads a machine description from the position-aware JSON tree (<see cref="JNode"/>, the one
+    /// JSON reader the layout checker uses too): every problem is reported at file:line:column of
+    /// the value or field it is about. Linear in the input: the tree is read once, and each field
+    /// once; positions are computed by the reader as it goes.
+    /// </summary>
+    private sealed class Parser
     {
+        private static readonly JsonWording Wording = new("the description", "a JSON object describing the machine", "the machine description's closing '}'");
         private readonly byte[] bytes;
         private readonly string? file;
-        private readonly Dictionary<string, long> positions = [];
-        private Utf8JsonReader reader;
-
-        /// <summary>When false, a description that <see cref="ConfigErrorText.Problems"/> rejects is returned as is.</summary>
-        public bool Validate { get; init; }
+        private readonly Dictionary<string, Position> positions = [];
 
         public Parser(byte[] bytes, string? file)
         {
-            Validate = true;
-            // A byte-order mark is not part of the text: positions count from the first character after it.
-            this.bytes = Utf8Input.ByteOrderMarkLength(bytes) > 0 ? bytes[3..] : bytes;
+            this.bytes = bytes;
             this.file = file;
-            reader = new Utf8JsonReader(this.bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
+
+        public bool Validate { get; init; } = true;
 
         public MachineConfig Parse()
         {
-            long invalid = Utf8Input.FirstInvalidByte(bytes);
-            if (invalid >= 0)
-            {
-                throw Error(invalid, $"invalid UTF-8 (byte 0x{bytes[invalid]:x2}): the description must be UTF-8 text");
-            }
+            JNode root;
             try
             {
-                return ParseDocument();
+                root = JNode.Parse(bytes, file ?? "<description>", Wording);
             }
-            catch (JsonException e)
+            catch (InputException e)
             {
-                // The reader's positions are 0-based, in bytes within the line.
-                int line = (int)(e.LineNumber ?? 0) + 1;
-                int column = (int)(e.BytePositionInLine ?? 0) + 1;
-                throw new DescriptionException(file, line, column, "malformed JSON: " + FirstSentence(e.Message), innerException: e);
+                throw new DescriptionException(file, e.At.Line, e.At.Column, e.Problem, innerException: e);
             }
+            return ParseDocument(root);
         }
 
-        private MachineConfig ParseDocument()
+        private MachineConfig ParseDocument(JNode root)
         {
-            Next("a JSON object describing the machine");
-            long objectStart = reader.TokenStartIndex;
-            Expect(JsonTokenType.StartObject, "a JSON object describing the machine");
+            if (root.Kind != JsonKind.Object)
+            {
+                throw Error(root.At, $"a JSON object describing the machine, found {Found(root)}");
+            }
             int? cores = null, devices = null, cacheWays = null, rangeRegisters = null, slots = null;
             int[]? controlCores = null;
             MemoryRange[]? ram = null, controlMemory = null;
             NamedRegion[]? reserved = null;
             ulong? controlWays = null, granule = null;
-            while (true)
+            foreach ((string name, Position at, JNode value) in root.Members)
             {
-                Next("a field name or '}'");
-                if (reader.TokenType == JsonTokenType.EndObject)
-                {
-                    break;
-                }
-                string name = reader.GetString()!;
-                long at = reader.TokenStartIndex;
                 if (Array.IndexOf(Fields, name) < 0)
                 {
                     throw Error(at, $"unknown field \"{name}\" (expected one of: {string.Join(", ", Fields)})");
                 }
-                if (!positions.TryAdd(name, at))
-                {
-                    throw Error(at, $"field \"{name}\" appears twice");
-                }
-                Next($"a value for \"{name}\"");
+                positions[name] = at;
                 switch (name)
                 {
-                    case "cores": cores = ReadInt(name); break;
-                    case "controlCores": controlCores = ReadIntArray(name); break;
-                    case "ram": ram = ReadRanges(name); break;
-                    case "reserved": reserved = ReadNamedRegions(name); break;
-                    case "controlMemory": controlMemory = ReadRanges(name); break;
-                    case "devices": devices = ReadInt(name); break;
-                    case "cacheWays": cacheWays = ReadInt(name); break;
-                    case "controlWays": controlWays = ReadWays(name); break;
-                    case "rangeRegisters": rangeRegisters = ReadInt(name); break;
-                    case "granule": granule = ReadQuantity(name, "a size"); break;
-                    default: slots = ReadInt(name); break;
+                    case "cores": cores = ReadInt(value, name); break;
+                    case "controlCores": controlCores = ReadIntArray(value, name); break;
+                    case "ram": ram = ReadRanges(value, name); break;
+                    case "reserved": reserved = ReadNamedRegions(value, name); break;
+                    case "controlMemory": controlMemory = ReadRanges(value, name); break;
+                    case "devices": devices = ReadInt(value, name); break;
+                    case "cacheWays": cacheWays = ReadInt(value, name); break;
+                    case "controlWays": controlWays = ReadWays(value, name); break;
+                    case "rangeRegisters": rangeRegisters = ReadInt(value, name); break;
+                    case "granule": granule = ReadQuantity(value, name, "a size"); break;
+                    default: slots = ReadInt(value, name); break;
                 }
-            }
-            if (reader.Read())
-            {
-                throw Error(reader.TokenStartIndex, "unexpected content after the machine description's closing '}'");
             }
             foreach (string field in Fields)
             {
                 if (!positions.ContainsKey(field))
                 {
-                    throw Error(objectStart, $"missing field \"{field}\" (expected {Expected(field)})");
+                    throw Error(root.At, $"missing field \"{field}\" (expected {Expected(field)})");
                 }
             }
             var config = new MachineConfig
@@ -317,7 +299,7 @@ public static class MachineDescription
             IReadOnlyList<string> problems = Validate ? config.Problems() : [];
             if (problems.Count != 0)
             {
-                throw Error(PositionOf(problems[0], objectStart), problems[0], problems);
+                throw Error(PositionOf(problems[0], root.At), problems[0], problems);
             }
             return config;
         }
@@ -332,181 +314,134 @@ public static class MachineDescription
             _ => "an integer",
         };
 
-        private int ReadInt(string field)
+        private DescriptionException Error(Position at, string problem, IReadOnlyList<string>? problems = null) =>
+            new(file, at.Line, at.Column, problem, problems);
+
+        private int ReadInt(JNode value, string field)
         {
-            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out int value))
+            // JSON's integer syntax only: no fraction or exponent, as a 32-bit number.
+            if (value.Kind != JsonKind.Number || !int.TryParse(value.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int number))
             {
-                throw Error(reader.TokenStartIndex, $"{field}: expected an integer, found {Found()}");
+                throw Error(value.At, $"{field}: expected an integer, found {Found(value)}");
             }
-            return value;
+            return number;
         }
 
-        private int[] ReadIntArray(string field)
+        private int[] ReadIntArray(JNode value, string field)
         {
-            Expect(JsonTokenType.StartArray, $"{field}: expected a list of integers");
-            var list = new List<int>();
-            while (true)
+            Expect(value, JsonKind.Array, $"{field}: expected a list of integers");
+            var list = new int[value.Items.Count];
+            for (int i = 0; i < list.Length; i++)
             {
-                Next($"{field}: an integer or ']'");
-                if (reader.TokenType == JsonTokenType.EndArray)
-                {
-                    return [.. list];
-                }
-                positions.TryAdd($"{field}[{list.Count}]", reader.TokenStartIndex);
-                list.Add(ReadInt($"{field}[{list.Count}]"));
+                positions.TryAdd($"{field}[{i}]", value.Items[i].At);
+                list[i] = ReadInt(value.Items[i], $"{field}[{i}]");
             }
+            return list;
         }
 
-        private ulong ReadWays(string field)
+        private ulong ReadWays(JNode value, string field)
         {
-            if (reader.TokenType != JsonTokenType.StartArray)
+            if (value.Kind != JsonKind.Array)
             {
-                return ReadQuantity(field, "a list of way indices, or a way mask");
+                return ReadQuantity(value, field, "a list of way indices, or a way mask");
             }
             ulong mask = 0;
-            for (int i = 0; ; i++)
+            for (int i = 0; i < value.Items.Count; i++)
             {
-                Next($"{field}: a way index or ']'");
-                if (reader.TokenType == JsonTokenType.EndArray)
-                {
-                    return mask;
-                }
-                long at = reader.TokenStartIndex;
-                int way = ReadInt($"{field}[{i}]");
+                JNode item = value.Items[i];
+                int way = ReadInt(item, $"{field}[{i}]");
                 if (way < 0 || way >= Limits.MaxCacheWays)
                 {
-                    throw Error(at, $"{field}[{i}]: way {way} is not in 0..{Limits.MaxCacheWays - 1}");
+                    throw Error(item.At, $"{field}[{i}]: way {way} is not in 0..{Limits.MaxCacheWays - 1}");
                 }
                 if ((mask >> way & 1) != 0)
                 {
-                    throw Error(at, $"{field}[{i}]: way {way} is listed twice");
+                    throw Error(item.At, $"{field}[{i}]: way {way} is listed twice");
                 }
                 mask |= 1UL << way;
             }
+            return mask;
         }
 
-        private ulong ReadQuantity(string field, string what)
+        private ulong ReadQuantity(JNode value, string field, string what)
         {
-            if (reader.TokenType == JsonTokenType.Number)
+            if (value.Kind == JsonKind.Number)
             {
-                if (reader.TryGetUInt64(out ulong number))
+                if (ulong.TryParse(value.Text, NumberStyles.None, CultureInfo.InvariantCulture, out ulong number))
                 {
                     return number;
                 }
-                throw Error(reader.TokenStartIndex, $"{field}: expected {what} (a whole number from 0 to 2^64-1), found {Found()}");
+                throw Error(value.At, $"{field}: expected {what} (a whole number from 0 to 2^64-1), found {Found(value)}");
             }
-            if (reader.TokenType == JsonTokenType.String)
+            if (value.Kind == JsonKind.String)
             {
-                string text = reader.GetString()!;
-                if (TryParseQuantity(text, out ulong value))
+                if (TryParseQuantity(value.Text, out ulong parsed))
                 {
-                    return value;
+                    return parsed;
                 }
-                throw Error(reader.TokenStartIndex, $"{field}: expected {what} such as 4096, \"0x8000_0000\" or \"512MiB\", found \"{text}\"");
+                throw Error(value.At, $"{field}: expected {what} such as 4096, \"0x8000_0000\" or \"512MiB\", found \"{value.Text}\"");
             }
-            throw Error(reader.TokenStartIndex, $"{field}: expected {what} (a number or a string such as \"512MiB\"), found {Found()}");
+            throw Error(value.At, $"{field}: expected {what} (a number or a string such as \"512MiB\"), found {Found(value)}");
         }
 
-        private MemoryRange[] ReadRanges(string field)
-        {
-            NamedRegion[] regions = ReadRegions(field, named: false);
-            return Array.ConvertAll(regions, r => r.Range);
-        }
+        private MemoryRange[] ReadRanges(JNode value, string field) =>
+            Array.ConvertAll(ReadRegions(value, field, named: false), r => r.Range);
 
-        private NamedRegion[] ReadNamedRegions(string field) => ReadRegions(field, named: true);
+        private NamedRegion[] ReadNamedRegions(JNode value, string field) => ReadRegions(value, field, named: true);
 
-        private NamedRegion[] ReadRegions(string field, bool named)
+        private NamedRegion[] ReadRegions(JNode value, string field, bool named)
         {
             string shape = named ? "{\"name\", \"base\", \"size\"}" : "{\"base\", \"size\"}";
-            Expect(JsonTokenType.StartArray, $"{field}: expected a list of {shape} regions");
-            var list = new List<NamedRegion>();
-            while (true)
+            Expect(value, JsonKind.Array, $"{field}: expected a list of {shape} regions");
+            var list = new NamedRegion[value.Items.Count];
+            for (int i = 0; i < list.Length; i++)
             {
-                Next($"{field}: a region or ']'");
-                if (reader.TokenType == JsonTokenType.EndArray)
-                {
-                    return [.. list];
-                }
-                string item = $"{field}[{list.Count}]";
-                long start = reader.TokenStartIndex;
-                positions.TryAdd(item, start);
-                Expect(JsonTokenType.StartObject, $"{item}: expected a region {shape}");
+                JNode region = value.Items[i];
+                string item = $"{field}[{i}]";
+                positions.TryAdd(item, region.At);
+                Expect(region, JsonKind.Object, $"{item}: expected a region {shape}");
                 string? name = null;
                 ulong? @base = null, size = null;
-                while (true)
+                foreach ((string key, Position at, JNode v) in region.Members)
                 {
-                    Next($"{item}: a field name or '}}'");
-                    if (reader.TokenType == JsonTokenType.EndObject)
+                    switch (key)
                     {
-                        break;
-                    }
-                    string key = reader.GetString()!;
-                    long at = reader.TokenStartIndex;
-                    bool known = key is "base" or "size" || (named && key == "name");
-                    if (!known)
-                    {
-                        throw Error(at, $"{item}: unknown field \"{key}\" (expected {shape})");
-                    }
-                    if ((key == "base" && @base is not null) || (key == "size" && size is not null) || (key == "name" && name is not null))
-                    {
-                        throw Error(at, $"{item}: field \"{key}\" appears twice");
-                    }
-                    Next($"{item}: a value for \"{key}\"");
-                    if (key == "name")
-                    {
-                        if (reader.TokenType != JsonTokenType.String)
-                        {
-                            throw Error(reader.TokenStartIndex, $"{item}.name: expected a string, found {Found()}");
-                        }
-                        name = reader.GetString()!;
-                    }
-                    else if (key == "base")
-                    {
-                        @base = ReadQuantity($"{item}.base", "an address");
-                    }
-                    else
-                    {
-                        size = ReadQuantity($"{item}.size", "a size");
+                        case "name" when named:
+                            name = v.Kind == JsonKind.String ? v.Text : throw Error(v.At, $"{item}.name: expected a string, found {Found(v)}");
+                            break;
+                        case "base":
+                            @base = ReadQuantity(v, $"{item}.base", "an address");
+                            break;
+                        case "size":
+                            size = ReadQuantity(v, $"{item}.size", "a size");
+                            break;
+                        default:
+                            throw Error(at, $"{item}: unknown field \"{key}\" (expected {shape})");
                     }
                 }
                 string? missing = (named && name is null) ? "name" : @base is null ? "base" : size is null ? "size" : null;
                 if (missing is not null)
                 {
-                    throw Error(start, $"{item}: missing field \"{missing}\" (expected {shape})");
+                    throw Error(region.At, $"{item}: missing field \"{missing}\" (expected {shape})");
                 }
-                list.Add(new NamedRegion(name ?? "", new MemoryRange(@base!.Value, size!.Value)));
+                list[i] = new NamedRegion(name ?? "", new MemoryRange(@base!.Value, size!.Value));
             }
+            return list;
         }
 
-        private void Next(string expected)
+        private void Expect(JNode value, JsonKind kind, string message)
         {
-            if (!reader.Read())
+            if (value.Kind != kind)
             {
-                throw Error(bytes.Length, $"the description ends early: expected {expected}");
+                throw Error(value.At, $"{message}, found {Found(value)}");
             }
         }
 
-        private void Expect(JsonTokenType type, string message)
-        {
-            if (reader.TokenType != type)
-            {
-                throw Error(reader.TokenStartIndex, $"{message}, found {Found()}");
-            }
-        }
+        /// <summary>The value in a message: as the reader describes it, but a boolean is "a boolean" (which one does not matter).</summary>
+        private static string Found(JNode value) => value.Kind == JsonKind.Boolean ? "a boolean" : value.Describe();
 
-        private readonly string Found() => reader.TokenType switch
-        {
-            JsonTokenType.String => $"the string \"{reader.GetString()}\"",
-            JsonTokenType.Number => $"the number {Encoding.UTF8.GetString(reader.ValueSpan)}",
-            JsonTokenType.True or JsonTokenType.False => "a boolean",
-            JsonTokenType.Null => "null",
-            JsonTokenType.StartObject => "an object",
-            JsonTokenType.StartArray => "a list",
-            _ => reader.TokenType.ToString(),
-        };
-
-        /// <summary>Problems() names its field first ("ram[1] ...", "controlWays: ..."): point at that field.</summary>
-        private readonly long PositionOf(string problem, long fallback)
+        /// <summary>Where a validation problem points: the field (or list item) its text starts with, else the object.</summary>
+        private Position PositionOf(string problem, Position fallback)
         {
             int end = 0;
             while (end < problem.Length && (char.IsAsciiLetterOrDigit(problem[end]) || problem[end] is '[' or ']'))
@@ -514,39 +449,12 @@ public static class MachineDescription
                 end++;
             }
             string key = problem[..end];
-            if (positions.TryGetValue(key, out long at))
+            if (positions.TryGetValue(key, out Position at))
             {
                 return at;
             }
             int bracket = key.IndexOf('[', StringComparison.Ordinal);
             return bracket > 0 && positions.TryGetValue(key[..bracket], out at) ? at : fallback;
-        }
-
-        private readonly DescriptionException Error(long byteIndex, string problem, IReadOnlyList<string>? problems = null)
-        {
-            int line = 1;
-            int column = 1;
-            long end = Math.Min(byteIndex, bytes.Length);
-            for (long i = 0; i < end; i++)
-            {
-                byte b = bytes[i];
-                if (b == (byte)'\n')
-                {
-                    line++;
-                    column = 1;
-                }
-                else if ((b & 0xC0) != 0x80)
-                {
-                    column++; // count characters, not UTF-8 continuation bytes
-                }
-            }
-            return new DescriptionException(file, line, column, problem, problems);
-        }
-
-        private static string FirstSentence(string message)
-        {
-            int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-            return (cut > 0 ? message[..cut] : message).Trim();
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CoreSlice.Harness.Check;
 using CoreSlice.Simulation;
+using CoreSlice.Simulation.Json;
 
 namespace CoreSlice.Cli.Commands;
 

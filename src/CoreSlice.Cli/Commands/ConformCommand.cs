@@ -106,7 +106,7 @@ internal static class ConformCommand
                 throw new UsageException(e.Message);
             }
             shown.Done();
-            Write(outcome, result.GetValue(format) ?? "text", options.Seed);
+            ConformWriter.Write(Console.Out, outcome, result.GetValue(format) ?? "text", options.Seed);
             return outcome.Conforms ? ExitCode.Holds : ExitCode.Violated;
         }));
         return command;
@@ -126,56 +126,5 @@ internal static class ConformCommand
         shown.Done();
         ModelCheckConformanceWriter.Write(Console.Out, r, format);
         return r.Conforms ? ExitCode.Holds : ExitCode.Violated;
-    }
-
-    private static void Write(ConformanceResult r, string format, int seed)
-    {
-        if (format == "json")
-        {
-            CliOutput.Json(w =>
-            {
-                w.WriteStartObject();
-                w.WriteBoolean("conforms", r.Conforms);
-                w.WriteNumber("seed", seed);
-                w.WriteNumber("steps", r.Steps);
-                w.WriteNumber("seconds", Math.Round(r.Elapsed.TotalSeconds, 3));
-                w.WriteNumber("stepsPerSecond", Math.Round(r.StepsPerSecond, 1));
-                w.WriteNumber("queries", r.Queries);
-                w.WriteBoolean("initHolds", r.InitAnswer == "unsat");
-                if (r.Mismatch is { } m)
-                {
-                    w.WriteStartObject("mismatch");
-                    w.WriteNumber("step", m.Step);
-                    w.WriteString("operation", m.Operation);
-                    w.WriteString("arguments", m.Arguments);
-                    w.WriteString("codeError", m.CodeError);
-                    w.WriteString("check", m.Verdict.Check);
-                    w.WriteString("field", m.Verdict.Field);
-                    w.WriteString("detail", m.Verdict.Detail);
-                    w.WriteEndObject();
-                }
-                w.WriteStartObject("coverage");
-                foreach ((string k, int v) in r.Coverage)
-                {
-                    w.WriteNumber(k, v);
-                }
-                w.WriteEndObject();
-                w.WriteEndObject();
-            });
-            return;
-        }
-        Console.WriteLine($"conform: seed {seed}, {r.Steps} steps, {r.Queries} Z3 queries, {r.Elapsed.TotalSeconds:F1} s ({r.StepsPerSecond:F1} steps/s)");
-        Console.WriteLine($"initial state satisfies Init: {(r.InitAnswer == "unsat" ? "yes" : "no (" + r.InitAnswer + ")")}");
-        Console.WriteLine("solver seconds: " + string.Join(", ", r.SolverSeconds.Select(kv => $"{kv.Key} {kv.Value:F1}")));
-        Console.WriteLine("coverage: " + string.Join(", ", r.Coverage.Select(kv => $"{kv.Key} x{kv.Value}")));
-        if (r.Mismatch is { } mm)
-        {
-            Console.WriteLine($"MISMATCH at step {mm.Step}: {mm.Operation}({mm.Arguments}) code returned {mm.CodeError}");
-            Console.WriteLine($"  {mm.Verdict.Check}{(mm.Verdict.Field.Length > 0 ? " [" + mm.Verdict.Field + "]" : "")}: {mm.Verdict.Detail}");
-        }
-        else
-        {
-            Console.WriteLine("every step conforms to the spec");
-        }
     }
 }

@@ -6,6 +6,7 @@ using CoreSlice.Harness.Pmp;
 using CoreSlice.Hardware.Pmp;
 using CoreSlice.Simulation;
 using CoreSlice.Simulation.Pmp;
+using CoreSlice.Simulation.Json;
 
 namespace CoreSlice.Cli.Commands;
 

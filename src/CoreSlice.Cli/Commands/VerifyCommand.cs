@@ -21,17 +21,19 @@ internal static class VerifyCommand
         var solver = new Option<string>("--solver") { Description = "Solver: z3 (libz3, in-process) or cvc5 (its command line)", DefaultValueFactory = _ => "z3" };
         var cache = new Option<string?>("--cache") { Description = "Directory of proofs already done (keyed by the exact query, the solver and its version); a changed obligation is proved again" };
         var against = new Option<string?>("--against") { Description = "A JSON report of another solver's run: run the obligations this solver can read and fail (exit 1) where the two disagree" };
+        Option<bool> progress = CommonOptions.Progress();
         var cmd = new Command("verify", "Prove the formal model: init => Inv, every operation preserves every invariant, the security properties, sanity");
-        foreach (Option o in new Option[] { spec, format, output, filter, timeout, solver, cache, against })
+        foreach (Option o in new Option[] { spec, format, output, filter, timeout, solver, cache, against, progress })
         {
             cmd.Options.Add(o);
         }
         cmd.SetAction(parse => Run(parse.GetValue(spec), parse.GetValue(format) ?? "text", parse.GetValue(output),
-            parse.GetValue(filter), parse.GetValue(timeout), parse.GetValue(solver) ?? "z3", parse.GetValue(cache), parse.GetValue(against)));
+            parse.GetValue(filter), parse.GetValue(timeout), parse.GetValue(solver) ?? "z3", parse.GetValue(cache), parse.GetValue(against),
+            Progress.For(parse.GetValue(progress))));
         return cmd;
     }
 
-    private static int Run(string? specDir, string format, string? output, string? filter, int timeoutMs, string solverName, string? cacheDir, string? againstFile = null)
+    private static int Run(string? specDir, string format, string? output, string? filter, int timeoutMs, string solverName, string? cacheDir, string? againstFile, Progress shown)
     {
         try
         {
@@ -67,7 +69,9 @@ internal static class VerifyCommand
             {
                 return Against(spec, solver, againstFile, filter, timeoutMs);
             }
-            VerifyReport report = Verifier.Run(spec, solver, filter, timeoutMs, Runner.MaxParallel, cacheDir);
+            int obligations = ObligationGenerator.Generate(spec).Count(o => string.IsNullOrEmpty(filter) || o.Name.Contains(filter, StringComparison.OrdinalIgnoreCase));
+            VerifyReport report = Verifier.Run(spec, new ProgressSolver(solver, shown, obligations), filter, timeoutMs, Runner.MaxParallel, cacheDir);
+            shown.Done();
             if (report.Results.Count == 0)
             {
                 return Fail($"no obligation matches --filter \"{filter}\"");

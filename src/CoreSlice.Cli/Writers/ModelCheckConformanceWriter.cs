@@ -29,15 +29,7 @@ internal static class ModelCheckConformanceWriter
                 }
                 if (r.Mismatch is { } m)
                 {
-                    w.WriteStartObject("mismatch");
-                    w.WriteNumber("state", m.Step);
-                    w.WriteString("operation", m.Operation);
-                    w.WriteString("arguments", m.Arguments);
-                    w.WriteString("codeError", m.CodeError);
-                    w.WriteString("check", m.Verdict.Check);
-                    w.WriteString("field", m.Verdict.Field);
-                    w.WriteString("detail", m.Verdict.Detail);
-                    w.WriteEndObject();
+                    ConformWriter.MismatchJson(w, m, "state");
                 }
                 w.WriteStartArray("trace");
                 foreach (string step in r.Trace)
@@ -69,8 +61,7 @@ internal static class ModelCheckConformanceWriter
         }
         if (r.Mismatch is { } mm)
         {
-            output.WriteLine($"MISMATCH on the transition into state {mm.Step}: {mm.Operation}({mm.Arguments}) code returned {mm.CodeError}");
-            output.WriteLine($"  {mm.Verdict.Check}{(mm.Verdict.Field.Length > 0 ? " [" + mm.Verdict.Field + "]" : "")}: {mm.Verdict.Detail}");
+            ConformWriter.MismatchText(output, mm, $"MISMATCH on the transition into state {mm.Step}");
         }
         if (r.Trace.Count > 0)
         {

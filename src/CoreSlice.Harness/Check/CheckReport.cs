@@ -1,3 +1,4 @@
+using CoreSlice.Simulation.Json;
 namespace CoreSlice.Harness.Check;
 
 /// <summary>Where a problem comes from.</summary>

@@ -4,6 +4,7 @@ using CoreSlice.Hardware;
 using CoreSlice.Hardware.Pmp;
 using CoreSlice.Simulation;
 using CoreSlice.Simulation.Pmp;
+using CoreSlice.Simulation.Json;
 
 namespace CoreSlice.Harness.Check;
 

@@ -1,4 +1,5 @@
 using CoreSlice.Simulation;
+using CoreSlice.Simulation.Json;
 
 namespace CoreSlice.Harness.Check;
 

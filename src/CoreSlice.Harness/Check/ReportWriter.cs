@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using CoreSlice.Simulation.Json;
 
 namespace CoreSlice.Harness.Check;
 

@@ -4,6 +4,7 @@ using CoreSlice.Harness.Check;
 using CoreSlice.Simulation;
 using CoreSlice.Tests.Support;
 using Xunit;
+using CoreSlice.Simulation.Json;
 
 namespace CoreSlice.Tests.Check;
 

@@ -2,6 +2,7 @@ using System.Text;
 using CoreSlice.Harness.Check;
 using CoreSlice.Tests.Support;
 using Xunit;
+using CoreSlice.Simulation.Json;
 
 namespace CoreSlice.Tests.Cli;
 

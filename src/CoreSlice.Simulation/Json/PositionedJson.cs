@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace CoreSlice.Harness.Check;
+namespace CoreSlice.Simulation.Json;
 
 /// <summary>A place in an input file: 1-based line and column (in characters).</summary>
 internal readonly record struct Position(string File, int Line, int Column)
@@ -10,7 +10,7 @@ internal readonly record struct Position(string File, int Line, int Column)
     public override string ToString() => Line == 0 ? File : $"{File}:{Line}:{Column}";
 }
 
-/// <summary>An input file the checker cannot read or understand: where, and what was expected.</summary>
+/// <summary>An input file that cannot be read or understood: where, and what was expected.</summary>
 internal sealed class InputException : Exception
 {
     public InputException(Position at, string problem)
@@ -56,10 +56,23 @@ internal enum JsonKind
 }
 
 /// <summary>
-/// A JSON value that knows where it is in its file. Objects keep their members in
-/// order with the position of each member's name; duplicate names are refused.
-/// Generic on purpose: the layout reader interprets it, and the machine checker
-/// uses it only to point at fields the machine parser already understood.
+/// How the reader names the text in its own messages: "the file" for a layout, "the description"
+/// for a machine description, and what the whole text should be.
+/// </summary>
+/// <param name="Subject">"the file", "the description".</param>
+/// <param name="Document">What the text should hold ("a JSON object").</param>
+/// <param name="Closing">The end of the document ("the closing '}'").</param>
+internal sealed record JsonWording(string Subject, string Document, string Closing)
+{
+    /// <summary>The wording for an input file (layouts).</summary>
+    public static JsonWording File { get; } = new("the file", "a JSON object", "the closing '}'");
+}
+
+/// <summary>
+/// A JSON value that knows where it is in its file: the one position-aware JSON reader of the
+/// repository (machine descriptions, layouts, the layout checker's pointers into the machine file).
+/// Objects keep their members in order with the position of each member's name; duplicate names
+/// are refused. Generic on purpose: each reader interprets the tree it returns.
 /// </summary>
 internal sealed class JNode
 {
@@ -122,30 +135,31 @@ internal sealed class JNode
     };
 
     /// <summary>Parses <paramref name="bytes"/> (comments and trailing commas allowed); malformed input is an <see cref="InputException"/>.</summary>
-    public static JNode Parse(byte[] bytes, string file)
+    public static JNode Parse(byte[] bytes, string file, JsonWording? wording = null)
     {
+        JsonWording say = wording ?? JsonWording.File;
         // A byte-order mark is not part of the text: positions count from the first character after it.
-        if (Simulation.Utf8Input.ByteOrderMarkLength(bytes) > 0)
+        if (Utf8Input.ByteOrderMarkLength(bytes) > 0)
         {
             bytes = bytes[3..];
         }
         var lines = new LineMap(bytes, file);
-        long invalid = Simulation.Utf8Input.FirstInvalidByte(bytes);
+        long invalid = Utf8Input.FirstInvalidByte(bytes);
         if (invalid >= 0)
         {
-            throw new InputException(lines.At(invalid), $"invalid UTF-8 (byte 0x{bytes[invalid]:x2}): the file must be UTF-8 text");
+            throw new InputException(lines.At(invalid), $"invalid UTF-8 (byte 0x{bytes[invalid]:x2}): {say.Subject} must be UTF-8 text");
         }
         var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 64 });
         try
         {
             if (!reader.Read())
             {
-                throw new InputException(lines.At(0), "the file is empty: expected a JSON object");
+                throw new InputException(lines.At(0), $"{say.Subject} is empty: expected {say.Document}");
             }
-            JNode root = ReadValue(ref reader, lines);
+            JNode root = ReadValue(ref reader, lines, say);
             if (reader.Read())
             {
-                throw new InputException(lines.At(reader.TokenStartIndex), "unexpected content after the closing '}'");
+                throw new InputException(lines.At(reader.TokenStartIndex), $"unexpected content after {say.Closing}");
             }
             return root;
         }
@@ -161,7 +175,7 @@ internal sealed class JNode
         }
     }
 
-    private static JNode ReadValue(ref Utf8JsonReader reader, LineMap lines)
+    private static JNode ReadValue(ref Utf8JsonReader reader, LineMap lines, JsonWording say)
     {
         Position at = lines.At(reader.TokenStartIndex);
         switch (reader.TokenType)
@@ -169,7 +183,7 @@ internal sealed class JNode
             case JsonTokenType.StartObject:
             {
                 var node = new JNode(JsonKind.Object, at);
-                while (Next(ref reader, lines, "a field name or '}'") != JsonTokenType.EndObject)
+                while (Next(ref reader, lines, say, "a field name or '}'") != JsonTokenType.EndObject)
                 {
                     string name = reader.GetString()!;
                     Position nameAt = lines.At(reader.TokenStartIndex);
@@ -177,17 +191,17 @@ internal sealed class JNode
                     {
                         throw new InputException(nameAt, $"field \"{name}\" appears twice");
                     }
-                    Next(ref reader, lines, $"a value for \"{name}\"");
-                    node.Members.Add((name, nameAt, ReadValue(ref reader, lines)));
+                    Next(ref reader, lines, say, $"a value for \"{name}\"");
+                    node.Members.Add((name, nameAt, ReadValue(ref reader, lines, say)));
                 }
                 return node;
             }
             case JsonTokenType.StartArray:
             {
                 var node = new JNode(JsonKind.Array, at);
-                while (Next(ref reader, lines, "a value or ']'") != JsonTokenType.EndArray)
+                while (Next(ref reader, lines, say, "a value or ']'") != JsonTokenType.EndArray)
                 {
-                    node.Items.Add(ReadValue(ref reader, lines));
+                    node.Items.Add(ReadValue(ref reader, lines, say));
                 }
                 return node;
             }
@@ -203,11 +217,11 @@ internal sealed class JNode
         }
     }
 
-    private static JsonTokenType Next(ref Utf8JsonReader reader, LineMap lines, string expected)
+    private static JsonTokenType Next(ref Utf8JsonReader reader, LineMap lines, JsonWording say, string expected)
     {
         if (!reader.Read())
         {
-            throw new InputException(lines.End, $"the file ends early: expected {expected}");
+            throw new InputException(lines.End, $"{say.Subject} ends early: expected {expected}");
         }
         return reader.TokenType;
     }
