@@ -213,9 +213,18 @@ public static class MachineDescription
     /// the value or field it is about. Linear in the input: the tree is read once, and each field
     /// once; positions are computed by the reader as it goes.
     /// </summary>
+    /// <summary>How the JSON reader names a machine description in its messages.</summary>
+    internal static JsonWording Wording { get; } = new("the description", "a JSON object describing the machine", "the machine description's closing '}'");
+
+    /// <summary>
+    /// The machine of a description already read into a tree (a RISC-V description adds a "pmp" object,
+    /// named by <paramref name="extension"/>, which is left to its own reader); validated.
+    /// </summary>
+    internal static MachineConfig FromTree(JNode root, string? file, string extension) =>
+        new Parser([], file) { Extension = extension }.ParseDocument(root);
+
     private sealed class Parser
     {
-        private static readonly JsonWording Wording = new("the description", "a JSON object describing the machine", "the machine description's closing '}'");
         private readonly byte[] bytes;
         private readonly string? file;
         private readonly Dictionary<string, Position> positions = [];
@@ -227,6 +236,9 @@ public static class MachineDescription
         }
 
         public bool Validate { get; init; } = true;
+
+        /// <summary>A top-level field another reader owns (null: none).</summary>
+        public string? Extension { get; init; }
 
         public MachineConfig Parse()
         {
@@ -242,7 +254,7 @@ public static class MachineDescription
             return ParseDocument(root);
         }
 
-        private MachineConfig ParseDocument(JNode root)
+        public MachineConfig ParseDocument(JNode root)
         {
             if (root.Kind != JsonKind.Object)
             {
@@ -255,6 +267,10 @@ public static class MachineDescription
             ulong? controlWays = null, granule = null;
             foreach ((string name, Position at, JNode value) in root.Members)
             {
+                if (name == Extension)
+                {
+                    continue;
+                }
                 if (Array.IndexOf(Fields, name) < 0)
                 {
                     throw Error(at, $"unknown field \"{name}\" (expected one of: {string.Join(", ", Fields)})");

@@ -1,5 +1,6 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using System.Globalization;
+using System.Text;
+using CoreSlice.Simulation.Json;
 using CoreSlice.Hardware.Pmp;
 
 namespace CoreSlice.Simulation.Pmp;
@@ -15,102 +16,112 @@ namespace CoreSlice.Simulation.Pmp;
 /// </summary>
 public static class PmpMachineDescription
 {
-    private static readonly JsonDocumentOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
-
-    /// <summary>True when the description in <paramref name="path"/> has a <c>"pmp"</c> field (is a RISC-V PMP machine).</summary>
+    /// <summary>True when the file is a JSON object with a "pmp" field (anything unreadable is not: its reader says why).</summary>
     public static bool IsPmp(string path)
     {
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path), documentOptions: Options) is JsonObject o && o.ContainsKey("pmp");
+            return JNode.Parse(File.ReadAllBytes(path), path, MachineDescription.Wording) is { Kind: JsonKind.Object } root && root.Member("pmp") is not null;
         }
-        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is InputException or IOException or UnauthorizedAccessException)
         {
             return false;
         }
     }
 
-    /// <summary>Reads a PMP machine description; a malformed one is a <see cref="DescriptionException"/>.</summary>
+    /// <summary>Reads a RISC-V machine description; every problem is a <see cref="DescriptionException"/> at file:line:column.</summary>
     public static (MachineConfig Config, PmpGeometry Geometry) Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string text;
+        byte[] bytes;
         try
         {
-            text = File.ReadAllText(path);
+            bytes = File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new DescriptionException(path, 0, 0, $"cannot read the machine description: {e.Message}", innerException: e);
         }
-        return Parse(text, path);
+        return Parse(bytes, path);
     }
 
-    /// <summary>Parses a PMP machine description given as text.</summary>
+    /// <summary>Reads a RISC-V machine description from text.</summary>
     public static (MachineConfig Config, PmpGeometry Geometry) Parse(string text, string? path = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        string where = path ?? "<description>";
-        JsonObject root;
+        return Parse(Encoding.UTF8.GetBytes(text), path);
+    }
+
+    // One read of the file by the position-aware reader: the machine's fields go to MachineDescription's
+    // parser, the "pmp" object is read here, and both report at the place in the file they are about.
+    private static (MachineConfig Config, PmpGeometry Geometry) Parse(byte[] bytes, string? path)
+    {
+        JNode root;
         try
         {
-            root = JsonNode.Parse(text, documentOptions: Options) as JsonObject
-                ?? throw new DescriptionException(where, 1, 1, "expected a JSON object");
+            root = JNode.Parse(bytes, path ?? "<description>", MachineDescription.Wording);
         }
-        catch (JsonException e)
+        catch (InputException e)
         {
-            throw new DescriptionException(where, (int)(e.LineNumber ?? 0) + 1, (int)(e.BytePositionInLine ?? 0) + 1, e.Message, innerException: e);
+            throw new DescriptionException(path, e.At.Line, e.At.Column, e.Problem, innerException: e);
         }
-        if (root["pmp"] is not JsonObject pmp)
+        if (root.Kind != JsonKind.Object)
         {
-            throw new DescriptionException(where, 1, 1, "missing field \"pmp\" (expected { \"entries\", \"granularity\", \"clint\" })");
+            throw Error(path, root.At, $"expected a JSON object, found {root.Describe()}");
         }
-        foreach (KeyValuePair<string, JsonNode?> field in pmp)
+        if (root.Member("pmp") is not { } pmp)
         {
-            if (field.Key is not ("entries" or "granularity" or "clint"))
+            throw Error(path, root.At, "missing field \"pmp\" (expected { \"entries\", \"granularity\", \"clint\" })");
+        }
+        if (pmp.Kind != JsonKind.Object)
+        {
+            throw Error(path, pmp.At, $"pmp: expected {{ \"entries\", \"granularity\", \"clint\" }}, found {pmp.Describe()}");
+        }
+        foreach ((string name, Position at, _) in pmp.Members)
+        {
+            if (name is not ("entries" or "granularity" or "clint"))
             {
-                throw new DescriptionException(where, 1, 1, $"pmp: unknown field \"{field.Key}\" (expected one of: entries, granularity, clint)");
+                throw Error(path, at, $"pmp: unknown field \"{name}\" (expected one of: entries, granularity, clint)");
             }
         }
-        int entries = Int(pmp, "entries", where);
-        int granularity = Int(pmp, "granularity", where);
-        ulong clint = Address(pmp, "clint", where);
-        root.Remove("pmp");
-        MachineConfig config = MachineDescription.Parse(root.ToJsonString());
+        int entries = Int(pmp, "entries", path);
+        int granularity = Int(pmp, "granularity", path);
+        ulong clint = Address(pmp, "clint", path);
+        MachineConfig config = MachineDescription.FromTree(root, path, "pmp");
         var geometry = new PmpGeometry(entries, granularity, clint, config.CoreCount);
         if (geometry.Problem(config.GranuleSize, config.CoreCount) is { } problem)
         {
-            throw new DescriptionException(where, 1, 1, ConfigErrorText.Describe(config, problem));
+            throw Error(path, root.MemberAt("pmp"), ConfigErrorText.Describe(config, problem));
         }
         return (config, geometry);
     }
 
-    /// <summary>The description's <c>"pmp"</c> field, as written back by tools.</summary>
+    /// <summary>The "pmp" object as it is written in a description.</summary>
     public static string Describe(PmpGeometry g) =>
         $"{{ \"entries\": {g.Entries}, \"granularity\": {g.Granularity}, \"clint\": \"0x{g.MsipBase:x}\" }}";
 
-    private static int Int(JsonObject o, string name, string where)
+    private static DescriptionException Error(string? path, Position at, string problem) => new(path, at.Line, at.Column, problem);
+
+    private static int Int(JNode pmp, string name, string? path)
     {
-        if (o[name] is JsonValue v && v.TryGetValue(out int i))
+        if (pmp.Member(name) is { Kind: JsonKind.Number } v && int.TryParse(v.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int i))
         {
             return i;
         }
-        throw new DescriptionException(where, 1, 1, $"pmp.{name}: expected an integer");
+        throw Error(path, pmp.Member(name)?.At ?? pmp.At, $"pmp.{name}: expected an integer");
     }
 
-    private static ulong Address(JsonObject o, string name, string where)
+    private static ulong Address(JNode pmp, string name, string? path)
     {
-        if (o[name] is JsonValue v)
+        JNode? v = pmp.Member(name);
+        if (v is { Kind: JsonKind.Number } && ulong.TryParse(v.Text, NumberStyles.None, CultureInfo.InvariantCulture, out ulong u))
         {
-            if (v.TryGetValue(out ulong u))
-            {
-                return u;
-            }
-            if (v.TryGetValue(out string? s) && s is not null && MachineDescription.TryParseQuantity(s, out ulong parsed))
-            {
-                return parsed;
-            }
+            return u;
         }
-        throw new DescriptionException(where, 1, 1, $"pmp.{name}: expected an address (a number or \"0x...\")");
+        if (v is { Kind: JsonKind.String } && MachineDescription.TryParseQuantity(v.Text, out ulong parsed))
+        {
+            return parsed;
+        }
+        throw Error(path, v?.At ?? pmp.At, $"pmp.{name}: expected an address (a number or \"0x...\")");
     }
 }
