@@ -218,10 +218,24 @@ public static class MachineDescription
 
     /// <summary>
     /// The machine of a description already read into a tree (a RISC-V description adds a "pmp" object,
-    /// named by <paramref name="extension"/>, which is left to its own reader); validated.
+    /// named by <paramref name="extension"/>, which is left to its own reader); validated unless
+    /// <paramref name="validate"/> is false (the layout checker reports those problems itself).
     /// </summary>
-    internal static MachineConfig FromTree(JNode root, string? file, string extension) =>
-        new Parser([], file) { Extension = extension }.ParseDocument(root);
+    internal static MachineConfig FromTree(JNode root, string? file, string? extension, bool validate = true) =>
+        new Parser([], file) { Extension = extension, Validate = validate }.ParseDocument(root);
+
+    /// <summary>Reads <paramref name="bytes"/> as a machine description's tree; malformed JSON is a <see cref="DescriptionException"/>.</summary>
+    internal static JNode ReadTree(byte[] bytes, string file)
+    {
+        try
+        {
+            return JNode.Parse(bytes, file, Wording);
+        }
+        catch (InputException e)
+        {
+            throw new DescriptionException(file, e.At.Line, e.At.Column, e.Problem, innerException: e);
+        }
+    }
 
     private sealed class Parser
     {

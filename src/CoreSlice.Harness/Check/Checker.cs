@@ -41,20 +41,20 @@ internal sealed class Checker
     {
         InputFiles.MustBeReadable(machinePath, "machine description");
         InputFiles.MustBeReadable(layoutPath, "layout");
+        // One read of the machine file: the tree the machine parser interprets is the one the checker points into.
+        JNode machineJson = MachineDescription.ReadTree(File.ReadAllBytes(machinePath), machinePath);
         // A RISC-V description ("pmp" field) is checked on PMP harts: the entry budget is the slicevisor's check too.
         MachineConfig config;
         PmpGeometry? pmp = null;
-        if (PmpMachineDescription.IsPmp(machinePath))
+        if (machineJson.Member("pmp") is not null)
         {
-            (config, PmpGeometry geometry) = PmpMachineDescription.Load(machinePath);
+            (config, PmpGeometry geometry) = PmpMachineDescription.FromTree(machineJson, machinePath);
             pmp = geometry;
         }
         else
         {
-            config = MachineDescription.LoadUnvalidated(machinePath);
+            config = MachineDescription.FromTree(machineJson, machinePath, extension: null, validate: false);
         }
-        // The machine parser has understood the file; this generic tree only points at its fields.
-        JNode machineJson = JNode.Parse(File.ReadAllBytes(machinePath), machinePath);
         Layout layout = LayoutReader.Load(layoutPath);
         return new Checker(config, machineJson, machinePath, layout) { Pmp = pmp }.Run();
     }

@@ -65,6 +65,12 @@ public static class PmpMachineDescription
         {
             throw new DescriptionException(path, e.At.Line, e.At.Column, e.Problem, innerException: e);
         }
+        return FromTree(root, path);
+    }
+
+    /// <summary>A RISC-V description already read into a tree (the layout checker reads the file once).</summary>
+    internal static (MachineConfig Config, PmpGeometry Geometry) FromTree(JNode root, string? path)
+    {
         if (root.Kind != JsonKind.Object)
         {
             throw Error(path, root.At, $"expected a JSON object, found {root.Describe()}");
