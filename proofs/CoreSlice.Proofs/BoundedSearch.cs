@@ -139,7 +139,7 @@ public static class BoundedSearch
     {
         var roundWatch = Stopwatch.StartNew();
         var templates = new StateTemplates(vocab, indices, Pieces);
-        var fi = new FiniteInstance(vocab, macros, small);
+        var fi = new FiniteInstance(vocab, macros, small, templates.ArrayDefinitions);
         var raw = new Dictionary<string, Sx>(StringComparer.Ordinal);
         var env = new Dictionary<string, Sx>(StringComparer.Ordinal);
         var scalars = new List<(string Name, Sx Sort)>();
@@ -183,7 +183,7 @@ public static class BoundedSearch
         if (widen)
         {
             // every address point the first round's bodies named, for every address quantifier
-            var first = new FiniteInstance(vocab, macros, small);
+            var first = new FiniteInstance(vocab, macros, small, templates.ArrayDefinitions);
             var firstEnv = new Dictionary<string, Sx>(env, StringComparer.Ordinal);
             foreach (Sx g in goals)
             {
@@ -207,7 +207,8 @@ public static class BoundedSearch
             script.Append("(assert ").Append(e).Append(")\n");
         }
         var valued = templates.Free.Concat(scalars).Select(f => f.Name).ToList();
-        script.Append("(check-sat)\n");
+        // preprocessing first (measured: 4x faster than the default strategy on these pure bit-vector queries)
+        script.Append("(check-sat-using (then simplify propagate-values solve-eqs elim-uncnstr smt))\n");
         if (valued.Count > 0)
         {
             script.Append($"(get-value ({string.Join(' ', valued)}))\n");
@@ -215,9 +216,10 @@ public static class BoundedSearch
         string space = bound is { } bb
             ? $"every 16-bit constant ≤ {bb}, arrays over {bb + 1} indices"
             : $"search machine (3 cores, 2 slots, 2 devices, 3 ways, 2 range registers), free {string.Join(", ", decls.Where(d => raw.ContainsKey(d.Name)).Select(d => d.Name))}{(post is not null ? ", s2 built from the step" : string.Empty)}, {(widen ? "every address quantifier also at every point the bodies name" : "points from each body")}";
+        long expandMs = roundWatch.ElapsedMilliseconds;
         List<string> answers = SExpr.SplitTop(solver.Run(script.ToString(), limitMs));
         string answer = answers.Count > 0 ? answers[0] : "no answer";
-        ran.Add($"{space}: {fi.Instances} instances, {answer} in {roundWatch.ElapsedMilliseconds} ms");
+        ran.Add($"{space}: {fi.Instances} instances (built in {expandMs} ms), {answer} in {roundWatch.ElapsedMilliseconds} ms");
         if (answer != "sat" || answers.Count < 2)
         {
             return null;
@@ -230,8 +232,8 @@ public static class BoundedSearch
                 values[n] = pair.Items[1];
             }
         }
-        var ground = raw.ToDictionary(kv => kv.Key, kv => kv.Value.Subst(values), StringComparer.Ordinal);
-        string foundBy = $"the SMT search over free values ({space}; {fi.Instances} instances, sat in {roundWatch.ElapsedMilliseconds} ms; {sw.ElapsedMilliseconds} ms since the search began)";
+        var ground = raw.ToDictionary(kv => kv.Key, kv => templates.Inline(kv.Value).Subst(values), StringComparer.Ordinal);
+        string foundBy = $"the SMT search over free values ({space}; {fi.Instances} instances, query built in {expandMs} ms, sat in {roundWatch.ElapsedMilliseconds - expandMs} ms; {sw.ElapsedMilliseconds} ms since the search began)";
         return step && post is not null
             ? ConfirmStep(spec, solver, o, vocab, ground, foundBy, notes)
             : ConfirmQuery(spec, solver, o, decls, asserts, ground, values, scalars, bound is null, foundBy, notes);
@@ -263,11 +265,11 @@ public static class BoundedSearch
         }
         (string decls, string neg, List<(string Name, string Term)> points) = CounterexampleSearch.NegatedInstance(def, "cx.w", o.Operation!, o.ArgsSort!);
         var hit = new CounterexampleSearch.Hit(machine, "the search machine (3 cores, core 0 control; 2 slots; 2 devices; 3 ways, way 0 control; 2 range registers; reserved [0, 4K), control [4K, 8K); well-formed: proved)",
-            $"(define-fun cx.w () State {s})\n", "cx.w", Describe(vocab, s), a.ToString(), "the call the search chose", post, decls, neg, points);
+            $"(define-fun cx.w () State {s})\n", "cx.w", Describe(vocab, s), a.ToString(), "the call the search chose, " + Compact(a), post, decls, neg, points);
         return CounterexampleSearch.Establish(spec, solver, o, hit, foundBy, notes);
     }
 
-    // The pre-state, field by field (its template with the model's values).
+    // The pre-state, field by field, arrays as {default; index: value …} and address maps as their pieces.
     private static string Describe(SmtVocabulary vocab, Sx state)
     {
         var sb = new StringBuilder("a free state (found by the search, not from the library):");
@@ -275,11 +277,51 @@ public static class BoundedSearch
         {
             for (int k = 0; k < dt.Fields.Count; k++)
             {
-                string v = state.Items[k + 1].ToString();
-                sb.Append($"\n        {dt.Fields[k].Field} = {(v.Length > 400 ? v[..400] + "…" : v)}");
+                string v = Compact(state.Items[k + 1]);
+                sb.Append($"\n        {dt.Fields[k].Field} = {(v.Length > 300 ? v[..300] + "…" : v)}");
             }
         }
         return sb.ToString();
+    }
+
+    /// <summary>A value as a reviewer reads it: numbers in decimal, arrays as {else d, i: v}, address maps as their pieces.</summary>
+    public static string Compact(Sx v)
+    {
+        if (v.Atom is { } a)
+        {
+            return Counterexample.Decimal(a);
+        }
+        if (v.Is("store") || (v.Items.Count == 2 && v.Items[0].Is("as")))
+        {
+            var entries = new List<(string I, string V)>();
+            Sx e = v;
+            while (e.Is("store") && e.Items.Count == 4)
+            {
+                entries.Insert(0, (Compact(e.Items[2]), Compact(e.Items[3])));
+                e = e.Items[1];
+            }
+            string d = e.Items.Count == 2 ? Compact(e.Items[1]) : Compact(e);
+            var shown = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach ((string i, string x) in entries)
+            {
+                shown[i] = x;
+            }
+            var parts = shown.Where(kv => kv.Value != d).Select(kv => $"{kv.Key}: {kv.Value}").ToList();
+            return parts.Count == 0 ? $"{{all {d}}}" : $"{{else {d}, {string.Join(", ", parts)}}}";
+        }
+        if (v.Is("lambda") && v.Items.Count == 3)
+        {
+            var pieces = new List<string>();
+            Sx e = v.Items[2];
+            while (e.Is("ite") && e.Items.Count == 4 && e.Items[1].Is("bvult"))
+            {
+                pieces.Add($"below {Compact(e.Items[1].Items[2])}: {Compact(e.Items[2])}");
+                e = e.Items[3];
+            }
+            pieces.Add($"else {Compact(e)}");
+            return "[" + string.Join("; ", pieces) + "] (first matching piece)";
+        }
+        return "(" + string.Join(' ', v.Items.Select(Compact)) + ")";
     }
 
     // Any other query: each hypothesis proved on the ground values (its negation refuted), the negated goal satisfiable.

@@ -27,6 +27,7 @@ public sealed class FiniteInstance
     private readonly SmtVocabulary vocab;
     private readonly Dictionary<string, SmtVocabulary.Fun> macros;
     private readonly int smallIndices;
+    private readonly IReadOnlyDictionary<string, Sx> namedArrays;
     private readonly Dictionary<string, List<Sx>> skolemsBySort = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Sx>> globalPoints = new(StringComparer.Ordinal);
     private readonly Dictionary<Sx, string> text = new(ReferenceEqualityComparer.Instance);
@@ -58,8 +59,10 @@ public sealed class FiniteInstance
     /// (a parameterless macro is a constant), and the number of small indices 0..n-1 every 16-bit sort is
     /// instantiated at besides the terms its bodies name.
     /// </summary>
-    public FiniteInstance(SmtVocabulary vocab, IReadOnlyDictionary<string, SmtVocabulary.Fun> macros, int smallIndices)
+    public FiniteInstance(SmtVocabulary vocab, IReadOnlyDictionary<string, SmtVocabulary.Fun> macros, int smallIndices,
+        IReadOnlyDictionary<string, Sx>? namedArrays = null)
     {
+        this.namedArrays = namedArrays ?? new Dictionary<string, Sx>();
         this.vocab = vocab;
         this.macros = new Dictionary<string, SmtVocabulary.Fun>(macros, StringComparer.Ordinal);
         this.smallIndices = smallIndices;
@@ -206,21 +209,51 @@ public sealed class FiniteInstance
         {
             return Logic("and", x.Items.Skip(1).Zip(y.Items.Skip(1)).Select(p => Equal(p.First, p.Second, env, pol)).ToList());
         }
-        // an array defined by a lambda: pointwise, a quantifier over its index (so it is instantiated like any other)
-        Sx? lam = x.Is("lambda") ? x : y.Is("lambda") ? y : null;
-        if (lam is not null && lam.Items[1].Items.Count == 1)
+        // two arrays: pointwise, a quantifier over the index (instantiated like any other), so no array theory is left
+        if ((IndexSort(x) ?? IndexSort(y)) is { } indexSort)
         {
-            Sx v = lam.Items[1].Items[0];
             string name = "eq!" + markers++;
             var inner = new Dictionary<string, Sx>(env, StringComparer.Ordinal) { ["eq!x"] = x, ["eq!y"] = y };
             Sx body = Sx.L(Sx.A("="), Sx.L(Sx.A("select"), Sx.A("eq!x"), Sx.A(name)), Sx.L(Sx.A("select"), Sx.A("eq!y"), Sx.A(name)));
-            return Quantifier(true, [(name, v.Items[1])], body, inner, pol);
+            return Quantifier(true, [(name, indexSort)], body, inner, pol);
         }
         return Fold(Sx.L(Sx.A("="), x, y));
     }
 
+    // the index sort of an array-valued term, when it is one this class can read
+    private Sx? IndexSort(Sx a)
+    {
+        if (a.Atom is { } n)
+        {
+            return namedArrays.TryGetValue(n, out Sx? def) ? IndexSort(def) : null;
+        }
+        if (a.Is("lambda") && a.Items[1].Items.Count == 1)
+        {
+            return a.Items[1].Items[0].Items[1];
+        }
+        if (a.Is("store") && a.Items.Count == 4)
+        {
+            return IndexSort(a.Items[1]);
+        }
+        if (a.Is("ite") && a.Items.Count == 4)
+        {
+            return IndexSort(a.Items[2]) ?? IndexSort(a.Items[3]);
+        }
+        if (a.Items.Count == 2 && a.Items[0].Is("as") && a.Items[0].Items.Count == 3 && a.Items[0].Items[2].Is("Array"))
+        {
+            return a.Items[0].Items[2].Items[1];
+        }
+        return null;
+    }
+
     private Sx Select(Sx array, Sx index, int pol)
     {
+        if (array.Atom is { } named && namedArrays.TryGetValue(named, out Sx? definition))
+        {
+            // read through its definition: the query stays pure bit-vector (with array terms the solver is
+            // two orders of magnitude slower on these queries)
+            return Select(definition, index, pol);
+        }
         if (array.Is("lambda") && array.Items[1].Items.Count == 1)
         {
             var inner = new Dictionary<string, Sx>(StringComparer.Ordinal) { [array.Items[1].Items[0].Items[0].Atom!] = index };
@@ -291,6 +324,7 @@ public sealed class FiniteInstance
         (string name, Sx sort) = vars[k];
         List<Sx> points = Representatives(vars, k, body, env, sort);
         var parts = new List<Sx>();
+        var distinct = new HashSet<string>(StringComparer.Ordinal);
         foreach (Sx p in points)
         {
             var inner = new Dictionary<string, Sx>(env, StringComparer.Ordinal) { [name] = p };
@@ -299,7 +333,10 @@ public sealed class FiniteInstance
             {
                 return inst;
             }
-            parts.Add(inst);
+            if (distinct.Add(Str(inst)))
+            {
+                parts.Add(inst);
+            }
         }
         return Logic(forall ? "and" : "or", parts);
     }
@@ -334,13 +371,10 @@ public sealed class FiniteInstance
         string key = vocab.Resolve(sort).ToString();
         if (width is > 0 and < 32)
         {
+            // arrays over small sorts hold their own values at 0..n-1 and one default beyond: 0..n covers every read
             for (int v = 0; v <= smallIndices; v++)
             {
                 Add(BvLiteral.Make(width, (ulong)v));
-            }
-            for (ulong s = 1; s <= 3; s++)
-            {
-                Add(BvLiteral.Make(width, BvLiteral.Mask(width) - s + 1));
             }
         }
         else if (width >= 32)
@@ -400,9 +434,11 @@ public sealed class FiniteInstance
         {
             return;
         }
-        bool order = op != "=" && op != "distinct";
+        bool wide = width >= 32;
         Sx one = BvLiteral.Make(width, 1);
-        foreach ((Sx mine, Sx other) in new[] { (e.Items[1], e.Items[2]), (e.Items[2], e.Items[1]) })
+        Sx Minus(Sx t) => Sx.L(Sx.A("bvsub"), t, one);
+        Sx Plus(Sx t) => Sx.L(Sx.A("bvadd"), t, one);
+        foreach ((Sx mine, Sx other, bool mirrored) in new[] { (e.Items[1], e.Items[2], false), (e.Items[2], e.Items[1], true) })
         {
             if (HasMarker(other))
             {
@@ -411,21 +447,28 @@ public sealed class FiniteInstance
             if (mine.Atom == marker)
             {
                 found.Add(other);
-                if (order)
+                // a narrow index needs only the values it is equal to (its arrays are read the same beyond 0..n);
+                // an address needs the last point on each side of where the comparison changes
+                string o = mirrored ? op switch { "bvult" => "bvugt", "bvule" => "bvuge", "bvugt" => "bvult", "bvuge" => "bvule", _ => op } : op;
+                if (wide && o is "bvult" or "bvuge")
                 {
-                    found.Add(Sx.L(Sx.A("bvsub"), other, one));
-                    found.Add(Sx.L(Sx.A("bvadd"), other, one));
+                    found.Add(Minus(other));
+                }
+                else if (wide && o is "bvule" or "bvugt")
+                {
+                    found.Add(Plus(other));
                 }
             }
-            else if (mine.Is("bvsub") && mine.Items.Count == 3 && mine.Items[1].Atom == marker && !HasMarker(mine.Items[2]))
+            else if (wide && mine.Is("bvsub") && mine.Items.Count == 3 && mine.Items[1].Atom == marker && !HasMarker(mine.Items[2]))
             {
-                // x - b compared with z: the interval [b, b + z) has its ends at b and b + z
+                // x - b compared with z: the interval [b, b + z) (or [b, b + z]) has its ends at b and b + z
                 Sx b = mine.Items[2];
                 Sx end = Sx.L(Sx.A("bvadd"), b, other);
                 found.Add(b);
-                found.Add(Sx.L(Sx.A("bvsub"), b, one));
+                found.Add(Minus(b));
                 found.Add(end);
-                found.Add(Sx.L(Sx.A("bvsub"), end, one));
+                found.Add(Minus(end));
+                found.Add(Plus(end));
             }
         }
     }

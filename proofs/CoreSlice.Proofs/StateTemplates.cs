@@ -29,6 +29,27 @@ public sealed class StateTemplates
     /// <summary>The fresh constants of every template built so far (name, sort).</summary>
     public List<(string Name, Sx Sort)> Free { get; } = [];
 
+    /// <summary>
+    /// Arrays over a small index sort are named constants (inner ones first), each with its definition: a
+    /// read at a symbolic index stays one small term for the solver instead of an if-then-else chain per read.
+    /// </summary>
+    public List<(string Name, Sx Sort, Sx Definition)> Arrays { get; } = [];
+
+    /// <summary>The definitions of the named arrays, by name.</summary>
+    public Dictionary<string, Sx> ArrayDefinitions { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>A term with every named array replaced by its definition (a closed term over the free constants).</summary>
+    public Sx Inline(Sx e)
+    {
+        for (int depth = 0; depth < 8 && Mentions(e); depth++)
+        {
+            e = e.Subst(ArrayDefinitions);
+        }
+        return e;
+    }
+
+    private bool Mentions(Sx e) => e.Atom is { } a ? ArrayDefinitions.ContainsKey(a) : e.Items.Any(Mentions);
+
     /// <summary>A free value of <paramref name="sort"/> whose constants are named from <paramref name="prefix"/>.</summary>
     public Sx Build(Sx sort, string prefix)
     {
@@ -62,7 +83,9 @@ public sealed class StateTemplates
             {
                 arr = Sx.L(Sx.A("store"), arr, BvLiteral.Make(width, (ulong)i), Build(element, $"{prefix}.{i}"));
             }
-            return arr;
+            Arrays.Add((prefix, written, arr));
+            ArrayDefinitions[prefix] = arr;
+            return Sx.A(prefix);
         }
         return Constant(sort, prefix);
     }
