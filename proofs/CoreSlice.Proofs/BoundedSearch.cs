@@ -100,14 +100,16 @@ public static class BoundedSearch
         var ran = new List<string>();
         if (machine)
         {
-            foreach (bool widen in new[] { false, true })
+            // 1: cells the step leaves alone keep their value; 2: they are free (a step that forgets a frame
+            // condition lets them be anything; the step itself is then a hypothesis); 3: wider points
+            foreach ((bool widen, bool freeFrame) in new[] { (false, false), (false, true), (true, false) })
             {
                 int remaining = budgetMs - (int)sw.ElapsedMilliseconds;
                 if (remaining <= 0)
                 {
                     break;
                 }
-                string? hit = Round(spec, solver, o, vocab, decls, asserts, MachineMacros(), MachineIndices, 3, null, widen, Math.Min(remaining, RoundMs), sw, ran, notes);
+                string? hit = Round(spec, solver, o, vocab, decls, asserts, MachineMacros(), MachineIndices, 3, null, widen, freeFrame, Math.Min(remaining, RoundMs), sw, ran, notes);
                 if (hit is not null)
                 {
                     return hit;
@@ -123,7 +125,7 @@ public static class BoundedSearch
                 {
                     break;
                 }
-                string? hit = Round(spec, solver, o, vocab, decls, asserts, [], _ => bound + 1, bound + 1, bound, false, Math.Min(remaining, RoundMs), sw, ran, notes);
+                string? hit = Round(spec, solver, o, vocab, decls, asserts, [], _ => bound + 1, bound + 1, bound, false, false, Math.Min(remaining, RoundMs), sw, ran, notes);
                 if (hit is not null)
                 {
                     return hit;
@@ -135,7 +137,8 @@ public static class BoundedSearch
     }
 
     private static string? Round(Spec spec, ISolver solver, Obligation o, SmtVocabulary vocab, List<(string Name, Sx Sort)> decls, List<Sx> asserts,
-        Dictionary<string, SmtVocabulary.Fun> macros, Func<Sx, int> indices, int small, int? bound, bool widen, int limitMs, Stopwatch sw, List<string> ran, List<string> notes)
+        Dictionary<string, SmtVocabulary.Fun> macros, Func<Sx, int> indices, int small, int? bound, bool widen, bool freeFrame, int limitMs,
+        Stopwatch sw, List<string> ran, List<string> notes)
     {
         var roundWatch = Stopwatch.StartNew();
         var templates = new StateTemplates(vocab, indices, Pieces);
@@ -144,7 +147,16 @@ public static class BoundedSearch
         var env = new Dictionary<string, Sx>(StringComparer.Ordinal);
         var scalars = new List<(string Name, Sx Sort)>();
         bool step = o.Operation is not null && o.ArgsSort is not null && decls.Exists(d => d.Name == "s2") && decls.Exists(d => d.Name == "a");
-        string? post = step ? new Successor(spec.Text).Candidate(o.Operation!, "s", "a") : null;
+        // the fields of a free post-state, for the cells the step leaves unconstrained (freeFrame)
+        Sx? frame = step && freeFrame && vocab.Datatypes.ContainsKey("State")
+            ? templates.Build(Sx.A("State"), "v.s2") : null;
+        Func<string, string>? unconstrained = null;
+        if (frame is not null && vocab.Datatypes.TryGetValue("State", out SmtVocabulary.Datatype? state))
+        {
+            var byField = state.Fields.Select((f, k) => (f.Field, Term: frame.Items[k + 1].ToString())).ToDictionary(x => x.Field, x => x.Term, StringComparer.Ordinal);
+            unconstrained = f => byField[f];
+        }
+        string? post = step ? new Successor(spec.Text).Candidate(o.Operation!, "s", "a", unconstrained) : null;
         foreach ((string name, Sx sort) in decls)
         {
             if (name == "s2" && post is not null)
@@ -167,7 +179,7 @@ public static class BoundedSearch
         {
             env["s2"] = fi.Term(Sx.ParseAll(post)[0], env);
             // a step's hypotheses are always the full ones (a hypothesis selection only weakens them): Inv, pre
-            goals.AddRange(Sx.ParseAll($"Machine_WellFormed (Inv s) ({o.Operation}_pre s a)"));
+            goals.AddRange(Sx.ParseAll($"Machine_WellFormed (Inv s) ({o.Operation}_pre s a)" + (frame is not null ? $" ({o.Operation} s a s2)" : string.Empty)));
         }
         else
         {
@@ -215,7 +227,7 @@ public static class BoundedSearch
         }
         string space = bound is { } bb
             ? $"every 16-bit constant ≤ {bb}, arrays over {bb + 1} indices"
-            : $"search machine (3 cores, 2 slots, 2 devices, 3 ways, 2 range registers), free {string.Join(", ", decls.Where(d => raw.ContainsKey(d.Name)).Select(d => d.Name))}{(post is not null ? ", s2 built from the step" : string.Empty)}, {(widen ? "every address quantifier also at every point the bodies name" : "points from each body")}";
+            : $"search machine (3 cores, 2 slots, 2 devices, 3 ways, 2 range registers), free {string.Join(", ", decls.Where(d => raw.ContainsKey(d.Name)).Select(d => d.Name))}{(post is null ? string.Empty : frame is null ? ", s2 built from the step (cells it leaves alone unchanged)" : ", s2 built from the step (cells it leaves unconstrained free)")}, {(widen ? "every address quantifier also at every point the bodies name" : "points from each body")}";
         long expandMs = roundWatch.ElapsedMilliseconds;
         List<string> answers = SExpr.SplitTop(solver.Run(script.ToString(), limitMs));
         string answer = answers.Count > 0 ? answers[0] : "no answer";
@@ -234,13 +246,21 @@ public static class BoundedSearch
         }
         var ground = raw.ToDictionary(kv => kv.Key, kv => templates.Inline(kv.Value).Subst(values), StringComparer.Ordinal);
         string foundBy = $"the SMT search over free values ({space}; {fi.Instances} instances, query built in {expandMs} ms, sat in {roundWatch.ElapsedMilliseconds - expandMs} ms; {sw.ElapsedMilliseconds} ms since the search began)";
+        Func<string, string>? groundFrame = null;
+        if (frame is not null && vocab.Datatypes.TryGetValue("State", out SmtVocabulary.Datatype? sd))
+        {
+            Sx g = templates.Inline(frame).Subst(values);
+            var byField = sd.Fields.Select((f, k) => (f.Field, Term: g.Items[k + 1].ToString())).ToDictionary(x => x.Field, x => x.Term, StringComparer.Ordinal);
+            groundFrame = f => byField[f];
+        }
         return step && post is not null
-            ? ConfirmStep(spec, solver, o, vocab, ground, foundBy, notes)
+            ? ConfirmStep(spec, solver, o, vocab, ground, groundFrame, foundBy, notes)
             : ConfirmQuery(spec, solver, o, decls, asserts, ground, values, scalars, bound is null, foundBy, notes);
     }
 
     // A step: the free pre-state and call, now ground, go through the same establishment as a library hit.
-    private static string? ConfirmStep(Spec spec, ISolver solver, Obligation o, SmtVocabulary vocab, Dictionary<string, Sx> ground, string foundBy, List<string> notes)
+    private static string? ConfirmStep(Spec spec, ISolver solver, Obligation o, SmtVocabulary vocab, Dictionary<string, Sx> ground,
+        Func<string, string>? frame, string foundBy, List<string> notes)
     {
         if (!ground.TryGetValue("s", out Sx? s) || !ground.TryGetValue("a", out Sx? a))
         {
@@ -258,7 +278,7 @@ public static class BoundedSearch
         {
             return null;
         }
-        string? post = new Successor(spec.Text).Candidate(o.Operation!, "cx.w", "cx.a");
+        string? post = new Successor(spec.Text).Candidate(o.Operation!, "cx.w", "cx.a", frame);
         if (post is null)
         {
             return null;
