@@ -26,10 +26,10 @@ namespace CoreSlice.Proofs;
 public static class BoundedSearch
 {
     /// <summary>Time for the whole search of one obligation (all rounds), besides establishing a hit.</summary>
-    public const int BudgetMs = 60_000;
+    public const int BudgetMs = 90_000;
 
     /// <summary>Most time one round's solver query may take.</summary>
-    public const int RoundMs = 30_000;
+    public const int RoundMs = 40_000;
 
     /// <summary>
     /// The search machine: 3 cores (core 0 control), 2 slots, 2 devices, 3 ways (way 0 control), 2 range
