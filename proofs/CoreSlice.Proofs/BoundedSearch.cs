@@ -101,7 +101,9 @@ public static class BoundedSearch
         if (machine)
         {
             // 1: cells the step leaves alone keep their value; 2: they are free (a step that forgets a frame
-            // condition lets them be anything; the step itself is then a hypothesis); 3: wider points
+            // condition lets them be anything; the step itself is then a hypothesis); both with every free
+            // address within 1 MiB of 0 or of 2^64 (a small address space, as the machine is small); 3: any
+            // address, wider points
             foreach ((bool widen, bool freeFrame) in new[] { (false, false), (false, true), (true, false) })
             {
                 int remaining = budgetMs - (int)sw.ElapsedMilliseconds;
@@ -192,6 +194,13 @@ public static class BoundedSearch
                 goals.Add(Sx.ParseAll($"(bvule {name} {BvLiteral.Make(16, (ulong)b)})")[0]);
             }
         }
+        if (bound is null && !widen)
+        {
+            foreach ((string name, Sx sort) in templates.Free.Where(x => vocab.Width(x.Sort) == 64))
+            {
+                goals.Add(Sx.ParseAll($"(or (bvult {name} #x0000000000100000) (bvuge {name} #xfffffffffff00000))")[0]);
+            }
+        }
         if (widen)
         {
             // every address point the first round's bodies named, for every address quantifier
@@ -227,7 +236,7 @@ public static class BoundedSearch
         }
         string space = bound is { } bb
             ? $"every 16-bit constant ≤ {bb}, arrays over {bb + 1} indices"
-            : $"search machine (3 cores, 2 slots, 2 devices, 3 ways, 2 range registers), free {string.Join(", ", decls.Where(d => raw.ContainsKey(d.Name)).Select(d => d.Name))}{(post is null ? string.Empty : frame is null ? ", s2 built from the step (cells it leaves alone unchanged)" : ", s2 built from the step (cells it leaves unconstrained free)")}, {(widen ? "every address quantifier also at every point the bodies name" : "points from each body")}";
+            : $"search machine (3 cores, 2 slots, 2 devices, 3 ways, 2 range registers){(widen ? string.Empty : ", addresses within 1 MiB of 0 or 2^64")}, free {string.Join(", ", decls.Where(d => raw.ContainsKey(d.Name)).Select(d => d.Name))}{(post is null ? string.Empty : frame is null ? ", s2 built from the step (cells it leaves alone unchanged)" : ", s2 built from the step (cells it leaves unconstrained free)")}, {(widen ? "every address quantifier also at every point the bodies name" : "points from each body")}";
         long expandMs = roundWatch.ElapsedMilliseconds;
         List<string> answers = SExpr.SplitTop(solver.Run(script.ToString(), limitMs));
         string answer = answers.Count > 0 ? answers[0] : "no answer";
