@@ -20,7 +20,7 @@ public sealed class SmtSearchTests(ITestOutputHelper output)
     /// </summary>
     public static readonly string[] Searched =
     [
-        "access-reaches-one-past-range-end", "create-in-use-misses-last-byte", "guest-reset-request-fires",
+        "access-reaches-one-past-range-end", "guest-reset-request-fires",
         "start-window-wrong-index", "load-while-not-created", "weak-delivered-any-owner", "ipi-forgets-iommu-frame",
         "destroy-without-scrub", "window-left-open-after-destroy", "create-without-overlap-check", "ipi-mask-includes-foreign-core",
     ];
