@@ -101,71 +101,90 @@ public static class CounterexampleSearch
                     continue;
                 }
                 var c = order[i];
-                // establishing a hit gets its own time (a hit found late in the budget is still checked)
-                long establishUntil = sw.ElapsedMilliseconds + EstablishMs;
-                // establish: the pre-state satisfies Inv, the call its precondition, the post-state the step.
-                // The call's ghost witnesses ("first failing item, or the count") were written for the real
-                // spec; on another spec the other choice may be the right one, so both are tried.
-                List<string>? r = null;
-                string args = c.Args;
-                foreach (string variant in GhostVariants(c.Args))
+                string? hit = Establish(spec, solver, o, new Hit(machine, machineName, states, c.W, StateText.GetValueOrDefault(c.W, c.W), c.Args, c.Why, c.Post, c.Decls, c.Neg, c.Points),
+                    $"the counterexample search over the witness library ({pairs} pre-state x call pairs tried, {sw.ElapsedMilliseconds} ms)", notes);
+                if (hit is not null)
                 {
-                    var est = new StringBuilder(spec.Text).Append(machine).Append(states);
-                    est.Append($"(define-fun cx.a () {o.ArgsSort} {variant})(define-fun cx.post () State {c.Post})\n");
-                    est.Append($"(push)(assert (not (and (Inv {c.W}) ({op}_pre {c.W} cx.a) ({op} {c.W} cx.a cx.post))))(check-sat)(pop)\n");
-                    est.Append(Explaining(c.Decls, c.Neg, c.Points, op, c.W));
-                    remaining = (int)(establishUntil - sw.ElapsedMilliseconds);
-                    if (remaining <= 0)
-                    {
-                        break;
-                    }
-                    r = SExpr.SplitTop(solver.Run(est.ToString(), remaining));
-                    args = variant;
-                    // the point query may answer unknown with a model (quantified guards in the post-state):
-                    // the points it proposes are then checked by refutation at those concrete points
-                    if (r.Count >= 3 + c.Points.Count && r[0] == "unsat" && (r[2] == "sat" || (r[2] == "unknown" && Refuted(spec, solver, machine + states, o.ArgsSort, variant, c, r, establishUntil - sw.ElapsedMilliseconds))))
-                    {
-                        r[2] = "sat";
-                        break;
-                    }
+                    return hit;
                 }
-                if (r is null || r.Count < 3 || r[0] != "unsat" || r[2] != "sat")
-                {
-                    notes.Add($"pair ({c.W}, {c.Why}) breaks {clause} but was not established ({string.Join(' ', (r ?? []).Take(3))})");
-                    continue;
-                }
-                var cells = Cells(c.Points);
-                var text = new StringBuilder();
-                text.Append($"COUNTEREXAMPLE to {o.Name}: it is NOT true that {o.Meaning}.\n");
-                text.Append($"    found by the counterexample search ({pairs} pre-state x call pairs tried, {sw.ElapsedMilliseconds} ms) on {machineName}\n");
-                text.Append($"    pre-state: {StateText.GetValueOrDefault(c.W, c.W)} (satisfies Inv: proved)\n");
-                text.Append($"    call: {op}: {c.Why}; {(r[1] == "unsat" ? "succeeds (returns None)" : "does not return None")}\n");
-                text.Append($"    arguments: {args}\n");
-                text.Append($"    post-state: built from {op}'s definition; {op}(pre, call, post) proved\n");
-                text.Append($"    broken: {clause} at");
-                for (int k = 0; k < c.Points.Count; k++)
-                {
-                    text.Append(k == 0 ? " " : ", ").Append(c.Points[k].Item1).Append(" = ").Append(Value(r[3 + k]));
-                }
-                text.Append('\n');
-                int at = 3 + c.Points.Count;
-                foreach ((string label, IReadOnlyList<(string Term, string Sort)> terms) in cells)
-                {
-                    string before = string.Join(", ", r.Skip(at).Take(terms.Count).Select(Value));
-                    string after = string.Join(", ", r.Skip(at + terms.Count).Take(terms.Count).Select(Value));
-                    at += 2 * terms.Count;
-                    text.Append($"      {label}: before {before} / after {after}\n");
-                }
-                return text.ToString().TrimEnd();
             }
         }
         notes.Add($"counterexample search: {pairs} (pre-state x call) pairs over the witness library, {sw.ElapsedMilliseconds} ms, no counterexample");
         return null;
     }
 
+    /// <summary>A candidate counterexample: machine, pre-state (a define-fun named W in States), call, post-state, negated clause.</summary>
+    internal sealed record Hit(string Machine, string MachineName, string States, string W, string StateText, string Args, string Why,
+        string Post, string Decls, string Neg, List<(string Name, string Term)> Points);
+
+    /// <summary>
+    /// Establishes a candidate on ground terms (Inv(w) ∧ Op_pre(w, a) ∧ Op(w, a, post) proved by refuting its negation, the
+    /// clause refuted at a concrete point) and prints it; null (with a note) when it is not established.
+    /// </summary>
+    internal static string? Establish(Spec spec, ISolver solver, Obligation o, Hit c, string foundBy, List<string> notes)
+    {
+        string op = o.Operation!, clause = o.Subject!;
+        var sw = Stopwatch.StartNew();
+        // establishing a hit gets its own time (a hit found late in the budget is still checked)
+        long establishUntil = EstablishMs;
+        // establish: the pre-state satisfies Inv, the call its precondition, the post-state the step.
+        // The call's ghost witnesses ("first failing item, or the count") were written for the real
+        // spec; on another spec the other choice may be the right one, so both are tried.
+        List<string>? r = null;
+        string args = c.Args;
+        foreach (string variant in GhostVariants(c.Args))
+        {
+            var est = new StringBuilder(spec.Text).Append(c.Machine).Append(c.States);
+            est.Append($"(define-fun cx.a () {o.ArgsSort} {variant})(define-fun cx.post () State {c.Post})\n");
+            est.Append($"(push)(assert (not (and (Inv {c.W}) ({op}_pre {c.W} cx.a) ({op} {c.W} cx.a cx.post))))(check-sat)(pop)\n");
+            est.Append(Explaining(c.Decls, c.Neg, c.Points, op, c.W));
+            int remaining = (int)(establishUntil - sw.ElapsedMilliseconds);
+            if (remaining <= 0)
+            {
+                break;
+            }
+            r = SExpr.SplitTop(solver.Run(est.ToString(), remaining));
+            args = variant;
+            // the point query may answer unknown with a model (quantified guards in the post-state):
+            // the points it proposes are then checked by refutation at those concrete points
+            if (r.Count >= 3 + c.Points.Count && r[0] == "unsat" && (r[2] == "sat" || (r[2] == "unknown" && Refuted(spec, solver, c.Machine + c.States, o.ArgsSort!, variant, c, r, establishUntil - sw.ElapsedMilliseconds))))
+            {
+                r[2] = "sat";
+                break;
+            }
+        }
+        if (r is null || r.Count < 3 || r[0] != "unsat" || r[2] != "sat")
+        {
+            notes.Add($"pair ({c.W}, {c.Why}) breaks {clause} but was not established ({string.Join(' ', (r ?? []).Take(3))})");
+            return null;
+        }
+        var cells = Cells(c.Points);
+        var text = new StringBuilder();
+        text.Append($"COUNTEREXAMPLE to {o.Name}: it is NOT true that {o.Meaning}.\n");
+        text.Append($"    found by {foundBy} on {c.MachineName}\n");
+        text.Append($"    pre-state: {c.StateText} (satisfies Inv: proved)\n");
+        text.Append($"    call: {op}: {c.Why}; {(r[1] == "unsat" ? "succeeds (returns None)" : "does not return None")}\n");
+        text.Append($"    arguments: {args}\n");
+        text.Append($"    post-state: built from {op}'s definition; {op}(pre, call, post) proved\n");
+        text.Append($"    broken: {clause} at");
+        for (int k = 0; k < c.Points.Count; k++)
+        {
+            text.Append(k == 0 ? " " : ", ").Append(c.Points[k].Name).Append(" = ").Append(Value(r[3 + k]));
+        }
+        text.Append('\n');
+        int at = 3 + c.Points.Count;
+        foreach ((string label, IReadOnlyList<(string Term, string Sort)> terms) in cells)
+        {
+            string before = string.Join(", ", r.Skip(at).Take(terms.Count).Select(Value));
+            string after = string.Join(", ", r.Skip(at + terms.Count).Take(terms.Count).Select(Value));
+            at += 2 * terms.Count;
+            text.Append($"      {label}: before {before} / after {after}\n");
+        }
+        return text.ToString().TrimEnd();
+    }
+
     // The clause at the proposed points (constants now) is refuted on the ground terms.
-    private static bool Refuted(Spec spec, ISolver solver, string prelude, string argsSort, string args,
-        (string W, string Args, string Why, string Post, string Decls, string Neg, List<(string Name, string Term)> Points) c, List<string> r, long remainingMs)
+    private static bool Refuted(Spec spec, ISolver solver, string prelude, string argsSort, string args, Hit c, List<string> r, long remainingMs)
     {
         if (remainingMs <= 0)
         {
@@ -248,7 +267,7 @@ public static class CounterexampleSearch
 
     // The clause's body on the post-state with every top-level forall's variables as free constants
     // (so its negation is a quantifier-free "somewhere it fails"); the constants are returned as points.
-    private static (string Decls, string Body, List<(string Name, string Term)> Points) NegatedInstance(Sx def, string pre, string op, string argsSort)
+    internal static (string Decls, string Body, List<(string Name, string Term)> Points) NegatedInstance(Sx def, string pre, string op, string argsSort)
     {
         var env = new Dictionary<string, Sx>(StringComparer.Ordinal);
         var decls = new StringBuilder();

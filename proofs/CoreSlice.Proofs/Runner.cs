@@ -148,6 +148,10 @@ public sealed class Runner
                     return new ObligationResult(o.Name, ObligationStatus.Failed, sw.ElapsedMilliseconds, found, null);
                 }
             }
+            if (!sat && solver.IsZ3 && BoundedSearch.Search(spec, solver, o, BoundedSearch.BudgetMs, notes) is { } bounded)
+            {
+                return new ObligationResult(o.Name, ObligationStatus.Failed, sw.ElapsedMilliseconds, bounded, null);
+            }
             bool cexFound = sat;
             List<string> cex = answers;
             if (!sat && solver.IsZ3)

@@ -212,7 +212,14 @@ public sealed class Successor
     /// The candidate successor of <c>(op pre args s2)</c>, as a term of sort State, or null when the
     /// spec's State datatype could not be read.
     /// </summary>
-    public string? Candidate(string op, string pre, string args)
+    public string? Candidate(string op, string pre, string args) => Candidate(op, pre, args, null);
+
+    /// <summary>
+    /// The same, but a cell the step leaves unconstrained takes the value <paramref name="unconstrained"/> gives for
+    /// its field (a free value, for the counterexample search: a step that forgets a frame condition lets that
+    /// cell be anything), instead of the pre-state's.
+    /// </summary>
+    public string? Candidate(string op, string pre, string args, Func<string, string>? unconstrained)
     {
         if (fields.Count == 0 || !funs.ContainsKey(op))
         {
@@ -225,13 +232,13 @@ public sealed class Successor
         var sb = new StringBuilder("(mk-state");
         foreach ((string field, Sx sort) in fields)
         {
-            sb.Append("\n  ").Append(FieldTerm(field, sort, pre));
+            sb.Append("\n  ").Append(FieldTerm(field, sort, unconstrained?.Invoke(field) ?? $"({field} {pre})"));
         }
         return sb.Append(')').ToString();
     }
 
     /// <summary>
-    /// The step <c>(op pre args s2)</c> unfolded (as for <see cref="Candidate"/>) into its leaf constraints,
+    /// The step <c>(op pre args s2)</c> unfolded (as for <see cref="Candidate(string, string, string)"/>) into its leaf constraints,
     /// each with the ite guards it sits under, with s2 replaced by <paramref name="post"/>: (guarded leaf, text).
     /// A leaf false under true guards is a constraint the post-state does not meet (to name a contradiction).
     /// </summary>
@@ -391,7 +398,7 @@ public sealed class Successor
     }
 
     // lambda k1. [lambda k2.] ite-chain over the definitions, default: the pre-state's value
-    private string FieldTerm(string field, Sx sort, string pre)
+    private string FieldTerm(string field, Sx sort, string preVal)
     {
         var idxSorts = new List<Sx>();
         Sx s = sort;
@@ -400,7 +407,6 @@ public sealed class Successor
             idxSorts.Add(s.Items[1]);
             s = s.Items[2];
         }
-        string preVal = $"({field} {pre})";
         if (!defs.TryGetValue(field, out List<Def>? list) || list.Count == 0)
         {
             return preVal;

@@ -160,6 +160,38 @@ public static class BrokenSpecs
             [("(=> (not mayReset)\n      (and (= (select (mode s2) c) (select (mode s) c))", "(=> (and (not mayReset) (select (locked s) c))\n      (and (= (select (mode s2) c) (select (mode s) c))")]),
         ["weak-log-bound"] = new("I7 forgets that the log holds at most its capacity", "negative/I7_LogIntegrity.bounds",
             [("(bvule (logCap s) #x0000000000100000) (bvule (logN s) (logCap s))))", "(bvule (logCap s) #x0000000000100000)))")]),
+        // ---- written for the SMT search over free states (tests/.../SmtSearchTests): bugs the witness library was not
+        // written for; each must be found by that search alone, on free states of the search machine
+        ["access-reaches-one-past-range-end"] = new("the hardware's range check lets a core reach the byte one past its range register's end",
+            "GuestAccess/I5_NoResidue",
+            [("(= (bvand (select (select (rrPerm s) c) i) p) p)\n       (inRange a (select (select (rrBase s) c) i) (select (select (rrSize s) c) i))))",
+              "(= (bvand (select (select (rrPerm s) c) i) p) p)\n       (bvule (bvsub a (select (select (rrBase s) c) i)) (select (select (rrSize s) c) i))))")]),
+        ["guest-reset-request-fires"] = new("a guest's reset request is refused, but the reset line still fires on the target core",
+            "GuestResetRequest/T2_ResetAuthority",
+            [("(define-fun GuestResetRequest ((s State) (a ResetArgs) (s2 State)) Bool (= s2 s))",
+              "(define-fun GuestResetRequest ((s State) (a ResetArgs) (s2 State)) Bool\n" +
+              "  (and (same-table s s2) (same-owners s s2) (same-ghost s s2) (same-iommu s s2) (same-memory s s2) (same-log s s2)\n" +
+              "       (forall ((c Core)) (core-step s s2 c (ite (= c (r.target a)) Act.Park Act.Keep) Owner.None))))")]),
+        ["start-window-wrong-index"] = new("StartSlice opens every device's IOMMU window when the faulting device's owner is the slot (d mistyped as p.fdev)",
+            "StartSlice/I4_DmaConfinement",
+            [("(forall ((d Dev)) (= (select (iommu s2) d)\n                              (ite (and (= (select (devOwner s) d) t)",
+              "(forall ((d Dev)) (= (select (iommu s2) d)\n                              (ite (and (= (select (devOwner s) (p.fdev a)) t)")]),
+        ["load-while-not-created"] = new("LoadImage refuses only Running slots: it loads into a Free slot through a stale table row",
+            "lemma/Lemma_LoadOk_WritesOwned",
+            [("(ite (not (= (select (st s) (l.slot a)) SliceState.Created)) SliceError.WrongState",
+              "(ite (= (select (st s) (l.slot a)) SliceState.Running) SliceError.WrongState")]),
+        ["weak-delivered-any-owner"] = new("I2.delivered forgets that the receiving core is a guest's (control cores may interrupt each other)",
+            "Inv/S4_InterruptConfinement",
+            [("(and (isGuest (select (coreOwner s) c)) (= (select (coreOwner s) b) (select (coreOwner s) c))))))\n(define-fun I2_FilterSoundness ((s State))",
+              "(= (select (coreOwner s) b) (select (coreOwner s) c)))))\n(define-fun I2_FilterSoundness ((s State))")]),
+        ["ipi-forgets-iommu-frame"] = new("a delivered IPI's step forgets that IOMMU windows stay as they are",
+            "GuestIpi/I4_DmaConfinement",
+            [("(same-regs s s2) (same-table s s2) (same-owners s s2) (same-ghost s s2) (same-iommu s s2)\n            (same-memory s s2) (same-log s s2))",
+              "(same-regs s s2) (same-table s s2) (same-owners s s2) (same-ghost s s2)\n            (same-memory s s2) (same-log s s2))")]),
+        ["dma-write-contradiction"] = new("a device's write also keeps the written address's last writer (contradicts the write whenever it is new)",
+            "successor/GuestDma/None",
+            [("(and (= (lastWriter s2) (store (lastWriter s) (m.addr a) (select (iommu s) (m.dev a))))",
+              "(and (= (lastWriter s2) (store (lastWriter s) (m.addr a) (select (iommu s) (m.dev a))))\n            (= (select (lastWriter s2) (m.addr a)) (select (lastWriter s) (m.addr a)))")]),
     };
 
     /// <summary>The spec with the mutant's edits applied (each must match exactly once; an empty original appends).</summary>
