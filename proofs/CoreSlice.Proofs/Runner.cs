@@ -38,13 +38,14 @@ public sealed class Runner
 
     /// <summary>
     /// The order to run in: longest first (by the cache's last times when there are any; otherwise the
-    /// step obligations, which carry the quantified invariants, before the ground ones), so the slowest
-    /// query does not start last and leave one worker idle.
+    /// obligations run one-shot (the PMP table, closed 64-bit lemmas, whole-Inv steps: the heavy ones)
+    /// first, then the other light ones, the ground ones last), so the slowest query does not start
+    /// last and leave one worker idle.
     /// </summary>
     public IEnumerable<int> Order(IReadOnlyList<Obligation> obligations) =>
         Enumerable.Range(0, obligations.Count)
             .OrderByDescending(i => cache?.LastMs(obligations[i].Name) ?? 0)
-            .ThenBy(i => obligations[i].Operation is not null ? 0 : IsGround(obligations[i].Name) ? 2 : 1)
+            .ThenBy(i => !UsesFastPath(obligations[i]) ? 0 : IsGround(obligations[i].Name) ? 2 : 1)
             .ThenBy(i => i);
 
     /// <summary>Runs every obligation; results come back in the obligations' order.</summary>
