@@ -170,3 +170,11 @@
         :pattern ((select (select (rrPerm s2) c) i))))
        (forall ((x Addr)) (! (or (= (select (memOwner s2) x) (select (memOwner s) x)) (= (select (memOwner s) x) (x.slot a)))
                              :pattern ((select (memOwner s2) x))))))
+
+; StartSlice: the table's ranges, the owners and the ghost stay, and a slot is live after exactly when
+; before (Created becomes Running or Destroying), proved from the step; I1 and I6 then follow without the
+; per-core programming
+(define-fun Lemma_StartSlice_Frame ((s State) (a StartArgs) (s2 State)) Bool
+  (and (= (tblN s2) (tblN s)) (= (tblBase s2) (tblBase s)) (= (tblSize s2) (tblSize s))
+       (same-owners s s2) (same-ghost s s2)
+       (forall ((t Slot)) (! (= (live s2 t) (live s t)) :pattern ((select (st s2) t))))))
