@@ -126,6 +126,39 @@ public static partial class Z3Native
             SetErrorHandler(ctx, IntPtr.Zero);
         }
 
+        /// <summary>
+        /// Runs SMT-LIB2 text in this context under a wall-clock bound: the context is interrupted
+        /// <see cref="InterruptGraceMs"/> after <paramref name="timeoutMs"/> (Z3's own timeout can overrun).
+        /// </summary>
+        public string Eval(string script, int timeoutMs)
+        {
+            ObjectDisposedException.ThrowIf(ctx == IntPtr.Zero, this);
+            object gate = new();
+            bool done = false;
+            IntPtr target = ctx;
+            using var watchdog = new Timer(_ =>
+            {
+                lock (gate)
+                {
+                    if (!done)
+                    {
+                        Interrupt(target);
+                    }
+                }
+            }, null, timeoutMs + InterruptGraceMs, Timeout.Infinite);
+            try
+            {
+                return Eval(script);
+            }
+            finally
+            {
+                lock (gate)
+                {
+                    done = true;
+                }
+            }
+        }
+
         /// <summary>Runs SMT-LIB2 text in this context (declarations persist) and returns what it printed.</summary>
         public string Eval(string script)
         {
