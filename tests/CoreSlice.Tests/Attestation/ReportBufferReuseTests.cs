@@ -48,6 +48,10 @@ public sealed class ReportBufferReuseTests
         // The entry did not change between the two reports of it, so neither did its hash.
         Assert.Equal(before.AsSpan(ReportLayout.EntryHash, ReportLayout.HashSize).ToArray(), after.AsSpan(ReportLayout.EntryHash, ReportLayout.HashSize).ToArray());
 
+        // The larger report holds each of its three ranges in its own 16-byte slot.
+        Assert.Equal<MemoryRange>(ThreeRanges.Ranges.ToArray(), ReportVerifier.Verify(large, rig.PublicKey).Report!.Ranges);
+        Assert.Equal(48 * MiB, BitConverter.ToUInt64(large, ReportLayout.Ranges + 32));
+
         foreach (byte[] report in new[] { before, large, after })
         {
             ReportVerification v = ReportVerifier.Verify(report, rig.PublicKey);
