@@ -25,12 +25,7 @@ internal static class ConformWriter
                 {
                     MismatchJson(w, m, "step");
                 }
-                w.WriteStartObject("coverage");
-                foreach ((string k, int v) in r.Coverage)
-                {
-                    w.WriteNumber(k, v);
-                }
-                w.WriteEndObject();
+                CoverageJson(w, r.Coverage);
                 w.WriteEndObject();
             });
             return;
@@ -47,6 +42,17 @@ internal static class ConformWriter
         {
             output.WriteLine("every step conforms to the spec");
         }
+    }
+
+    /// <summary>How many steps of each kind were checked, as the "coverage" object of both conform modes.</summary>
+    public static void CoverageJson(Utf8JsonWriter w, IReadOnlyDictionary<string, int> coverage)
+    {
+        w.WriteStartObject("coverage");
+        foreach ((string k, int v) in coverage)
+        {
+            w.WriteNumber(k, v);
+        }
+        w.WriteEndObject();
     }
 
     /// <summary>A mismatch as a JSON object; <paramref name="stepKey"/> names where it is ("step", "state").</summary>

@@ -37,12 +37,7 @@ internal static class ModelCheckConformanceWriter
                     w.WriteStringValue(step);
                 }
                 w.WriteEndArray();
-                w.WriteStartObject("coverage");
-                foreach ((string k, int v) in r.Coverage)
-                {
-                    w.WriteNumber(k, v);
-                }
-                w.WriteEndObject();
+                ConformWriter.CoverageJson(w, r.Coverage);
                 w.WriteEndObject();
             });
             return;
