@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using CoreSlice.Simulation;
 using Xunit;
 using static CoreSlice.Tests.Support.Machines;
+using static CoreSlice.Tests.Slicevisor.MachineCheckSupport;
 
 namespace CoreSlice.Tests.Slicevisor;
 
@@ -14,41 +15,6 @@ namespace CoreSlice.Tests.Slicevisor;
 /// </summary>
 public sealed class MachineCheckEdgeTests
 {
-    private static readonly MemoryRange[] SmallRam = [new MemoryRange(0, 16 * MiB), new MemoryRange(32 * MiB, 16 * MiB)];
-
-    /// <summary>A small usable description with the fields given replaced.</summary>
-    private static MachineConfig Vary(
-        ImmutableArray<MemoryRange>? ram = null, ImmutableArray<NamedRegion>? reserved = null,
-        ImmutableArray<MemoryRange>? controlMemory = null, int registers = 2, ulong granule = Granule, int slots = 3) => new()
-        {
-            CoreCount = 4,
-            ControlCores = [0],
-            RamRegions = ram ?? [.. SmallRam],
-            ReservedRegions = reserved ?? [new NamedRegion("slicevisor", new MemoryRange(0, 1 * MiB))],
-            ControlMemory = controlMemory ?? [new MemoryRange(1 * MiB, 1 * MiB)],
-            DeviceCount = 4, CacheWays = 4, ControlWays = 0b1, RangeRegistersPerCore = registers,
-            GranuleSize = granule, SlotCapacity = slots,
-        };
-
-    private static ConfigError E(ConfigField field, ConfigProblem problem, int index = -1, int other = -1, ulong value = 0, ulong size = 0) =>
-        new(field, problem, index, other, value, size);
-
-    /// <summary>The exact problems; and the slicevisor refuses the description with them, or starts on it when there are none.</summary>
-    private static void Expect(MachineConfig config, params ConfigError[] expected)
-    {
-        Assert.Equal(expected, config.Check());
-        if (expected.Length == 0)
-        {
-            using var visor = new Slicevisor<SimulatedHardwarePort>(config, new SimulatedMachine(Small()).OpenPrivilegedPort());
-            Assert.Equal(config.RangeRegistersPerCore, visor.Config.RangeRegistersPerCore);
-            Assert.Equal(config.SlotCapacity, visor.Config.SlotCapacity);
-            return;
-        }
-        MachineConfigException e = Assert.Throws<MachineConfigException>(() => new Slicevisor<SimulatedHardwarePort>(config, new SimulatedMachine(Small()).OpenPrivilegedPort()));
-        Assert.Equal(expected, e.Errors);
-        Assert.Equal("config", e.ParamName);
-    }
-
     [Fact]
     public void S9_one_range_register_and_one_slot_are_the_smallest_usable_tables() =>
         Expect(Vary(registers: 1, slots: 1));

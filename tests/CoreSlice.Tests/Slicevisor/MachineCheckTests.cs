@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using CoreSlice.Simulation;
 using Xunit;
 using static CoreSlice.Tests.Support.Machines;
+using static CoreSlice.Tests.Slicevisor.MachineCheckSupport;
 
 namespace CoreSlice.Tests.Slicevisor;
 
@@ -14,40 +15,6 @@ namespace CoreSlice.Tests.Slicevisor;
 /// </summary>
 public sealed class MachineCheckTests
 {
-    private static readonly MemoryRange[] SmallRam = [new MemoryRange(0, 16 * MiB), new MemoryRange(32 * MiB, 16 * MiB)];
-
-    /// <summary><see cref="Small"/> with the fields given replaced.</summary>
-    private static MachineConfig Vary(
-        int cores = 4, ImmutableArray<int>? control = null, ImmutableArray<MemoryRange>? ram = null,
-        ImmutableArray<NamedRegion>? reserved = null, ImmutableArray<MemoryRange>? controlMemory = null,
-        int devices = 4, int ways = 4, ulong controlWays = 0b1, int registers = 2, ulong granule = Granule, int slots = 3) => new()
-        {
-            CoreCount = cores,
-            ControlCores = control ?? [0],
-            RamRegions = ram ?? [.. SmallRam],
-            ReservedRegions = reserved ?? [new NamedRegion("slicevisor", new MemoryRange(0, 1 * MiB))],
-            ControlMemory = controlMemory ?? [new MemoryRange(1 * MiB, 1 * MiB)],
-            DeviceCount = devices, CacheWays = ways, ControlWays = controlWays, RangeRegistersPerCore = registers,
-            GranuleSize = granule, SlotCapacity = slots,
-        };
-
-    private static ConfigError E(ConfigField field, ConfigProblem problem, int index = -1, int other = -1, ulong value = 0, ulong size = 0) =>
-        new(field, problem, index, other, value, size);
-
-    /// <summary>Asserts the exact problems, and that the slicevisor refuses (problems) or accepts (none) the description.</summary>
-    private static void Expect(MachineConfig config, params ConfigError[] expected)
-    {
-        Assert.Equal(expected, config.Check());
-        if (expected.Length == 0)
-        {
-            using var visor = new Slicevisor<SimulatedHardwarePort>(config, new SimulatedMachine(Small()).OpenPrivilegedPort());
-            Assert.Equal(config.CoreCount, visor.Config.CoreCount);
-            return;
-        }
-        MachineConfigException e = Assert.Throws<MachineConfigException>(() => new Slicevisor<SimulatedHardwarePort>(config, new SimulatedMachine(Small()).OpenPrivilegedPort()));
-        Assert.Equal(expected, e.Errors);
-    }
-
     private static ImmutableArray<MemoryRange> Regions(int n, ulong start, ulong step) =>
         [.. Enumerable.Range(0, n).Select(i => new MemoryRange(start + ((ulong)i * step), Granule))];
 
