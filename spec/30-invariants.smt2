@@ -34,9 +34,13 @@
                      (inRange a (select (select (tblBase s) t) i) (select (select (tblSize s) t) i)))
                 (= (select (memOwner s) a) t))
             :pattern ((select (select (tblBase s) t) i) (select (memOwner s) a))))))
+; a slot that is not live (Free, the control slot, an index past the machine) holds no table row:
+; a destroy clears the row (SliceEntry.Clear), so nothing of a freed slice lingers in the table
+(define-fun I1_Disjointness.freeRows ((s State)) Bool
+  (forall ((t Slot)) (=> (not (live s t)) (= (select (tblN s) t) #x0000))))
 (define-fun I1_Disjointness ((s State)) Bool
   (and (I1_Disjointness.cores s) (I1_Disjointness.devices s) (I1_Disjointness.ways s)
-       (I1_Disjointness.memory s) (I1_Disjointness.table s)))
+       (I1_Disjointness.memory s) (I1_Disjointness.table s) (I1_Disjointness.freeRows s)))
 
 ; ---------------- I2: filter soundness (-> S3, S4) ----------------
 ; a core running guest code: its range registers reach only its slot's memory,
@@ -85,8 +89,16 @@
   (forall ((c Core)) (and (= (= (select (mode s) c) CoreMode.Control) (controlCore c))
                           (=> (controlCore c) (select (locked s) c)))))
 
+; an index past the machine names no core: it stays as Init leaves it (Idle, unlocked, cleared, no
+; interrupt received), so no step can halt, lock or program a core the machine does not have
+(define-fun I3_LockedGuest.absentCores ((s State)) Bool
+  (forall ((c Core)) (=> (bvuge c nCores)
+                         (and (= (select (mode s) c) CoreMode.Idle) (not (select (locked s) c))
+                              (core-regs-cleared s c) (core-ipi-cleared s c)))))
+
 (define-fun I3_LockedGuest ((s State)) Bool
-  (and (I3_LockedGuest.guest s) (I3_LockedGuest.unlockedIdle s) (I3_LockedGuest.control s)))
+  (and (I3_LockedGuest.guest s) (I3_LockedGuest.unlockedIdle s) (I3_LockedGuest.control s)
+       (I3_LockedGuest.absentCores s)))
 
 ; ---------------- I4: DMA confinement (-> S3) ----------------
 ; an open IOMMU window is the device's owning slot's memory, and that slot has started

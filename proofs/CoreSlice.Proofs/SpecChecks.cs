@@ -20,6 +20,8 @@ public static class SpecChecks
             results.Add(new ObligationResult("spec/language", ObligationStatus.Failed, 0,
                 "spec/language FAILED: the spec leaves the closed spec language (no obligation was run: each would " +
                 "have been about this text):\n  " + string.Join("\n  ", spec.LanguageProblems), null));
+            // the checks below read the text as S-expressions: a spec outside the language may not parse
+            return results;
         }
         var covered = new HashSet<string>(StringComparer.Ordinal);
         foreach (SpecInvariant inv in spec.Invariants)

@@ -104,6 +104,11 @@ public sealed class InvariantAudit
             SliceEntry e = table[slot];
             if (e.State == SliceState.Free)
             {
+                // I1_Disjointness.freeRows: a freed slot keeps nothing of its slice in the table
+                if (e.Ranges.Length != 0 || !e.Cores.IsEmpty || !e.Devices.IsEmpty || e.Ways != 0)
+                {
+                    v.Add($"the Free slot {slot} still lists {e.Ranges.Length} range(s), cores, devices or ways 0x{e.Ways:x}");
+                }
                 continue;
             }
             ResourceSet cores = e.Cores;

@@ -21,7 +21,7 @@ public sealed class SmtSearchTests(ITestOutputHelper output)
     public static readonly string[] Searched =
     [
         "access-reaches-one-past-range-end", "guest-reset-request-fires",
-        "start-window-wrong-index", "load-while-not-created", "weak-delivered-any-owner", "ipi-forgets-iommu-frame",
+        "start-window-wrong-index", "destroy-keeps-table-row", "weak-delivered-any-owner", "ipi-forgets-iommu-frame",
         "destroy-without-scrub", "window-left-open-after-destroy", "create-without-overlap-check", "ipi-mask-includes-foreign-core",
     ];
 

@@ -51,6 +51,30 @@ public sealed partial class ClauseMapTests
     }
 
     [Fact]
+    public void Every_clause_and_property_of_the_manifest_is_in_the_map()
+    {
+        // a clause added to the spec without a row here would have no named code and no named test
+        var mapped = new HashSet<string>(Map.Value.SelectMany(c => c.Smt), StringComparer.Ordinal);
+        var listed = new List<string>();
+        foreach (string line in File.ReadAllLines(Path.Combine(Root, "spec", "obligations.txt")))
+        {
+            string[] words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (words.Length >= 2 && words[0] == "invariant")
+            {
+                listed.AddRange(words.Length == 2 ? [words[1]] : words[2..]);
+            }
+            else if (words.Length == 2 && words[0] == "property")
+            {
+                listed.Add(words[1]);
+            }
+        }
+
+        string[] missing = [.. listed.Where(n => !mapped.Contains(n))];
+        Assert.True(listed.Count >= 20, $"only {listed.Count} clauses and properties read from spec/obligations.txt");
+        Assert.True(missing.Length == 0, "in spec/obligations.txt but in no row of docs/clauses.json: " + string.Join(", ", missing));
+    }
+
+    [Fact]
     public void Every_code_symbol_is_declared()
     {
         Assembly[] libraries =
