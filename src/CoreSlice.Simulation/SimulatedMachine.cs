@@ -234,6 +234,9 @@ public sealed class SimulatedMachine
     /// <summary>How many operations of kind <paramref name="point"/> the port has performed so far.</summary>
     public long Operations(FaultPoint point) => operations[(int)point];
 
+    /// <summary>The same count for a port built on this machine (the PMP port's entry writes and readbacks).</summary>
+    internal bool TakeFault(FaultPoint point) => Step(point);
+
     /// <summary>Counts one operation of kind <paramref name="point"/>; true when it is the armed one.</summary>
     private bool Step(FaultPoint point)
     {

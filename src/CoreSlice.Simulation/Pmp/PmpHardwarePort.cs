@@ -25,10 +25,23 @@ public sealed class PmpHardwarePort : IPmpPort
     public PmpGeometry Geometry => machine.Geometry;
 
     /// <inheritdoc/>
-    public bool WritePmpEntry(int core, int index, PmpEntry value) => machine.WriteEntry(core, index, value);
+    /// <remarks>
+    /// An armed <see cref="FaultPoint.RegisterWrite"/> (<see cref="SimulatedMachine.FailAt"/>, counted with the
+    /// way-mask writes) stores the entry with its X bit flipped: a legal configuration either way, so only the
+    /// sliceloader's readback can notice.
+    /// </remarks>
+    public bool WritePmpEntry(int core, int index, PmpEntry value) =>
+        machine.WriteEntry(core, index, machine.Inner.TakeFault(FaultPoint.RegisterWrite) ? Flipped(value) : value);
 
     /// <inheritdoc/>
-    public PmpEntry ReadPmpEntry(int core, int index) => machine.ReadEntry(core, index);
+    /// <remarks>An armed <see cref="FaultPoint.Readback"/> returns the entry with its X bit flipped.</remarks>
+    public PmpEntry ReadPmpEntry(int core, int index)
+    {
+        PmpEntry value = machine.ReadEntry(core, index);
+        return machine.Inner.TakeFault(FaultPoint.Readback) ? Flipped(value) : value;
+    }
+
+    private static PmpEntry Flipped(PmpEntry value) => value with { Config = (byte)(value.Config ^ PmpCfg.X) };
 
     /// <inheritdoc/>
     public bool SecureReset(int core)

@@ -70,6 +70,24 @@ public sealed class PmpEncoderEdgeTests
     }
 
     [Fact]
+    public void A_TOR_region_whose_bottom_entry_does_not_fit_makes_the_encoding_minus_one()
+    {
+        // NAPOT region, then a TOR region (bottom + top), then the deny-all: four entries
+        MemoryRange[] ranges = [new MemoryRange(0x8000_0000, MiB), new MemoryRange(0x9000_0000, 12 * KiB)];
+        Assert.Equal(4, PmpEncoder.Cost(new PmpGeometry(16, 0, Clint, 5), ranges, default));
+        // 2 entries: no room for the bottom; 3: the bottom fits, the top does not; 4: all fit
+        foreach ((int entries, int expected) in new[] { (2, -1), (3, -1), (4, 4) })
+        {
+            var table = new PmpEntry[entries];
+            Assert.Equal(expected, PmpEncoder.Encode(new PmpGeometry(entries, 0, Clint, 5), ranges, Permissions.ReadWriteExecute, default, table));
+            if (expected < 0)
+            {
+                Assert.All(table, e => Assert.Equal(PmpCfg.DenyAll, e));
+            }
+        }
+    }
+
+    [Fact]
     public void Two_entries_hold_one_NAPOT_region_and_the_deny_all()
     {
         PmpEntry[] t = Encode(new PmpGeometry(2, 0, Clint, 5), [new MemoryRange(0x8000_0000, MiB)], default, out int used);
@@ -85,6 +103,7 @@ public sealed class PmpEncoderEdgeTests
         { ulong.MaxValue - 4095, 4096 },            // ends exactly at 2^64: not representable either
         { 0x8000_0002, 4096 },                      // base off the 4-byte grid
         { 0x8000_0000, 4098 },                      // size off the 4-byte grid
+        { 0x8000_0002, 4 },                         // a word off the 4-byte grid (would be NA4)
     };
 
     [Theory]

@@ -92,6 +92,35 @@ public sealed class PmpSlicevisorTests
     }
 
     [Fact]
+    public void A_slice_whose_entries_fill_the_hart_exactly_is_accepted_and_one_more_region_is_not()
+    {
+        using PmpRig rig = PolarFire();
+        // six TOR ranges (bottom + top each), one NAPOT range, two NA4 msip words (harts 1 and 3), the deny-all
+        var ranges = new MemoryRange[8];
+        for (int i = 0; i < 6; i++)
+        {
+            ranges[i] = new MemoryRange(0x8400_1000 + ((ulong)i * MiB), 12 * KiB);
+        }
+        ranges[6] = new MemoryRange(0x9000_0000, MiB);
+        ranges[7] = new MemoryRange(0x9800_0000, MiB);
+        ResourceSet harts = default;
+        harts.Add(1);
+        harts.Add(3);
+        Assert.Equal(16, PmpEncoder.Cost(rig.Machine.Geometry, ranges.AsSpan(0, 7), harts));
+
+        SliceResult over = rig.Visor.CreateSlice(Request([1, 3], ranges, 1UL << 2));
+        Assert.Equal(SliceError.PmpEntriesExceeded, over.Error);
+        Assert.Equal(17, over.Subject);
+
+        SliceResult exact = rig.Visor.CreateSlice(Request([1, 3], ranges[..7], 1UL << 2));
+        Assert.True(exact.Ok, exact.ToString());
+        Assert.True(rig.Visor.StartSlice(exact.Slot).Ok);
+        PmpEntry[] written = rig.Machine.EntriesOf(3).ToArray();
+        Assert.DoesNotContain(PmpCfg.LockedOff, written[..15]);
+        Assert.Equal(PmpCfg.DenyAll, written[15]);
+    }
+
+    [Fact]
     public void The_control_hart_powers_on_fenced_to_the_control_memory_and_its_own_msip_word()
     {
         using PmpRig rig = PolarFire();

@@ -47,5 +47,6 @@ internal static class MachineCheckSupport
         MachineConfigException e = Assert.Throws<MachineConfigException>(() => new Slicevisor<SimulatedHardwarePort>(config, new SimulatedMachine(Small()).OpenPrivilegedPort()));
         Assert.Equal(expected, e.Errors);
         Assert.Equal("config", e.ParamName);
+        Assert.StartsWith("unusable machine description", e.Message, StringComparison.Ordinal);
     }
 }
