@@ -104,4 +104,31 @@ public static class CrossCheck
         }
         return (report, disagreements, notAsked);
     }
+
+    /// <summary>
+    /// The lines after the second solver's report: what was asked and how it came out (naming
+    /// <paramref name="against"/>, the first run's report), then one "DISAGREEMENT" line per disagreement.
+    /// </summary>
+    public static string Summary(VerifyReport report, IReadOnlyList<string> disagreements, int notAsked, string solver, string against)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(disagreements);
+        var sb = new System.Text.StringBuilder();
+        sb.AppendLine($"cross-check against {against}: {report.Results.Count} obligations asked, {notAsked} not asked " +
+            $"(a lambda used as an array value, in the witness states or in a definition they use, which {solver} does not read); {report.Count(ObligationStatus.Proved)} proved by both, " +
+            $"{report.Count(ObligationStatus.Unknown)} unknown here, {report.Count(ObligationStatus.Error)} error here, {disagreements.Count} disagreement(s)");
+        foreach (string d in disagreements)
+        {
+            sb.AppendLine("DISAGREEMENT " + d);
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>1 when the solvers disagree, else 2 when the second solver had an error, else 0 (its unknowns do not fail the check).</summary>
+    public static int ExitCode(VerifyReport report, IReadOnlyList<string> disagreements)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(disagreements);
+        return disagreements.Count > 0 ? 1 : report.Count(ObligationStatus.Error) > 0 ? 2 : 0;
+    }
 }

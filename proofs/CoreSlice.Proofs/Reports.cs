@@ -28,6 +28,18 @@ public static class ReportWriter
         _ => "error",
     };
 
+    /// <summary>The formats <see cref="Write"/> knows: "text", "json" and "junit".</summary>
+    public static IReadOnlyList<string> Formats { get; } = ["text", "json", "junit"];
+
+    /// <summary>The report in <paramref name="format"/> (one of <see cref="Formats"/>); throws <see cref="ArgumentOutOfRangeException"/> for any other.</summary>
+    public static string Write(VerifyReport r, string format) => format switch
+    {
+        "text" => Text(r),
+        "json" => Json(r),
+        "junit" => JUnit(r),
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "not a report format: expected text, json or junit"),
+    };
+
     /// <summary>A table (obligation, result, ms), counterexamples, and a summary line.</summary>
     public static string Text(VerifyReport r)
     {

@@ -15,6 +15,24 @@ public interface ISolver
     string Run(string script, int timeoutMs);
 }
 
+/// <summary>The solvers <c>verify --solver NAME</c> can use, by name.</summary>
+public static class Solvers
+{
+    /// <summary>The names <see cref="TryCreate"/> knows: "z3" (libz3, in-process) and "cvc5" (its command line).</summary>
+    public static IReadOnlyList<string> Names { get; } = ["z3", "cvc5"];
+
+    /// <summary>
+    /// The solver called <paramref name="name"/> (one of <see cref="Names"/>), or null with a one-line reason
+    /// when it is not installed. Throws <see cref="ArgumentOutOfRangeException"/> for any other name.
+    /// </summary>
+    public static ISolver? TryCreate(string name, out string? problem) => name switch
+    {
+        "z3" => Z3Solver.TryCreate(out problem),
+        "cvc5" => Cvc5Solver.TryCreate(out problem),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "not a solver name: expected " + string.Join(" or ", Names)),
+    };
+}
+
 /// <summary>Z3 in-process, through <see cref="Z3Native"/>.</summary>
 public sealed class Z3Solver : ISolver
 {

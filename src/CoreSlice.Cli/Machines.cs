@@ -13,10 +13,7 @@ internal static class Machines
         }
         try
         {
-            // A RISC-V description ("pmp" field): its machine part (the PMP port is `coreslice pmp`'s).
-            return Simulation.Pmp.PmpMachineDescription.IsPmp(file.FullName)
-                ? Simulation.Pmp.PmpMachineDescription.Load(file.FullName).Config
-                : MachineDescription.Load(file.FullName);
+            return Simulation.Pmp.PmpMachineDescription.LoadMachine(file.FullName);
         }
         catch (DescriptionException e)
         {

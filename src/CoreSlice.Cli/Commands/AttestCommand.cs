@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using CoreSlice.Manager.Verification;
 
 namespace CoreSlice.Cli.Commands;
@@ -48,88 +47,12 @@ internal static class AttestCommand
         ReportVerification v = ReportVerifier.Verify(bytes, publicKey, expect);
         if (format == "json")
         {
-            CliOutput.Json(w => WriteJson(w, v));
+            CliOutput.Json(w => ReportVerificationWriter.WriteJson(w, v));
         }
         else
         {
-            WriteText(v);
+            ReportVerificationWriter.WriteText(Console.Out, v);
         }
         return v.Valid ? ExitCode.Holds : ExitCode.Violated;
-    }
-
-    private static void WriteText(ReportVerification v)
-    {
-        if (v.Report is AttestationReport r)
-        {
-            Console.WriteLine($"report: slot {r.Slot} {r.State}, boot id {r.SliceBootId} (counter {r.BootCounter}), generation {r.Generation}, requested by {(r.Requester == 1 ? "guest" : "manager")}");
-            Console.WriteLine($"  cores {ReportVerifier.List(r.Cores)} devices {ReportVerifier.List(r.Devices)} ways 0x{r.Ways:x} entry 0x{r.EntryPoint:x}");
-            Console.WriteLine($"  ranges {ReportVerifier.Ranges(r.Ranges)}");
-            Console.WriteLine($"  image {ReportVerifier.Hex(r.ImageMeasurement)}");
-            Console.WriteLine($"  log head #{r.LogSequence} {ReportVerifier.Hex(r.LogHead)}");
-        }
-        foreach (Mismatch m in v.Mismatches)
-        {
-            Console.WriteLine($"MISMATCH {m}");
-        }
-        Console.WriteLine(v.Valid ? "valid: signature and every expected value match" : $"INVALID: {v.Mismatches.Count} mismatch(es)");
-    }
-
-    private static void WriteJson(Utf8JsonWriter w, ReportVerification v)
-    {
-        w.WriteStartObject();
-        w.WriteBoolean("valid", v.Valid);
-        if (v.Report is AttestationReport r)
-        {
-            w.WriteStartObject("report");
-            w.WriteNumber("version", r.Version);
-            w.WriteNumber("slot", r.Slot);
-            w.WriteString("state", r.State.ToString());
-            w.WriteString("requester", r.Requester == 1 ? "guest" : "manager");
-            w.WriteNumber("sliceBootId", r.SliceBootId);
-            w.WriteNumber("bootCounter", r.BootCounter);
-            w.WriteNumber("generation", r.Generation);
-            w.WriteString("nonce", ReportVerifier.Hex(r.Nonce));
-            w.WriteString("imageMeasurement", ReportVerifier.Hex(r.ImageMeasurement));
-            w.WriteString("slicevisorMeasurement", ReportVerifier.Hex(r.SlicevisorMeasurement));
-            w.WriteString("sliceloaderMeasurement", ReportVerifier.Hex(r.SliceloaderMeasurement));
-            w.WriteString("entryHash", ReportVerifier.Hex(r.EntryHash));
-            w.WriteNumber("logSequence", r.LogSequence);
-            w.WriteString("logHead", ReportVerifier.Hex(r.LogHead));
-            w.WriteNumber("entryPoint", r.EntryPoint);
-            w.WriteNumber("ways", r.Ways);
-            w.WriteStartArray("cores");
-            foreach (int c in r.Cores)
-            {
-                w.WriteNumberValue(c);
-            }
-            w.WriteEndArray();
-            w.WriteStartArray("devices");
-            foreach (int d in r.Devices)
-            {
-                w.WriteNumberValue(d);
-            }
-            w.WriteEndArray();
-            w.WriteStartArray("ranges");
-            foreach (MemoryRange m in r.Ranges)
-            {
-                w.WriteStartObject();
-                w.WriteNumber("base", m.Base);
-                w.WriteNumber("size", m.Size);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        w.WriteStartArray("mismatches");
-        foreach (Mismatch m in v.Mismatches)
-        {
-            w.WriteStartObject();
-            w.WriteString("field", m.Field);
-            w.WriteString("expected", m.Expected);
-            w.WriteString("actual", m.Actual);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteEndObject();
     }
 }

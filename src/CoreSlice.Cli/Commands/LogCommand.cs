@@ -37,54 +37,15 @@ internal static class LogCommand
         }
         byte[]? anchor = CliOutput.Hex(anchorHex, 32, "--anchor");
         byte[]? head = CliOutput.Hex(headHex, 32, "--head");
-        LogVerification v = anchor is null
-            ? DecisionLogVerifier.VerifyFromGenesis(entries, identity!, head)
-            : DecisionLogVerifier.VerifyFromAnchor(entries, anchor, head);
-        var notChecked = new List<string>(v.NotChecked);
-        if (anchor is null)
-        {
-            notChecked.Add("the platform identity: the genesis comes from the identity in the file's header; compare it with an attestation report's measurements and log boot count");
-        }
-        bool valid = v.Valid && problem is null;
+        DecisionLogFileVerification check = DecisionLogFileVerification.Verify(entries, identity!, problem, anchor, head);
         if (format == "json")
         {
-            CliOutput.Json(w =>
-            {
-                w.WriteStartObject();
-                w.WriteBoolean("valid", valid);
-                w.WriteNumber("entries", v.Entries);
-                w.WriteNumber("lastSequence", v.LastSequence);
-                w.WriteString("head", ReportVerifier.Hex(v.Head));
-                w.WriteString("break", v.Break.ToString());
-                w.WriteNumber("index", v.Index);
-                w.WriteString("message", v.Message);
-                w.WriteStartArray("notChecked");
-                foreach (string n in notChecked)
-                {
-                    w.WriteStringValue(n);
-                }
-                w.WriteEndArray();
-                if (problem is not null)
-                {
-                    w.WriteString("fileProblem", problem);
-                }
-                w.WriteEndObject();
-            });
+            CliOutput.Json(w => LogVerificationWriter.WriteJson(w, check));
         }
         else
         {
-            if (problem is not null)
-            {
-                Console.WriteLine($"BROKEN file: {problem}");
-            }
-            Console.WriteLine(v.Valid
-                ? $"intact: {v.Entries} entries, last sequence {v.LastSequence}, head {ReportVerifier.Hex(v.Head)}"
-                : $"BROKEN at entry {v.Index} ({v.Break}): {v.Message}");
-            foreach (string n in notChecked)
-            {
-                Console.WriteLine($"not checked: {n}");
-            }
+            LogVerificationWriter.WriteText(Console.Out, check);
         }
-        return valid ? ExitCode.Holds : ExitCode.Violated;
+        return check.Valid ? ExitCode.Holds : ExitCode.Violated;
     }
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using CoreSlice.Cli.Writers;
 using CoreSlice.Harness.ModelCheck;
 
 namespace CoreSlice.Cli.Commands;
@@ -60,7 +59,7 @@ internal static class ModelCheckCommand
             };
             ModelCheckResult outcome = checker.Run();
             shown.Done();
-            ModelCheckWriter.Write(Console.Out, outcome, result.GetValue(format)!);
+            ModelCheckReportWriter.Write(Console.Out, outcome, result.GetValue(format)!);
             if (outcome.Holds && !outcome.Exhaustive && result.GetValue(exhaustive))
             {
                 Console.Error.WriteLine($"coreslice modelcheck: not exhaustive (stopped by {outcome.StoppedBy}); --require-exhaustive asks for every reachable state");

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Security.Cryptography;
-using CoreSlice.Cli.Writers;
 using CoreSlice.Harness.Simulate;
 using CoreSlice.Manager.Verification;
 using CoreSlice.Simulation;
@@ -43,14 +41,14 @@ internal static class SimulateCommand
             if (reportDir is not null)
             {
                 reportDir.Create();
-                logFile ??= new FileInfo(Path.Combine(reportDir.FullName, "decisions.log"));
+                logFile ??= new FileInfo(Path.Combine(reportDir.FullName, AttestationFiles.LogFileName));
             }
             int seedValue = result.GetValue(seed);
             var shown = Progress.For(result.GetValue(progress));
             using var scenario = new Scenario(config, seedValue, stepCount)
             {
                 LogPath = logFile?.FullName,
-                AttestationNonce = reportDir is null ? null : Nonce(seedValue),
+                AttestationNonce = reportDir is null ? null : Scenario.NonceFor(seedValue),
                 Progress = done =>
                 {
                     if (done % 1000 == 0)
@@ -75,16 +73,11 @@ internal static class SimulateCommand
         return command;
     }
 
-    /// <summary>The nonce a verifier would send: derived from the seed, so a run and its report replay.</summary>
-    private static byte[] Nonce(int seed) => SHA512.HashData(System.Text.Encoding.UTF8.GetBytes($"coreslice simulate --seed {seed}"));
-
     /// <summary>Writes the report and key (when asked) and prints what <c>log verify</c> and <c>attest verify</c> need.</summary>
     private static bool WriteFiles(DirectoryInfo? reportDir, FileInfo logFile, Attested? attested, int seed, bool quiet = false)
     {
-        byte[]? entries = DecisionLogFile.Read(logFile.FullName, out string? problem, out CoreSlice.Attestation.PlatformIdentity? identity);
-        string head = entries is null || identity is null
-            ? $"(unreadable: {problem})"
-            : ReportVerifier.Hex(DecisionLogVerifier.VerifyFromGenesis(entries, identity).Head);
+        byte[]? logHead = DecisionLogFile.Head(logFile.FullName, out string? problem);
+        string head = logHead is null ? $"(unreadable: {problem})" : ReportVerifier.Hex(logHead);
         if (!quiet)
         {
             Console.WriteLine();
@@ -95,14 +88,11 @@ internal static class SimulateCommand
         {
             return false;
         }
-        string reportPath = Path.Combine(reportDir.FullName, "report.bin");
-        string keyPath = Path.Combine(reportDir.FullName, "key.pem");
-        AttestationFiles.WriteReport(reportPath, attested.Report);
-        AttestationFiles.WritePublicKey(keyPath, attested.PublicKey);
+        (string reportPath, string keyPath) = AttestationFiles.WriteReportDirectory(reportDir.FullName, attested.Report, attested.PublicKey);
         if (!quiet)
         {
             Console.WriteLine($"attestation report of slot {attested.Slot}: {reportPath}, public key: {keyPath}");
-            Console.WriteLine($"  check it: coreslice attest verify {reportPath} --key {keyPath} --nonce {Convert.ToHexStringLower(Nonce(seed))} --expect-measurement {Convert.ToHexStringLower(attested.Measurement)}");
+            Console.WriteLine($"  check it: coreslice attest verify {reportPath} --key {keyPath} --nonce {Convert.ToHexStringLower(Scenario.NonceFor(seed))} --expect-measurement {Convert.ToHexStringLower(attested.Measurement)}");
         }
         return true;
     }

@@ -37,7 +37,7 @@ internal static class VerifyCommand
     {
         try
         {
-            if (format is not ("text" or "json" or "junit"))
+            if (!ReportWriter.Formats.Contains(format))
             {
                 return Fail($"--format must be text, json or junit, not \"{format}\"");
             }
@@ -47,24 +47,16 @@ internal static class VerifyCommand
             }
             // The report file is checked before the proofs run, so a typo does not lose minutes of results.
             OutputPaths.MustBeWritableFile(output is null ? null : new FileInfo(output), "--output");
-            ISolver? solver;
-            string? problem;
-            switch (solverName)
+            if (!Solvers.Names.Contains(solverName))
             {
-                case "z3":
-                    solver = Z3Solver.TryCreate(out problem);
-                    break;
-                case "cvc5":
-                    solver = Cvc5Solver.TryCreate(out problem);
-                    break;
-                default:
-                    return Fail($"--solver must be z3 or cvc5, not \"{solverName}\"");
+                return Fail($"--solver must be z3 or cvc5, not \"{solverName}\"");
             }
+            ISolver? solver = Solvers.TryCreate(solverName, out string? problem);
             if (solver is null)
             {
                 return Fail(problem ?? "no solver");
             }
-            Spec spec = LoadSpec(specDir);
+            Spec spec = SpecDiscovery.Load(specDir);
             if (againstFile is not null)
             {
                 return Against(spec, solver, againstFile, filter, timeoutMs);
@@ -76,12 +68,7 @@ internal static class VerifyCommand
             {
                 return Fail($"no obligation matches --filter \"{filter}\"");
             }
-            string text = format switch
-            {
-                "json" => ReportWriter.Json(report),
-                "junit" => ReportWriter.JUnit(report),
-                _ => ReportWriter.Text(report),
-            };
+            string text = ReportWriter.Write(report, format);
             if (output is null)
             {
                 Console.Out.Write(text);
@@ -107,41 +94,14 @@ internal static class VerifyCommand
         }
     }
 
-    /// <summary>--spec DIR; else a spec/ beside or above the executable or the current directory; else the built-in copy.</summary>
-    private static Spec LoadSpec(string? specDir)
-    {
-        if (specDir is not null)
-        {
-            return Spec.FromDirectory(specDir);
-        }
-        foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (DirectoryInfo? d = new(start); d is not null; d = d.Parent)
-            {
-                string candidate = Path.Combine(d.FullName, "spec");
-                if (File.Exists(Path.Combine(candidate, "obligations.txt")) && File.Exists(Path.Combine(d.FullName, "CoreSlice.sln")))
-                {
-                    return Spec.FromDirectory(candidate);
-                }
-            }
-        }
-        return Spec.BuiltIn();
-    }
-
     // the cross-check: this solver on what it can read, compared with another solver's report
     private static int Against(Spec spec, ISolver solver, string againstFile, string? filter, int timeoutMs)
     {
         var first = CrossCheck.ReadReport(File.ReadAllText(againstFile));
         (VerifyReport report, List<string> disagreements, int notAsked) = CrossCheck.Run(spec, solver, first, filter, timeoutMs);
         Console.Out.Write(ReportWriter.Text(report));
-        Console.Out.WriteLine($"cross-check against {againstFile}: {report.Results.Count} obligations asked, {notAsked} not asked " +
-            $"(a lambda used as an array value, in the witness states or in a definition they use, which {solver.Description} does not read); {report.Count(ObligationStatus.Proved)} proved by both, " +
-            $"{report.Count(ObligationStatus.Unknown)} unknown here, {report.Count(ObligationStatus.Error)} error here, {disagreements.Count} disagreement(s)");
-        foreach (string d in disagreements)
-        {
-            Console.Out.WriteLine("DISAGREEMENT " + d);
-        }
-        return disagreements.Count > 0 ? 1 : report.Count(ObligationStatus.Error) > 0 ? 2 : 0;
+        Console.Out.Write(CrossCheck.Summary(report, disagreements, notAsked, solver.Description, againstFile));
+        return CrossCheck.ExitCode(report, disagreements);
     }
 
     private static int Fail(string message)

@@ -20,4 +20,14 @@ public static class DecisionLogFile
     /// <summary>The entries of a log file; null with the problem when unreadable. A non-null result may still carry a problem (header count disagrees).</summary>
     public static byte[]? Read(string path, out string? problem, out CoreSlice.Attestation.PlatformIdentity? identity) =>
         DecisionLogFileFormat.Decode(File.ReadAllBytes(path), out problem, out identity);
+
+    /// <summary>
+    /// The head of the chain a log file holds, verified from the genesis of the identity in its header (what
+    /// <c>log verify FILE --head</c> then expects); null with the problem when the file is unreadable.
+    /// </summary>
+    public static byte[]? Head(string path, out string? problem)
+    {
+        byte[]? entries = Read(path, out problem, out CoreSlice.Attestation.PlatformIdentity? identity);
+        return entries is null || identity is null ? null : DecisionLogVerifier.VerifyFromGenesis(entries, identity).Head;
+    }
 }

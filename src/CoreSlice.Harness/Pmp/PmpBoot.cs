@@ -1,14 +1,10 @@
 using CoreSlice.Hardware.Pmp;
 using CoreSlice.Harness.Check;
+using CoreSlice.Simulation;
+using CoreSlice.Simulation.Json;
 using CoreSlice.Simulation.Pmp;
 
 namespace CoreSlice.Harness.Pmp;
-
-/// <summary>One hart's programmed entries.</summary>
-internal sealed record HartEntries(int Hart, string Slice, PmpEntry[] Entries, int Used);
-
-/// <summary>A slice the slicevisor refused or could not start.</summary>
-internal sealed record Refusal(string Slice, string Operation, SliceError Error, int Subject);
 
 /// <summary>
 /// Boots a layout on a simulated RISC-V PMP machine with the real slicevisor and sliceloader
@@ -16,7 +12,25 @@ internal sealed record Refusal(string Slice, string Operation, SliceError Error,
 /// </summary>
 internal static class PmpBoot
 {
-    public static (List<HartEntries>, List<Refusal>) Boot(MachineConfig config, PmpGeometry geometry, Layout layout)
+    /// <summary>
+    /// Loads a RISC-V machine description (one with a "pmp" field) and a layout, and boots the layout on it.
+    /// Unreadable input is an <see cref="InputException"/> or a <see cref="DescriptionException"/> (a machine
+    /// description without a "pmp" field too), thrown before anything boots.
+    /// </summary>
+    public static PmpBootReport Run(string machinePath, string layoutPath)
+    {
+        InputFiles.MustBeReadable(machinePath, "machine description");
+        InputFiles.MustBeReadable(layoutPath, "layout");
+        if (!PmpMachineDescription.IsPmp(machinePath))
+        {
+            throw new DescriptionException(machinePath, 0, 0, "not a RISC-V PMP machine description (no \"pmp\" field)");
+        }
+        (MachineConfig config, PmpGeometry geometry) = PmpMachineDescription.Load(machinePath);
+        return Boot(config, geometry, LayoutReader.Load(layoutPath));
+    }
+
+    /// <summary>Boots every slice of <paramref name="layout"/> in order and reads back what each hart holds.</summary>
+    public static PmpBootReport Boot(MachineConfig config, PmpGeometry geometry, Layout layout)
     {
         var machine = new PmpMachine(config, geometry);
         using var visor = new Slicevisor<PmpHardwarePort>(config, machine.OpenPrivilegedPort());
@@ -50,7 +64,7 @@ internal static class PmpBoot
                 harts.Add(new HartEntries(hart, s.Name, entries, Used(entries)));
             }
         }
-        return (harts, refusals);
+        return new PmpBootReport(geometry, harts, refusals);
     }
 
     /// <summary>Entries that hold a region, plus the deny-all.</summary>

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using CoreSlice.Harness.Steps;
 using CoreSlice.Hardware;
 using CoreSlice.Manager;
@@ -33,6 +34,12 @@ internal sealed class Scenario : IDisposable
 
     /// <summary>When set, the run ends by asking for a signed attestation report of a running slice with this 64-byte nonce.</summary>
     public byte[]? AttestationNonce { get; init; }
+
+    /// <summary>
+    /// The <see cref="AttestationNonce"/> a verifier of the run with <paramref name="seed"/> sends: SHA-512 of
+    /// "coreslice simulate --seed N", so a seeded run and its report replay, and the verifier can derive it.
+    /// </summary>
+    public static byte[] NonceFor(int seed) => SHA512.HashData(System.Text.Encoding.UTF8.GetBytes($"coreslice simulate --seed {seed}"));
 
     /// <summary>After <see cref="Run"/>: the report asked for by <see cref="AttestationNonce"/> (null if none was asked or none could be made).</summary>
     public Attested? Attestation { get; private set; }

@@ -29,6 +29,12 @@ public static class PmpMachineDescription
         }
     }
 
+    /// <summary>
+    /// The machine a description file of either kind describes: a RISC-V description's machine part (its
+    /// "pmp" field is for the PMP port), else <see cref="MachineDescription.Load"/>'s. Every problem is a <see cref="DescriptionException"/>.
+    /// </summary>
+    public static MachineConfig LoadMachine(string path) => IsPmp(path) ? Load(path).Config : MachineDescription.Load(path);
+
     /// <summary>Reads a RISC-V machine description; every problem is a <see cref="DescriptionException"/> at file:line:column.</summary>
     public static (MachineConfig Config, PmpGeometry Geometry) Load(string path)
     {

@@ -242,15 +242,6 @@ public static class BrokenSpecs
 /// <summary>Finds the repository's spec/ from the test's output directory.</summary>
 public static class SpecLocator
 {
-    public static Spec RepositorySpec()
-    {
-        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "spec", "obligations.txt")) && File.Exists(Path.Combine(d.FullName, "CoreSlice.sln")))
-            {
-                return Spec.FromDirectory(Path.Combine(d.FullName, "spec"));
-            }
-        }
-        return Spec.BuiltIn();
-    }
+    public static Spec RepositorySpec() =>
+        SpecDiscovery.Find(AppContext.BaseDirectory) is string dir ? Spec.FromDirectory(dir) : Spec.BuiltIn();
 }

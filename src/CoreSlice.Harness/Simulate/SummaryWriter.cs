@@ -1,9 +1,8 @@
-using CoreSlice.Harness.Simulate;
 using System.Text.Json;
 
-namespace CoreSlice.Cli.Writers;
+namespace CoreSlice.Harness.Simulate;
 
-/// <summary>Prints a <see cref="SimulationSummary"/> for people (text) or machines (JSON).</summary>
+/// <summary>Prints a <see cref="SimulationSummary"/> for people (text) or machines (JSON), as <c>coreslice simulate</c> does.</summary>
 internal static class SummaryWriter
 {
     private static readonly JsonSerializerOptions Json = new()
@@ -12,6 +11,10 @@ internal static class SummaryWriter
         WriteIndented = true,
     };
 
+    /// <summary>
+    /// Writes <paramref name="summary"/> to <paramref name="output"/>: the summary serialized as indented camelCase JSON
+    /// when <paramref name="format"/> is "json"; otherwise text (counts per operation and guest action, findings, verdict).
+    /// </summary>
     public static void Write(TextWriter output, SimulationSummary summary, string format)
     {
         if (format == "json")

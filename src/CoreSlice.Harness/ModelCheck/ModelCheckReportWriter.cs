@@ -1,12 +1,15 @@
-using CoreSlice.Harness.ModelCheck;
 using System.Globalization;
 using System.Text.Json;
 
-namespace CoreSlice.Cli.Writers;
+namespace CoreSlice.Harness.ModelCheck;
 
-/// <summary>Prints a <see cref="ModelCheckResult"/> for people (text) or machines (JSON).</summary>
-internal static class ModelCheckWriter
+/// <summary>Prints a <see cref="ModelCheckResult"/> for people (text) or machines (JSON), as <c>coreslice modelcheck</c> does.</summary>
+internal static class ModelCheckReportWriter
 {
+    /// <summary>
+    /// Writes <paramref name="r"/> to <paramref name="output"/>: one indented JSON object when <paramref name="format"/> is "json";
+    /// otherwise text (scope, counts, every violation with its shortest trace, the verdict).
+    /// </summary>
     public static void Write(TextWriter output, ModelCheckResult r, string format)
     {
         if (format == "json")
