@@ -121,12 +121,15 @@ public static class ObligationGenerator
         }
         foreach (string p in spec.Properties)
         {
+            // `prove Inv/<p> uses <clause>...`: proved from those clauses alone (each implied by Inv: a stronger theorem)
+            bool selected = spec.Uses.TryGetValue($"Inv/{p}", out IReadOnlyList<string>? items);
             list.Add(new Obligation
             {
                 Name = $"Inv/{p}",
                 Expect = Expect.Unsat,
-                Query = Header + $"(assert (Inv s))\n(assert (not ({p} s)))\n",
-                Meaning = $"every state satisfying the invariant satisfies {p}",
+                Query = Header + (selected ? Hypotheses(spec, "Inv", items!) : "(assert (Inv s))\n") + $"(assert (not ({p} s)))\n",
+                Uses = items,
+                Meaning = selected ? $"every state satisfying {string.Join(", ", items!)} satisfies {p}" : $"every state satisfying the invariant satisfies {p}",
                 Explain = MachineTerms(),
             });
         }

@@ -178,6 +178,10 @@ public sealed class Spec
                 case "prove" when w.Length >= 3 && w[2] == "uses" && w[1].Contains('/', StringComparison.Ordinal):
                     foreach (string item in w[3..])
                     {
+                        if (w[1].StartsWith("Inv/", StringComparison.Ordinal) && (item is "pre" or "step" || stepLemmas.Exists(l => l.Name == item && l.Kind != "state")))
+                        {
+                            throw new SpecException($"obligations.txt line {lineNo}: {w[1]} is about one state; it may use Inv, its clauses and state lemmas, not \"{item}\"");
+                        }
                         if (item is not ("pre" or "step" or "Inv") && !IsClause(item, invariants) && !stepLemmas.Exists(l => l.Name == item))
                         {
                             throw new SpecException($"obligations.txt line {lineNo}: {w[1]} uses unknown item \"{item}\" (Inv, a clause, pre, step or a lemma listed above)");

@@ -85,6 +85,8 @@ public static class BrokenSpecs
         ["manifest-omits-invariant"] = new("obligations.txt forgets I4", "manifest/Inv", [], [("invariant I4_DmaConfinement\n", string.Empty)]),
         ["manifest-omits-property"] = new("obligations.txt forgets S4", "manifest/coverage/S4_InterruptConfinement", [],
             [("property S4_InterruptConfinement\n", string.Empty)]),
+        ["manifest-selection-typo"] = new("a hypothesis selection names a property that does not exist (it would select nothing)",
+            "manifest/uses/Inv/S7_NoResidu", [], [("prove Inv/S7_NoResidue uses", "prove Inv/S7_NoResidu uses")]),
         // ---- contradictory effects
         ["start-frame-contradiction"] = new("StartSlice also says every core register stays the same (contradicts programming)",
             "successor/StartSlice/None",
