@@ -82,7 +82,8 @@ public static class BrokenSpecs
         // ---- the manifest leaves something out
         ["manifest-omits-clause"] = new("obligations.txt forgets the ways clause of I1", "manifest/I1_Disjointness", [],
             [(" I1_Disjointness.ways ", " ")]),
-        ["manifest-omits-invariant"] = new("obligations.txt forgets I4", "manifest/Inv", [], [("invariant I4_DmaConfinement\n", string.Empty)]),
+        ["manifest-omits-invariant"] = new("obligations.txt forgets I4 (and the one selection that names it, which would otherwise be refused as naming no clause)",
+            "manifest/Inv", [], [("invariant I4_DmaConfinement\n", string.Empty), (" I4_DmaConfinement I5_NoResidue\n", " I5_NoResidue\n")]),
         ["manifest-omits-property"] = new("obligations.txt forgets S4", "manifest/coverage/S4_InterruptConfinement", [],
             [("property S4_InterruptConfinement\n", string.Empty)]),
         ["manifest-selection-typo"] = new("a hypothesis selection names a property that does not exist (it would select nothing)",
