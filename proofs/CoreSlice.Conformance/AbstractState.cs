@@ -65,9 +65,9 @@ public sealed class AbstractState
     /// <summary>Owner per way.</summary>
     public int[] WayOwner { get; }
     /// <summary>Guest-owned memory intervals.</summary>
-    public List<OwnedRange> MemOwner { get; private set; } = [];
+    public List<OwnedRange> MemOwner { get; } = [];
     /// <summary>Granule base to last writer (absent: none).</summary>
-    public SortedDictionary<ulong, int> LastWriter { get; private set; } = [];
+    public SortedDictionary<ulong, int> LastWriter { get; } = [];
     /// <summary>CoreMode per core.</summary>
     public int[] Mode { get; }
     /// <summary>Lock bit per core.</summary>
@@ -109,7 +109,7 @@ public sealed class AbstractState
     /// <summary>Ghost: way owners at creation.</summary>
     public int[] GWay { get; }
     /// <summary>Ghost: guest memory intervals at creation.</summary>
-    public List<OwnedRange> GMem { get; private set; } = [];
+    public List<OwnedRange> GMem { get; } = [];
 #pragma warning restore CA1002
 #pragma warning restore CA1819
 

@@ -19,11 +19,12 @@ public sealed record StepVerdict(bool Conforms, string Check, string Field, stri
 /// step of the spec: (d) <c>X_pre(S, A)</c> holds for the witnesses, (b) the code's
 /// error is <c>X_err(S, A)</c>, (a) <c>X(S, A, S2)</c>, (c) every invariant clause
 /// holds on S2. The spec is loaded once into a long-lived context. A step opens a scope in which
-/// S, A and the fields of the spec's successor that the step needs (<see cref="SpecSuccessor"/>) are defined
-/// once: <see cref="Complete"/> reads from them the fields of S2 that the machine does not hold, then
-/// <see cref="Check"/> defines S2
-/// and asks each goal of <see cref="SpecGoals"/> on its own (the negation must be unsat), all in one
-/// round trip, and closes the scope; the first goal that is not proved names the culprit.
+/// S, A and the fields of the spec's successor that the step needs (<see cref="SpecSuccessor"/>) are
+/// defined once: <see cref="Complete"/> reads from them the fields of S2 that the machine does not hold,
+/// then <see cref="Check"/> defines S2 and asks each goal of <see cref="SpecGoals"/> on its own (the
+/// negation must be unsat), all in one round trip, and closes the scope; the first goal that is not
+/// proved names the culprit, and a transition that is not the spec's is explained from the spec's
+/// successor (<see cref="TransitionDiagnosis"/>).
 /// </summary>
 public sealed class ConformanceChecker : IDisposable
 {
@@ -31,10 +32,9 @@ public sealed class ConformanceChecker : IDisposable
     private readonly MachineConfig machine;
     private readonly SpecGoals goals;
     private readonly SpecSuccessor successor;
-    private readonly Dictionary<string, string> argsSorts;
 
-    /// <summary>The step whose scope <see cref="Complete"/> left open, and whether the spec changes lastWriter in it.</summary>
-    private (SpecCall Call, AbstractState Pre, int Error, bool Writes)? opened;
+    /// <summary>The step whose scope <see cref="Complete"/> left open.</summary>
+    private (SpecCall Call, AbstractState Pre, int Error)? opened;
 
     /// <summary>Loads <paramref name="spec"/> specialised to <paramref name="machine"/>. Throws <see cref="SpecException"/> when Z3 rejects it.</summary>
     public ConformanceChecker(Spec spec, MachineConfig machine, int timeoutMs = 20_000)
@@ -43,8 +43,7 @@ public sealed class ConformanceChecker : IDisposable
         this.machine = machine;
         goals = new SpecGoals(spec);
         successor = new SpecSuccessor(spec);
-        argsSorts = spec.Operations.ToDictionary(o => o.Name, o => o.ArgsSort, StringComparer.Ordinal);
-        z3 = new StepSession(MachinePrelude.Build(spec.Text, machine), timeoutMs);
+        z3 = new StepSession(MachinePrelude.Build(spec.Text, machine) + successor.Definitions([.. GhostCells.Names, "lastWriter"]), timeoutMs);
     }
 
     /// <summary>Z3 queries asked so far (one per goal; reading the spec's successor by simplification is none).</summary>
@@ -84,15 +83,9 @@ public sealed class ConformanceChecker : IDisposable
         {
             script.Append("(simplify ").Append(cells.Term).Append(")\n");
         }
-        bool writes = !successor.Keeps(op, "lastWriter");
-        if (writes)
-        {
-            // true when the spec leaves every byte's last writer as it was
-            script.Append("(simplify (= C.lastWriter (lastWriter S)))\n");
-        }
-        string[] answers = z3.Open(script.ToString()).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        opened = (call, pre, codeError, writes && (answers.Length == 0 || answers[^1] != "true"));
-        cells.Fill(answers.Length == 0 ? "" : answers[0], pre, observed);
+        string answer = z3.Open(script.ToString());
+        opened = (call, pre, codeError);
+        cells.Fill(answer, pre, observed);
         return observed;
     }
 
@@ -106,19 +99,13 @@ public sealed class ConformanceChecker : IDisposable
         ArgumentNullException.ThrowIfNull(pre);
         ArgumentNullException.ThrowIfNull(post);
         ArgumentNullException.ThrowIfNull(problems);
-        // without the scope Complete opened for this step, the spec is taken to write (always sound, slower)
-        bool writes = !successor.Keeps(call.Operation, "lastWriter");
-        if (opened is { } o && ReferenceEquals(o.Call, call) && ReferenceEquals(o.Pre, pre) && o.Error == codeError)
-        {
-            writes = o.Writes;
-        }
-        else
+        if (opened is not { } o || !ReferenceEquals(o.Call, call) || !ReferenceEquals(o.Pre, pre) || o.Error != codeError)
         {
             _ = z3.Open(Step(call, pre, codeError));
         }
         try
         {
-            return Ask(call, pre, post, codeError, problems, invariants, writes);
+            return Ask(call, pre, post, codeError, problems, invariants);
         }
         finally
         {
@@ -126,12 +113,12 @@ public sealed class ConformanceChecker : IDisposable
         }
     }
 
-    private StepVerdict Ask(SpecCall call, AbstractState pre, AbstractState post, int codeError, IReadOnlyList<string> problems, bool invariants, bool writes)
+    private StepVerdict Ask(SpecCall call, AbstractState pre, AbstractState post, int codeError, IReadOnlyList<string> problems, bool invariants)
     {
         string op = call.Operation;
-        string defs = PostDefinitions(call, pre, post, codeError, writes);
-        var asked = goals.For(op, codeError, invariants).Select(g => (g.Check, g.Field, Script: StepSession.Refute(g.Term), Expected: "unsat")).ToList();
         List<(ulong Granule, int Writer)> written = GranuleWrites.Changed(pre, post);
+        string defs = PostDefinitions(call, pre, post, codeError, written.Count > 0);
+        var asked = goals.For(op, codeError, invariants).Select(g => (g.Check, g.Field, Script: StepSession.Refute(g.Term), Expected: "unsat")).ToList();
         if (written.Count > 0)
         {
             asked.Insert(asked.FindIndex(g => g.Check == "transition") + 1, ("transition", "lastWriter", GranuleWrites.Query(written, SpecLastWriter(op), machine), "sat"));
@@ -177,7 +164,7 @@ public sealed class ConformanceChecker : IDisposable
     private string Step(SpecCall call, AbstractState pre, int codeError)
     {
         string op = call.Operation;
-        string scope = $"(define-fun S () State {pre.ToSmt(machine)})\n(define-fun A () {argsSorts[op]} {call.ArgsTerm(pre, machine)})\n";
+        string scope = $"(define-fun S () State {pre.ToSmt(machine)})\n(define-fun A () {successor.ArgsSorts[op]} {call.ArgsTerm(pre, machine)})\n";
         return successor.Keeps(op, "lastWriter") ? scope
             : scope + $"(define-fun C.lastWriter () {successor.SortOf("lastWriter")} {successor.Field(op, "lastWriter", codeError)})\n";
     }
@@ -186,16 +173,19 @@ public sealed class ConformanceChecker : IDisposable
     private string SpecLastWriter(string op) => successor.Keeps(op, "lastWriter") ? "(lastWriter S)" : "C.lastWriter";
 
     /// <summary>
-    /// The pin of an open function, and S2. The machine records last writers per granule, the spec per byte:
-    /// when the spec's step <paramref name="writes"/>, S2's lastWriter is the pre-state's where the spec leaves a
-    /// byte's writer as it was and the machine's where the spec changes it, so X holds of S2 only if every byte
-    /// the spec writes shows its writer in the machine's granule; the other half (every granule the machine
-    /// changed holds a byte the spec wrote) is <see cref="GranuleWrites"/>.
+    /// The pin of an open function, and S2. The machine records last writers per granule, the spec per byte.
+    /// When the machine changed no granule's writer (<paramref name="machineWrote"/> false), S2 holds its map
+    /// as it is, and X holds of S2 only if the spec's step writes no byte either. Otherwise S2's lastWriter
+    /// is the pre-state's where the spec leaves a byte's writer as it was and the machine's where the spec
+    /// changes it, so X holds of S2 only if every byte the spec writes shows its writer in the machine's
+    /// granule; the other half (every granule the machine changed holds a byte the spec wrote with that
+    /// writer) is <see cref="GranuleWrites"/>.
     /// </summary>
-    private string PostDefinitions(SpecCall call, AbstractState pre, AbstractState post, int codeError, bool writes)
+    private string PostDefinitions(SpecCall call, AbstractState pre, AbstractState post, int codeError, bool machineWrote)
     {
-        string? lastWriter = writes
-            ? "(lambda ((x (_ BitVec 64))) (ite (= (select C.lastWriter x) (select (lastWriter S) x)) (select (lastWriter S) x) (select "
+        string spec = SpecLastWriter(call.Operation);
+        string? lastWriter = machineWrote
+            ? $"(lambda ((x (_ BitVec 64))) (ite (= (select {spec} x) (select (lastWriter S) x)) (select (lastWriter S) x) (select "
               + post.LastWriterTerm(machine) + " x)))"
             : null;
         return (call.Pin(pre, post, codeError) ?? "") + $"(define-fun S2 () State {post.ToSmt(machine, lastWriter)})\n";
