@@ -46,7 +46,7 @@ public sealed class ConformanceChecker : IDisposable
         z3 = new StepSession(MachinePrelude.Build(spec.Text, machine) + successor.Definitions([.. GhostCells.Names, "lastWriter"]), timeoutMs);
     }
 
-    /// <summary>Z3 queries asked so far (one per goal; reading the spec's successor by simplification is none).</summary>
+    /// <summary>Z3 queries asked so far (one per goal; the trivial check-sat before the successor's fields are evaluated is none).</summary>
     public long Queries => z3.Queries;
 
     /// <inheritdoc/>
@@ -81,9 +81,10 @@ public sealed class ConformanceChecker : IDisposable
         }
         if (cells.Any)
         {
-            script.Append("(simplify ").Append(cells.Term).Append(")\n");
+            // evaluated in the (trivial) model of the scope: Z3 4.8 does this in about two thirds of a simplify's time
+            script.Append("(check-sat)(eval ").Append(cells.Term).Append(")\n");
         }
-        string answer = z3.Open(script.ToString());
+        string answer = z3.Open(script.ToString()).Replace("sat\n", "", StringComparison.Ordinal);
         opened = (call, pre, codeError);
         cells.Fill(answer, pre, observed);
         return observed;

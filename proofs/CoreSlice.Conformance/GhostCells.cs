@@ -7,8 +7,8 @@ namespace CoreSlice.Conformance;
 /// The fields of a post-state that the abstraction cannot read from the machine: the ghost fields
 /// (gN, gBase, gSize, gCore, gDev, gWay, gMem, logOut) and ipiIn (the simulator keeps only counts).
 /// A field the step's successor keeps is the pre-state's; every cell of the others is read out of the
-/// successor's field <c>C.field</c> (<see cref="SpecSuccessor"/>) with one <c>simplify</c> of their
-/// concatenation, which reduces to one bit-vector literal. gMem maps every address, so it is read at
+/// successor's field <c>C.field</c> (<see cref="SpecSuccessor"/>) by evaluating their concatenation,
+/// which reduces to one bit-vector literal. gMem maps every address, so it is read at
 /// the edges of the intervals it can have after the step: the pre-state's ghost and memory intervals
 /// and the code's post-state memory intervals (a step changes gMem only with memOwner, I6). A value
 /// read wrongly, or a cell the record cannot hold, is no blind spot: the post-state carries these
@@ -92,11 +92,11 @@ internal sealed class GhostCells
     /// <summary>True when a cell is to be read.</summary>
     public bool Any => cells.Count > 0;
 
-    /// <summary>The term to simplify: every cell, concatenated.</summary>
+    /// <summary>The term to evaluate: every cell, concatenated.</summary>
     public string Term => cells.Count == 1 ? cells[0].Term : "(concat " + string.Join(' ', cells.Select(x => x.Term)) + ")";
 
     /// <summary>
-    /// Sets the fields of <paramref name="post"/>: the read ones from Z3's answer to <c>(simplify Term)</c>, the others
+    /// Sets the fields of <paramref name="post"/>: the read ones from Z3's value of <see cref="Term"/>, the others
     /// from <paramref name="pre"/>. Throws <see cref="SpecException"/> when the answer is not one literal (the successor
     /// did not reduce to values).
     /// </summary>
