@@ -13,15 +13,6 @@ public readonly record struct OwnedRange(ulong Base, ulong Size, int Owner);
 /// </summary>
 public sealed class AbstractState
 {
-    /// <summary>The field names of <c>State</c>, in constructor order.</summary>
-    public static readonly string[] FieldNames =
-    [
-        "st", "tblN", "tblBase", "tblSize", "entry", "meas", "coreOwner", "devOwner", "wayOwner", "memOwner",
-        "lastWriter", "mode", "locked", "rrBase", "rrSize", "rrPerm", "ipi", "wmask", "ipiIn", "iommu",
-        "logCap", "logN", "logSeq", "logRefused",
-        "gN", "gBase", "gSize", "gCore", "gDev", "gWay", "gMem", "logOut",
-    ];
-
     /// <summary>Creates an all-free state of the given shape.</summary>
     public AbstractState(int cores, int slots, int devices, int ways, int registers)
     {
@@ -74,9 +65,9 @@ public sealed class AbstractState
     /// <summary>Owner per way.</summary>
     public int[] WayOwner { get; }
     /// <summary>Guest-owned memory intervals.</summary>
-    public List<OwnedRange> MemOwner { get; private set; } = [];
+    public List<OwnedRange> MemOwner { get; } = [];
     /// <summary>Granule base to last writer (absent: none).</summary>
-    public SortedDictionary<ulong, int> LastWriter { get; private set; } = [];
+    public SortedDictionary<ulong, int> LastWriter { get; } = [];
     /// <summary>CoreMode per core.</summary>
     public int[] Mode { get; }
     /// <summary>Lock bit per core.</summary>
@@ -118,7 +109,7 @@ public sealed class AbstractState
     /// <summary>Ghost: way owners at creation.</summary>
     public int[] GWay { get; }
     /// <summary>Ghost: guest memory intervals at creation.</summary>
-    public List<OwnedRange> GMem { get; private set; } = [];
+    public List<OwnedRange> GMem { get; } = [];
 #pragma warning restore CA1002
 #pragma warning restore CA1819
 
@@ -130,115 +121,6 @@ public sealed class AbstractState
             a[i] = new T[m];
         }
         return a;
-    }
-
-    /// <summary>A deep copy.</summary>
-    public AbstractState Clone()
-    {
-        var c = new AbstractState(Cores, Slots, Devices, Ways, Registers);
-        St.CopyTo(c.St, 0); TblN.CopyTo(c.TblN, 0); Entry.CopyTo(c.Entry, 0); Meas.CopyTo(c.Meas, 0);
-        CopyJagged(TblBase, c.TblBase); CopyJagged(TblSize, c.TblSize);
-        CoreOwner.CopyTo(c.CoreOwner, 0); DevOwner.CopyTo(c.DevOwner, 0); WayOwner.CopyTo(c.WayOwner, 0);
-        c.MemOwner = [.. MemOwner];
-        c.LastWriter = new SortedDictionary<ulong, int>(LastWriter);
-        Mode.CopyTo(c.Mode, 0); Locked.CopyTo(c.Locked, 0);
-        CopyJagged(RrBase, c.RrBase); CopyJagged(RrSize, c.RrSize); CopyJagged(RrPerm, c.RrPerm);
-        for (int i = 0; i < Cores; i++)
-        {
-            c.Ipi[i] = [.. Ipi[i]];
-            c.IpiIn[i] = [.. IpiIn[i]];
-        }
-        (c.LogCap, c.LogN, c.LogSeq, c.LogRefused, c.LogOut) = (LogCap, LogN, LogSeq, LogRefused, LogOut);
-        WMask.CopyTo(c.WMask, 0); Iommu.CopyTo(c.Iommu, 0);
-        GN.CopyTo(c.GN, 0); CopyJagged(GBase, c.GBase); CopyJagged(GSize, c.GSize);
-        GCore.CopyTo(c.GCore, 0); GDev.CopyTo(c.GDev, 0); GWay.CopyTo(c.GWay, 0);
-        c.GMem = [.. GMem];
-        return c;
-    }
-
-    private static void CopyJagged<T>(T[][] from, T[][] to)
-    {
-        for (int i = 0; i < from.Length; i++)
-        {
-            from[i].CopyTo(to[i], 0);
-        }
-    }
-
-    /// <summary>The first field (in <see cref="FieldNames"/> order) where this and <paramref name="other"/> differ, with the index, or null.</summary>
-    public string? FirstDifference(AbstractState other)
-    {
-        foreach (string f in FieldNames)
-        {
-            string a = Render(f), b = other.Render(f);
-            if (a != b)
-            {
-                return f + ": " + Detail(a, b);
-            }
-        }
-        return null;
-    }
-
-    private static string Detail(string a, string b)
-    {
-        string[] x = a.Split(' '), y = b.Split(' ');
-        for (int i = 0; i < Math.Max(x.Length, y.Length); i++)
-        {
-            string u = i < x.Length ? x[i] : "-", v = i < y.Length ? y[i] : "-";
-            if (u != v)
-            {
-                return $"{u} vs {v}";
-            }
-        }
-        return a + " vs " + b;
-    }
-
-    /// <summary>A canonical text of one field (for diffs and dedup): space-separated "index=value" items.</summary>
-    public string Render(string field) => field switch
-    {
-        "st" => Items(St, 1), "tblN" => Items(TblN, 1), "tblBase" => Items(TblBase, 1), "tblSize" => Items(TblSize, 1),
-        "entry" => Items(Entry, 1), "meas" => Items(Meas, 1),
-        "coreOwner" => Items(CoreOwner, 0), "devOwner" => Items(DevOwner, 0), "wayOwner" => Items(WayOwner, 0),
-        "memOwner" => Canonical(MemOwner), "lastWriter" => string.Join(' ', LastWriter.Select(kv => $"0x{kv.Key:x}={kv.Value}")),
-        "mode" => Items(Mode, 0), "locked" => Items(Locked, 0), "rrBase" => Items(RrBase, 0), "rrSize" => Items(RrSize, 0),
-        "rrPerm" => Items(RrPerm, 0), "ipi" => string.Join(' ', Ipi.Select((s, i) => $"{i}={{{string.Join(',', s)}}}")),
-        "wmask" => Items(WMask, 0), "iommu" => Items(Iommu, 0),
-        "ipiIn" => string.Join(' ', IpiIn.Select((s, i) => $"{i}={{{string.Join(',', s)}}}")),
-        "logCap" => Fmt(LogCap), "logN" => Fmt(LogN), "logSeq" => Fmt(LogSeq), "logRefused" => Fmt(LogRefused), "logOut" => Fmt(LogOut),
-        "gN" => Items(GN, 1), "gBase" => Items(GBase, 1), "gSize" => Items(GSize, 1),
-        "gCore" => Items(GCore, 0), "gDev" => Items(GDev, 0), "gWay" => Items(GWay, 0), "gMem" => Canonical(GMem),
-        _ => throw new ArgumentException("no such field: " + field, nameof(field)),
-    };
-
-    private static string Items<T>(T[] a, int from) =>
-        string.Join(' ', Enumerable.Range(from, a.Length - from).Select(i => $"{i}={Fmt(a[i])}"));
-
-    private static string Items<T>(T[][] a, int from) =>
-        string.Join(' ', Enumerable.Range(from, a.Length - from).Select(i => $"{i}=[{string.Join(',', a[i].Select(v => Fmt(v)))}]"));
-
-    private static string Fmt<T>(T v) => v switch
-    {
-        ulong u => "0x" + u.ToString("x", System.Globalization.CultureInfo.InvariantCulture),
-        bool b => b ? "1" : "0",
-        _ => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "",
-    };
-
-    /// <summary>Intervals sorted by base, adjacent same-owner intervals merged, empty ones dropped.</summary>
-    public static string Canonical(IEnumerable<OwnedRange> ranges)
-    {
-        var sorted = ranges.Where(r => r.Size != 0).OrderBy(r => r.Base).ToList();
-        var merged = new List<OwnedRange>();
-        foreach (OwnedRange r in sorted)
-        {
-            if (merged.Count > 0 && merged[^1].Owner == r.Owner && merged[^1].Base + merged[^1].Size == r.Base)
-            {
-                merged[^1] = merged[^1] with { Size = merged[^1].Size + r.Size };
-            }
-            else
-            {
-                merged.Add(r);
-            }
-        }
-        return string.Join(' ', merged.Select(r => $"[0x{r.Base:x},+0x{r.Size:x})={r.Owner}"));
     }
 
     // ------------------------------------------------------------------ SMT
@@ -271,8 +153,7 @@ public sealed class AbstractState
         sb.Append(Smt.Array(Smt.Idx16, slotSort, free, devs.Select(d => (Smt.B16(d), Slot(DevOwner[d]))))).Append('\n');
         sb.Append(Smt.Array(Smt.Idx16, slotSort, free, ways.Select(w => (Smt.B16(w), Slot(WayOwner[w]))))).Append('\n');
         sb.Append(MemoryMap(m, MemOwner)).Append('\n');
-        sb.Append(lastWriterTerm ?? Smt.Intervals(slotSort, Slot(CoreSlice.Owner.None),
-            MergeGranules(m.GranuleSize).Select(r => (r.Base, r.Size, Slot(r.Owner))))).Append('\n');
+        sb.Append(lastWriterTerm ?? LastWriterTerm(m)).Append('\n');
         sb.Append(Smt.Array(Smt.Idx16, "(_ BitVec 3)", "#b001", cores.Select(c => (Smt.B16(c), Smt.Bits(Mode[c], 3))))).Append('\n');
         sb.Append(Smt.Array(Smt.Idx16, "Bool", "false", cores.Select(c => (Smt.B16(c), Smt.Bool(Locked[c]))))).Append('\n');
         sb.Append(Smt.Array(Smt.Idx16, $"(Array {Smt.Idx16} {Smt.Addr})", zeroRegs, cores.Select(c => (Smt.B16(c), Regs(RrBase[c]))))).Append('\n');
@@ -295,6 +176,13 @@ public sealed class AbstractState
         sb.Append(Smt.Array(Smt.Idx16, slotSort, free, ways.Select(w => (Smt.B16(w), Slot(GWay[w]))))).Append('\n');
         sb.Append(MemoryMap(m, GMem)).Append('\n').Append(Smt.B64(LogOut)).Append(')');
         return sb.ToString();
+    }
+
+    /// <summary>The lastWriter field as the machine records it: per granule, Owner.None where no one wrote.</summary>
+    public string LastWriterTerm(MachineConfig m)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        return Smt.Intervals(Smt.Idx16, Smt.B16(CoreSlice.Owner.None), MergeGranules(m.GranuleSize).Select(r => (r.Base, r.Size, Smt.B16(r.Owner))));
     }
 
     /// <summary>The (Array Addr Bool) of a way mask.</summary>

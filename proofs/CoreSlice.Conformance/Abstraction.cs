@@ -6,9 +6,9 @@ namespace CoreSlice.Conformance;
 
 /// <summary>
 /// The abstraction function: the implementation's state (slice table + simulated
-/// machine) as the spec's <c>State</c>. Ghost fields are not implementation state;
-/// they come from the conformance run's own record (the spec's effect applied to
-/// the previous abstract state). Nothing here changes the implementation.
+/// machine) as the spec's <c>State</c>. Ghost fields are not implementation state:
+/// after a step they come from the spec's successor of the previous abstract state
+/// (<see cref="ConformanceChecker.Complete"/>). Nothing here changes the implementation.
 /// </summary>
 public static class Abstraction
 {
@@ -16,15 +16,16 @@ public static class Abstraction
     public const int UnknownWindow = -4;
 
     /// <summary>
-    /// Abstracts the implementation. <paramref name="ghostAndFrame"/> supplies the ghost
-    /// fields (and the received-IPI record, which the simulator keeps only as counts).
+    /// Abstracts the implementation. When <paramref name="initial"/>, the ghost fields are Init's (the
+    /// ownership maps, no slot ever created); otherwise they, and the received-IPI record (the simulator
+    /// keeps only counts), are left empty for <see cref="ConformanceChecker.Complete"/> to set.
     /// <paramref name="strictFreeSlots"/> no longer changes anything: the spec now clears a freed
     /// entry as the code does, so a Free slot is abstracted as the code holds it.
     /// <paramref name="problems"/> collects representation checks
     /// that the spec cannot see (the code's own ownership index vs. its entries, a
     /// Free entry not cleared).
     /// </summary>
-    public static AbstractState Capture<THardware>(Slicevisor<THardware> visor, SimulatedMachine machine, AbstractState? ghostAndFrame, bool strictFreeSlots, List<string> problems)
+    public static AbstractState Capture<THardware>(Slicevisor<THardware> visor, SimulatedMachine machine, bool initial, bool strictFreeSlots, List<string> problems)
         where THardware : IHardwarePort
     {
         ArgumentNullException.ThrowIfNull(visor);
@@ -90,16 +91,11 @@ public static class Abstraction
         machine.Memory.ForEachPresent((granule, writer) => s.LastWriter[granule] = writer);
         DecisionLogView(visor, s);
         CheckOwnershipIndex(table, s, problems);
-        if (ghostAndFrame is null)
+        if (initial)
         {
-            // Init: the ghost equals the ownership maps, no slot was ever created.
             s.CoreOwner.CopyTo(s.GCore, 0);
             s.DevOwner.CopyTo(s.GDev, 0);
             s.WayOwner.CopyTo(s.GWay, 0);
-        }
-        else
-        {
-            CopyGhost(ghostAndFrame, s);
         }
         return s;
     }
@@ -112,29 +108,6 @@ public static class Abstraction
         s.LogN = (ulong)log.Count;
         s.LogSeq = log.Sequence;
         s.LogRefused = log.RefusedWhileFull;
-    }
-
-    /// <summary>Copies the ghost fields of <paramref name="from"/> into <paramref name="to"/>.</summary>
-    public static void CopyGhost(AbstractState from, AbstractState to)
-    {
-        ArgumentNullException.ThrowIfNull(from);
-        ArgumentNullException.ThrowIfNull(to);
-        from.GN.CopyTo(to.GN, 0);
-        for (int t = 0; t < from.GBase.Length; t++)
-        {
-            from.GBase[t].CopyTo(to.GBase[t], 0);
-            from.GSize[t].CopyTo(to.GSize[t], 0);
-        }
-        from.GCore.CopyTo(to.GCore, 0);
-        from.GDev.CopyTo(to.GDev, 0);
-        from.GWay.CopyTo(to.GWay, 0);
-        to.GMem.Clear();
-        to.GMem.AddRange(from.GMem);
-        to.LogOut = from.LogOut;
-        for (int c = 0; c < from.IpiIn.Length; c++)
-        {
-            to.IpiIn[c] = [.. from.IpiIn[c]];
-        }
     }
 
     private static int Window(SliceTable table, ReadOnlySpan<MemoryRange> window)

@@ -5,7 +5,7 @@ namespace CoreSlice.Conformance;
 
 /// <summary>What one step's check found.</summary>
 /// <param name="Conforms">True when every check passed.</param>
-/// <param name="Check">The first failing check: witness, error, transition, lastWriter, invariant, representation (empty when it conforms).</param>
+/// <param name="Check">The first failing check: witness, error, transition, invariant, representation, solver (empty when it conforms).</param>
 /// <param name="Field">The first differing field or the failing clause (may be empty).</param>
 /// <param name="Detail">A one-line explanation.</param>
 public sealed record StepVerdict(bool Conforms, string Check, string Field, string Detail)
@@ -18,16 +18,23 @@ public sealed record StepVerdict(bool Conforms, string Check, string Field, stri
 /// Asks Z3, on ground terms, whether one concrete step of the implementation is a
 /// step of the spec: (d) <c>X_pre(S, A)</c> holds for the witnesses, (b) the code's
 /// error is <c>X_err(S, A)</c>, (a) <c>X(S, A, S2)</c>, (c) every invariant clause
-/// holds on S2. The spec is loaded once into a long-lived context; each step defines
-/// S, A and S2 inside one push/pop and asks each goal of <see cref="SpecGoals"/> on its
-/// own (the negation must be unsat), all in one round trip; the first goal that is not
-/// proved names the culprit.
+/// holds on S2. The spec is loaded once into a long-lived context. A step opens a scope in which
+/// S, A and the fields of the spec's successor that the step needs (<see cref="SpecSuccessor"/>) are
+/// defined once: <see cref="Complete"/> reads from them the fields of S2 that the machine does not hold,
+/// then <see cref="Check"/> defines S2 and asks each goal of <see cref="SpecGoals"/> on its own (the
+/// negation must be unsat), all in one round trip, and closes the scope; the first goal that is not
+/// proved names the culprit, and a transition that is not the spec's is explained from the spec's
+/// successor (<see cref="TransitionDiagnosis"/>).
 /// </summary>
 public sealed class ConformanceChecker : IDisposable
 {
-    private readonly Z3Native.Session session;
+    private readonly StepSession z3;
     private readonly MachineConfig machine;
     private readonly SpecGoals goals;
+    private readonly SpecSuccessor successor;
+
+    /// <summary>The step whose scope <see cref="Complete"/> left open.</summary>
+    private (SpecCall Call, AbstractState Pre, int Error)? opened;
 
     /// <summary>Loads <paramref name="spec"/> specialised to <paramref name="machine"/>. Throws <see cref="SpecException"/> when Z3 rejects it.</summary>
     public ConformanceChecker(Spec spec, MachineConfig machine, int timeoutMs = 20_000)
@@ -35,25 +42,52 @@ public sealed class ConformanceChecker : IDisposable
         ArgumentNullException.ThrowIfNull(spec);
         this.machine = machine;
         goals = new SpecGoals(spec);
-        session = new Z3Native.Session(timeoutMs);
-        string loaded = session.Eval(MachinePrelude.Build(spec.Text, machine));
-        if (loaded.Contains("(error", StringComparison.Ordinal))
-        {
-            throw new SpecException("conformance: Z3 rejected the specialised spec: " + loaded.Split('\n')[0]);
-        }
+        successor = new SpecSuccessor(spec);
+        z3 = new StepSession(MachinePrelude.Build(spec.Text, machine) + successor.Definitions([.. GhostCells.Names, "lastWriter"]), timeoutMs);
     }
 
-    /// <summary>Z3 queries asked so far (one per goal).</summary>
-    public long Queries { get; private set; }
+    /// <summary>Z3 queries asked so far (one per goal; the trivial check-sat before the successor's fields are evaluated is none).</summary>
+    public long Queries => z3.Queries;
 
     /// <inheritdoc/>
-    public void Dispose() => session.Dispose();
+    public void Dispose() => z3.Dispose();
 
     /// <summary>Checks Init on the initial abstract state (a report, not part of the step relation).</summary>
     public string InitHolds(AbstractState s0)
     {
         ArgumentNullException.ThrowIfNull(s0);
-        return Ask($"(define-fun S () State {s0.ToSmt(machine)})", ["(Init S)"])[0];
+        Close();
+        return z3.Ask($"(define-fun S () State {s0.ToSmt(machine)})\n", [StepSession.Refute("(Init S)")])[0];
+    }
+
+    /// <summary>
+    /// Completes <paramref name="observed"/>, the code's post-state of <paramref name="call"/> from <paramref name="pre"/>
+    /// (which returned <paramref name="codeError"/>): the fields the machine does not hold (<see cref="GhostCells"/>) are set
+    /// to the spec's successor's. Returns <paramref name="observed"/> and leaves the step's scope open for <see cref="Check"/>.
+    /// Throws <see cref="SpecException"/> when the successor does not reduce to values.
+    /// </summary>
+    public AbstractState Complete(SpecCall call, AbstractState pre, AbstractState observed, int codeError)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(pre);
+        ArgumentNullException.ThrowIfNull(observed);
+        string op = call.Operation;
+        string[] read = [.. GhostCells.Names.Where(f => !successor.Keeps(op, f))];
+        var cells = new GhostCells(read, pre, observed);
+        var script = new StringBuilder(Step(call, pre, codeError));
+        foreach (string field in read)
+        {
+            script.Append($"(define-fun C.{field} () {successor.SortOf(field)} {successor.Field(op, field, codeError)})\n");
+        }
+        if (cells.Any)
+        {
+            // evaluated in the (trivial) model of the scope: Z3 4.8 does this in about two thirds of a simplify's time
+            script.Append("(check-sat)(eval ").Append(cells.Term).Append(")\n");
+        }
+        string answer = z3.Open(script.ToString()).Replace("sat\n", "", StringComparison.Ordinal);
+        opened = (call, pre, codeError);
+        cells.Fill(answer, pre, observed);
+        return observed;
     }
 
     /// <summary>
@@ -66,85 +100,105 @@ public sealed class ConformanceChecker : IDisposable
         ArgumentNullException.ThrowIfNull(pre);
         ArgumentNullException.ThrowIfNull(post);
         ArgumentNullException.ThrowIfNull(problems);
-        AbstractState expected = call.Expect(pre, post, codeError, machine);
-        string? lwOverride = call.LastWriterOverride(codeError);
-        var defs = new StringBuilder();
-        defs.Append("(define-fun S () State ").Append(pre.ToSmt(machine)).Append(")\n");
-        string sort = SortOf(call.Operation);
-        defs.Append("(define-fun A () ").Append(sort).Append(' ').Append(call.ArgsTerm(pre, machine)).Append(")\n");
-        defs.Append(call.Pin(pre, post, codeError) ?? "");
-        defs.Append("(define-fun S2 () State ").Append(post.ToSmt(machine, lwOverride)).Append(")\n");
+        if (opened is not { } o || !ReferenceEquals(o.Call, call) || !ReferenceEquals(o.Pre, pre) || o.Error != codeError)
+        {
+            _ = z3.Open(Step(call, pre, codeError));
+        }
+        try
+        {
+            return Ask(call, pre, post, codeError, problems, invariants);
+        }
+        finally
+        {
+            Close();
+        }
+    }
+
+    private StepVerdict Ask(SpecCall call, AbstractState pre, AbstractState post, int codeError, IReadOnlyList<string> problems, bool invariants)
+    {
         string op = call.Operation;
-        IReadOnlyList<SpecGoal> asked = goals.For(op, codeError, invariants);
-        List<string> answers = Ask(defs.ToString(), asked.Select(g => g.Term).ToList());
+        List<(ulong Granule, int Writer)> written = GranuleWrites.Changed(pre, post);
+        string defs = PostDefinitions(call, pre, post, codeError, written.Count > 0);
+        var asked = goals.For(op, codeError, invariants).Select(g => (g.Check, g.Field, Script: StepSession.Refute(g.Term), Expected: "unsat")).ToList();
+        if (written.Count > 0)
+        {
+            asked.Insert(asked.FindIndex(g => g.Check == "transition") + 1, ("transition", "lastWriter", GranuleWrites.Query(written, SpecLastWriter(op), machine), "sat"));
+        }
+        List<string> answers = z3.Ask(defs, asked.Select(q => q.Script).ToList());
         for (int i = 0; i < answers.Count; i++)
         {
-            if (answers[i] == "unsat")
+            (string check, string field, _, string expected) = asked[i];
+            if (answers[i] == expected)
             {
                 continue;
             }
-            if (answers[i] is not ("sat" or "unknown"))
+            if (answers[i] is not ("sat" or "unsat" or "unknown"))
             {
                 return new StepVerdict(false, "solver", "", "Z3 answered " + answers[i]);
             }
-            (string check, string field, _) = asked[i];
             if (check == "error")
             {
-                string spec = SpecError(defs.ToString(), op);
+                string spec = SpecError(defs, op);
                 return new StepVerdict(false, check, "error", $"code returned {Name(codeError)}, spec {op}_err is {spec}");
+            }
+            if (field == "lastWriter")
+            {
+                return new StepVerdict(false, check, field, GranuleWrites.Explain(written, SpecLastWriter(op), machine, q => z3.Ask(defs, [q])[0]));
             }
             if (check == "transition")
             {
-                string? diff = expected.FirstDifference(post);
-                return new StepVerdict(false, check, diff is null ? "" : diff.Split(':')[0],
-                    diff is null ? $"{field} does not hold ({answers[i]}); the C# mirror of the effect agrees with the code" : "first differing field " + diff + " (spec vs code)");
+                (string differs, string detail) = TransitionDiagnosis.Explain(z3, successor, op, codeError, defs);
+                return new StepVerdict(false, check, differs, $"{detail} ({op}: {answers[i]})");
             }
             return new StepVerdict(false, check, field, $"{field} does not hold ({answers[i]})");
-        }
-        if (lwOverride is not null && post.Render("lastWriter") != expected.Render("lastWriter"))
-        {
-            string? diff = expected.FirstDifference(post);
-            return new StepVerdict(false, "transition", "lastWriter", "granule last writers differ: " + diff);
         }
         return problems.Count == 0 ? StepVerdict.Ok : new StepVerdict(false, "representation", "", problems[0]);
     }
 
+    private void Close()
+    {
+        opened = null;
+        z3.Close();
+    }
+
+    /// <summary>The step's scope: S, A and, when the operation can write memory, the spec's lastWriter after the step (C.lastWriter).</summary>
+    private string Step(SpecCall call, AbstractState pre, int codeError)
+    {
+        string op = call.Operation;
+        string scope = $"(define-fun S () State {pre.ToSmt(machine)})\n(define-fun A () {successor.ArgsSorts[op]} {call.ArgsTerm(pre, machine)})\n";
+        return successor.Keeps(op, "lastWriter") ? scope
+            : scope + $"(define-fun C.lastWriter () {successor.SortOf("lastWriter")} {successor.Field(op, "lastWriter", codeError)})\n";
+    }
+
+    /// <summary>The spec's lastWriter after a step of <paramref name="op"/>, as defined in the step's scope.</summary>
+    private string SpecLastWriter(string op) => successor.Keeps(op, "lastWriter") ? "(lastWriter S)" : "C.lastWriter";
+
+    /// <summary>
+    /// The pin of an open function, and S2. The machine records last writers per granule, the spec per byte.
+    /// When the machine changed no granule's writer (<paramref name="machineWrote"/> false), S2 holds its map
+    /// as it is, and X holds of S2 only if the spec's step writes no byte either. Otherwise S2's lastWriter
+    /// is the pre-state's where the spec leaves a byte's writer as it was and the machine's where the spec
+    /// changes it, so X holds of S2 only if every byte the spec writes shows its writer in the machine's
+    /// granule; the other half (every granule the machine changed holds a byte the spec wrote with that
+    /// writer) is <see cref="GranuleWrites"/>.
+    /// </summary>
+    private string PostDefinitions(SpecCall call, AbstractState pre, AbstractState post, int codeError, bool machineWrote)
+    {
+        string spec = SpecLastWriter(call.Operation);
+        string? lastWriter = machineWrote
+            ? $"(lambda ((x (_ BitVec 64))) (ite (= (select {spec} x) (select (lastWriter S) x)) (select (lastWriter S) x) (select "
+              + post.LastWriterTerm(machine) + " x)))"
+            : null;
+        return (call.Pin(pre, post, codeError) ?? "") + $"(define-fun S2 () State {post.ToSmt(machine, lastWriter)})\n";
+    }
+
     private string SpecError(string defs, string op)
     {
-        string text = session.Eval("(push)\n" + defs + $"(declare-const specErr (_ BitVec 8))(assert (= specErr ({op}_err S A)))(check-sat)(get-value (specErr))\n(pop)\n");
-        Queries++;
+        string text = z3.Eval(defs, $"(declare-const specErr (_ BitVec 8))(assert (= specErr ({op}_err S A)))(check-sat)(get-value (specErr))\n", 1);
         int at = text.IndexOf("#x", StringComparison.Ordinal);
         return at < 0 ? "unknown" : Name(Convert.ToInt32(text.Substring(at + 2, 2), 16));
     }
 
     /// <summary>A SliceError number as its name (0xff: Refused).</summary>
     public static string Name(int error) => error == 0xff ? "Refused" : ((SliceError)error).ToString();
-
-    private List<string> Ask(string defs, List<string> terms)
-    {
-        var sb = new StringBuilder("(push)\n").Append(defs);
-        foreach (string g in terms)
-        {
-            sb.Append("(push)(assert (not ").Append(g).Append("))(check-sat)(pop)\n");
-        }
-        sb.Append("(pop)\n");
-        Queries += terms.Count;
-        string text = session.Eval(sb.ToString());
-        var answers = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(l => l is "sat" or "unsat" or "unknown" || l.StartsWith("(error", StringComparison.Ordinal)).ToList();
-        while (answers.Count < terms.Count)
-        {
-            answers.Add(text.Trim().Length == 0 ? "no answer" : text.Trim().Split('\n')[0]);
-        }
-        return answers;
-    }
-
-    private static string SortOf(string op) => op switch
-    {
-        "CreateSlice" => "CreateArgs", "LoadImage" => "LoadArgs", "StartSlice" => "StartArgs", "DestroySlice" => "DestroyArgs",
-        "GuestAccess" => "AccessArgs", "GuestDma" => "DmaArgs", "GuestIpi" => "IpiArgs", "GuestWriteFilter" => "FilterArgs",
-        "GuestResetRequest" => "ResetArgs", "ControlStore" => "ControlArgs",
-        "Attest" => "AttestArgs", "GuestAttest" => "GuestAttestArgs", "DrainLog" => "DrainArgs",
-        _ => throw new ArgumentException("no such spec operation: " + op, nameof(op)),
-    };
 }

@@ -153,7 +153,7 @@ public sealed class ConformanceRun : IDisposable
         var coverage = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var problems = new List<string>();
         var solverTime = new SortedDictionary<string, double>(StringComparer.Ordinal);
-        AbstractState pre = Abstraction.Capture(visor, machine, null, options.StrictFreeSlots, problems);
+        AbstractState pre = Abstraction.Capture(visor, machine, true, options.StrictFreeSlots, problems);
         string init = checker.InitHolds(pre);
         Queue<Func<(SpecCall, int)>> tour = Tour();
         for (int step = 0; step < options.Steps; step++)
@@ -163,7 +163,8 @@ public sealed class ConformanceRun : IDisposable
             bool drain = !visor.Log.AcceptsRequests && (tour.Count > 0 || random.Next(3) != 0);
             (SpecCall call, int error) = drain ? Drain() : tour.Count > 0 ? tour.Dequeue()() : RandomStep(pre);
             problems.Clear();
-            AbstractState post = StepObservation.Post(visor, machine, pre, call, error, received, problems);
+            long t0 = Stopwatch.GetTimestamp();
+            AbstractState post = StepObservation.Post(checker, visor, machine, pre, call, error, received, problems);
             options.PerturbPost?.Invoke(step, post);
             if (options.PerturbError is not null)
             {
@@ -171,7 +172,6 @@ public sealed class ConformanceRun : IDisposable
             }
             string key = call.Operation + " " + ConformanceChecker.Name(error);
             coverage[key] = coverage.GetValueOrDefault(key) + 1;
-            long t0 = Stopwatch.GetTimestamp();
             bool invariants = (step + 1) % Math.Max(1, options.InvariantsEvery) == 0 || step == options.Steps - 1;
             StepVerdict verdict = checker.Check(call, pre, post, error, problems, invariants);
             string opKey = call.Operation;

@@ -26,21 +26,6 @@ public sealed class AccessCall(int core, ulong address, Permissions perm) : Spec
     /// <inheritdoc/>
     public override string ArgsTerm(AbstractState pre, MachineConfig m) =>
         $"(mk-access-args {Smt.B16(core)} {Smt.B16(Reg(pre))} {Smt.B64(address)} {Smt.Bits((int)perm, 3)})";
-
-    /// <inheritdoc/>
-    public override AbstractState Expect(AbstractState pre, AbstractState post, int codeError, MachineConfig m)
-    {
-        AbstractState e = pre.Clone();
-        if (codeError == 0 && perm == Permissions.Write)
-        {
-            e.LastWriter[address & ~(m.GranuleSize - 1)] = pre.CoreOwner[core];
-        }
-        return e;
-    }
-
-    /// <inheritdoc/>
-    public override string? LastWriterOverride(int codeError) => codeError == 0 && perm == Permissions.Write
-        ? "(store (lastWriter S) (g.addr A) (select (coreOwner S) (g.core A)))" : null;
 }
 
 /// <summary>ControlStore: the manager, on a control core, stores one byte.</summary>
@@ -54,20 +39,6 @@ public sealed class ControlStoreCall(ulong address) : SpecCall
 
     /// <inheritdoc/>
     public override string ArgsTerm(AbstractState pre, MachineConfig m) => $"(mk-control-args {Smt.B64(address)})";
-
-    /// <inheritdoc/>
-    public override AbstractState Expect(AbstractState pre, AbstractState post, int codeError, MachineConfig m)
-    {
-        AbstractState e = pre.Clone();
-        if (codeError == 0)
-        {
-            e.LastWriter[address & ~(m.GranuleSize - 1)] = Owner.Control;
-        }
-        return e;
-    }
-
-    /// <inheritdoc/>
-    public override string? LastWriterOverride(int codeError) => codeError == 0 ? "(store (lastWriter S) (k.addr A) Owner.Control)" : null;
 }
 
 /// <summary>GuestDma: a one-byte DMA read/write; witness reg = the first window range holding the address.</summary>
@@ -95,21 +66,6 @@ public sealed class DmaCall(int device, ulong address, bool write) : SpecCall
     /// <inheritdoc/>
     public override string ArgsTerm(AbstractState pre, MachineConfig m) =>
         $"(mk-dma-args {Smt.B16(device)} {Smt.B16(Reg(pre))} {Smt.B64(address)} {Smt.Bool(write)})";
-
-    /// <inheritdoc/>
-    public override AbstractState Expect(AbstractState pre, AbstractState post, int codeError, MachineConfig m)
-    {
-        AbstractState e = pre.Clone();
-        if (codeError == 0 && write)
-        {
-            e.LastWriter[address & ~(m.GranuleSize - 1)] = pre.Iommu[device];
-        }
-        return e;
-    }
-
-    /// <inheritdoc/>
-    public override string? LastWriterOverride(int codeError) => codeError == 0 && write
-        ? "(store (lastWriter S) (m.addr A) (select (iommu S) (m.dev A)))" : null;
 }
 
 /// <summary>GuestIpi from one core to another: when allowed, the receiver has received it.</summary>
@@ -126,17 +82,6 @@ public sealed class IpiCall(int from, int to) : SpecCall
 
     /// <inheritdoc/>
     public override string ArgsTerm(AbstractState pre, MachineConfig m) => $"(mk-ipi-args {Smt.B16(Index16(from, pre.Cores))} {Smt.B16(Index16(to, pre.Cores))})";
-
-    /// <inheritdoc/>
-    public override AbstractState Expect(AbstractState pre, AbstractState post, int codeError, MachineConfig m)
-    {
-        AbstractState e = pre.Clone();
-        if (codeError == 0)
-        {
-            e.IpiIn[to].Add(from);
-        }
-        return e;
-    }
 }
 
 /// <summary>GuestResetRequest: always refused.</summary>
@@ -150,9 +95,6 @@ public sealed class ResetRequestCall(int core, int target) : SpecCall
 
     /// <inheritdoc/>
     public override string ArgsTerm(AbstractState pre, MachineConfig m) => $"(mk-reset-args {Smt.B16(core)} {Smt.B16(target)})";
-
-    /// <inheritdoc/>
-    public override AbstractState Expect(AbstractState pre, AbstractState post, int codeError, MachineConfig m) => pre.Clone();
 }
 
 /// <summary>GuestWriteFilter: kind 0 range register, 1 IPI mask, 2 way mask.</summary>
@@ -173,35 +115,10 @@ public sealed class FilterCall(int core, int kind, int register, RangeRegister v
     public override string ArgsTerm(AbstractState pre, MachineConfig m) =>
         $"(mk-filter-args {Smt.B16(core)} {Smt.Bits(kind, 2)} {Smt.B16(register)} {Smt.B64(value.Base)} {Smt.B64(value.Size)} {Smt.Bits((int)value.Permissions, 3)} "
         + $"{BoolSet(ipi)} {AbstractState.WayBits(ways)})";
-
-    /// <inheritdoc/>
-    public override AbstractState Expect(AbstractState pre, AbstractState post, int codeError, MachineConfig m)
-    {
-        AbstractState e = pre.Clone();
-        if (codeError != 0)
-        {
-            return e;
-        }
-        switch (kind)
-        {
-            case 0:
-                e.RrBase[core][register] = value.Base;
-                e.RrSize[core][register] = value.Size;
-                e.RrPerm[core][register] = (int)value.Permissions;
-                break;
-            case 1:
-                e.Ipi[core] = [.. ipi];
-                break;
-            default:
-                e.WMask[core] = ways;
-                break;
-        }
-        return e;
-    }
 }
 
 /// <summary>
-/// Attest (manager) or GuestAttest (a guest core's mailbox): logged, nothing else changes. Whether the
+/// Attest (manager) or GuestAttest (a guest core's mailbox). Whether the
 /// key was usable is the environment's choice in the spec; the simulator's key derivation cannot be
 /// made to fail, so it is read off the code's answer (AttestationKeyFault or not).
 /// </summary>
@@ -225,12 +142,9 @@ public sealed class AttestCall(bool guest, int who, bool nonceOk, bool roomOk) :
             ? $"(mk-guest-attest-args {Smt.B16(Index16(who, pre.Cores))} {Smt.Bool(nonceOk)} {Smt.Bool(roomOk)} {key})"
             : $"(mk-attest-args {Smt.B16(Slot16(who, pre.Slots))} {Smt.Bool(nonceOk)} {Smt.Bool(roomOk)} {key})";
     }
-
-    /// <inheritdoc/>
-    public override AbstractState Expect(AbstractState pre, AbstractState post, int codeError, MachineConfig m) => Logged(pre, pre.Clone);
 }
 
-/// <summary>DrainLog into a destination of <c>room</c> whole entries: DrainLog of spec/45-attest-log.smt2, mirrored.</summary>
+/// <summary>DrainLog into a destination of <c>room</c> whole entries (DrainLog of spec/45-attest-log.smt2).</summary>
 public sealed class DrainCall(int room) : SpecCall
 {
     /// <inheritdoc/>
@@ -241,29 +155,4 @@ public sealed class DrainCall(int room) : SpecCall
 
     /// <inheritdoc/>
     public override string ArgsTerm(AbstractState pre, MachineConfig m) => $"(mk-drain-args {Smt.B64((ulong)room)})";
-
-    /// <inheritdoc/>
-    public override AbstractState Expect(AbstractState pre, AbstractState post, int codeError, MachineConfig m)
-    {
-        ArgumentNullException.ThrowIfNull(pre);
-        AbstractState e = pre.Clone();
-        ulong k = Math.Min((ulong)room, pre.LogN);
-        if (pre.LogN != 0 && room == 0)
-        {
-            if (pre.LogN == pre.LogCap)
-            {
-                e.LogRefused++;
-                return e;
-            }
-            e.LogN++;
-            e.LogSeq++;
-            e.LogRefused = 0;
-            return e;
-        }
-        e.LogN = pre.LogN - k + 1;
-        e.LogSeq++;
-        e.LogOut += k;
-        e.LogRefused = 0;
-        return e;
-    }
 }

@@ -122,7 +122,7 @@ public static class ModelCheckConformance
         string init;
         using (var fresh = new Rig(config))
         {
-            abstracted[0] = Abstraction.Capture(fresh.Visor, fresh.Machine, null, false, problems);
+            abstracted[0] = Abstraction.Capture(fresh.Visor, fresh.Machine, true, false, problems);
             init = checker.InitHolds(abstracted[0]!);
         }
         int checkedCount = 0;
@@ -148,7 +148,7 @@ public static class ModelCheckConformance
             long[] received = StepObservation.IpisReceived(rig.Machine, config.CoreCount);
             (SpecCall call, int error) = rig.Apply(step, pre);
             problems.Clear();
-            AbstractState post = StepObservation.Post(rig.Visor, rig.Machine, pre, call, error, received, problems);
+            AbstractState post = StepObservation.Post(checker, rig.Visor, rig.Machine, pre, call, error, received, problems);
             options.PerturbPost?.Invoke(state, post);
             string key = call.Operation + " " + ConformanceChecker.Name(error);
             coverage[key] = coverage.GetValueOrDefault(key) + 1;
@@ -229,7 +229,7 @@ public static class ModelCheckConformance
             var call = new DrainCall(LogCapacity);
             int error = (int)Visor.DrainLog(drained, out _).Error;
             var problems = new List<string>();
-            AbstractState post = StepObservation.Post(Visor, Machine, pre, call, error, received, problems);
+            AbstractState post = StepObservation.Post(checker, Visor, Machine, pre, call, error, received, problems);
             StepVerdict verdict = checker.Check(call, pre, post, error, problems, invariants: false);
             return (verdict.Conforms ? null : new Mismatch(state, call.Operation, call.Describe(), ConformanceChecker.Name(error), verdict), post);
         }

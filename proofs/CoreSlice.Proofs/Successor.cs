@@ -205,6 +205,9 @@ public sealed class Successor
         }
     }
 
+    /// <summary>The fields of the spec's State datatype, in constructor order, with their sorts.</summary>
+    public IReadOnlyList<(string Field, Sx Sort)> Fields => fields;
+
     /// <summary>Unhandled parts of the step (constraints on s2 not read as definitions), for the report.</summary>
     public List<string> Unread { get; } = [];
 

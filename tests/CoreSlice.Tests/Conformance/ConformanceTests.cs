@@ -65,6 +65,9 @@ public sealed class ConformanceTests
         Assert.Equal(Step, r.Mismatch.Step);
         Assert.Equal("transition", r.Mismatch.Verdict.Check);
         Assert.Equal("rrBase", r.Mismatch.Verdict.Field);
+        // the cell, both values and the clause of the spec's step that fails
+        Assert.Contains("rrBase[#x0002][#x0000]: spec #x0000000000000000, code #x0000000000001000", r.Mismatch.Verdict.Detail, StringComparison.Ordinal);
+        Assert.Contains("it fails (= (rrBase s2) (rrBase S))", r.Mismatch.Verdict.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -111,6 +114,44 @@ public sealed class ConformanceTests
         ConformanceResult r = Run(new ConformanceOptions { Steps = Step + 2, PerturbPost = (i, s) => { if (i == Step) { s.Iommu[0] = 1; } } });
         Assert.NotNull(r.Mismatch);
         Assert.Equal("iommu", r.Mismatch.Verdict.Field);
+    }
+
+    // ---- last writers: the machine records them per granule, the spec per byte
+
+    /// <summary>Perturbs the post-state of the first step that records a new granule writer (after the first such step).</summary>
+    private static Action<int, AbstractState> AtFirstWrite(Action<AbstractState, ulong> perturb)
+    {
+        HashSet<ulong> before = [];
+        bool done = false;
+        return (_, s) =>
+        {
+            ulong[] added = [.. s.LastWriter.Keys.Where(k => !before.Contains(k))];
+            if (!done && added.Length > 0 && before.Count > 0)
+            {
+                perturb(s, added[0]);
+                done = true;
+            }
+            before = [.. s.LastWriter.Keys];
+        };
+    }
+
+    [Fact]
+    public void A_write_the_machine_does_not_record_is_named()
+    {
+        ConformanceResult r = Run(new ConformanceOptions { Seed = 1, Steps = 220, PerturbPost = AtFirstWrite((s, g) => s.LastWriter.Remove(g)) });
+        Assert.NotNull(r.Mismatch);
+        Assert.Equal("transition", r.Mismatch.Verdict.Check);
+        Assert.Equal("lastWriter", r.Mismatch.Verdict.Field);
+    }
+
+    [Fact]
+    public void A_granule_the_spec_does_not_write_in_the_step_is_named()
+    {
+        // a writing step that also marks another granule: every byte the spec writes is right, the extra granule is not
+        ConformanceResult r = Run(new ConformanceOptions { Seed = 1, Steps = 220, PerturbPost = AtFirstWrite((s, g) => s.LastWriter[g + 0x10000] = 1) });
+        Assert.NotNull(r.Mismatch);
+        Assert.Equal("lastWriter", r.Mismatch.Verdict.Field);
+        Assert.Contains("gives no byte of it that writer", r.Mismatch.Verdict.Detail, StringComparison.Ordinal);
     }
 
     // ---- the three inexactnesses conformance found, now fixed in the spec (spec/README.md)
