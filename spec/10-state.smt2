@@ -48,7 +48,19 @@
     (gWay (Array Way Slot))
     (gMem (Array Addr Slot))
     ; ghost: decision-log entries handed to the manager by drains, ever
-    (logOut Cnt)))))
+    (logOut Cnt)
+    ; sharing (per-range permissions and windows). Each private range i of a slot carries its
+    ; permissions; a window is control-slice memory shared between the control slice and this one
+    ; guest, with permissions Read or Read|Write. A slot's range registers hold its private
+    ; ranges, then its windows (progBase). winOwner: the guest holding a window on an address
+    ; (Owner.Free: none); addrPerm: what the guest owning or holding an address may do there
+    (tblPerm (Array Slot (Array Idx Perm)))
+    (tblWN (Array Slot Idx))
+    (tblWBase (Array Slot (Array Idx Addr)))
+    (tblWSize (Array Slot (Array Idx Addr)))
+    (tblWPerm (Array Slot (Array Idx Perm)))
+    (winOwner (Array Addr Slot))
+    (addrPerm (Array Addr Perm))))))
 
 (define-fun zeroAddrs () (Array Idx Addr) ((as const (Array Idx Addr)) #x0000000000000000))
 (define-fun zeroPerms () (Array Idx Perm) ((as const (Array Idx Perm)) #b000))
@@ -58,12 +70,16 @@
 (define-fun live ((s State) (t Slot)) Bool (and (isGuest t) (not (= (select (st s) t) SliceState.Free))))
 
 ; ---- frame groups: "this step leaves X alone"
+; the slice table's rows: private ranges and windows, with their permissions
+(define-fun same-rows ((s State) (s2 State)) Bool
+  (and (= (tblN s2) (tblN s)) (= (tblBase s2) (tblBase s)) (= (tblSize s2) (tblSize s)) (= (tblPerm s2) (tblPerm s))
+       (= (tblWN s2) (tblWN s)) (= (tblWBase s2) (tblWBase s)) (= (tblWSize s2) (tblWSize s)) (= (tblWPerm s2) (tblWPerm s))))
 (define-fun same-table ((s State) (s2 State)) Bool
-  (and (= (st s2) (st s)) (= (tblN s2) (tblN s)) (= (tblBase s2) (tblBase s))
-       (= (tblSize s2) (tblSize s)) (= (entry s2) (entry s)) (= (meas s2) (meas s))))
+  (and (= (st s2) (st s)) (same-rows s s2) (= (entry s2) (entry s)) (= (meas s2) (meas s))))
 (define-fun same-owners ((s State) (s2 State)) Bool
   (and (= (coreOwner s2) (coreOwner s)) (= (devOwner s2) (devOwner s))
-       (= (wayOwner s2) (wayOwner s)) (= (memOwner s2) (memOwner s))))
+       (= (wayOwner s2) (wayOwner s)) (= (memOwner s2) (memOwner s))
+       (= (winOwner s2) (winOwner s)) (= (addrPerm s2) (addrPerm s))))
 (define-fun same-ghost ((s State) (s2 State)) Bool
   (and (= (gN s2) (gN s)) (= (gBase s2) (gBase s)) (= (gSize s2) (gSize s))
        (= (gCore s2) (gCore s)) (= (gDev s2) (gDev s)) (= (gWay s2) (gWay s)) (= (gMem s2) (gMem s))))
@@ -100,13 +116,19 @@
   (and (= (select (rrBase s2) c) (select (rrBase s) c)) (= (select (rrSize s2) c) (select (rrSize s) c))
        (= (select (rrPerm s2) c) (select (rrPerm s) c)) (= (select (ipi s2) c) (select (ipi s) c))
        (= (select (wmask s2) c) (select (wmask s) c))))
-; range register i of a core of slot t, as the slice-table entry dictates (Sliceloader.cs)
+; range register i of a core of slot t, as the slice-table entry dictates (Sliceloader.cs): the
+; private ranges first, then the windows (register tblN + k holds window k), the rest disabled
+(define-fun winRow ((s State) (t Slot) (i Idx)) Bool
+  (and (bvuge i (select (tblN s) t)) (bvult (bvsub i (select (tblN s) t)) (select (tblWN s) t))))
 (define-fun progBase ((s State) (t Slot) (i Idx)) Addr
-  (ite (bvult i (select (tblN s) t)) (select (select (tblBase s) t) i) #x0000000000000000))
+  (ite (bvult i (select (tblN s) t)) (select (select (tblBase s) t) i)
+  (ite (winRow s t i) (select (select (tblWBase s) t) (bvsub i (select (tblN s) t))) #x0000000000000000)))
 (define-fun progSize ((s State) (t Slot) (i Idx)) Addr
-  (ite (bvult i (select (tblN s) t)) (select (select (tblSize s) t) i) #x0000000000000000))
+  (ite (bvult i (select (tblN s) t)) (select (select (tblSize s) t) i)
+  (ite (winRow s t i) (select (select (tblWSize s) t) (bvsub i (select (tblN s) t))) #x0000000000000000)))
 (define-fun progPerm ((s State) (t Slot) (i Idx)) Perm
-  (ite (bvult i (select (tblN s) t)) Permissions.ReadWriteExecute Permissions.None))
+  (ite (bvult i (select (tblN s) t)) (select (select (tblPerm s) t) i)
+  (ite (winRow s t i) (select (select (tblWPerm s) t) (bvsub i (select (tblN s) t))) Permissions.None)))
 ; regs of core c in s2 are exactly what slot t's entry in s dictates
 (define-fun core-regs-programmed ((s State) (s2 State) (c Core) (t Slot)) Bool
   (and (forall ((i Idx)) (and (= (select (select (rrBase s2) c) i) (progBase s t i))

@@ -14,7 +14,7 @@
        (forall ((w Way)) (=> (select (select (wmask s) c) w) (controlWay w)))))
 (define-fun Init ((s State)) Bool
   (and (forall ((t Slot)) (and (= (select (st s) t) SliceState.Free) (= (select (tblN s) t) #x0000)
-                               (= (select (gN s) t) #x0000)))
+                               (= (select (tblWN s) t) #x0000) (= (select (gN s) t) #x0000)))
        (forall ((c Core)) (and (= (select (coreOwner s) c) (ite (controlCore c) Owner.Control Owner.Free))
                                (= (select (gCore s) c) (select (coreOwner s) c))
                                (ite (controlCore c)
@@ -29,7 +29,8 @@
        (forall ((a Addr)) (and (= (select (memOwner s) a)
                                   (ite (reservedMem a) Owner.Reserved (ite (controlMem a) Owner.Control Owner.Free)))
                                (= (select (gMem s) a) (select (memOwner s) a))
-                               (= (select (lastWriter s) a) Owner.None)))
+                               (= (select (lastWriter s) a) Owner.None)
+                               (= (select (winOwner s) a) Owner.Free) (= (select (addrPerm s) a) Permissions.None)))
        ; DecisionLog: MinCapacity 2 .. MaxCapacity 2^20, empty, nothing refused or drained yet
        (bvule #x0000000000000002 (logCap s)) (bvule (logCap s) #x0000000000100000)
        (= (logN s) #x0000000000000000) (= (logSeq s) #x0000000000000000)

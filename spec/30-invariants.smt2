@@ -26,31 +26,52 @@
     (and (= (= o Owner.Reserved) (reservedMem a))
          (= (= o Owner.Control) (controlMem a))
          (or (= o Owner.Free) (= o Owner.Reserved) (= o Owner.Control) (live s o))))))
-; the slice table's ranges agree with the memory map (so two slots' ranges never overlap)
+; the slice table's private ranges agree with the memory map (so two slots' ranges never overlap),
+; and each carries the permission its slot holds there; ranges and windows fit the range registers
 (define-fun I1_Disjointness.table ((s State)) Bool
-  (and (forall ((t Slot)) (=> (live s t) (bvule (select (tblN s) t) nRR)))
+  (and (forall ((t Slot)) (=> (live s t) (and (bvule (select (tblN s) t) nRR)
+                                              (bvule (select (tblWN s) t) (bvsub nRR (select (tblN s) t))))))
        (forall ((t Slot) (i Idx) (a Addr))
          (! (=> (and (live s t) (bvult i (select (tblN s) t))
                      (inRange a (select (select (tblBase s) t) i) (select (select (tblSize s) t) i)))
-                (= (select (memOwner s) a) t))
-            :pattern ((select (select (tblBase s) t) i) (select (memOwner s) a))))))
+                (and (= (select (memOwner s) a) t) (= (select (addrPerm s) a) (select (select (tblPerm s) t) i))))
+            :pattern ((select (select (tblBase s) t) i) (select (memOwner s) a))
+            :pattern ((select (select (tblBase s) t) i) (select (addrPerm s) a))))))
+; a window is held by one live guest at most (winOwner is a map), lies in control memory, and never
+; lets its guest execute: the control slice and exactly one guest share it, no second guest ever
+(define-fun I1_Disjointness.windows ((s State)) Bool
+  (forall ((a Addr)) (let ((w (select (winOwner s) a)))
+    (or (= w Owner.Free)
+        (and (live s w) (controlMem a)
+             (= (bvand (select (addrPerm s) a) Permissions.Execute) Permissions.None))))))
+; the slice table's windows agree with the window map, with the permission their guest holds there
+(define-fun I1_Disjointness.windowTable ((s State)) Bool
+  (forall ((t Slot) (i Idx) (a Addr))
+    (! (=> (and (live s t) (bvult i (select (tblWN s) t))
+                (inRange a (select (select (tblWBase s) t) i) (select (select (tblWSize s) t) i)))
+           (and (= (select (winOwner s) a) t) (= (select (addrPerm s) a) (select (select (tblWPerm s) t) i))))
+       :pattern ((select (select (tblWBase s) t) i) (select (winOwner s) a))
+       :pattern ((select (select (tblWBase s) t) i) (select (addrPerm s) a)))))
 ; a slot that is not live (Free, the control slot, an index past the machine) holds no table row:
 ; a destroy clears the row (SliceEntry.Clear), so nothing of a freed slice lingers in the table
 (define-fun I1_Disjointness.freeRows ((s State)) Bool
-  (forall ((t Slot)) (=> (not (live s t)) (= (select (tblN s) t) #x0000))))
+  (forall ((t Slot)) (=> (not (live s t)) (and (= (select (tblN s) t) #x0000) (= (select (tblWN s) t) #x0000)))))
 (define-fun I1_Disjointness ((s State)) Bool
   (and (I1_Disjointness.cores s) (I1_Disjointness.devices s) (I1_Disjointness.ways s)
-       (I1_Disjointness.memory s) (I1_Disjointness.table s) (I1_Disjointness.freeRows s)))
+       (I1_Disjointness.memory s) (I1_Disjointness.table s) (I1_Disjointness.windows s)
+       (I1_Disjointness.windowTable s) (I1_Disjointness.freeRows s)))
 
 ; ---------------- I2: filter soundness (-> S3, S4) ----------------
-; a core running guest code: its range registers reach only its slot's memory,
-; its IPI mask only its slot's cores, its way mask only its slot's ways
+; a core running guest code: its range registers reach only its slot's memory and its slot's
+; windows, granting no more than the slot holds there; its IPI mask only its slot's cores, its way
+; mask only its slot's ways
 (define-fun I2_FilterSoundness.ranges ((s State)) Bool
   (forall ((c Core) (i Idx) (a Addr))
     (=> (and (= (select (mode s) c) CoreMode.Guest)
              (bvult i nRR) (not (= (select (select (rrPerm s) c) i) Permissions.None))
              (inRange a (select (select (rrBase s) c) i) (select (select (rrSize s) c) i)))
-        (= (select (memOwner s) a) (select (coreOwner s) c)))))
+        (and (or (= (select (memOwner s) a) (select (coreOwner s) c)) (= (select (winOwner s) a) (select (coreOwner s) c)))
+             (= (bvand (select (select (rrPerm s) c) i) (bvnot (select (addrPerm s) a))) Permissions.None)))))
 (define-fun I2_FilterSoundness.ipi ((s State)) Bool
   (forall ((c Core) (b Core))
     (=> (and (= (select (mode s) c) CoreMode.Guest) (select (select (ipi s) c) b))
@@ -109,11 +130,13 @@
              (or (= (select (st s) w) SliceState.Running) (= (select (st s) w) SliceState.Destroying)))))))
 
 ; ---------------- I5: no residue (-> S7) ----------------
-; every address was last written by no one (scrubbed) or by its current owner
+; every address was last written by no one (scrubbed), by its current owner, or by the guest that
+; holds a window on it now: a window is scrubbed before another guest can hold it
 (define-fun I5_NoResidue ((s State)) Bool
   (forall ((a Addr)) (let ((w (select (lastWriter s) a)) (o (select (memOwner s) a)))
     (or (= w Owner.None)
-        (and (= w o) (not (= o Owner.Free)) (not (= o Owner.Reserved)))))))
+        (and (= w o) (not (= o Owner.Free)) (not (= o Owner.Reserved)))
+        (and (isGuest w) (= w (select (winOwner s) a)))))))
 
 ; ---------------- I6: static resources (-> S2) ----------------
 ; a live slot's resources equal those it was created with (ghost copy)

@@ -21,7 +21,12 @@
     (c.nd Idx) (c.devs (Array Idx Dev))
     (c.ways (Array Way Bool)) (c.entry Addr)
     (c.slot Slot) (c.kc Idx) (c.kr Idx) (c.kd Idx)
-    (c.cidx (Array Core Idx)) (c.didx (Array Dev Idx)) (c.ridx (Array Addr Idx))))))
+    (c.cidx (Array Core Idx)) (c.didx (Array Dev Idx)) (c.ridx (Array Addr Idx))
+    ; sharing: np permissions (0: every range RWX; otherwise one per range), nw windows with their
+    ; permissions; kw = first failing window (= nw when none fails), widx = a window covering an address
+    (c.np Idx) (c.perm (Array Idx Perm))
+    (c.nw Idx) (c.wbase (Array Idx Addr)) (c.wsize (Array Idx Addr)) (c.wperm (Array Idx Perm))
+    (c.kw Idx) (c.widx (Array Addr Idx))))))
 
 (define-fun reqHasCore ((a CreateArgs) (c Core)) Bool
   (and (bvult (select (c.cidx a) c) (c.nc a)) (= (select (c.cores a) (select (c.cidx a) c)) c)))
@@ -30,6 +35,12 @@
 (define-fun reqHasAddr ((a CreateArgs) (x Addr)) Bool
   (let ((k (select (c.ridx a) x)))
     (and (bvult k (c.nr a)) (inRange x (select (c.base a) k) (select (c.size a) k)))))
+(define-fun reqHasWin ((a CreateArgs) (x Addr)) Bool
+  (let ((k (select (c.widx a) x)))
+    (and (bvult k (c.nw a)) (inRange x (select (c.wbase a) k) (select (c.wsize a) k)))))
+; range k's permissions: all three when the request lists none (the first wave's requests)
+(define-fun Create.perm ((a CreateArgs) (k Idx)) Perm
+  (ite (= (c.np a) #x0000) Permissions.ReadWriteExecute (select (c.perm a) k)))
 
 ; ---- per-item checks, in code order (RequestValidator)
 (define-fun Create.coreErr ((s State) (a CreateArgs) (k Idx)) Err
@@ -47,10 +58,22 @@
     (ite (not (ramCovers b z)) SliceError.RangeOutsideRam
     (ite (exists ((x Addr)) (and (inRange x b z) (reservedMem x))) SliceError.RangeOverlapsReserved
     (ite (exists ((x Addr)) (and (inRange x b z) (controlMem x))) SliceError.RangeOverlapsControl
-    (ite (exists ((j Idx)) (and (bvult j k) (overlaps (select (c.base a) j) (select (c.size a) j) b z)))
-         SliceError.RangeOverlapsRequest
+    ; an earlier range overlaps this one: some byte of it has a lower first covering range (c.ridx)
+    (ite (exists ((x Addr)) (and (inRange x b z) (not (= (select (c.ridx a) x) k)))) SliceError.RangeOverlapsRequest
     (ite (exists ((x Addr)) (and (inRange x b z) (isGuest (select (memOwner s) x)))) SliceError.RangeInUse
-         SliceError.None))))))))))
+    (ite (= (Create.perm a k) Permissions.None) SliceError.RangePermissionsInvalid
+         SliceError.None)))))))))))
+; a window: control memory only, Read or Read|Write (never execute), not another guest's window
+(define-fun Create.winErr ((s State) (a CreateArgs) (k Idx)) Err
+  (let ((b (select (c.wbase a) k)) (z (select (c.wsize a) k)) (p (select (c.wperm a) k)))
+    (ite (= z #x0000000000000000) SliceError.WindowEmpty
+    (ite (not (and (aligned b) (aligned z))) SliceError.WindowUnaligned
+    (ite (not (representable b z)) SliceError.WindowWraps
+    (ite (not (or (= p Permissions.Read) (= p (bvor Permissions.Read Permissions.Write)))) SliceError.WindowPermissionsInvalid
+    (ite (exists ((x Addr)) (and (inRange x b z) (not (controlMem x)))) SliceError.WindowOutsideControl
+    (ite (exists ((x Addr)) (and (inRange x b z) (not (= (select (c.widx a) x) k)))) SliceError.WindowOverlapsRequest
+    (ite (exists ((x Addr)) (and (inRange x b z) (isGuest (select (winOwner s) x)))) SliceError.WindowInUse
+         SliceError.None)))))))))
 (define-fun Create.devErr ((s State) (a CreateArgs) (k Idx)) Err
   (let ((d (select (c.devs a) k)))
     (ite (bvuge d nDevs) SliceError.DeviceOutOfRange
@@ -74,6 +97,10 @@
              (forall ((j Idx)) (=> (bvult j (c.kr a)) (= (Create.rangeErr s a j) SliceError.None))))
         (and (= (c.kr a) (c.nr a))
              (forall ((j Idx)) (=> (bvult j (c.nr a)) (= (Create.rangeErr s a j) SliceError.None)))))
+    (or (and (bvult (c.kw a) (c.nw a)) (not (= (Create.winErr s a (c.kw a)) SliceError.None))
+             (forall ((j Idx)) (=> (bvult j (c.kw a)) (= (Create.winErr s a j) SliceError.None))))
+        (and (= (c.kw a) (c.nw a))
+             (forall ((j Idx)) (=> (bvult j (c.nw a)) (= (Create.winErr s a j) SliceError.None)))))
     (or (and (bvult (c.kd a) (c.nd a)) (not (= (Create.devErr s a (c.kd a)) SliceError.None))
              (forall ((j Idx)) (=> (bvult j (c.kd a)) (= (Create.devErr s a j) SliceError.None))))
         (and (= (c.kd a) (c.nd a))
@@ -81,8 +108,11 @@
     ; membership witnesses: every listed core/device/covered address is found
     (forall ((k Idx)) (=> (bvult k (c.nc a)) (reqHasCore a (select (c.cores a) k))))
     (forall ((k Idx)) (=> (bvult k (c.nd a)) (reqHasDev a (select (c.devs a) k))))
+    ; ridx / widx: the FIRST range (window) of the request covering the address
     (forall ((k Idx) (x Addr)) (=> (and (bvult k (c.nr a)) (inRange x (select (c.base a) k) (select (c.size a) k)))
-                                   (reqHasAddr a x)))))
+                                   (and (reqHasAddr a x) (bvule (select (c.ridx a) x) k))))
+    (forall ((k Idx) (x Addr)) (=> (and (bvult k (c.nw a)) (inRange x (select (c.wbase a) k) (select (c.wsize a) k)))
+                                   (and (reqHasWin a x) (bvule (select (c.widx a) x) k))))))
 
 (define-fun CreateSlice_err ((s State) (a CreateArgs)) Err
   (ite (Log.full s) SliceError.LogFull
@@ -90,16 +120,21 @@
   (ite (= (c.nc a) #x0000) SliceError.NoCores
   (ite (bvugt (c.nc a) nCores) SliceError.TooManyCores
   (ite (= (c.nr a) #x0000) SliceError.NoMemory
-  (ite (bvugt (c.nr a) nRR) SliceError.TooManyRanges
+  ; every private range and every window takes one range register (no 16-bit wrap: nr first)
+  (ite (or (bvugt (c.nr a) nRR) (bvugt (c.nw a) (bvsub nRR (c.nr a)))) SliceError.TooManyRanges
+  (ite (and (not (= (c.np a) #x0000)) (not (= (c.np a) (c.nr a)))) SliceError.PermissionsCountMismatch
   (ite (bvugt (c.nd a) nDevs) SliceError.TooManyDevices
   (ite (bvult (c.kc a) (c.nc a)) (Create.coreErr s a (c.kc a))
   (ite (bvult (c.kr a) (c.nr a)) (Create.rangeErr s a (c.kr a))
+  (ite (bvult (c.kw a) (c.nw a)) (Create.winErr s a (c.kw a))
   (ite (bvult (c.kd a) (c.nd a)) (Create.devErr s a (c.kd a))
   (ite (forall ((w Way)) (not (select (c.ways a) w))) SliceError.WaysEmpty
   (ite (exists ((w Way)) (and (select (c.ways a) w) (bvuge w nWays))) SliceError.WaysOutOfRange
   (ite (exists ((w Way)) (and (select (c.ways a) w) (not (= (select (wayOwner s) w) Owner.Free)))) SliceError.WaysInUse
   (ite (not (reqHasAddr a (c.entry a))) SliceError.EntryOutsideMemory
-       SliceError.None)))))))))))))))
+  (ite (= (bvand (Create.perm a (select (c.ridx a) (c.entry a))) Permissions.Execute) Permissions.None)
+       SliceError.EntryNotExecutable
+       SliceError.None))))))))))))))))))
 
 (define-fun CreateSlice_effect ((s State) (a CreateArgs) (s2 State)) Bool
   (let ((t (c.slot a)))
@@ -107,12 +142,22 @@
          (= (tblN s2) (store (tblN s) t (c.nr a)))
          (= (tblBase s2) (store (tblBase s) t (c.base a)))
          (= (tblSize s2) (store (tblSize s) t (c.size a)))
+         ; the entry keeps each range's effective permissions, None past the ranges
+         (= (tblPerm s2) (store (tblPerm s) t (lambda ((i Idx)) (ite (bvult i (c.nr a)) (Create.perm a i) Permissions.None))))
+         (= (tblWN s2) (store (tblWN s) t (c.nw a)))
+         (= (tblWBase s2) (store (tblWBase s) t (c.wbase a)))
+         (= (tblWSize s2) (store (tblWSize s) t (c.wsize a)))
+         (= (tblWPerm s2) (store (tblWPerm s) t (c.wperm a)))
          (= (entry s2) (store (entry s) t (c.entry a)))
          (= (meas s2) (store (meas s) t #x0000000000000000))
          (forall ((c Core)) (= (select (coreOwner s2) c) (ite (reqHasCore a c) t (select (coreOwner s) c))))
          (forall ((d Dev)) (= (select (devOwner s2) d) (ite (reqHasDev a d) t (select (devOwner s) d))))
          (forall ((w Way)) (= (select (wayOwner s2) w) (ite (select (c.ways a) w) t (select (wayOwner s) w))))
          (forall ((x Addr)) (= (select (memOwner s2) x) (ite (reqHasAddr a x) t (select (memOwner s) x))))
+         (forall ((x Addr)) (= (select (winOwner s2) x) (ite (reqHasWin a x) t (select (winOwner s) x))))
+         (forall ((x Addr)) (= (select (addrPerm s2) x)
+                               (ite (reqHasAddr a x) (Create.perm a (select (c.ridx a) x))
+                               (ite (reqHasWin a x) (select (c.wperm a) (select (c.widx a) x)) (select (addrPerm s) x)))))
          ; ghost: remember what the slot was created with
          (= (gN s2) (store (gN s) t (c.nr a)))
          (= (gBase s2) (store (gBase s) t (c.base a)))
@@ -152,8 +197,7 @@
   (and (forall ((x Addr)) (= (select (lastWriter s2) x)
                              (ite (Load.writes s a x) (l.slot a) (select (lastWriter s) x))))
        (= (meas s2) (store (meas s) (l.slot a) (measureExtend (select (meas s) (l.slot a)) (l.addr a) (l.len a))))
-       (= (st s2) (st s)) (= (tblN s2) (tblN s)) (= (tblBase s2) (tblBase s))
-       (= (tblSize s2) (tblSize s)) (= (entry s2) (entry s))
+       (= (st s2) (st s)) (same-rows s s2) (= (entry s2) (entry s))
        (same-owners s s2) (same-ghost s s2) (same-cores s s2) (same-iommu s s2)))
 (define-fun LoadImage ((s State) (a LoadArgs) (s2 State)) Bool
   (ite (Log.full s) (LogFull s s2)
@@ -192,8 +236,7 @@
 (define-fun StartSlice_effect ((s State) (a StartArgs) (s2 State)) Bool
   (let ((t (p.slot a)) (f (p.fault a)))
     (and (= (st s2) (store (st s) t (ite (= f SliceError.None) SliceState.Running SliceState.Destroying)))
-         (= (tblN s2) (tblN s)) (= (tblBase s2) (tblBase s)) (= (tblSize s2) (tblSize s))
-         (= (entry s2) (entry s)) (= (meas s2) (meas s))
+         (same-rows s s2) (= (entry s2) (entry s)) (= (meas s2) (meas s))
          ; the IOMMU windows come first: all of them, or those done before the faulting device
          (forall ((d Dev)) (= (select (iommu s2) d)
                               (ite (and (= (select (devOwner s) d) t)
@@ -244,13 +287,17 @@
                                      (or (= f SliceError.None) (select (x.doneDev a) d)))
                                 Owner.None (select (iommu s) d))))
       (ite (= f SliceError.None)
-           ; 3. scrub every address of the slot, 4. free everything
+           ; 3. scrub every address of the slot and of its windows, 4. free everything
            (and (forall ((x Addr)) (= (select (lastWriter s2) x)
-                                      (ite (= (select (memOwner s) x) t) Owner.None (select (lastWriter s) x))))
+                                      (ite (or (= (select (memOwner s) x) t) (= (select (winOwner s) x) t))
+                                           Owner.None (select (lastWriter s) x))))
                 (= (st s2) (store (st s) t SliceState.Free))
                 ; the freed entry is cleared (SliceEntry.Clear)
                 (= (tblN s2) (store (tblN s) t #x0000))
                 (= (tblBase s2) (store (tblBase s) t zeroAddrs)) (= (tblSize s2) (store (tblSize s) t zeroAddrs))
+                (= (tblPerm s2) (store (tblPerm s) t zeroPerms)) (= (tblWN s2) (store (tblWN s) t #x0000))
+                (= (tblWBase s2) (store (tblWBase s) t zeroAddrs)) (= (tblWSize s2) (store (tblWSize s) t zeroAddrs))
+                (= (tblWPerm s2) (store (tblWPerm s) t zeroPerms))
                 (= (entry s2) (store (entry s) t #x0000000000000000))
                 (= (meas s2) (store (meas s) t #x0000000000000000))
                 (forall ((c Core)) (and (= (select (coreOwner s2) c) (free-if (select (coreOwner s) c) t))
@@ -260,13 +307,16 @@
                 (forall ((w Way)) (and (= (select (wayOwner s2) w) (free-if (select (wayOwner s) w) t))
                                        (= (select (gWay s2) w) (free-if (select (gWay s) w) t))))
                 (forall ((x Addr)) (and (= (select (memOwner s2) x) (free-if (select (memOwner s) x) t))
-                                        (= (select (gMem s2) x) (free-if (select (gMem s) x) t))))
+                                        (= (select (gMem s2) x) (free-if (select (gMem s) x) t))
+                                        (= (select (winOwner s2) x) (free-if (select (winOwner s) x) t))
+                                        (= (select (addrPerm s2) x)
+                                           (ite (or (= (select (memOwner s) x) t) (= (select (winOwner s) x) t))
+                                                Permissions.None (select (addrPerm s) x)))))
                 (= (gN s2) (store (gN s) t #x0000))
                 (= (gBase s2) (store (gBase s) t zeroAddrs)) (= (gSize s2) (store (gSize s) t zeroAddrs)))
            ; a fault part-way: quarantined in Destroying, holding every resource, nothing scrubbed
            (and (= (st s2) (store (st s) t SliceState.Destroying))
-                (= (tblN s2) (tblN s)) (= (tblBase s2) (tblBase s)) (= (tblSize s2) (tblSize s))
-                (= (entry s2) (entry s)) (= (meas s2) (meas s))
+                (same-rows s s2) (= (entry s2) (entry s)) (= (meas s2) (meas s))
                 (same-owners s s2) (same-ghost s s2) (same-memory s s2))))))
 (define-fun DestroySlice ((s State) (a DestroyArgs) (s2 State)) Bool
   (ite (Log.full s) (LogFull s s2)

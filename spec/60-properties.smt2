@@ -22,6 +22,18 @@
                (=> (and (live s u) (bvult j (select (tblN s) u))
                         (inRange a (select (select (tblBase s) u) j) (select (select (tblSize s) u) j)))
                    (= t u)))))))
+; S1 for windows: a window lies in control memory and is held by one slot only: another slot's window
+; or private range never shares an address with it
+(define-fun S1_ExclusiveResources.windows ((s State)) Bool
+    (forall ((t Slot) (u Slot) (i Idx) (j Idx) (a Addr))
+      (=> (and (live s t) (bvult i (select (tblWN s) t))
+               (inRange a (select (select (tblWBase s) t) i) (select (select (tblWSize s) t) i)))
+          (and (controlMem a) (not (reservedMem a))
+               (=> (and (live s u) (bvult j (select (tblWN s) u))
+                        (inRange a (select (select (tblWBase s) u) j) (select (select (tblWSize s) u) j)))
+                   (= t u))
+               (not (and (live s u) (bvult j (select (tblN s) u))
+                         (inRange a (select (select (tblBase s) u) j) (select (select (tblSize s) u) j))))))))
 
 ; S2: a live slice (Created, Running or Destroying) holds exactly what it was created with:
 ; its ranges, and every core, device, way and address
@@ -36,11 +48,16 @@
              (= (= (select (wayOwner s) w) t) (= (select (gWay s) w) t))
              (= (= (select (memOwner s) a) t) (= (select (gMem s) a) t))))))
 
-; S3: a guest core reaches only its slot's memory; a device DMAs only to its slot's memory
+; S3: a guest core reaches only its slot's memory and its slot's windows, with no more than the
+; permission the slot holds there (never execute in a window); a device DMAs only to its slot's memory
 (define-fun S3_MemoryConfinement ((s State)) Bool
   (and (forall ((c Core) (i Idx) (a Addr) (p Perm))
          (=> (and (= (select (mode s) c) CoreMode.Guest) (rrAllows s c i a p))
-             (and (isGuest (select (coreOwner s) c)) (= (select (memOwner s) a) (select (coreOwner s) c)))))
+             (and (isGuest (select (coreOwner s) c))
+                  (or (= (select (memOwner s) a) (select (coreOwner s) c))
+                      (and (= (select (winOwner s) a) (select (coreOwner s) c))
+                           (= (bvand p Permissions.Execute) Permissions.None)))
+                  (= (bvand p (select (addrPerm s) a)) p))))
        (forall ((d Dev) (i Idx) (a Addr))
          (=> (dmaAllows s d i a)
              (and (isGuest (select (devOwner s) d)) (= (select (memOwner s) a) (select (devOwner s) d)))))))
@@ -60,11 +77,12 @@
         (and (select (locked s) c) (core-regs-programmed s s c (select (coreOwner s) c))))))
 
 ; S7: whatever a guest core can read, write or fetch, and whatever a device can reach, was last
-; written by its own slot or by no one
+; written by its own slot or by no one, or (in one of its windows) by the control slice
 (define-fun S7_NoResidue ((s State)) Bool
   (and (forall ((c Core) (i Idx) (a Addr) (p Perm))
          (=> (and (= (select (mode s) c) CoreMode.Guest) (rrAllows s c i a p))
-             (or (= (select (lastWriter s) a) Owner.None) (= (select (lastWriter s) a) (select (coreOwner s) c)))))
+             (or (= (select (lastWriter s) a) Owner.None) (= (select (lastWriter s) a) (select (coreOwner s) c))
+                 (and (= (select (lastWriter s) a) Owner.Control) (= (select (winOwner s) a) (select (coreOwner s) c))))))
        (forall ((d Dev) (i Idx) (a Addr))
          (=> (dmaAllows s d i a)
              (or (= (select (lastWriter s) a) Owner.None) (= (select (lastWriter s) a) (select (devOwner s) d)))))))
@@ -80,6 +98,30 @@
          (=> (and (live s t) (bvult i (select (tblN s) t))
                   (inRange a (select (select (tblBase s) t) i) (select (select (tblSize s) t) i)))
              (not (reservedMem a))))))
+
+;  S10: no guest-to-guest channel, one obligation per path. No address is reachable by guest cores
+; of two different slices (windows included), nor by a guest core and a device of another slice (two
+; devices of different slices never share one: S3 gives each reachable address to the device's own slice,
+; and memOwner is a map); a guest core's IPI mask and way mask name only its own slice's cores and
+; ways, so no interrupt path and no cache way is shared by two guests
+(define-fun S10_NoGuestToGuest.memory ((s State)) Bool
+  (forall ((c Core) (e Core) (i Idx) (j Idx) (a Addr) (p Perm) (q Perm))
+    (=> (and (= (select (mode s) c) CoreMode.Guest) (= (select (mode s) e) CoreMode.Guest)
+             (rrAllows s c i a p) (rrAllows s e j a q))
+        (= (select (coreOwner s) c) (select (coreOwner s) e)))))
+(define-fun S10_NoGuestToGuest.coreDma ((s State)) Bool
+  (forall ((c Core) (d Dev) (i Idx) (j Idx) (a Addr) (p Perm))
+    (=> (and (= (select (mode s) c) CoreMode.Guest) (rrAllows s c i a p) (dmaAllows s d j a))
+        (= (select (coreOwner s) c) (select (devOwner s) d)))))
+(define-fun S10_NoGuestToGuest.ipi ((s State)) Bool
+  (forall ((c Core) (b Core))
+    (=> (and (= (select (mode s) c) CoreMode.Guest) (select (select (ipi s) c) b))
+        (= (select (coreOwner s) b) (select (coreOwner s) c)))))
+(define-fun S10_NoGuestToGuest.ways ((s State)) Bool
+  (forall ((c Core) (e Core) (w Way))
+    (=> (and (= (select (mode s) c) CoreMode.Guest) (= (select (mode s) e) CoreMode.Guest)
+             (select (select (wmask s) c) w) (select (select (wmask s) e) w))
+        (= (select (coreOwner s) c) (select (coreOwner s) e)))))
 
 ; T1 (S5, transition half): a locked core that this step may not secure-reset (not of its target slot)
 ; stays locked with every filter register unchanged

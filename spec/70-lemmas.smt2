@@ -56,9 +56,21 @@
 (define-fun Lemma_CreateOk_NewTable ((s State) (a CreateArgs) (s2 State)) Bool
   (=> (= (CreateSlice_err s a) SliceError.None)
       (and (isGuest (c.slot a)) (= (select (st s) (c.slot a)) SliceState.Free) (bvule (c.nr a) nRR)
+           (bvule (c.nw a) (bvsub nRR (c.nr a)))
            (forall ((k Idx) (x Addr)) (! (=> (and (bvult k (c.nr a)) (inRange x (select (c.base a) k) (select (c.size a) k)))
-                                             (reqHasAddr a x))
-                                         :pattern ((select (c.base a) k) (select (memOwner s2) x)))))))
+                                             (and (reqHasAddr a x) (= (select (c.ridx a) x) k)))
+                                         :pattern ((select (c.base a) k) (select (memOwner s2) x))))
+           (forall ((k Idx) (x Addr)) (! (=> (and (bvult k (c.nw a)) (inRange x (select (c.wbase a) k) (select (c.wsize a) k)))
+                                             (and (reqHasWin a x) (= (select (c.widx a) x) k)))
+                                         :pattern ((select (c.wbase a) k) (select (winOwner s2) x)))))))
+; every address a request window covers is control memory held by no guest's window, and the window
+; grants Read or Read|Write
+(define-fun Lemma_CreateOk_WindowsFree ((s State) (a CreateArgs) (s2 State)) Bool
+  (=> (= (CreateSlice_err s a) SliceError.None)
+      (forall ((x Addr)) (! (=> (reqHasWin a x)
+                                (and (controlMem x) (not (isGuest (select (winOwner s) x)))
+                                     (= (bvand (select (c.wperm a) (select (c.widx a) x)) Permissions.Execute) Permissions.None)))
+                            :pattern ((select (c.widx a) x))))))
 ; every address the request covers was neither reserved, control, nor any guest's
 (define-fun Lemma_CreateOk_RangesFree ((s State) (a CreateArgs) (s2 State)) Bool
   (=> (= (CreateSlice_err s a) SliceError.None)
@@ -77,9 +89,20 @@
   (or (same-but-log s s2)
       (and (CreateSlice_effect s a s2)
            (isGuest (c.slot a)) (= (select (st s) (c.slot a)) SliceState.Free) (bvule (c.nr a) nRR)
+           (bvule (c.nw a) (bvsub nRR (c.nr a)))
            (forall ((k Idx) (x Addr))
-             (! (=> (and (bvult k (c.nr a)) (inRange x (select (c.base a) k) (select (c.size a) k))) (reqHasAddr a x))
+             (! (=> (and (bvult k (c.nr a)) (inRange x (select (c.base a) k) (select (c.size a) k)))
+                    (and (reqHasAddr a x) (= (select (c.ridx a) x) k)))
                 :pattern ((select (c.base a) k) (select (memOwner s2) x))))
+           (forall ((k Idx) (x Addr))
+             (! (=> (and (bvult k (c.nw a)) (inRange x (select (c.wbase a) k) (select (c.wsize a) k)))
+                    (and (reqHasWin a x) (= (select (c.widx a) x) k)))
+                :pattern ((select (c.wbase a) k) (select (winOwner s2) x))))
+           (forall ((x Addr))
+             (! (=> (reqHasWin a x)
+                    (and (controlMem x) (not (isGuest (select (winOwner s) x)))
+                         (= (bvand (select (c.wperm a) (select (c.widx a) x)) Permissions.Execute) Permissions.None)))
+                :pattern ((select (c.widx a) x))))
            (forall ((x Addr))
              (! (=> (reqHasAddr a x)
                     (and (not (reservedMem x)) (not (controlMem x)) (not (isGuest (select (memOwner s) x)))))
@@ -143,7 +166,7 @@
        (= (mode s2) (mode s)) (= (locked s2) (locked s)) (= (ipiIn s2) (ipiIn s))))
 ; LoadImage: the table but the measurement, the owners, the ghost, the cores, the windows
 (define-fun Lemma_LoadImage_Frame ((s State) (a LoadArgs) (s2 State)) Bool
-  (and (= (st s2) (st s)) (= (tblN s2) (tblN s)) (= (tblBase s2) (tblBase s)) (= (tblSize s2) (tblSize s))
+  (and (= (st s2) (st s)) (same-rows s s2)
        (same-owners s s2) (same-ghost s s2) (same-cores s s2) (same-iommu s s2)))
 
 ; DestroySlice and the table: a slot live after the step was live before with the same entry, and an
@@ -152,10 +175,22 @@
 (define-fun Lemma_DestroySlice_Table ((s State) (a DestroyArgs) (s2 State)) Bool
   (and (forall ((t Slot)) (! (=> (live s2 t)
                                  (and (live s t) (= (select (tblN s2) t) (select (tblN s) t))
-                                      (= (select (tblBase s2) t) (select (tblBase s) t)) (= (select (tblSize s2) t) (select (tblSize s) t))))
+                                      (= (select (tblBase s2) t) (select (tblBase s) t)) (= (select (tblSize s2) t) (select (tblSize s) t))
+                                      (= (select (tblPerm s2) t) (select (tblPerm s) t)) (= (select (tblWN s2) t) (select (tblWN s) t))
+                                      (= (select (tblWBase s2) t) (select (tblWBase s) t)) (= (select (tblWSize s2) t) (select (tblWSize s) t))
+                                      (= (select (tblWPerm s2) t) (select (tblWPerm s) t))))
                              :pattern ((select (st s2) t))))
        (forall ((x Addr)) (! (or (= (select (memOwner s2) x) (select (memOwner s) x)) (not (live s2 (select (memOwner s) x))))
-                             :pattern ((select (memOwner s2) x))))))
+                             :pattern ((select (memOwner s2) x))))
+       (forall ((x Addr)) (! (or (= (select (winOwner s2) x) (select (winOwner s) x)) (not (live s2 (select (winOwner s) x))))
+                             :pattern ((select (winOwner s2) x))))
+       ; a permission changes only at the destroyed slot's own memory (no window on it) or at its windows
+       ; (control memory), and only when the slot is gone
+       (forall ((x Addr)) (! (or (= (select (addrPerm s2) x) (select (addrPerm s) x))
+                                 (and (not (live s2 (x.slot a)))
+                                      (or (and (= (select (memOwner s) x) (x.slot a)) (= (select (winOwner s) x) Owner.Free))
+                                          (and (= (select (winOwner s) x) (x.slot a)) (= (select (memOwner s) x) Owner.Control)))))
+                             :pattern ((select (addrPerm s2) x))))))
 
 ; DestroySlice and the filters: a core in Guest mode after the step was in Guest mode with the same owner and
 ; range registers, and is not the slot's or the step kept every owner (a fault); an address changes owner only
@@ -163,18 +198,27 @@
 (define-fun Lemma_DestroySlice_GuestRegs ((s State) (a DestroyArgs) (s2 State)) Bool
   (and (forall ((c Core) (i Idx)) (! (=> (= (select (mode s2) c) CoreMode.Guest)
           (and (= (select (mode s) c) CoreMode.Guest) (= (select (coreOwner s2) c) (select (coreOwner s) c))
-               (or (not (= (select (coreOwner s) c) (x.slot a))) (= (memOwner s2) (memOwner s)))
+               (or (not (= (select (coreOwner s) c) (x.slot a))) (same-owners s s2))
                (= (select (select (rrBase s2) c) i) (select (select (rrBase s) c) i))
                (= (select (select (rrSize s2) c) i) (select (select (rrSize s) c) i))
                (= (select (select (rrPerm s2) c) i) (select (select (rrPerm s) c) i))))
         :pattern ((select (select (rrPerm s2) c) i))))
        (forall ((x Addr)) (! (or (= (select (memOwner s2) x) (select (memOwner s) x)) (= (select (memOwner s) x) (x.slot a)))
-                             :pattern ((select (memOwner s2) x))))))
+                             :pattern ((select (memOwner s2) x))))
+       (forall ((x Addr)) (! (or (= (select (winOwner s2) x) (select (winOwner s) x)) (= (select (winOwner s) x) (x.slot a)))
+                             :pattern ((select (winOwner s2) x))))
+       ; a permission changes only at the destroyed slot's own memory (no window on it) or at its windows
+       ; (control memory), and only when the slot is gone
+       (forall ((x Addr)) (! (or (= (select (addrPerm s2) x) (select (addrPerm s) x))
+                                 (and (not (live s2 (x.slot a)))
+                                      (or (and (= (select (memOwner s) x) (x.slot a)) (= (select (winOwner s) x) Owner.Free))
+                                          (and (= (select (winOwner s) x) (x.slot a)) (= (select (memOwner s) x) Owner.Control)))))
+                             :pattern ((select (addrPerm s2) x))))))
 
 ; StartSlice: the table's ranges, the owners and the ghost stay, and a slot is live after exactly when
 ; before (Created becomes Running or Destroying), proved from the step; I1 and I6 then follow without the
 ; per-core programming
 (define-fun Lemma_StartSlice_Frame ((s State) (a StartArgs) (s2 State)) Bool
-  (and (= (tblN s2) (tblN s)) (= (tblBase s2) (tblBase s)) (= (tblSize s2) (tblSize s))
+  (and (same-rows s s2)
        (same-owners s s2) (same-ghost s s2)
        (forall ((t Slot)) (! (= (live s2 t) (live s t)) :pattern ((select (st s2) t))))))

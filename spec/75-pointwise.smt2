@@ -14,7 +14,7 @@
 (define-fun Point.I1_Disjointness.table ((s State) (t Slot) (i Idx) (a Addr)) Bool
   (=> (and (live s t) (bvult i (select (tblN s) t))
            (inRange a (select (select (tblBase s) t) i) (select (select (tblSize s) t) i)))
-      (= (select (memOwner s) a) t)))
+      (and (= (select (memOwner s) a) t) (= (select (addrPerm s) a) (select (select (tblPerm s) t) i)))))
 (define-fun Point.I2_FilterSoundness.ipi ((s State) (c Core) (b Core)) Bool
   (=> (and (= (select (mode s) c) CoreMode.Guest) (select (select (ipi s) c) b))
       (= (select (coreOwner s) b) (select (coreOwner s) c))))
@@ -40,4 +40,5 @@
 (define-fun Point.I5_NoResidue ((s State) (a Addr)) Bool
   (let ((w (select (lastWriter s) a)) (o (select (memOwner s) a)))
     (or (= w Owner.None)
-        (and (= w o) (not (= o Owner.Free)) (not (= o Owner.Reserved))))))
+        (and (= w o) (not (= o Owner.Free)) (not (= o Owner.Reserved)))
+        (and (isGuest w) (= w (select (winOwner s) a))))))

@@ -35,9 +35,17 @@ public static class Branches
     private static string Create(string nc = "#x0001", string cores = "((as const (Array Idx Core)) #x0003)",
         string nr = "#x0001", string bases = $"((as const (Array Idx Addr)) {K4})", string sizes = $"((as const (Array Idx Addr)) {G4})",
         string nd = "#x0000", string devs = "((as const (Array Idx Dev)) #x0000)", string ways = "(store noWays #x0003 true)",
-        string entry = K4, string slot = "#x0003", string? kc = null, string? kr = null, string? kd = null) =>
+        string entry = K4, string slot = "#x0003", string? kc = null, string? kr = null, string? kd = null,
+        string np = "#x0000", string perms = "zeroPerms", string nw = "#x0000", string wbase = G4, string wsize = G4,
+        string wperm = "#b011", string? kw = null) =>
         $"(mk-create-args {nc} {cores} {nr} {bases} {sizes} {nd} {devs} {ways} {entry} {slot} {kc ?? nc} {kr ?? nr} {kd ?? nd} " +
-        "((as const (Array Core Idx)) #x0000) ((as const (Array Dev Idx)) #x0000) ((as const (Array Addr Idx)) #x0000))";
+        "((as const (Array Core Idx)) #x0000) ((as const (Array Dev Idx)) #x0000) ((as const (Array Addr Idx)) #x0000) " +
+        $"{np} {perms} {nw} ((as const (Array Idx Addr)) {wbase}) ((as const (Array Idx Addr)) {wsize}) ((as const (Array Idx Perm)) {wperm}) " +
+        $"{kw ?? nw} ((as const (Array Addr Idx)) #x0000))";
+
+    // a request with one window, whose one fault is that window
+    private static string CreateWindow(string b, string z, string perm = "#b011", string kw = "#x0000", string nw = "#x0001") =>
+        Create(nw: nw, wbase: b, wsize: z, wperm: perm, kw: kw);
 
     private static string Range(string b, string z) => $"((as const (Array Idx Addr)) {b})\t((as const (Array Idx Addr)) {z})";
 
@@ -62,11 +70,24 @@ public static class Branches
     [
         new("CreateSlice", "None", "w0", Create(), "slot 3 takes the free core 3, [16K,20K) and way 3"),
         new("CreateSlice", "None", "w4", Create(nd: "#x0001", slot: "#x0001"), "slot 1 takes core 3, [16K,20K), device 0 and way 3"),
+        new("CreateSlice", "None", "w0", CreateWindow(G4, G4, kw: "#x0001"), "slot 3 takes core 3, [16K,20K) and way 3, and shares the control page [4K,8K) read-write"),
+        new("CreateSlice", "None", "w0", Create(np: "#x0001", perms: "((as const (Array Idx Perm)) #b101)"), "slot 3 takes [16K,20K) read-execute"),
+        new("CreateSlice", "PermissionsCountMismatch", "w0", Create(np: "#x0002", perms: "((as const (Array Idx Perm)) #b101)"), "two permissions for one range"),
+        new("CreateSlice", "RangePermissionsInvalid", "w0", Create(np: "#x0001", kr: "#x0000"), "a range with no permission"),
+        new("CreateSlice", "EntryNotExecutable", "w0", Create(np: "#x0001", perms: "((as const (Array Idx Perm)) #b011)"), "the entry point in a read-write range"),
+        new("CreateSlice", "TooManyRanges", "w0", CreateWindow(G4, G4, nw: "#x0003", kw: "#x0001"), "1 range and 3 windows (the same page), 3 range registers"),
+        new("CreateSlice", "WindowOverlapsRequest", "w0", CreateWindow(G4, G4, nw: "#x0002", kw: "#x0001"), "the control page [4K,8K) shared twice"),
+        new("CreateSlice", "WindowEmpty", "w0", CreateWindow(G4, "#x0000000000000000"), "an empty window"),
+        new("CreateSlice", "WindowUnaligned", "w0", CreateWindow("#x0000000000001001", G4), "a window at 4K+1"),
+        new("CreateSlice", "WindowWraps", "w0", CreateWindow("#xfffffffffffff000", "#x0000000000002000"), "[2^64-4K, +8K) wraps"),
+        new("CreateSlice", "WindowPermissionsInvalid", "w0", CreateWindow(G4, G4, perm: "#b111"), "an executable window"),
+        new("CreateSlice", "WindowOutsideControl", "w0", CreateWindow(K4, G4), "a window on [16K,20K), not control memory"),
+        new("CreateSlice", "WindowInUse", "wW", CreateWindow(G4, G4), "the control page [4K,8K) is slot 1's window already"),
         new("CreateSlice", "TableFull", "wF", Create(slot: "#x0000"), "every slot is in use"),
         new("CreateSlice", "NoCores", "w0", Create(nc: "#x0000"), "no core"),
         new("CreateSlice", "TooManyCores", "w0", Create(nc: "#x0005", kc: "#x0001"), "5 cores on a 4-core machine"),
         new("CreateSlice", "NoMemory", "w0", Create(nr: "#x0000"), "no range"),
-        new("CreateSlice", "TooManyRanges", "w0", Create(nr: "#x0003", kr: "#x0001"), "3 ranges, 2 range registers"),
+        new("CreateSlice", "TooManyRanges", "w0", Create(nr: "#x0004", kr: "#x0001"), "4 ranges, 3 range registers"),
         new("CreateSlice", "TooManyDevices", "w0", Create(nd: "#x0003", kd: "#x0000"), "3 devices on a 2-device machine"),
         new("CreateSlice", "CoreOutOfRange", "w0", Create(cores: "((as const (Array Idx Core)) #x0004)", kc: "#x0000"), "core 4"),
         new("CreateSlice", "CoreReservedForControl", "w0", Create(cores: "((as const (Array Idx Core)) #x0000)", kc: "#x0000"), "the control core 0"),

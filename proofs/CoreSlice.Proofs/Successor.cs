@@ -91,6 +91,11 @@ public sealed class Sx
                 items.Add(Parse(text, ref i));
             }
         }
+        if (text[i] == ')')
+        {
+            // a stray closing parenthesis would otherwise parse as an empty atom, without moving on, forever
+            throw new FormatException("unbalanced parentheses: a ')' closes nothing");
+        }
         int start = i;
         if (text[i] == '|')
         {

@@ -11,13 +11,13 @@ namespace CoreSlice.Proofs;
 public static class Witnesses
 {
     /// <summary>
-    /// The machine: 4 cores (core 0 control), 3 slots, 2 devices, 4 ways (way 0 control), 2 range
-    /// registers, 4 KiB granule, reserved [0, 4K), control memory [4K, 8K), RAM [0, 64K).
+    /// The machine: 4 cores (core 0 control), 3 slots, 2 devices, 4 ways (way 0 control), 3 range
+    /// registers (one range and two windows fit), 4 KiB granule, reserved [0, 4K), control memory [4K, 8K), RAM [0, 64K).
     /// Its predicates are fixed by definitional foralls (Z3 reads them as macros).
     /// </summary>
     public const string Machine =
         "(assert (= nCores #x0004))(assert (= nSlots #x0003))(assert (= nDevs #x0002))(assert (= nWays #x0004))\n" +
-        "(assert (= nRR #x0002))(assert (= gran #x0000000000001000))\n" +
+        "(assert (= nRR #x0003))(assert (= gran #x0000000000001000))\n" +
         "(assert (forall ((c Core)) (= (controlCore c) (= c #x0000))))\n" +
         "(assert (forall ((w Way)) (= (controlWay w) (= w #x0000))))\n" +
         "(assert (forall ((x Addr)) (= (reservedMem x) (bvult x #x0000000000001000))))\n" +
@@ -35,6 +35,7 @@ public static class Witnesses
         "lastWriter", "mode", "locked", "rrBase", "rrSize", "rrPerm", "ipi", "wmask", "ipiIn", "iommu",
         "logCap", "logN", "logSeq", "logRefused",
         "gN", "gBase", "gSize", "gCore", "gDev", "gWay", "gMem", "logOut",
+        "tblPerm", "tblWN", "tblWBase", "tblWSize", "tblWPerm", "winOwner", "addrPerm",
     ];
 
     /// <summary>
@@ -81,6 +82,8 @@ public static class Witnesses
 (define-fun w.tblB () (Array Slot (Array Idx Addr)) (store (store ((as const (Array Slot (Array Idx Addr))) zeroAddrs) #x0001 w.r1b) #x0002 w.r2b))
 (define-fun w.tblZ () (Array Slot (Array Idx Addr)) (store (store ((as const (Array Slot (Array Idx Addr))) zeroAddrs) #x0001 w.r1z) #x0002 w.r1z))
 (define-fun w.noIpiIn () (Array Core (Array Core Bool)) ((as const (Array Core (Array Core Bool))) noCores))
+(define-fun w.tblP () (Array Slot (Array Idx Perm)) (store (store ((as const (Array Slot (Array Idx Perm))) zeroPerms) #x0001 w.p1) #x0002 w.p1))
+(define-fun w.ap () (Array Addr Perm) (lambda ((x Addr)) (ite (and (bvuge x #x0000000000002000) (bvult x #x0000000000004000)) #b111 #b000)))
 """ + Define("w0", null,
         ("st", "(store (store ((as const (Array Slot SState)) #b00) #x0001 #b10) #x0002 #b10)"),
         ("tblN", "w.tblN"), ("tblBase", "w.tblB"), ("tblSize", "w.tblZ"),
@@ -99,11 +102,26 @@ public static class Witnesses
         ("iommu", "(store (store ((as const (Array Dev Slot)) #xfffd) #x0000 #x0001) #x0001 #x0002)"),
         ("logCap", Cnt(16)), ("logN", Cnt(3)), ("logSeq", Cnt(5)), ("logRefused", Cnt(0)),
         ("gN", "w.tblN"), ("gBase", "w.tblB"), ("gSize", "w.tblZ"), ("gCore", "w.co"), ("gDev", "w.do"), ("gWay", "w.wo"), ("gMem", "w.mo"),
-        ("logOut", Cnt(2)))
+        ("logOut", Cnt(2)),
+        ("tblPerm", "w.tblP"), ("tblWN", "((as const (Array Slot Idx)) #x0000)"),
+        ("tblWBase", "((as const (Array Slot (Array Idx Addr))) zeroAddrs)"), ("tblWSize", "((as const (Array Slot (Array Idx Addr))) zeroAddrs)"),
+        ("tblWPerm", "((as const (Array Slot (Array Idx Perm))) zeroPerms)"), ("winOwner", "((as const (Array Addr Slot)) #xffff)"),
+        ("addrPerm", "w.ap"))
     + Define("w1", "w0",
         ("st", "(store (st w0) #x0002 #b01)"), ("mode", "(store (mode w0) #x0002 #b001)"), ("locked", "(store (locked w0) #x0002 false)"),
         ("rrBase", "(store (rrBase w0) #x0002 zeroAddrs)"), ("rrSize", "(store (rrSize w0) #x0002 zeroAddrs)"), ("rrPerm", "(store (rrPerm w0) #x0002 zeroPerms)"),
-        ("ipi", "(store (ipi w0) #x0002 noCores)"), ("wmask", "(store (wmask w0) #x0002 noWays)"), ("iommu", "(store (iommu w0) #x0001 #xfffd)"));
+        ("ipi", "(store (ipi w0) #x0002 noCores)"), ("wmask", "(store (wmask w0) #x0002 noWays)"), ("iommu", "(store (iommu w0) #x0001 #xfffd)"))
+    + Define("wW", "w0",
+        ("tblWN", "(store (tblWN w0) #x0001 #x0001)"),
+        ("tblWBase", "(store (tblWBase w0) #x0001 (store zeroAddrs #x0000 #x0000000000001000))"),
+        ("tblWSize", "(store (tblWSize w0) #x0001 (store zeroAddrs #x0000 #x0000000000001000))"),
+        ("tblWPerm", "(store (tblWPerm w0) #x0001 (store zeroPerms #x0000 #b001))"),
+        ("winOwner", "(lambda ((x Addr)) (ite (and (bvuge x #x0000000000001000) (bvult x #x0000000000002000)) #x0001 #xffff))"),
+        ("addrPerm", "(lambda ((x Addr)) (ite (and (bvuge x #x0000000000001000) (bvult x #x0000000000002000)) #b001 (select (addrPerm w0) x)))"),
+        ("rrBase", "(store (rrBase w0) #x0001 (store w.r1b #x0001 #x0000000000001000))"),
+        ("rrSize", "(store (rrSize w0) #x0001 (store w.r1z #x0001 #x0000000000001000))"),
+        ("rrPerm", "(store (rrPerm w0) #x0001 (store w.p1 #x0001 #b001))"),
+        ("lastWriter", "(store (lastWriter w0) #x0000000000001008 #x0000)"));
 
     /// <summary>The sanity obligations.</summary>
     public static IEnumerable<Obligation> Obligations(Spec spec)
@@ -137,6 +155,7 @@ public static class Witnesses
             ("w3", Machine, "slot 2 Destroying, its memory written by it"),
             ("w4", Machine, "only slot 2, Created; no core in Guest mode"),
             ("wT", WitnessSearch.MachineTop, "w0 on machine M2, whose top granule is reserved"),
+            ("wW", Machine, "w0 with slot 1 holding the read-only window [4K, 8K) on its core's register 1, written by the control slice"),
             ("wF", Machine, "w0 with slot 3 Created and empty: the table is full"),
             ("wL", Machine, "w0 with the log full: 15 entries held of capacity 16 (one reserved for the drain's record)"),
             ("wLL", Machine, "w0 with the log at capacity: the drain's reserved entry used too"),

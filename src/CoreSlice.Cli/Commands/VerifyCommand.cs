@@ -61,7 +61,8 @@ internal static class VerifyCommand
             {
                 return Against(spec, solver, againstFile, filter, timeoutMs);
             }
-            int obligations = ObligationGenerator.Generate(spec).Count(o => string.IsNullOrEmpty(filter) || o.Name.Contains(filter, StringComparison.OrdinalIgnoreCase));
+            // a spec the language check refuses is not generated from (Verifier.Run reports its problems)
+            int obligations = spec.LanguageProblems.Count > 0 ? 0 : ObligationGenerator.Generate(spec).Count(o => string.IsNullOrEmpty(filter) || o.Name.Contains(filter, StringComparison.OrdinalIgnoreCase));
             VerifyReport report = Verifier.Run(spec, new ProgressSolver(solver, shown, obligations), filter, timeoutMs, Runner.MaxParallel, cacheDir);
             shown.Done();
             if (report.Results.Count == 0)
@@ -90,7 +91,7 @@ internal static class VerifyCommand
         }
         catch (Exception e)
         {
-            return Fail($"{e.GetType().Name}: {e.Message.Split('\n')[0]}");
+            return Fail($"{e.GetType().Name}: {e.Message.Split('\n')[0]}" + (Environment.GetEnvironmentVariable("CORESLICE_TRACE") is null ? "" : "\n" + e.StackTrace));
         }
     }
 
