@@ -64,7 +64,7 @@ public class ValidationBenchmarks
     /// <summary>Decode (bounded copy) then every check, as CreateSlice runs them.</summary>
     private SliceError Validate(in SliceRequest r)
     {
-        validator.Decode(r.Cores.Span, r.Ranges.Span, r.Devices.Span, r.Ways, r.EntryPoint);
+        validator.Decode(new RequestSpans(r), r.Ways, r.EntryPoint);
         return validator.Validate().Error;
     }
 }

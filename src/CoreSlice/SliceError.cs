@@ -3,7 +3,10 @@ namespace CoreSlice;
 /// <summary>
 /// Why a slicevisor operation was refused. Every code is one named check; the
 /// checks run in the order documented in <c>spec/README.md</c> ("check order"),
-/// and an operation returns the first that fails. The numbering is stable:
+/// and an operation returns the first that fails. CreateSlice's order: shape (1-7: TableFull,
+/// NoCores, TooManyCores, NoMemory, TooManyRanges, PermissionsCountMismatch, TooManyDevices);
+/// each core (10-13); each private range (20-28); each window (80-86); each device (30-32);
+/// ways (40-42); entry (43, 45); PmpEntriesExceeded (44). The numbering is stable:
 /// the spec, the decision log and JSON output use these numbers.
 /// </summary>
 public enum SliceError
@@ -20,10 +23,19 @@ public enum SliceError
     TooManyCores = 3,
     /// <summary>The request lists no memory range.</summary>
     NoMemory = 4,
-    /// <summary>The request lists more ranges than a core has range registers.</summary>
+    /// <summary>
+    /// The request's private ranges and windows together need more range registers than a
+    /// core has (nr + nw &gt; registers). Subject: nr + nw (summed without overflow; clamped to
+    /// <see cref="int.MaxValue"/>, which no real list reaches).
+    /// </summary>
     TooManyRanges = 5,
     /// <summary>The request lists more devices than the machine has (it must then repeat one).</summary>
     TooManyDevices = 6,
+    /// <summary>
+    /// RangePermissions is neither empty nor one per private range. Checked after TooManyRanges,
+    /// before TooManyDevices. Subject: the number of permissions given.
+    /// </summary>
+    PermissionsCountMismatch = 7,
 
     // ---- CreateSlice: each core, in request order ----
     /// <summary>A core index is negative or not below the machine's core count. Subject: the index.</summary>
@@ -52,6 +64,11 @@ public enum SliceError
     RangeOverlapsRequest = 26,
     /// <summary>A range overlaps memory owned by another slice. Holder: that slot.</summary>
     RangeInUse = 27,
+    /// <summary>
+    /// A range's effective permission (RWX when the request gave none) is None or has bits
+    /// outside Read|Write|Execute. Checked per range after RangeInUse. Subject: range index.
+    /// </summary>
+    RangePermissionsInvalid = 28,
 
     // ---- CreateSlice: each device, in request order ----
     /// <summary>A device index is negative or not below the machine's device count. Subject: the index.</summary>
@@ -68,11 +85,14 @@ public enum SliceError
     WaysOutOfRange = 41,
     /// <summary>A way is the control slice's or another slice's. Subject: the lowest such way; Holder: its owner.</summary>
     WaysInUse = 42,
-    /// <summary>The entry point is not inside any of the request's ranges.</summary>
+    /// <summary>The entry point is not inside any of the request's private ranges. Subject: -1.</summary>
     EntryOutsideMemory = 43,
+    /// <summary>The private range holding the entry point lacks Execute: the guest could not run its first instruction. Subject: -1.</summary>
+    EntryNotExecutable = 45,
     /// <summary>
-    /// On a PMP machine: the slice's ranges and msip words need more PMP entries (the
-    /// locked deny-all included) than a hart has. Checked last. Subject: the entries needed.
+    /// On a PMP machine: the slice's private ranges and windows (each with its permissions)
+    /// and msip words need more PMP entries (the locked deny-all included) than a hart has.
+    /// Checked last, after EntryNotExecutable. Subject: the entries needed.
     /// </summary>
     PmpEntriesExceeded = 44,
 
@@ -110,4 +130,33 @@ public enum SliceError
     BufferTooSmall = 72,
     /// <summary>Guest mailbox: the calling core is not a core of a Running slice. Subject: the core.</summary>
     NotGuestCore = 73,
+
+    // ---- CreateSlice: each window, in request order (after the private ranges, before the devices) ----
+    /// <summary>A window has size 0. Subject: the window's index in the request.</summary>
+    WindowEmpty = 80,
+    /// <summary>A window's base or size is not a multiple of the granule. Subject: window index.</summary>
+    WindowUnaligned = 81,
+    /// <summary>base + size overflows 64 bits (size &gt; 2^64 - 1 - base). Subject: window index.</summary>
+    WindowWraps = 82,
+    /// <summary>
+    /// A window's permission is not exactly Read or Read|Write (never Execute, never
+    /// write-only, never None). Subject: window index.
+    /// </summary>
+    WindowPermissionsInvalid = 83,
+    /// <summary>
+    /// Some byte of a window is not in the control slice's memory (the windows share control
+    /// memory, nothing else). Subject: window index; no holder.
+    /// </summary>
+    WindowOutsideControl = 84,
+    /// <summary>
+    /// A window overlaps an earlier window of the same request. Subject: window index;
+    /// HolderRegion: the earlier window's index; the conflict interval is the overlap.
+    /// </summary>
+    WindowOverlapsRequest = 85,
+    /// <summary>
+    /// A window overlaps a window held by another slice (a byte of control memory is shared
+    /// with one guest at most). Subject: window index; Holder: that slot; the conflict
+    /// interval is the overlap with its lowest such window.
+    /// </summary>
+    WindowInUse = 86,
 }

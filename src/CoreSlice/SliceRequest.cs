@@ -1,3 +1,5 @@
+using CoreSlice.Hardware;
+
 namespace CoreSlice;
 
 /// <summary>
@@ -11,8 +13,21 @@ public readonly record struct SliceRequest
     /// <summary>Core indices, in the order they are checked.</summary>
     public ReadOnlyMemory<int> Cores { get; init; }
 
-    /// <summary>Memory ranges (one range register each), in the order they are checked.</summary>
+    /// <summary>Private memory ranges (one range register each), in the order they are checked.</summary>
     public ReadOnlyMemory<MemoryRange> Ranges { get; init; }
+
+    /// <summary>
+    /// The guest's permissions on each private range, in the order of <see cref="Ranges"/>:
+    /// empty means every private range is read/write/execute (the first wave's meaning);
+    /// otherwise exactly one per range, each a non-empty subset of Read|Write|Execute.
+    /// </summary>
+    public ReadOnlyMemory<Permissions> RangePermissions { get; init; }
+
+    /// <summary>
+    /// Windows onto control-slice memory shared with this guest (one range register each,
+    /// after the private ranges), in the order they are checked.
+    /// </summary>
+    public ReadOnlyMemory<SharedWindow> Windows { get; init; }
 
     /// <summary>Device (SR-IOV virtual function) indices.</summary>
     public ReadOnlyMemory<int> Devices { get; init; }
@@ -20,6 +35,6 @@ public readonly record struct SliceRequest
     /// <summary>Cache ways as a bit mask (bit w = way w).</summary>
     public ulong Ways { get; init; }
 
-    /// <summary>Physical address where the guest starts; must lie inside one of <see cref="Ranges"/>.</summary>
+    /// <summary>Physical address where the guest starts; must lie inside one of <see cref="Ranges"/>, one the guest may execute.</summary>
     public ulong EntryPoint { get; init; }
 }

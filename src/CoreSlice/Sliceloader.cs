@@ -37,8 +37,8 @@ public static class Sliceloader
         {
             return Hardware.Pmp.PmpSliceloader.Boot(pmp, entry, core);
         }
-        // The validator bounds a slice's ranges by the registers: every range gets one, none is dropped.
-        Invariant.Holds(entry.Ranges.Length <= table.RangeRegisters && entry.Cores.Contains(core), "sliceloader: the entry does not fit the core's registers, or does not own the core");
+        // The validator bounds a slice's ranges and windows by the registers: each gets one, none is dropped.
+        Invariant.Holds(entry.Ranges.Length + entry.Windows.Length <= table.RangeRegisters && entry.Cores.Contains(core), "sliceloader: the entry does not fit the core's registers, or does not own the core");
         Program(ref hardware, entry, entry.CoreSet, core, table.RangeRegisters);
         hardware.LockFilters(core);
         if (!hardware.IsLocked(core) || !ReadBackMatches(ref hardware, entry, entry.CoreSet, core, table.RangeRegisters))
@@ -50,12 +50,23 @@ public static class Sliceloader
         return Outcome.EnteredGuest;
     }
 
-    /// <summary>The value register <paramref name="index"/> must hold for <paramref name="entry"/>: its range, RWX, or disabled.</summary>
+    /// <summary>
+    /// The value register <paramref name="index"/> must hold for <paramref name="entry"/>:
+    /// private range i with its permissions for i &lt; nr, window k with its permissions
+    /// at nr + k, disabled beyond.
+    /// </summary>
     public static RangeRegister RegisterFor(SliceEntry entry, int index)
     {
+        ArgumentNullException.ThrowIfNull(entry);
         ReadOnlySpan<MemoryRange> ranges = entry.Ranges;
-        return index < ranges.Length
-            ? new RangeRegister(ranges[index].Base, ranges[index].Size, Permissions.ReadWriteExecute)
+        if ((uint)index < (uint)ranges.Length)
+        {
+            return new RangeRegister(ranges[index].Base, ranges[index].Size, entry.RangePermissions[index]);
+        }
+        ReadOnlySpan<SharedWindow> windows = entry.Windows;
+        int k = index - ranges.Length;
+        return (uint)k < (uint)windows.Length
+            ? new RangeRegister(windows[k].Range.Base, windows[k].Range.Size, windows[k].Permissions)
             : RangeRegister.Disabled;
     }
 

@@ -28,7 +28,9 @@ namespace CoreSlice;
 /// <code>
 /// entry point   decoded (bounded by)                         logged arguments            decided by
 /// CreateSlice   cores ≤ CoreCount, ranges ≤ RangeRegisters,   lengths ‖ copied lists ‖    DecideCreateSlice
-///               devices ≤ DeviceCount; ways, entry point      ways ‖ entry (digest)
+///               permissions ≤ RangeRegisters, windows ≤       ways ‖ entry (digest)
+///               RangeRegisters, devices ≤ DeviceCount;
+///               ways, entry point
 /// LoadImage     slot, address, length; bytes chunked through  slot ‖ address ‖ length ‖  DecideLoadImage
 ///               a 4 KiB buffer once accepted (≤ the range)    new measurement (digest)
 /// StartSlice    slot                                          slot (inline)               DecideStartSlice
@@ -114,16 +116,14 @@ public sealed partial class Slicevisor<THardware> : IDisposable
         // The spans are taken before the lock: a ReadOnlyMemory may run caller code to yield
         // its span, and none runs while the slicevisor holds its state. Each item is then read once.
         SliceRequest fields = request;
-        ReadOnlySpan<int> cores = fields.Cores.Span;
-        ReadOnlySpan<MemoryRange> ranges = fields.Ranges.Span;
-        ReadOnlySpan<int> devices = fields.Devices.Span;
+        var spans = new RequestSpans(fields);
         lock (gate)
         {
             if (!log.AcceptsRequests)
             {
                 return RefuseLogFull(0);
             }
-            validator.Decode(cores, ranges, devices, fields.Ways, fields.EntryPoint);
+            validator.Decode(spans, fields.Ways, fields.EntryPoint);
             ReadOnlySpan<byte> args = validator.EncodeArguments(arguments);
             SliceResult result = DecideCreateSlice();
             if (result.Ok)

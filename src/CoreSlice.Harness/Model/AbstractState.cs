@@ -10,7 +10,7 @@ namespace CoreSlice.Harness.Model;
 /// </summary>
 public sealed class AbstractState
 {
-    public required string[] Slots { get; init; }      // "state cores ranges devices ways entry measurement"
+    public required string[] Slots { get; init; }      // "state cores ranges perms windows devices ways entry measurement"
     public required int[] CoreOwner { get; init; }
     public required int[] DeviceOwner { get; init; }
     public required int[] WayOwner { get; init; }
@@ -18,8 +18,9 @@ public sealed class AbstractState
     public required string[] Windows { get; init; }
     public required SortedDictionary<ulong, int> Writers { get; init; }
 
-    public static string SlotLine(SliceState state, IEnumerable<int> cores, IEnumerable<MemoryRange> ranges, IEnumerable<int> devices, ulong ways, ulong entry, ReadOnlySpan<byte> measurement) =>
-        $"{state} cores=[{string.Join(',', cores)}] ranges=[{string.Join(',', ranges.Select(r => $"{r.Base:x}+{r.Size:x}"))}] devices=[{string.Join(',', devices)}] ways={ways:x} entry={entry:x} m={Convert.ToHexString(measurement)}";
+    public static string SlotLine(SliceState state, IEnumerable<int> cores, IEnumerable<MemoryRange> ranges, IEnumerable<byte> perms, IEnumerable<SharedWindow> windows, IEnumerable<int> devices, ulong ways, ulong entry, ReadOnlySpan<byte> measurement) =>
+        $"{state} cores=[{string.Join(',', cores)}] ranges=[{string.Join(',', ranges.Select(r => $"{r.Base:x}+{r.Size:x}"))}] perms=[{string.Join(',', perms)}] " +
+        $"windows=[{string.Join(',', windows.Select(w => $"{w.Range.Base:x}+{w.Range.Size:x}/{(byte)w.Permissions}"))}] devices=[{string.Join(',', devices)}] ways={ways:x} entry={entry:x} m={Convert.ToHexString(measurement)}";
 
     public static string CoreLine(CoreMode mode, bool locked, IEnumerable<ModelRegister> regs, IEnumerable<int> ipi, ulong ways, ulong entry) =>
         $"{mode} locked={locked} regs=[{string.Join(',', regs.Select(r => $"{r.Base:x}+{r.Size:x}/{r.Perms}"))}] ipi=[{string.Join(',', ipi)}] ways={ways:x} entry={entry:x}";
@@ -29,7 +30,7 @@ public sealed class AbstractState
     /// <summary>The model's state through the same lens.</summary>
     public static AbstractState Of(SpecModel m) => new()
     {
-        Slots = m.Slots.Select(s => SlotLine(s.State, s.Cores, s.Ranges, s.Devices, s.Ways, s.Entry, s.Measurement)).ToArray(),
+        Slots = m.Slots.Select(s => SlotLine(s.State, s.Cores, s.Ranges, s.Perms, s.Windows, s.Devices, s.Ways, s.Entry, s.Measurement)).ToArray(),
         CoreOwner = (int[])m.CoreOwner.Clone(),
         DeviceOwner = (int[])m.DeviceOwner.Clone(),
         WayOwner = (int[])m.WayOwner.Clone(),

@@ -33,6 +33,8 @@ public sealed class ModelSlot
     public SliceState State;
     public int[] Cores = [];
     public MemoryRange[] Ranges = [];
+    public byte[] Perms = [];                 // one per range (bit 0 R, 1 W, 2 X): the effective ones
+    public SharedWindow[] Windows = [];       // control memory lent to this slice, register nr + k each
     public int[] Devices = [];
     public ulong Ways;
     public ulong Entry;
@@ -40,7 +42,7 @@ public sealed class ModelSlot
 
     public ModelSlot Clone() => new()
     {
-        State = State, Cores = Cores, Ranges = Ranges, Devices = Devices, Ways = Ways, Entry = Entry,
+        State = State, Cores = Cores, Ranges = Ranges, Perms = Perms, Windows = Windows, Devices = Devices, Ways = Ways, Entry = Entry,
         Measurement = (byte[])Measurement.Clone(),
     };
 }
@@ -184,19 +186,24 @@ public sealed class SpecModel
 
     // ------------------------------------------------------------------ CreateSlice
 
-    /// <summary>CreateSlice: checks in the documented order (shape; each core; each range; each device; ways; entry).</summary>
+    /// <summary>CreateSlice: checks in the documented order (shape; each core; each range; each window; each device; ways; entry).</summary>
     public ModelResult Create(SliceRequest request)
     {
         int[] cores = request.Cores.ToArray();
         MemoryRange[] ranges = request.Ranges.ToArray();
+        byte[] given = request.RangePermissions.ToArray().Select(p => (byte)p).ToArray();
+        SharedWindow[] windows = request.Windows.ToArray();
         int[] devices = request.Devices.ToArray();
         int slot = Array.FindIndex(Slots, s => s.State == SliceState.Free) + 1;
         if (slot == 0) { return ModelResult.Fail(SliceError.TableFull, 0, -1); }
         if (cores.Length == 0) { return ModelResult.Fail(SliceError.NoCores, 0, -1); }
         if (cores.Length > Config.CoreCount) { return ModelResult.Fail(SliceError.TooManyCores, 0, cores.Length); }
         if (ranges.Length == 0) { return ModelResult.Fail(SliceError.NoMemory, 0, -1); }
-        if (ranges.Length > Config.RangeRegistersPerCore) { return ModelResult.Fail(SliceError.TooManyRanges, 0, ranges.Length); }
+        long registers = (long)ranges.Length + windows.Length;
+        if (registers > Config.RangeRegistersPerCore) { return ModelResult.Fail(SliceError.TooManyRanges, 0, (int)Math.Min(registers, int.MaxValue)); }
+        if (given.Length != 0 && given.Length != ranges.Length) { return ModelResult.Fail(SliceError.PermissionsCountMismatch, 0, given.Length); }
         if (devices.Length > Config.DeviceCount) { return ModelResult.Fail(SliceError.TooManyDevices, 0, devices.Length); }
+        byte[] perms = given.Length == 0 ? Enumerable.Repeat((byte)7, ranges.Length).ToArray() : given;
 
         var seen = new HashSet<int>();
         foreach (int c in cores)
@@ -209,6 +216,12 @@ public sealed class SpecModel
         for (int i = 0; i < ranges.Length; i++)
         {
             ModelResult r = CheckRange(ranges, i);
+            if (!r.Ok) { return r; }
+            if (perms[i] == 0 || perms[i] > 7) { return ModelResult.Fail(SliceError.RangePermissionsInvalid, 0, i); }
+        }
+        for (int k = 0; k < windows.Length; k++)
+        {
+            ModelResult r = CheckWindow(windows, k);
             if (!r.Ok) { return r; }
         }
         seen.Clear();
@@ -225,16 +238,19 @@ public sealed class SpecModel
         {
             if (((ways >> w) & 1) != 0 && WayOwner[w] != Free) { return ModelResult.Fail(SliceError.WaysInUse, 0, w, WayOwner[w]); }
         }
-        bool entryOk = Bug == ModelBug.EntryInFirstRangeOnly
-            ? Contains(ranges[0], request.EntryPoint)
-            : ranges.Any(r => Contains(r, request.EntryPoint));
-        if (!entryOk) { return ModelResult.Fail(SliceError.EntryOutsideMemory, 0, -1); }
+        int entryRange = Bug == ModelBug.EntryInFirstRangeOnly
+            ? (Contains(ranges[0], request.EntryPoint) ? 0 : -1)
+            : Array.FindIndex(ranges, r => Contains(r, request.EntryPoint));
+        if (entryRange < 0) { return ModelResult.Fail(SliceError.EntryOutsideMemory, 0, -1); }
+        if ((perms[entryRange] & 4) == 0) { return ModelResult.Fail(SliceError.EntryNotExecutable, 0, -1); }
 
         // Success: the lowest free slot owns all of it, exclusively.
         ModelSlot s = Slot(slot);
         s.State = SliceState.Created;
         s.Cores = [.. cores.Order()];
         s.Ranges = ranges;
+        s.Perms = perms;
+        s.Windows = windows;
         s.Devices = [.. devices.Order()];
         s.Ways = ways;
         s.Entry = request.EntryPoint;
@@ -274,6 +290,45 @@ public sealed class SpecModel
             }
         }
         return hit is { } h ? Conflict(SliceError.RangeInUse, i, h.slot, -1, Intersection(r, h.range)) : ModelResult.Success(0);
+    }
+
+    /// <summary>One window: well-formed, Read or Read|Write, wholly control memory, clear of this request's earlier windows and of every other slice's.</summary>
+    private ModelResult CheckWindow(SharedWindow[] windows, int k)
+    {
+        MemoryRange w = windows[k].Range;
+        byte p = (byte)windows[k].Permissions;
+        if (w.Size == 0) { return ModelResult.Fail(SliceError.WindowEmpty, 0, k); }
+        if (w.Base % granule != 0 || w.Size % granule != 0) { return ModelResult.Fail(SliceError.WindowUnaligned, 0, k); }
+        if (End(w) > ulong.MaxValue) { return ModelResult.Fail(SliceError.WindowWraps, 0, k); }
+        if (p != 1 && p != 3) { return ModelResult.Fail(SliceError.WindowPermissionsInvalid, 0, k); }
+        if (!AllControl(w)) { return ModelResult.Fail(SliceError.WindowOutsideControl, 0, k); }
+        for (int j = 0; j < k; j++)
+        {
+            if (Overlaps(w, windows[j].Range)) { return Conflict(SliceError.WindowOverlapsRequest, k, ModelResult.NoHolder, j, Intersection(w, windows[j].Range)); }
+        }
+        (MemoryRange range, int slot)? hit = null;
+        for (int s = 1; s <= Slots.Length; s++)
+        {
+            if (Slot(s).State == SliceState.Free) { continue; }
+            foreach (SharedWindow held in Slot(s).Windows)
+            {
+                if (Overlaps(w, held.Range) && (hit is null || held.Range.Base < hit.Value.range.Base)) { hit = (held.Range, s); }
+            }
+        }
+        return hit is { } h ? Conflict(SliceError.WindowInUse, k, h.slot, -1, Intersection(w, h.range)) : ModelResult.Success(0);
+    }
+
+    /// <summary>Every byte of <paramref name="w"/> is control memory: walk from its base, each step jumping past the control region holding the cursor.</summary>
+    private bool AllControl(MemoryRange w)
+    {
+        UInt128 at = w.Base, end = End(w);
+        for (int steps = 0; at < end && steps <= Config.ControlMemory.Length; steps++)
+        {
+            MemoryRange? holding = Config.ControlMemory.Cast<MemoryRange?>().FirstOrDefault(c => (UInt128)c!.Value.Base <= at && at < End(c!.Value));
+            if (holding is not { } c) { return false; }
+            at = End(c);
+        }
+        return at >= end;
     }
 
     private void SetOwners(ModelSlot s, int owner)
@@ -346,7 +401,7 @@ public sealed class SpecModel
         return ModelResult.Fail(fault, slot, subject);
     }
 
-    /// <summary>DestroySlice: any non-Free slot becomes Destroying; reset+park each core, close each window, scrub, free. A fault stops it there (still Destroying).</summary>
+    /// <summary>DestroySlice: any non-Free slot becomes Destroying; reset+park each core, close each device's IOMMU window, scrub (private ranges, then the shared windows: the control slice's bytes there are lost), free. A fault stops it there (still Destroying).</summary>
     public ModelResult Destroy(int slot)
     {
         if (!IsSlot(slot)) { return ModelResult.Fail(SliceError.SlotOutOfRange, slot, slot); }
@@ -362,7 +417,7 @@ public sealed class SpecModel
         {
             if (!IommuChange(d, [])) { return ModelResult.Fail(SliceError.IommuFault, slot, d); }
         }
-        foreach (MemoryRange range in s.Ranges)
+        foreach (MemoryRange range in s.Ranges.Concat(s.Windows.Select(w => w.Range)))
         {
             for (ulong g = range.Base; g < End(range); g += granule) { Writer.Remove(g); }
         }
@@ -439,14 +494,12 @@ public sealed class SpecModel
         ModelSlot s = Slot(owner);
         for (int i = 0; i < Config.RangeRegistersPerCore; i++)
         {
-            ModelRegister want = i < s.Ranges.Length ? new ModelRegister(s.Ranges[i].Base, s.Ranges[i].Size, 7) : ModelRegister.Disabled;
-            HardwareWriteRegister(core, i, want);
+            HardwareWriteRegister(core, i, Want(s, i));
         }
         HardwareWriteIpi(core, s.Cores);
         HardwareWriteWays(core, s.Ways);
         Locked[core] = true;
-        bool matches = Enumerable.Range(0, Config.RangeRegistersPerCore).All(i =>
-                Regs[core][i] == (i < s.Ranges.Length ? new ModelRegister(s.Ranges[i].Base, s.Ranges[i].Size, 7) : ModelRegister.Disabled))
+        bool matches = Enumerable.Range(0, Config.RangeRegistersPerCore).All(i => Regs[core][i] == Want(s, i))
             && Ipi[core].SequenceEqual(s.Cores) && WayMask[core] == s.Ways;
         if (!matches)
         {
@@ -456,6 +509,14 @@ public sealed class SpecModel
         Mode[core] = CoreMode.Guest;
         CoreEntry[core] = s.Entry;
         return true;
+    }
+
+    /// <summary>Register i of a slice's core: private range i with its permission, then window i - nr with its, then disabled.</summary>
+    private static ModelRegister Want(ModelSlot s, int i)
+    {
+        if (i < s.Ranges.Length) { return new ModelRegister(s.Ranges[i].Base, s.Ranges[i].Size, s.Perms[i]); }
+        int k = i - s.Ranges.Length;
+        return k < s.Windows.Length ? new ModelRegister(s.Windows[k].Range.Base, s.Windows[k].Range.Size, (byte)s.Windows[k].Permissions) : ModelRegister.Disabled;
     }
 
     // Filter-register writes: refused when locked; an injected corruption hits the next accepted write.

@@ -155,7 +155,17 @@ public sealed record Step(StepKind Kind)
     {
         var text = new StringBuilder("CreateSlice(cores [");
         text.AppendJoin(", ", request.Cores.ToArray()).Append("], ranges [");
-        text.AppendJoin(", ", request.Ranges.ToArray().Select(r => $"0x{r.Base:x}+0x{r.Size:x}")).Append("], devices [");
+        text.AppendJoin(", ", request.Ranges.ToArray().Select(r => $"0x{r.Base:x}+0x{r.Size:x}")).Append(']');
+        // Only when given, so first-wave requests read as they always did.
+        if (!request.RangePermissions.IsEmpty)
+        {
+            text.Append(", permissions [").AppendJoin(", ", request.RangePermissions.ToArray()).Append(']');
+        }
+        if (!request.Windows.IsEmpty)
+        {
+            text.Append(", windows [").AppendJoin(", ", request.Windows.ToArray().Select(w => $"0x{w.Range.Base:x}+0x{w.Range.Size:x} {w.Permissions}")).Append(']');
+        }
+        text.Append(", devices [");
         text.AppendJoin(", ", request.Devices.ToArray()).Append($"], ways 0x{request.Ways:x}, entry 0x{request.EntryPoint:x})");
         return text.ToString();
     }

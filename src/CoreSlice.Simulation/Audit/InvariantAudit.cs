@@ -91,6 +91,7 @@ public sealed class InvariantAudit
         var deviceClaim = new int[config.DeviceCount];
         ulong claimedWays = config.ControlWays;
         var memory = new List<(MemoryRange Range, string Holder)>();
+        var lent = new List<(MemoryRange Range, string Holder)>();
         foreach (NamedRegion region in config.ReservedRegions)
         {
             memory.Add((region.Range, $"reserved region \"{region.Name}\""));
@@ -108,6 +109,10 @@ public sealed class InvariantAudit
                 if (e.Ranges.Length != 0 || !e.Cores.IsEmpty || !e.Devices.IsEmpty || e.Ways != 0)
                 {
                     v.Add($"the Free slot {slot} still lists {e.Ranges.Length} range(s), cores, devices or ways 0x{e.Ways:x}");
+                }
+                if (e.Windows.Length != 0)
+                {
+                    v.Add($"the Free slot {slot} still lists {e.Windows.Length} window(s)");
                 }
                 continue;
             }
@@ -175,8 +180,11 @@ public sealed class InvariantAudit
                     v.Add($"the memory map says {range} belongs to {OwnerText.Describe(atBase)} / {OwnerText.Describe(atLast)}, the entry says slot {slot}");
                 }
             }
+            CheckWindows(slot, e, lent, v);
         }
         CheckMemoryDisjoint(memory, v);
+        // Windows are control memory (so not in the list above), lent to one slice each.
+        CheckMemoryDisjoint(lent, v);
         for (int c = 0; c < config.CoreCount; c++)
         {
             int expected = controlCores.Contains(c) ? Owner.Control : coreClaim[c] != 0 ? coreClaim[c] : Owner.Free;
@@ -211,6 +219,69 @@ public sealed class InvariantAudit
         return v.Result();
     }
 
+    /// <summary>
+    /// I1 for one live slot's permissions and windows: one valid permission per private range;
+    /// each window well-formed, exactly Read or Read|Write, inside the control slice's memory,
+    /// and recorded in the table's window map as this slot's; the registers fit.
+    /// </summary>
+    private void CheckWindows(int slot, SliceEntry e, List<(MemoryRange Range, string Holder)> lent, Sink v)
+    {
+        ReadOnlySpan<Permissions> permissions = e.RangePermissions;
+        if (permissions.Length != e.Ranges.Length)
+        {
+            v.Add($"slot {slot} lists {permissions.Length} permission(s) for {e.Ranges.Length} range(s)");
+        }
+        for (int i = 0; i < permissions.Length; i++)
+        {
+            if (permissions[i] == Permissions.None || (permissions[i] & ~Permissions.ReadWriteExecute) != 0)
+            {
+                v.Add($"slot {slot}'s range {i} has the permission {permissions[i]}");
+            }
+        }
+        if (e.Ranges.Length + e.Windows.Length > config.RangeRegistersPerCore)
+        {
+            v.Add($"slot {slot} has {e.Ranges.Length} range(s) and {e.Windows.Length} window(s), more than the {config.RangeRegistersPerCore} registers");
+        }
+        foreach (SharedWindow w in e.Windows)
+        {
+            MemoryRange range = w.Range;
+            if (range.Size == 0 || !range.IsRepresentable)
+            {
+                v.Add($"slot {slot} holds the malformed window 0x{range.Base:x}+0x{range.Size:x}");
+                continue;
+            }
+            if (w.Permissions != Permissions.Read && w.Permissions != (Permissions.Read | Permissions.Write))
+            {
+                v.Add($"slot {slot}'s window {range} has the permission {w.Permissions}");
+            }
+            if (!InControlMemory(range))
+            {
+                v.Add($"slot {slot}'s window {range} is not inside the control slice's memory");
+            }
+            lent.Add((range, $"slot {slot} (window)"));
+            int atBase = table.WindowHolder(range.Base);
+            int atLast = table.WindowHolder(range.Limit - 1);
+            if (atBase != slot || atLast != slot)
+            {
+                v.Add($"the window map says {range} is held by {OwnerText.Describe(atBase)} / {OwnerText.Describe(atLast)}, the entry says slot {slot}");
+            }
+        }
+    }
+
+    /// <summary>True when every byte of <paramref name="range"/> is in some control region (they are disjoint: sizes add up).</summary>
+    private bool InControlMemory(MemoryRange range)
+    {
+        ulong covered = 0;
+        foreach (MemoryRange c in config.ControlMemory)
+        {
+            if (range.Overlaps(c))
+            {
+                covered += range.Intersect(c).Size;
+            }
+        }
+        return covered == range.Size;
+    }
+
     private static void CheckMemoryDisjoint(List<(MemoryRange Range, string Holder)> memory, Sink v)
     {
         memory.Sort((a, b) => a.Range.Base.CompareTo(b.Range.Base));
@@ -233,8 +304,9 @@ public sealed class InvariantAudit
 
     /// <summary>
     /// I2: every core running software (Guest or Control mode) is locked, and its
-    /// enabled range registers allow only its owner's memory, its IPI mask only its
-    /// owner's cores, its way mask only its owner's ways.
+    /// enabled range registers allow only its owner's memory (for a guest: its private
+    /// ranges, and its windows with no more than each window's permission), its IPI mask
+    /// only its owner's cores, its way mask only its owner's ways.
     /// </summary>
     public IReadOnlyList<Violation> I2_FilterSoundness()
     {
@@ -260,7 +332,7 @@ public sealed class InvariantAudit
             for (int i = 0; i < registers.Length; i++)
             {
                 RangeRegister r = registers[i];
-                if (r.Enabled && !CoveredBy(new MemoryRange(r.Base, r.Size), memory))
+                if (r.Enabled && !CoveredBy(new MemoryRange(r.Base, r.Size), memory) && !CoveredByWindow(owner, r))
                 {
                     v.Add($"core {c} range register {i} allows 0x{r.Base:x}+0x{r.Size:x} ({r.Permissions}), outside the memory of {OwnerText.Describe(owner)}");
                 }
@@ -287,7 +359,8 @@ public sealed class InvariantAudit
     /// <summary>
     /// I3: a core in Guest mode belongs to a started slice (Running, or Destroying
     /// after a fault), is locked, and its registers are exactly what the entry
-    /// dictates: register i = range i with RWX (disabled past the ranges), IPI
+    /// dictates: register i = private range i with its permission, register nr + k =
+    /// window k with its permission (disabled past them), IPI
     /// mask = the slice's cores, way mask = the slice's ways, entered at the entry point.
     /// </summary>
     public IReadOnlyList<Violation> I3_LockedGuest()
@@ -315,12 +388,16 @@ public sealed class InvariantAudit
                 v.Add($"core {c} runs guest code for slot {slot} with unlocked filter registers");
             }
             ReadOnlySpan<MemoryRange> ranges = e.Ranges;
+            ReadOnlySpan<SharedWindow> windows = e.Windows;
             ReadOnlySpan<RangeRegister> registers = machine.RangeRegistersOf(c);
             for (int i = 0; i < registers.Length; i++)
             {
+                int k = i - ranges.Length;
                 RangeRegister expected = i < ranges.Length
-                    ? new RangeRegister(ranges[i].Base, ranges[i].Size, Permissions.ReadWriteExecute)
-                    : default;
+                    ? new RangeRegister(ranges[i].Base, ranges[i].Size, e.RangePermissions[i])
+                    : k < windows.Length
+                        ? new RangeRegister(windows[k].Range.Base, windows[k].Range.Size, windows[k].Permissions)
+                        : default;
                 if (registers[i] != expected)
                 {
                     v.Add($"core {c} (slot {slot}) range register {i} holds 0x{registers[i].Base:x}+0x{registers[i].Size:x} {registers[i].Permissions}, the entry dictates 0x{expected.Base:x}+0x{expected.Size:x} {expected.Permissions}");
@@ -376,7 +453,8 @@ public sealed class InvariantAudit
 
     /// <summary>
     /// I5: every granule holding bytes (a page written since its last scrub) was
-    /// last written by its current owner, a slot or the control slice; so free
+    /// last written by its current owner, a slot or the control slice — or, in a
+    /// window, by the control slice or the slot holding the window; so free
     /// memory, reserved memory and a new owner's memory read as zeros.
     /// </summary>
     public IReadOnlyList<Violation> I5_NoResidue()
@@ -385,7 +463,8 @@ public sealed class InvariantAudit
         machine.Memory.ForEachPresent((granule, writer) =>
         {
             int owner = table.MemoryOwner(granule);
-            if (writer != owner || owner < Owner.Control)
+            bool lentTo = owner == Owner.Control && writer >= 1 && table.WindowHolder(granule) == writer;
+            if ((writer != owner && !lentTo) || owner < Owner.Control)
             {
                 string holder = owner == Owner.None ? "no RAM" : OwnerText.Describe(owner);
                 v.Add($"granule 0x{granule:x} (owned by {holder}) holds bytes written by {OwnerText.Describe(writer)}");
@@ -397,7 +476,7 @@ public sealed class InvariantAudit
     // ------------------------------------------------------------------- I6
 
     /// <summary>
-    /// I6: a slice's cores, devices, ways, ranges and entry point stay what they were
+    /// I6: a slice's cores, devices, ways, ranges (with their permissions), windows and entry point stay what they were
     /// when the audit first saw the slot non-Free (in this generation), until it is Free again.
     /// </summary>
     public IReadOnlyList<Violation> I6_StaticResources()
@@ -413,7 +492,7 @@ public sealed class InvariantAudit
             }
             if (!firstSeen.TryGetValue(slot, out Recorded? seen) || seen.Generation != e.Generation)
             {
-                firstSeen[slot] = new Recorded(e.Generation, e.Cores, e.Devices, e.Ways, e.EntryPoint, e.Ranges.ToArray());
+                firstSeen[slot] = new Recorded(e.Generation, e.Cores, e.Devices, e.Ways, e.EntryPoint, e.Ranges.ToArray(), e.RangePermissions.ToArray(), e.Windows.ToArray());
                 continue;
             }
             if (!seen.Cores.Equals(e.Cores))
@@ -435,6 +514,14 @@ public sealed class InvariantAudit
             if (!e.Ranges.SequenceEqual(seen.Ranges))
             {
                 v.Add($"slot {slot} ({e.State}) has different memory ranges than when it was created");
+            }
+            if (!e.RangePermissions.SequenceEqual(seen.Permissions))
+            {
+                v.Add($"slot {slot} ({e.State}) has different range permissions than when it was created");
+            }
+            if (!e.Windows.SequenceEqual(seen.Windows))
+            {
+                v.Add($"slot {slot} ({e.State}) has different windows than when it was created");
             }
         }
         return v.Result();
@@ -543,6 +630,23 @@ public sealed class InvariantAudit
         return false;
     }
 
+    /// <summary>True when <paramref name="register"/> lies in one window of slot <paramref name="owner"/> and allows no more than it.</summary>
+    private bool CoveredByWindow(int owner, RangeRegister register)
+    {
+        if (owner < 1 || owner > table.Capacity)
+        {
+            return false;
+        }
+        foreach (SharedWindow w in table[owner].Windows)
+        {
+            if (w.Range.Covers(register.Base, register.Size) && (register.Permissions & ~w.Permissions) == 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static bool CoveredBy(MemoryRange inner, ReadOnlySpan<MemoryRange> outer)
     {
         foreach (MemoryRange r in outer)
@@ -557,7 +661,7 @@ public sealed class InvariantAudit
 
     private bool InRam(MemoryRange range) => CoveredBy(range, config.RamRegions.AsSpan());
 
-    private sealed record Recorded(ulong Generation, ResourceSet Cores, ResourceSet Devices, ulong Ways, ulong EntryPoint, MemoryRange[] Ranges);
+    private sealed record Recorded(ulong Generation, ResourceSet Cores, ResourceSet Devices, ulong Ways, ulong EntryPoint, MemoryRange[] Ranges, Permissions[] Permissions, SharedWindow[] Windows);
 
     /// <summary>Collects one invariant's violations, capping the messages.</summary>
     private sealed class Sink(string invariant)

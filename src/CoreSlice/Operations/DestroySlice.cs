@@ -4,9 +4,16 @@ public sealed partial class Slicevisor<THardware>
 {
     /// <summary>
     /// Tears a slice down: resets its cores (the sliceloader parks them, unlocked
-    /// and cleared), closes its devices' IOMMU windows, scrubs its memory (I5), and
-    /// frees everything. A fault part-way leaves the slot Destroying with all its
-    /// resources, so nothing is ever reassigned unscrubbed; calling again completes it.
+    /// and cleared), closes its devices' IOMMU windows, scrubs its private memory and
+    /// then every window (I5), and frees everything. A fault part-way leaves the slot
+    /// Destroying with all its resources, windows included, so nothing is ever reassigned
+    /// unscrubbed; calling again completes it.
+    /// <para>
+    /// Policy: a window is scrubbed before it can be lent to a different guest, so what the
+    /// control slice left in a window is lost when the slice holding it is destroyed (the
+    /// guest may have written it, and the next holder must not read that). A manager that
+    /// wants those bytes copies them out before it calls DestroySlice.
+    /// </para>
     /// </summary>
     private SliceResult DecideDestroySlice(int slot)
     {
@@ -41,6 +48,10 @@ public sealed partial class Slicevisor<THardware>
         foreach (MemoryRange range in entry.Ranges)
         {
             hardware.ScrubMemory(range);
+        }
+        foreach (SharedWindow window in entry.Windows)
+        {
+            hardware.ScrubMemory(window.Range);
         }
         Table.Release(slot);
         return SliceResult.Success(slot);

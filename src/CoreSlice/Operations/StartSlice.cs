@@ -4,7 +4,8 @@ public sealed partial class Slicevisor<THardware>
 {
     /// <summary>
     /// Starts a Created slice: opens each device's IOMMU window onto the slice's
-    /// memory (I4), then secure-resets each core so that the sliceloader programs,
+    /// private memory (I4; never onto a shared window, which only the guest's cores
+    /// reach, through their range registers), then secure-resets each core so that the sliceloader programs,
     /// locks and enters it (I2, I3). A fault part-way quarantines the slot.
     /// </summary>
     private SliceResult DecideStartSlice(int slot)

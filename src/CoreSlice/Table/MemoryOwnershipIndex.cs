@@ -1,8 +1,8 @@
 namespace CoreSlice;
 
 /// <summary>
-/// Guest-owned memory as a sorted array of disjoint intervals, each tagged with
-/// its slot. Overlap queries are a binary search (O(log n)), not a scan of every
+/// Guest-held memory as a sorted array of disjoint intervals, each tagged with
+/// its slot (the slice table keeps two: private ranges, and windows). Overlap queries are a binary search (O(log n)), not a scan of every
 /// slice or granule; insert and remove shift the array in place. Capacity is
 /// fixed at construction (slots × range registers), so nothing ever allocates;
 /// a slice's ranges go in with one pass and come out with one pass.

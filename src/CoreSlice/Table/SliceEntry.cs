@@ -1,8 +1,10 @@
+using CoreSlice.Hardware;
+
 namespace CoreSlice;
 
 /// <summary>
-/// One slot of the slice table. Preallocated at construction (its range array
-/// is sized to the range-register count) and reused for every slice that ever
+/// One slot of the slice table. Preallocated at construction (its range, permission
+/// and window arrays are sized to the range-register count) and reused for every slice that ever
 /// occupies the slot. Public members are read-only; only the slicevisor mutates.
 /// </summary>
 public sealed class SliceEntry
@@ -14,13 +16,21 @@ public sealed class SliceEntry
     internal ResourceSet CoreSet;
     internal ResourceSet DeviceSet;
     private readonly MemoryRange[] ranges;
+    private readonly Permissions[] permissions;
+    private readonly SharedWindow[] windows;
+    // The windows' ranges alone, in the same order: what the window ownership index takes.
+    private readonly MemoryRange[] windowRanges;
     private readonly byte[] measurement = new byte[MeasurementSize];
     private int rangeCount;
+    private int windowCount;
 
     internal SliceEntry(int slot, int rangeCapacity)
     {
         Slot = slot;
         ranges = new MemoryRange[rangeCapacity];
+        permissions = new Permissions[rangeCapacity];
+        windows = new SharedWindow[rangeCapacity];
+        windowRanges = new MemoryRange[rangeCapacity];
     }
 
     /// <summary>This slot's number (1..capacity).</summary>
@@ -44,15 +54,31 @@ public sealed class SliceEntry
     /// <summary>How many slices have been created in this slot (increases on every create).</summary>
     public ulong Generation { get; internal set; }
 
-    /// <summary>The slice's memory ranges, one range register each, in request order.</summary>
+    /// <summary>The slice's private memory ranges, one range register each, in request order.</summary>
     public ReadOnlySpan<MemoryRange> Ranges => ranges.AsSpan(0, rangeCount);
+
+    /// <summary>
+    /// The guest's permission on each private range, one per range in the order of
+    /// <see cref="Ranges"/>: the effective ones (RWX where the request gave none).
+    /// </summary>
+    public ReadOnlySpan<Permissions> RangePermissions => permissions.AsSpan(0, rangeCount);
+
+    /// <summary>
+    /// The slice's windows onto control-slice memory, in request order: range register
+    /// <c>Ranges.Length + k</c> holds window k. Not part of <see cref="Ranges"/> or
+    /// <see cref="OwnsAddress"/>: the control slice keeps owning the bytes.
+    /// </summary>
+    public ReadOnlySpan<SharedWindow> Windows => windows.AsSpan(0, windowCount);
+
+    /// <summary>The windows' ranges, in the order of <see cref="Windows"/>.</summary>
+    internal ReadOnlySpan<MemoryRange> WindowRanges => windowRanges.AsSpan(0, windowCount);
 
     /// <summary>The SHA-384 measurement chain over everything loaded (all zero before the first load).</summary>
     public ReadOnlySpan<byte> Measurement => measurement;
 
     internal Span<byte> MeasurementBuffer => measurement;
 
-    /// <summary>True when <paramref name="address"/> lies in one of the slice's ranges.</summary>
+    /// <summary>True when <paramref name="address"/> lies in one of the slice's private ranges (never a window).</summary>
     public bool OwnsAddress(ulong address)
     {
         for (int i = 0; i < rangeCount; i++)
@@ -65,10 +91,19 @@ public sealed class SliceEntry
         return false;
     }
 
-    internal void Assign(ReadOnlySpan<MemoryRange> newRanges, ulong ways, ulong entryPoint)
+    internal void Assign(ReadOnlySpan<MemoryRange> newRanges, ReadOnlySpan<Permissions> newPermissions, ReadOnlySpan<SharedWindow> newWindows, ulong ways, ulong entryPoint)
     {
+        // The validator gives one effective permission per range and at most registers - ranges windows.
+        Invariant.Holds(newPermissions.Length == newRanges.Length && newRanges.Length + newWindows.Length <= ranges.Length, "SliceEntry.Assign: permissions or windows do not fit the entry");
         newRanges.CopyTo(ranges);
+        newPermissions.CopyTo(permissions);
         rangeCount = newRanges.Length;
+        newWindows.CopyTo(windows);
+        windowCount = newWindows.Length;
+        for (int k = 0; k < windowCount; k++)
+        {
+            windowRanges[k] = windows[k].Range;
+        }
         Ways = ways;
         EntryPoint = entryPoint;
         measurement.AsSpan().Clear();
@@ -81,7 +116,11 @@ public sealed class SliceEntry
         CoreSet.Clear();
         DeviceSet.Clear();
         ranges.AsSpan().Clear();
+        permissions.AsSpan().Clear();
         rangeCount = 0;
+        windows.AsSpan().Clear();
+        windowRanges.AsSpan().Clear();
+        windowCount = 0;
         Ways = 0;
         EntryPoint = 0;
         measurement.AsSpan().Clear();

@@ -3,7 +3,8 @@ namespace CoreSlice;
 /// <summary>
 /// The slice table and the ownership maps derived from it: for every core,
 /// device and way, and for every guest-owned interval of memory, the one slot
-/// (or sentinel) that owns it. A resource with two owners cannot be written
+/// (or sentinel) that owns it; and for every window (control memory lent to a
+/// guest), the one slot that holds it. A resource with two owners cannot be written
 /// down here; I1 is then that the maps agree with the entries (see spec/).
 /// Public members are read-only; the slicevisor is the only writer.
 /// </summary>
@@ -15,6 +16,9 @@ public sealed class SliceTable
     private readonly short[] deviceOwner;
     private readonly short[] wayOwner = new short[Limits.MaxCacheWays];
     private readonly MemoryOwnershipIndex memory;
+    // Windows are control memory lent to one guest each: a second index, so that WindowInUse
+    // is a binary search like RangeInUse, and MemoryOwner still says the control slice owns them.
+    private readonly MemoryOwnershipIndex windows;
 
     internal SliceTable(FrozenMachine config)
     {
@@ -37,6 +41,7 @@ public sealed class SliceTable
             wayOwner[way] = (config.ControlWays & (1UL << way)) != 0 ? (short)Owner.Control : (short)Owner.Free;
         }
         memory = new MemoryOwnershipIndex(config.SlotCapacity * config.RangeRegistersPerCore, config.RangeRegistersPerCore);
+        windows = new MemoryOwnershipIndex(config.SlotCapacity * config.RangeRegistersPerCore, config.RangeRegistersPerCore);
     }
 
     /// <summary>Range registers per core (what the sliceloader programs).</summary>
@@ -102,9 +107,18 @@ public sealed class SliceTable
         return Owner.None;
     }
 
+    /// <summary>
+    /// The slot holding <paramref name="address"/> as a window (shared control memory), or
+    /// <see cref="Owner.Free"/> when no slice has a window there. <see cref="MemoryOwner"/>
+    /// still names the control slice for such an address: a window is lent, not given.
+    /// </summary>
+    public int WindowHolder(ulong address) => windows.OwnerOf(address);
+
     internal SliceEntry Entry(int slot) => entries[slot - 1];
 
     internal MemoryOwnershipIndex Memory => memory;
+
+    internal MemoryOwnershipIndex Windows => windows;
 
     /// <summary>The lowest Free slot, or 0 when the table is full.</summary>
     internal int FirstFreeSlot()
@@ -126,6 +140,7 @@ public sealed class SliceTable
         Invariant.Holds(entry.State == SliceState.Created, "SliceTable.Claim: the slot is not freshly Created");
         SetOwners(entry, (short)slot, Owner.Free);
         memory.InsertAll(entry.Ranges, slot);
+        windows.InsertAll(entry.WindowRanges, slot);
     }
 
     /// <summary>Returns everything <paramref name="slot"/> owns to Free and clears the entry.</summary>
@@ -135,6 +150,7 @@ public sealed class SliceTable
         Invariant.Holds(entry.State != SliceState.Free, "SliceTable.Release: the slot is already Free");
         SetOwners(entry, Owner.Free, slot);
         memory.RemoveOwner(slot);
+        windows.RemoveOwner(slot);
         entry.Clear();
     }
 

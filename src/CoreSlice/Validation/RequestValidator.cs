@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using CoreSlice.Hardware;
 using CoreSlice.Hardware.Pmp;
 
 namespace CoreSlice.Validation;
@@ -8,23 +8,29 @@ namespace CoreSlice.Validation;
 /// of spec/README.md): the first failing check is the error returned. First
 /// <see cref="Decode"/>: the hostile request's lengths are checked against the
 /// machine in O(1) and only lists within them are copied, once, into buffers sized
-/// from the machine; then the decision log digests that copy, <see cref="Validate"/>
-/// checks it, and on success the slicevisor applies it. Work never grows with the
-/// request, and the manager cannot change anything between check and use. Enforces
-/// I1 for new slices (exclusive cores, memory, devices, ways; nothing reserved or control).
+/// from the machine; then the decision log digests that copy (<c>RequestValidator.Arguments.cs</c>),
+/// <see cref="Validate"/> checks it (the windows in <c>RequestValidator.Windows.cs</c>), and on
+/// success the slicevisor applies it. Work never grows with the request, and the manager cannot
+/// change anything between check and use. Enforces I1 for new slices (exclusive cores, memory,
+/// devices, ways, windows; nothing reserved or control but the windows, which are lent).
 /// </summary>
-internal sealed class RequestValidator
+internal sealed partial class RequestValidator
 {
     private readonly FrozenMachine config;
     private readonly SliceTable table;
     private readonly int[] cores;
     private readonly MemoryRange[] ranges;
+    private readonly Permissions[] permissions;
+    private readonly Permissions[] effective;
+    private readonly SharedWindow[] windows;
     private readonly int[] devices;
     private ResourceSet coreSet;
     private ResourceSet deviceSet;
     // Decoded request: each list's length as given, and its items when the length is within the machine's.
     private int coreCount;
     private int rangeCount;
+    private int permissionCount;
+    private int windowCount;
     private int deviceCount;
     private PmpGeometry? pmp;
     private ulong ways;
@@ -36,6 +42,9 @@ internal sealed class RequestValidator
         this.table = table;
         cores = new int[config.CoreCount];
         ranges = new MemoryRange[config.RangeRegistersPerCore];
+        permissions = new Permissions[config.RangeRegistersPerCore];
+        effective = new Permissions[config.RangeRegistersPerCore];
+        windows = new SharedWindow[config.RangeRegistersPerCore];
         devices = new int[Math.Max(config.DeviceCount, 1)];
     }
 
@@ -45,70 +54,50 @@ internal sealed class RequestValidator
     /// <summary>The validated devices.</summary>
     public ref readonly ResourceSet DeviceSet => ref deviceSet;
 
-    /// <summary>The validated ranges, in request order.</summary>
+    /// <summary>The validated private ranges, in request order.</summary>
     public ReadOnlySpan<MemoryRange> Ranges => ranges.AsSpan(0, rangeCount);
 
-    /// <summary>Most bytes <see cref="EncodeArguments"/> writes for this machine.</summary>
-    public int MaxArgumentBytes => 4 + (4 * cores.Length) + 4 + (16 * ranges.Length) + 4 + (4 * devices.Length) + 16;
+    /// <summary>The effective permission of each validated private range (RWX where the request gave none).</summary>
+    public ReadOnlySpan<Permissions> RangePermissions => effective.AsSpan(0, rangeCount);
+
+    /// <summary>The validated windows, in request order.</summary>
+    public ReadOnlySpan<SharedWindow> Windows => windows.AsSpan(0, windowCount);
 
     /// <summary>
     /// Decode: records each list's length and copies the lists that fit the machine
     /// (a longer list is refused by <see cref="Validate"/> on its length alone, so its
     /// items are never read). O(1) checks, then at most the machine's sizes of copying.
     /// </summary>
-    public void Decode(ReadOnlySpan<int> requestCores, ReadOnlySpan<MemoryRange> requestRanges, ReadOnlySpan<int> requestDevices, ulong requestWays, ulong requestEntryPoint)
+    public void Decode(in RequestSpans request, ulong requestWays, ulong requestEntryPoint)
     {
-        coreCount = requestCores.Length;
-        rangeCount = requestRanges.Length;
-        deviceCount = requestDevices.Length;
+        coreCount = request.Cores.Length;
+        rangeCount = request.Ranges.Length;
+        permissionCount = request.Permissions.Length;
+        windowCount = request.Windows.Length;
+        deviceCount = request.Devices.Length;
         ways = requestWays;
         entryPoint = requestEntryPoint;
         if (coreCount <= cores.Length)
         {
-            requestCores.CopyTo(cores);
+            request.Cores.CopyTo(cores);
         }
         if (rangeCount <= ranges.Length)
         {
-            requestRanges.CopyTo(ranges);
+            request.Ranges.CopyTo(ranges);
+        }
+        // Permissions and windows each fit in the registers (their sum is checked by TooManyRanges).
+        if (permissionCount <= permissions.Length)
+        {
+            request.Permissions.CopyTo(permissions);
+        }
+        if (windowCount <= windows.Length)
+        {
+            request.Windows.CopyTo(windows);
         }
         if (deviceCount <= config.DeviceCount)
         {
-            requestDevices.CopyTo(devices);
+            request.Devices.CopyTo(devices);
         }
-    }
-
-    /// <summary>
-    /// The decoded request's canonical argument bytes (docs/attestation.md): for each list,
-    /// u32 length ‖ its items if they were copied; then ways u64 ‖ entry point u64.
-    /// </summary>
-    public ReadOnlySpan<byte> EncodeArguments(Span<byte> destination)
-    {
-        int at = 0;
-        at = Items(destination, at, coreCount, cores.Length, cores);
-        BinaryPrimitives.WriteInt32LittleEndian(destination[at..], rangeCount);
-        at += 4;
-        for (int i = 0; rangeCount <= ranges.Length && i < rangeCount; i++)
-        {
-            BinaryPrimitives.WriteUInt64LittleEndian(destination[at..], ranges[i].Base);
-            BinaryPrimitives.WriteUInt64LittleEndian(destination[(at + 8)..], ranges[i].Size);
-            at += 16;
-        }
-        at = Items(destination, at, deviceCount, config.DeviceCount, devices);
-        BinaryPrimitives.WriteUInt64LittleEndian(destination[at..], ways);
-        BinaryPrimitives.WriteUInt64LittleEndian(destination[(at + 8)..], entryPoint);
-        return destination[..(at + 16)];
-    }
-
-    private static int Items(Span<byte> destination, int at, int length, int limit, int[] items)
-    {
-        BinaryPrimitives.WriteInt32LittleEndian(destination[at..], length);
-        at += 4;
-        for (int i = 0; length <= limit && i < length; i++)
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(destination[at..], items[i]);
-            at += 4;
-        }
-        return at;
     }
 
     /// <summary>Runs every check on the decoded request; changes no state but the validator's own sets.</summary>
@@ -124,6 +113,10 @@ internal sealed class RequestValidator
         if (result.Ok)
         {
             result = CheckRanges();
+        }
+        if (result.Ok)
+        {
+            result = CheckWindows();
         }
         if (result.Ok)
         {
@@ -170,9 +163,15 @@ internal sealed class RequestValidator
         {
             return SliceResult.Fail(SliceError.NoMemory, 0, -1);
         }
-        if (rangeCount > config.RangeRegistersPerCore)
+        // Private ranges and windows take one register each; summed in 64 bits (two hostile int lengths).
+        long registersNeeded = (long)rangeCount + windowCount;
+        if (registersNeeded > config.RangeRegistersPerCore)
         {
-            return SliceResult.Fail(SliceError.TooManyRanges, 0, rangeCount);
+            return SliceResult.Fail(SliceError.TooManyRanges, 0, (int)Math.Min(registersNeeded, int.MaxValue));
+        }
+        if (permissionCount != 0 && permissionCount != rangeCount)
+        {
+            return SliceResult.Fail(SliceError.PermissionsCountMismatch, 0, permissionCount);
         }
         if (deviceCount > config.DeviceCount)
         {
@@ -214,6 +213,11 @@ internal sealed class RequestValidator
         ulong granuleMask = config.GranuleSize - 1;
         for (int i = 0; i < rangeCount; i++)
         {
+            // No permissions given means the first wave's meaning: every private range RWX.
+            effective[i] = permissionCount == 0 ? Permissions.ReadWriteExecute : permissions[i];
+        }
+        for (int i = 0; i < rangeCount; i++)
+        {
             MemoryRange range = ranges[i];
             if (range.Size == 0)
             {
@@ -236,6 +240,11 @@ internal sealed class RequestValidator
             if (!conflict.Ok)
             {
                 return conflict;
+            }
+            // A register with no permission would be a disabled register; unknown bits mean nothing to the hardware.
+            if (effective[i] == Permissions.None || (effective[i] & ~Permissions.ReadWriteExecute) != 0)
+            {
+                return SliceResult.Fail(SliceError.RangePermissionsInvalid, 0, i);
             }
         }
         return SliceResult.Success(0);
@@ -341,7 +350,7 @@ internal sealed class RequestValidator
 
     private SliceResult CheckPmpCost(PmpGeometry geometry)
     {
-        int cost = PmpEncoder.Cost(geometry, Ranges, coreSet);
+        int cost = PmpEncoder.Cost(geometry, Ranges, RangePermissions, Windows, coreSet);
         return cost >= 0 && cost <= geometry.Entries
             ? SliceResult.Success(0)
             : SliceResult.Fail(SliceError.PmpEntriesExceeded, 0, cost < 0 ? int.MaxValue : cost);
@@ -349,11 +358,14 @@ internal sealed class RequestValidator
 
     private SliceResult CheckEntryPoint(ulong entryPoint)
     {
+        // Private ranges only (a window is never executable); they are disjoint, so at most one holds it.
         for (int i = 0; i < rangeCount; i++)
         {
             if (ranges[i].Contains(entryPoint))
             {
-                return SliceResult.Success(0);
+                return (effective[i] & Permissions.Execute) != 0
+                    ? SliceResult.Success(0)
+                    : SliceResult.Fail(SliceError.EntryNotExecutable, 0, -1);
             }
         }
         return SliceResult.Fail(SliceError.EntryOutsideMemory, 0, -1);

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using CoreSlice.Hardware;
 using CoreSlice.Log;
 using CoreSlice.Manager.Verification;
 using CoreSlice.Tests.Attestation;
@@ -9,8 +10,8 @@ namespace CoreSlice.Tests.Log;
 
 /// <summary>
 /// Each entry records exactly the decoded arguments docs/attestation.md lists, written out here
-/// independently: for CreateSlice each list's length and, only when the length is within the
-/// machine's, its items, then ways and entry point; for Attest and GuestAttest who asked, the
+/// independently: for CreateSlice each list's length (cores, ranges, permissions, windows, devices)
+/// and, only when the length is within the machine's, its items, then ways and entry point; for Attest and GuestAttest who asked, the
 /// nonce length and the nonce only when it is 64 bytes. Arguments of up to 32 bytes are inline
 /// (zero-padded), longer ones their SHA-256, with the form byte saying which.
 /// </summary>
@@ -34,8 +35,12 @@ public sealed class LoggedArgumentsTests
         Assert.Equal(field, last.Arguments);
     }
 
-    /// <summary>CreateSlice's encoding: lists with items only when within the machine's limits (8 cores, 4 registers, 4 devices).</summary>
-    private static List<byte> CreateArguments(int[] cores, MemoryRange[] ranges, int[] devices, ulong ways, ulong entry)
+    /// <summary>
+    /// CreateSlice's encoding: lists with items only when within the machine's limits (8 cores,
+    /// 4 registers, 4 devices); permissions (a byte each) and windows (base ‖ size ‖ permission
+    /// byte) after the ranges, each copied when it alone fits the registers.
+    /// </summary>
+    private static List<byte> CreateArguments(int[] cores, MemoryRange[] ranges, Permissions[] permissions, SharedWindow[] windows, int[] devices, ulong ways, ulong entry)
     {
         var b = new List<byte>();
         I32(b, cores.Length);
@@ -48,6 +53,16 @@ public sealed class LoggedArgumentsTests
         {
             Array.ForEach(ranges, r => { U64(b, r.Base); U64(b, r.Size); });
         }
+        I32(b, permissions.Length);
+        if (permissions.Length <= AttestationRig.Config.RangeRegistersPerCore)
+        {
+            Array.ForEach(permissions, p => b.Add((byte)p));
+        }
+        I32(b, windows.Length);
+        if (windows.Length <= AttestationRig.Config.RangeRegistersPerCore)
+        {
+            Array.ForEach(windows, w => { U64(b, w.Range.Base); U64(b, w.Range.Size); b.Add((byte)w.Permissions); });
+        }
         I32(b, devices.Length);
         if (devices.Length <= AttestationRig.Config.DeviceCount)
         {
@@ -58,29 +73,34 @@ public sealed class LoggedArgumentsTests
         return b;
     }
 
-    public static TheoryData<int, int, int> Shapes => new()
+    public static TheoryData<int, int, int, int, int> Shapes => new()
     {
-        { 1, 0, 0 },    // 32 bytes: the largest inline argument
-        { 0, 0, 0 },
-        { 2, 0, 0 },    // 36 bytes: the smallest digested one
-        { 8, 4, 4 },    // every list exactly at the machine's limit
-        { 9, 1, 1 },    // too many cores: their items are not logged
-        { 1, 5, 1 },    // too many ranges
-        { 1, 1, 5 },    // too many devices
-        { 3000, 3000, 3000 },
+        { 0, 0, 0, 0, 0 },  // 36 bytes (five lengths and ways and entry): every CreateSlice argument is digested
+        { 1, 0, 0, 0, 0 },
+        { 8, 4, 4, 0, 4 },  // every list exactly at the machine's limit
+        { 8, 2, 2, 2, 4 },  // ranges and windows sharing the registers
+        { 1, 1, 0, 4, 1 },  // windows alone at the limit (refused as TooManyRanges with the range, but logged in full)
+        { 9, 1, 1, 1, 1 },  // too many cores: their items are not logged
+        { 1, 5, 1, 1, 1 },  // too many ranges
+        { 1, 1, 5, 1, 1 },  // too many permissions
+        { 1, 1, 1, 5, 1 },  // too many windows
+        { 1, 1, 1, 1, 5 },  // too many devices
+        { 3000, 3000, 3000, 3000, 3000 },
     };
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void CreateSlice_logs_each_list_length_and_only_the_items_within_the_machine(int cores, int ranges, int devices)
+    public void CreateSlice_logs_each_list_length_and_only_the_items_within_the_machine(int cores, int ranges, int permissions, int windows, int devices)
     {
         using var rig = new AttestationRig();
         int[] c = [.. Enumerable.Range(0, cores).Select(i => 1 + (i % 7))];
         MemoryRange[] r = [.. Enumerable.Range(0, ranges).Select(i => new MemoryRange((32 * AttestationRig.MiB) + ((ulong)i * 8192), 4096))];
+        Permissions[] p = [.. Enumerable.Range(0, permissions).Select(i => (Permissions)(0x81 + i))];
+        SharedWindow[] w = [.. Enumerable.Range(0, windows).Select(i => new SharedWindow(new MemoryRange(0x7700_0000UL + ((ulong)i * 0x10000), 0x3000 + (ulong)i), (Permissions)(1 + (i % 3))))];
         int[] d = [.. Enumerable.Range(0, devices).Select(i => i % 4)];
-        var request = new SliceRequest { Cores = c, Ranges = r, Devices = d, Ways = 0x1234_5678_9ABC_DEF0, EntryPoint = 0x0FED_CBA9_8765_4321 };
+        var request = new SliceRequest { Cores = c, Ranges = r, RangePermissions = p, Windows = w, Devices = d, Ways = 0x1234_5678_9ABC_DEF0, EntryPoint = 0x0FED_CBA9_8765_4321 };
         _ = rig.Slicevisor.CreateSlice(request);
-        AssertLast(rig, CreateArguments(c, r, d, request.Ways, request.EntryPoint));
+        AssertLast(rig, CreateArguments(c, r, p, w, d, request.Ways, request.EntryPoint));
     }
 
     [Theory]

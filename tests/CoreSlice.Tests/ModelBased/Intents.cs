@@ -24,9 +24,17 @@ public enum Twist
     DeviceOutOfRange, DuplicateDevice, StolenDevice,
     NoWays, WayOutOfRange, ControlWay, StolenWay,
     EntryPastEnd, EntryBelowBase,
+    // Intentional sharing: permissions on the private ranges, windows onto control memory.
+    PermissionsMismatch, BadRangePermissions, EntryNotExecutable, TooManyWindows,
+    EmptyWindow, UnalignedWindow, WrappingWindow, BadWindowPermissions, WindowOutsideControl,
+    WindowSelfOverlap, StolenWindow,
 }
 
-public sealed record CreateIntent(int Cores, int Granules, int Devices, int Ways, bool Split, Twist How, Twist Then, int Pick) : Intent;
+/// <summary>
+/// A mostly-valid CreateSlice. <paramref name="Share"/>: bit 0 gives every private range a permission
+/// (the one holding the entry executable), bit 1 asks for a window onto free control memory.
+/// </summary>
+public sealed record CreateIntent(int Cores, int Granules, int Devices, int Ways, bool Split, Twist How, Twist Then, int Pick, int Share = 0) : Intent;
 
 public sealed record LoadIntent(SlotRef Slot, int Place, ulong Offset, int Length) : Intent;
 
@@ -118,12 +126,20 @@ public static class Resolver
         }
         MemoryRange last = ranges[^1];
         ulong entry = Mod(c.Pick, 3) switch { 0 => ranges[0].Base, 1 => (ulong)(SpecModel.End(last) - 1), _ => last.Base + (last.Size / 2) };
-        var r = new Parts(cores, ranges, devices, ways, entry);
+        var r = new Parts(cores, ranges, devices, ways, entry) { WantPermissions = (c.Share & 1) != 0 };
+        if ((c.Share & 2) != 0 && ranges.Count < cfg.RangeRegistersPerCore && FreeWindow(m, c.Pick) is { } window)
+        {
+            r.Windows.Add(new SharedWindow(window, (c.Pick & 8) == 0 ? Permissions.Read : Permissions.Read | Permissions.Write));
+        }
         Apply(c.How, r, m, c.Pick);
         Apply(c.Then, r, m, c.Pick / 7);
         return new Step(StepKind.Create)
         {
-            Request = new SliceRequest { Cores = r.Cores.ToArray(), Ranges = r.Ranges.ToArray(), Devices = r.Devices.ToArray(), Ways = r.Ways, EntryPoint = r.Entry },
+            Request = new SliceRequest
+            {
+                Cores = r.Cores.ToArray(), Ranges = r.Ranges.ToArray(), RangePermissions = PermissionsOf(r, c.Pick), Windows = r.Windows.ToArray(),
+                Devices = r.Devices.ToArray(), Ways = r.Ways, EntryPoint = r.Entry,
+            },
         };
     }
 
@@ -134,6 +150,79 @@ public static class Resolver
         public List<int> Devices = devices;
         public ulong Ways = ways;
         public ulong Entry = entry;
+        public List<SharedWindow> Windows = [];
+        public bool WantPermissions;
+        public Twist PermissionTwist = Twist.None;
+    }
+
+    private static readonly Permissions[] Executable = [Permissions.ReadWriteExecute, Permissions.Read | Permissions.Execute, Permissions.Execute];
+    private static readonly Permissions[] Any = [Permissions.Read, Permissions.Read | Permissions.Write, Permissions.Write, Permissions.ReadWriteExecute, Permissions.Read | Permissions.Execute];
+
+    /// <summary>
+    /// The permissions of the request's final ranges (derived last, so a twist that adds or drops a range
+    /// keeps them one per range): none unless asked for; the range holding the entry executable, unless a
+    /// permission twist breaks them on purpose.
+    /// </summary>
+    private static Permissions[] PermissionsOf(Parts r, int pick)
+    {
+        if (!r.WantPermissions && r.PermissionTwist == Twist.None)
+        {
+            return [];
+        }
+        var p = r.Ranges.Select((x, i) => SpecModel.Contains(x, r.Entry) ? Executable[Mod(pick + i, Executable.Length)] : Any[Mod(pick + i, Any.Length)]).ToList();
+        switch (r.PermissionTwist)
+        {
+            case Twist.PermissionsMismatch: p.Add(Permissions.Read); break;
+            case Twist.BadRangePermissions when p.Count > 0: p[Mod(pick, p.Count)] = (pick & 1) == 0 ? Permissions.None : (Permissions)0x0F; break;
+            case Twist.EntryNotExecutable:
+                int at = r.Ranges.FindIndex(x => SpecModel.Contains(x, r.Entry));
+                if (at >= 0) { p[at] = Permissions.Read | Permissions.Write; }
+                break;
+            default: break;
+        }
+        return [.. p];
+    }
+
+    /// <summary>Control memory no slice holds as a window (granule aligned), ascending.</summary>
+    public static List<MemoryRange> FreeControl(SpecModel m)
+    {
+        ulong g = m.Config.GranuleSize;
+        var lent = m.Slots.SelectMany(s => s.Windows).Select(w => w.Range).OrderBy(w => w.Base).ToList();
+        var gaps = new List<MemoryRange>();
+        foreach (MemoryRange ctl in m.Config.ControlMemory.OrderBy(r => r.Base))
+        {
+            ulong at = ctl.Base;
+            ulong end = (ulong)SpecModel.End(ctl);
+            foreach (MemoryRange t in lent.Where(t => SpecModel.Overlaps(t, ctl)))
+            {
+                if (t.Base > at) { gaps.Add(new MemoryRange(at, t.Base - at)); }
+                at = Math.Max(at, (ulong)SpecModel.End(t));
+            }
+            if (end > at) { gaps.Add(new MemoryRange(at, end - at)); }
+        }
+        return gaps.Where(x => x.Size >= g).ToList();
+    }
+
+    /// <summary>One or two granules of free control memory, or null when every byte of it is lent.</summary>
+    private static MemoryRange? FreeWindow(SpecModel m, int pick)
+    {
+        ulong g = m.Config.GranuleSize;
+        List<MemoryRange> free = FreeControl(m);
+        if (free.Count == 0) { return null; }
+        MemoryRange gap = free[Mod(pick, free.Count)];
+        ulong size = gap.Size >= 2 * g && (pick & 16) != 0 ? 2 * g : g;
+        ulong slots = (gap.Size - size) / g;
+        return new MemoryRange(gap.Base + ((ulong)Mod(pick / 3, (int)Math.Min(slots + 1, 64)) * g), size);
+    }
+
+    /// <summary>Room for one more window: drop the last range when the registers are full (the entry moves to the first).</summary>
+    private static void MakeRoomForWindow(Parts r, MachineConfig cfg)
+    {
+        if (r.Ranges.Count + r.Windows.Count >= cfg.RangeRegistersPerCore && r.Ranges.Count > 1)
+        {
+            r.Ranges.RemoveAt(r.Ranges.Count - 1);
+            r.Entry = r.Ranges[0].Base;
+        }
     }
 
     private static void Put<T>(List<T> list, T item, int pick)
@@ -211,7 +300,46 @@ public static class Resolver
             case Twist.StolenWay: if (Held(m.WayOwner, pick) is int sw) { r.Ways |= 1UL << sw; } break;
             case Twist.EntryPastEnd: r.Entry = r.Ranges.Count > 0 ? (ulong)SpecModel.End(r.Ranges[^1]) : ramTop; break;
             case Twist.EntryBelowBase: r.Entry = first.Base - 1; break;
+            case Twist.PermissionsMismatch or Twist.BadRangePermissions or Twist.EntryNotExecutable: r.PermissionTwist = how; break;
+            case Twist.TooManyWindows:
+                MemoryRange some = cfg.ControlMemory[0];
+                r.Windows = Enumerable.Range(0, cfg.RangeRegistersPerCore + 1 - Math.Min(r.Ranges.Count, cfg.RangeRegistersPerCore)).Select(i => new SharedWindow(new MemoryRange(some.Base, g), Permissions.Read)).ToList();
+                break;
+            case Twist.EmptyWindow or Twist.UnalignedWindow or Twist.WrappingWindow or Twist.BadWindowPermissions or Twist.WindowOutsideControl or Twist.WindowSelfOverlap or Twist.StolenWindow:
+                MakeRoomForWindow(r, cfg);
+                ApplyWindowTwist(how, r, m, pick);
+                break;
             default: break;
+        }
+    }
+
+    /// <summary>One broken window, put first or last (so earlier windows' checks run, or not).</summary>
+    private static void ApplyWindowTwist(Twist how, Parts r, SpecModel m, int pick)
+    {
+        MachineConfig cfg = m.Config;
+        ulong g = cfg.GranuleSize;
+        MemoryRange ctl = cfg.ControlMemory[Mod(pick, cfg.ControlMemory.Length)];
+        MemoryRange good = FreeWindow(m, pick) ?? new MemoryRange(ctl.Base, g);
+        Permissions read = Permissions.Read;
+        SharedWindow? bad = how switch
+        {
+            Twist.EmptyWindow => new SharedWindow(new MemoryRange(good.Base, 0), read),
+            Twist.UnalignedWindow => new SharedWindow((pick & 2) == 0 ? good with { Base = good.Base + 1 + (ulong)Mod(pick, (int)g - 1) } : good with { Size = g - 1 }, read),
+            Twist.WrappingWindow => new SharedWindow(new MemoryRange(0UL - g, g * (1 + (ulong)Mod(pick, 3))), read),
+            Twist.BadWindowPermissions => new SharedWindow(good, (Permissions)new byte[] { 0, 2, 4, 5, 7, 0x11 }[Mod(pick, 6)]),
+            Twist.WindowOutsideControl => new SharedWindow((pick & 2) == 0 ? new MemoryRange((ulong)SpecModel.End(ctl) - g, 2 * g) : r.Ranges.Count > 0 ? r.Ranges[0] : new MemoryRange(0, g), read),
+            Twist.StolenWindow => m.Slots.SelectMany(s => s.Windows).ToArray() is { Length: > 0 } held ? held[Mod(pick, held.Length)] with { Permissions = read } : null,
+            _ => null,
+        };
+        if (how == Twist.WindowSelfOverlap)
+        {
+            if (r.Windows.Count == 0) { r.Windows.Add(new SharedWindow(good, read)); MakeRoomForWindow(r, cfg); }
+            r.Windows.Add(new SharedWindow(new MemoryRange(r.Windows[0].Range.Base, g), Permissions.Read | Permissions.Write));
+            return;
+        }
+        if (bad is { } w)
+        {
+            Put(r.Windows, w, pick);
         }
     }
 
@@ -264,8 +392,9 @@ public static class Resolver
         MemoryRange? pickFrom(MemoryRange[] rs) => rs.Length == 0 ? null : rs[Mod(pick, rs.Length)];
         MemoryRange? r = where switch
         {
-            Target.Own => m.IsSlot(owner) ? pickFrom(m.Slot(owner).Ranges) : owner == SpecModel.Control ? pickFrom([.. cfg.ControlMemory]) : null,
-            Target.OtherSlice => pickFrom(m.Slots.Where((s, i) => i + 1 != owner).SelectMany(s => s.Ranges).ToArray()),
+            // A slice's own memory includes its windows; another slice's windows are someone else's.
+            Target.Own => m.IsSlot(owner) ? pickFrom([.. m.Slot(owner).Ranges, .. m.Slot(owner).Windows.Select(w => w.Range)]) : owner == SpecModel.Control ? pickFrom([.. cfg.ControlMemory]) : null,
+            Target.OtherSlice => pickFrom(m.Slots.Where((s, i) => i + 1 != owner).SelectMany(s => s.Ranges.Concat(s.Windows.Select(w => w.Range))).ToArray()),
             Target.Control => pickFrom([.. cfg.ControlMemory]),
             Target.Reserved => pickFrom(cfg.ReservedRegions.Select(x => x.Range).ToArray()),
             Target.FreeRam => pickFrom([.. FreeGaps(m)]),
@@ -311,7 +440,8 @@ public static class IntentGen
         from how in Gen.Frequency((9, Gen.Constant(Twist.None)), (11, Gen.Elements(Twists)))
         from then in Gen.Frequency((9, Gen.Constant(Twist.None)), (1, Gen.Elements(Twists)))
         from pick in Gen.Choose(0, 1000)
-        select (Intent)new CreateIntent(c, g, d, w, split, how, then, pick);
+        from share in Gen.Frequency((5, Gen.Constant(0)), (1, Gen.Constant(1)), (2, Gen.Constant(2)), (2, Gen.Constant(3)))
+        select (Intent)new CreateIntent(c, g, d, w, split, how, then, pick, share);
 
     public static Gen<Intent> Load(int slots) =>
         from s in Slot(slots)

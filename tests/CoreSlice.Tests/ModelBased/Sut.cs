@@ -59,7 +59,8 @@ public sealed class Sut : IDisposable
             Slots = Enumerable.Range(1, t.Capacity).Select(s =>
             {
                 SliceEntry e = t[s];
-                return AbstractState.SlotLine(e.State, Members(e.Cores), e.Ranges.ToArray(), Members(e.Devices), e.Ways, e.EntryPoint, e.Measurement);
+                return AbstractState.SlotLine(e.State, Members(e.Cores), e.Ranges.ToArray(), e.RangePermissions.ToArray().Select(p => (byte)p),
+                    e.Windows.ToArray(), Members(e.Devices), e.Ways, e.EntryPoint, e.Measurement);
             }).ToArray(),
             CoreOwner = Enumerable.Range(0, c.CoreCount).Select(t.CoreOwner).ToArray(),
             DeviceOwner = Enumerable.Range(0, c.DeviceCount).Select(t.DeviceOwner).ToArray(),

@@ -11,9 +11,9 @@ namespace CoreSlice.Tests.Support;
 /// Everything observable about the slicevisor and the machine, as one line per item,
 /// so that "a rejected call changes nothing, bit for bit" is a list comparison whose
 /// failure names the first item that changed. Captures: every slot (state, cores,
-/// devices, ways, ranges, entry point, measurement, generation); every core, device
+/// devices, ways, ranges, permissions, windows, entry point, measurement, generation); every core, device
 /// and way owner and the memory ownership index as seen through MemoryOwner at
-/// every range boundary; and the machine: each core's mode, lock, range registers,
+/// every range boundary, and the window map at every window boundary; and the machine: each core's mode, lock, range registers,
 /// IPI mask, way mask, entry point and counters, each device's IOMMU window, and
 /// every present memory page with its writer and a hash of its contents.
 /// </summary>
@@ -29,6 +29,7 @@ public sealed class StateSnapshot
     {
         var lines = new List<string>();
         var boundaries = new SortedSet<ulong>();
+        var windowBoundaries = new SortedSet<ulong>();
         for (int slot = 1; slot <= table.Capacity; slot++)
         {
             SliceEntry e = table[slot];
@@ -42,6 +43,22 @@ public sealed class StateSnapshot
                 {
                     boundaries.Add(r.Limit - 1);
                     boundaries.Add(r.Limit);
+                }
+            }
+            sb.Append(" perms=");
+            foreach (CoreSlice.Hardware.Permissions p in e.RangePermissions)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"[{p}]");
+            }
+            sb.Append(" windows=");
+            foreach (SharedWindow w in e.Windows)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"[0x{w.Range.Base:x}+0x{w.Range.Size:x} {w.Permissions}]");
+                windowBoundaries.Add(w.Range.Base);
+                if (w.Range.IsRepresentable && w.Range.Size != 0)
+                {
+                    windowBoundaries.Add(w.Range.Limit - 1);
+                    windowBoundaries.Add(w.Range.Limit);
                 }
             }
             sb.Append(" m=").Append(Convert.ToHexString(e.Measurement));
@@ -62,6 +79,10 @@ public sealed class StateSnapshot
         foreach (ulong a in boundaries)
         {
             lines.Add($"memoryOwner 0x{a:x}: {table.MemoryOwner(a)}");
+        }
+        foreach (ulong a in windowBoundaries)
+        {
+            lines.Add($"windowHolder 0x{a:x}: {table.WindowHolder(a)}");
         }
         for (int c = 0; c < machine.CoreCount; c++)
         {

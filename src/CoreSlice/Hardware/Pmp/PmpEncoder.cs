@@ -11,8 +11,9 @@ namespace CoreSlice.Hardware.Pmp;
 /// and any other two (an OFF entry holding the bottom, then the TOR entry). Every
 /// entry is locked (L), so it binds the M-mode guest too; the hart's last entry is
 /// a locked NAPOT over every address with no permission (the deny-all), and the
-/// entries between are locked OFF. Regions are placed in request order, then the
-/// msip runs in hart order. What the encoding means is proved in spec/80-pmp.smt2
+/// entries between are locked OFF. Regions are placed in request order — the private
+/// ranges, each with its permissions, then the windows, each with its permissions — then
+/// the msip runs in hart order. What the encoding means is proved in spec/80-pmp.smt2
 /// (<c>Pmp.encodeRegion</c> is this method's <c>Place</c>, line for line).
 /// <para>Allocation-free and bounded: O(ranges + harts) steps.</para>
 /// </summary>
@@ -27,7 +28,16 @@ public static class PmpEncoder
     /// be encoded at the geometry's grain (or a hart has no msip word).
     /// </summary>
     public static int Cost(in PmpGeometry geometry, ReadOnlySpan<MemoryRange> ranges, in ResourceSet harts) =>
-        Run(geometry, ranges, Permissions.ReadWriteExecute, harts, [], write: false);
+        Run(geometry, new Regions(ranges, [], Permissions.ReadWriteExecute, []), harts, [], write: false);
+
+    /// <summary>
+    /// Entries a slice needs: its private <paramref name="ranges"/> (with <paramref name="permissions"/>,
+    /// one per range), then its <paramref name="windows"/> (with theirs), then the msip words of
+    /// <paramref name="harts"/>, the deny-all included; -1 as <see cref="Cost(in PmpGeometry, ReadOnlySpan{MemoryRange}, in ResourceSet)"/>
+    /// (or when the permissions are not one per range).
+    /// </summary>
+    public static int Cost(in PmpGeometry geometry, ReadOnlySpan<MemoryRange> ranges, ReadOnlySpan<Permissions> permissions, ReadOnlySpan<SharedWindow> windows, in ResourceSet harts) =>
+        permissions.Length != ranges.Length ? -1 : Run(geometry, new Regions(ranges, permissions, Permissions.None, windows), harts, [], write: false);
 
     /// <summary>
     /// Fills all <see cref="PmpGeometry.Entries"/> entries of <paramref name="output"/> with what the
@@ -35,14 +45,35 @@ public static class PmpEncoder
     /// (then <paramref name="output"/> is all deny-all-safe: every entry the deny-all) when they do not fit
     /// or a region cannot be encoded. <paramref name="memory"/> is the permission of every memory range.
     /// </summary>
-    public static int Encode(in PmpGeometry geometry, ReadOnlySpan<MemoryRange> ranges, Permissions memory, in ResourceSet harts, Span<PmpEntry> output)
+    public static int Encode(in PmpGeometry geometry, ReadOnlySpan<MemoryRange> ranges, Permissions memory, in ResourceSet harts, Span<PmpEntry> output) =>
+        Encode(geometry, new Regions(ranges, [], memory, []), harts, output);
+
+    /// <summary>
+    /// As <see cref="Encode(in PmpGeometry, ReadOnlySpan{MemoryRange}, Permissions, in ResourceSet, Span{PmpEntry})"/>,
+    /// for a slice: its private <paramref name="ranges"/> with <paramref name="permissions"/> (one per
+    /// range), then its <paramref name="windows"/> with theirs, then the msip words of <paramref name="harts"/>.
+    /// </summary>
+    public static int Encode(in PmpGeometry geometry, ReadOnlySpan<MemoryRange> ranges, ReadOnlySpan<Permissions> permissions, ReadOnlySpan<SharedWindow> windows, in ResourceSet harts, Span<PmpEntry> output)
+    {
+        if (permissions.Length != ranges.Length)
+        {
+            if (output.Length >= geometry.Entries && geometry.Entries >= 2)
+            {
+                output[..geometry.Entries].Fill(PmpCfg.DenyAll);
+            }
+            return -1;
+        }
+        return Encode(geometry, new Regions(ranges, permissions, Permissions.None, windows), harts, output);
+    }
+
+    private static int Encode(in PmpGeometry geometry, in Regions regions, in ResourceSet harts, Span<PmpEntry> output)
     {
         if (output.Length < geometry.Entries || geometry.Entries < 2)
         {
             return -1;
         }
         Span<PmpEntry> table = output[..geometry.Entries];
-        int used = Run(geometry, ranges, memory, harts, table, write: true);
+        int used = Run(geometry, regions, harts, table, write: true);
         if (used < 0)
         {
             table.Fill(PmpCfg.DenyAll);
@@ -53,21 +84,29 @@ public static class PmpEncoder
         return used;
     }
 
-    private static int Run(in PmpGeometry geometry, ReadOnlySpan<MemoryRange> ranges, Permissions memory, in ResourceSet harts, Span<PmpEntry> table, bool write)
+    private static int Run(in PmpGeometry geometry, in Regions regions, in ResourceSet harts, Span<PmpEntry> table, bool write)
     {
         // In write mode the last slot of table is the deny-all's: regions may use the ones before it.
         var e = new Emitter(table, write ? table.Length - 1 : int.MaxValue, geometry.Grain);
-        byte memoryBits = (byte)((byte)memory & PmpCfg.Rwx);
-        for (int i = 0; i < ranges.Length && i < Limits.MaxRangeRegisters; i++)
+        ReadOnlySpan<MemoryRange> ranges = regions.Ranges;
+        ReadOnlySpan<SharedWindow> windows = regions.Windows;
+        if (ranges.Length > Limits.MaxRangeRegisters || windows.Length > Limits.MaxRangeRegisters)
         {
-            if (!e.Place(ranges[i].Base, ranges[i].Size, memoryBits))
+            return -1;
+        }
+        for (int i = 0; i < ranges.Length; i++)
+        {
+            if (!e.Place(ranges[i].Base, ranges[i].Size, regions.PermissionBits(i)))
             {
                 return -1;
             }
         }
-        if (ranges.Length > Limits.MaxRangeRegisters)
+        for (int k = 0; k < windows.Length; k++)
         {
-            return -1;
+            if (!e.Place(windows[k].Range.Base, windows[k].Range.Size, (byte)((byte)windows[k].Permissions & PmpCfg.Rwx)))
+            {
+                return -1;
+            }
         }
         // One region per run of consecutive harts: their msip words are adjacent.
         int h = harts.Next(0);
@@ -90,6 +129,29 @@ public static class PmpEncoder
             h = harts.Next(last + 1);
         }
         return e.Count + 1;
+    }
+
+    /// <summary>What a slice's memory regions are: private ranges (with their permissions, or one for all) and windows.</summary>
+    private readonly ref struct Regions
+    {
+        private readonly ReadOnlySpan<Permissions> permissions;
+        private readonly Permissions uniform;
+
+        public Regions(ReadOnlySpan<MemoryRange> ranges, ReadOnlySpan<Permissions> permissions, Permissions uniform, ReadOnlySpan<SharedWindow> windows)
+        {
+            Ranges = ranges;
+            this.permissions = permissions;
+            this.uniform = uniform;
+            Windows = windows;
+        }
+
+        public ReadOnlySpan<MemoryRange> Ranges { get; }
+
+        public ReadOnlySpan<SharedWindow> Windows { get; }
+
+        /// <summary>The pmpcfg R/W/X bits of private range <paramref name="i"/>.</summary>
+        public byte PermissionBits(int i) =>
+            (byte)((byte)(i < permissions.Length ? permissions[i] : uniform) & PmpCfg.Rwx);
     }
 
     /// <summary>Appends entries; remembers whether the last entry's pmpaddr is a TOR top a next range may start at.</summary>

@@ -1,8 +1,8 @@
 namespace CoreSlice.Hardware.Pmp;
 
 /// <summary>
-/// The sliceloader's path on a PMP core: encode the slice (its ranges, RWX, and the
-/// msip words of its harts), write every entry (each locked), set and lock the way
+/// The sliceloader's path on a PMP core: encode the slice (its private ranges and its
+/// windows, each with its permissions, and the msip words of its harts), write every entry (each locked), set and lock the way
 /// mask, read every entry back, and enter the guest only if all of them are exactly
 /// what was encoded; otherwise halt the core. The guest runs in M-mode, which only
 /// locked entries bind: hence every entry carries L and the last is the deny-all.
@@ -18,7 +18,7 @@ public static class PmpSliceloader
         Span<PmpEntry> want = stackalloc PmpEntry[PmpGeometry.MaxEntries];
         ResourceSet harts = entry.Cores;
         if (geometry.Entries > PmpGeometry.MaxEntries
-            || PmpEncoder.Encode(geometry, entry.Ranges, Permissions.ReadWriteExecute, harts, want) < 0)
+            || PmpEncoder.Encode(geometry, entry.Ranges, entry.RangePermissions, entry.Windows, harts, want) < 0)
         {
             // The validator refused every slice that does not fit; reaching here is a broken table.
             hardware.Halt(core);

@@ -1,0 +1,67 @@
+using System.Buffers.Binary;
+
+namespace CoreSlice.Validation;
+
+internal sealed partial class RequestValidator
+{
+    /// <summary>Most bytes <see cref="EncodeArguments"/> writes for this machine.</summary>
+    public int MaxArgumentBytes =>
+        4 + (4 * cores.Length)
+        + 4 + (16 * ranges.Length)
+        + 4 + permissions.Length
+        + 4 + (17 * windows.Length)
+        + 4 + (4 * devices.Length)
+        + 16;
+
+    /// <summary>
+    /// The decoded request's canonical argument bytes (docs/attestation.md): for each list,
+    /// u32 length ‖ its items if they were copied — cores (i32), private ranges (base u64 ‖
+    /// size u64), permissions (one byte each), windows (base u64 ‖ size u64 ‖ permission byte),
+    /// devices (i32) — then ways u64 ‖ entry point u64.
+    /// </summary>
+    public ReadOnlySpan<byte> EncodeArguments(Span<byte> destination)
+    {
+        int at = 0;
+        at = Items(destination, at, coreCount, cores.Length, cores);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[at..], rangeCount);
+        at += 4;
+        for (int i = 0; rangeCount <= ranges.Length && i < rangeCount; i++)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(destination[at..], ranges[i].Base);
+            BinaryPrimitives.WriteUInt64LittleEndian(destination[(at + 8)..], ranges[i].Size);
+            at += 16;
+        }
+        BinaryPrimitives.WriteInt32LittleEndian(destination[at..], permissionCount);
+        at += 4;
+        for (int i = 0; permissionCount <= permissions.Length && i < permissionCount; i++)
+        {
+            destination[at] = (byte)permissions[i];
+            at++;
+        }
+        BinaryPrimitives.WriteInt32LittleEndian(destination[at..], windowCount);
+        at += 4;
+        for (int k = 0; windowCount <= windows.Length && k < windowCount; k++)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(destination[at..], windows[k].Range.Base);
+            BinaryPrimitives.WriteUInt64LittleEndian(destination[(at + 8)..], windows[k].Range.Size);
+            destination[at + 16] = (byte)windows[k].Permissions;
+            at += 17;
+        }
+        at = Items(destination, at, deviceCount, config.DeviceCount, devices);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[at..], ways);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[(at + 8)..], entryPoint);
+        return destination[..(at + 16)];
+    }
+
+    private static int Items(Span<byte> destination, int at, int length, int limit, int[] items)
+    {
+        BinaryPrimitives.WriteInt32LittleEndian(destination[at..], length);
+        at += 4;
+        for (int i = 0; length <= limit && i < length; i++)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(destination[at..], items[i]);
+            at += 4;
+        }
+        return at;
+    }
+}
