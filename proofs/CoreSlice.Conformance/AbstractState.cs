@@ -32,6 +32,8 @@ public sealed class AbstractState
         WMask = new ulong[cores]; Iommu = new int[devices];
         GN = new int[slots + 1]; GBase = Jagged<ulong>(slots + 1, registers); GSize = Jagged<ulong>(slots + 1, registers);
         GCore = new int[cores]; GDev = new int[devices]; GWay = new int[ways];
+        TblPerm = Jagged<int>(slots + 1, registers); TblWN = new int[slots + 1];
+        TblWBase = Jagged<ulong>(slots + 1, registers); TblWSize = Jagged<ulong>(slots + 1, registers); TblWPerm = Jagged<int>(slots + 1, registers);
     }
 
 #pragma warning disable CA1819 // plain data: arrays are the point
@@ -110,6 +112,20 @@ public sealed class AbstractState
     public int[] GWay { get; }
     /// <summary>Ghost: guest memory intervals at creation.</summary>
     public List<OwnedRange> GMem { get; } = [];
+    /// <summary>Permissions of each private range per slot.</summary>
+    public int[][] TblPerm { get; }
+    /// <summary>Window count per slot.</summary>
+    public int[] TblWN { get; }
+    /// <summary>Window bases per slot.</summary>
+    public ulong[][] TblWBase { get; }
+    /// <summary>Window sizes per slot.</summary>
+    public ulong[][] TblWSize { get; }
+    /// <summary>Window permissions per slot.</summary>
+    public int[][] TblWPerm { get; }
+    /// <summary>Window intervals: the guest slot holding each (Owner.Free elsewhere).</summary>
+    public List<OwnedRange> WinOwner { get; } = [];
+    /// <summary>What the guest owning or holding an interval may do there (Owner is the permission; None elsewhere).</summary>
+    public List<OwnedRange> AddrPerm { get; } = [];
 #pragma warning restore CA1002
 #pragma warning restore CA1819
 
@@ -174,7 +190,14 @@ public sealed class AbstractState
         sb.Append(Smt.Array(Smt.Idx16, slotSort, free, cores.Select(c => (Smt.B16(c), Slot(GCore[c]))))).Append('\n');
         sb.Append(Smt.Array(Smt.Idx16, slotSort, free, devs.Select(d => (Smt.B16(d), Slot(GDev[d]))))).Append('\n');
         sb.Append(Smt.Array(Smt.Idx16, slotSort, free, ways.Select(w => (Smt.B16(w), Slot(GWay[w]))))).Append('\n');
-        sb.Append(MemoryMap(m, GMem)).Append('\n').Append(Smt.B64(LogOut)).Append(')');
+        sb.Append(MemoryMap(m, GMem)).Append('\n').Append(Smt.B64(LogOut)).Append('\n');
+        sb.Append(Smt.Array(slotSort, $"(Array {Smt.Idx16} (_ BitVec 3))", zeroPerms, slots.Select(t => (Slot(t), Perms(TblPerm[t]))))).Append('\n');
+        sb.Append(Smt.Array(slotSort, Smt.Idx16, Smt.B16(0), slots.Select(t => (Slot(t), Smt.B16(TblWN[t]))))).Append('\n');
+        sb.Append(Smt.Array(slotSort, $"(Array {Smt.Idx16} {Smt.Addr})", zeroRegs, slots.Select(t => (Slot(t), Regs(TblWBase[t]))))).Append('\n');
+        sb.Append(Smt.Array(slotSort, $"(Array {Smt.Idx16} {Smt.Addr})", zeroRegs, slots.Select(t => (Slot(t), Regs(TblWSize[t]))))).Append('\n');
+        sb.Append(Smt.Array(slotSort, $"(Array {Smt.Idx16} (_ BitVec 3))", zeroPerms, slots.Select(t => (Slot(t), Perms(TblWPerm[t]))))).Append('\n');
+        sb.Append(Smt.Intervals(slotSort, free, WinOwner.Select(r => (r.Base, r.Size, Slot(r.Owner))))).Append('\n');
+        sb.Append(Smt.Intervals("(_ BitVec 3)", "#b000", AddrPerm.Select(r => (r.Base, r.Size, Smt.Bits(r.Owner, 3))))).Append(')');
         return sb.ToString();
     }
 

@@ -50,11 +50,33 @@ public static class Abstraction
                     s.MemOwner.Add(new OwnedRange(ranges[i].Base, ranges[i].Size, t));
                 }
             }
+            ReadOnlySpan<Permissions> perms = e.RangePermissions;
+            for (int i = 0; i < perms.Length && i < s.Registers; i++)
+            {
+                s.TblPerm[t][i] = (int)perms[i];
+                if (e.State != SliceState.Free && i < ranges.Length)
+                {
+                    s.AddrPerm.Add(new OwnedRange(ranges[i].Base, ranges[i].Size, (int)perms[i]));
+                }
+            }
+            ReadOnlySpan<SharedWindow> windows = e.Windows;
+            s.TblWN[t] = windows.Length;
+            for (int k = 0; k < windows.Length && k < s.Registers; k++)
+            {
+                s.TblWBase[t][k] = windows[k].Range.Base;
+                s.TblWSize[t][k] = windows[k].Range.Size;
+                s.TblWPerm[t][k] = (int)windows[k].Permissions;
+                if (e.State != SliceState.Free)
+                {
+                    s.WinOwner.Add(new OwnedRange(windows[k].Range.Base, windows[k].Range.Size, t));
+                    s.AddrPerm.Add(new OwnedRange(windows[k].Range.Base, windows[k].Range.Size, (int)windows[k].Permissions));
+                }
+            }
             s.Entry[t] = e.EntryPoint;
             s.Meas[t] = BinaryPrimitives.ReadUInt64BigEndian(e.Measurement);
             if (e.State == SliceState.Free)
             {
-                if (ranges.Length != 0 || e.EntryPoint != 0 || s.Meas[t] != 0 || !e.Cores.IsEmpty || !e.Devices.IsEmpty || e.Ways != 0)
+                if (ranges.Length != 0 || windows.Length != 0 || e.EntryPoint != 0 || s.Meas[t] != 0 || !e.Cores.IsEmpty || !e.Devices.IsEmpty || e.Ways != 0)
                 {
                     problems.Add($"slot {t} is Free but its entry is not cleared");
                 }
@@ -146,6 +168,18 @@ public static class Abstraction
                 if (owner == r.Owner && !s.MemOwner.Any(o => o.Owner == owner && probe - o.Base < o.Size))
                 {
                     problems.Add($"the code's memory ownership gives 0x{probe:x} to slot {owner}, outside its entry");
+                }
+            }
+        }
+        // the window index (what WindowInUse consults) must agree with the entries' windows at every edge
+        foreach (OwnedRange r in s.WinOwner)
+        {
+            foreach (ulong probe in new[] { r.Base, r.Base + r.Size - 1 })
+            {
+                int holder = table.WindowHolder(probe);
+                if (holder != r.Owner)
+                {
+                    problems.Add($"the code's window index says 0x{probe:x} is held by {holder}, slot {r.Owner}'s entry says it is {r.Owner}'s");
                 }
             }
         }

@@ -73,7 +73,25 @@ public sealed class CreateCall(SliceRequest request) : SpecCall
 
     private static bool Meets(ulong b, ulong z, MemoryRange r) => z != 0 && r.Size != 0 && new MemoryRange(b, z).Overlaps(r);
 
-    private static bool RangeFails(AbstractState s, MachineConfig m, MemoryRange[] rs, int k)
+    // the effective permission of range k (RWX when the request lists none), as the spec's 3 bits
+    private int PermOf(int k) => Request.RangePermissions.Length == 0 ? 7 : (int)Request.RangePermissions.Span[k] & 7;
+
+    private bool WindowFails(AbstractState s, MachineConfig m, SharedWindow[] ws, int k)
+    {
+        (ulong b, ulong z) = (ws[k].Range.Base, ws[k].Range.Size);
+        int p = (int)ws[k].Permissions & 7;
+        ulong g = m.GranuleSize - 1;
+        ulong inControl = 0;
+        foreach (MemoryRange r in m.ControlMemory)
+        {
+            inControl += Meets(b, z, r) ? new MemoryRange(b, z).Intersect(r).Size : 0;
+        }
+        return z == 0 || ((b | z) & g) != 0 || z > ~b || (p != 1 && p != 3) || inControl != z
+            || Enumerable.Range(0, k).Any(j => Overlaps(ws[j].Range.Base, ws[j].Range.Size, b, z))
+            || s.WinOwner.Any(o => Meets(b, z, new MemoryRange(o.Base, o.Size)));
+    }
+
+    private bool RangeFails(AbstractState s, MachineConfig m, MemoryRange[] rs, int k)
     {
         (ulong b, ulong z) = (rs[k].Base, rs[k].Size);
         ulong g = m.GranuleSize - 1;
@@ -82,7 +100,8 @@ public sealed class CreateCall(SliceRequest request) : SpecCall
             || m.ReservedRegions.Any(r => Meets(b, z, r.Range))
             || m.ControlMemory.Any(r => Meets(b, z, r))
             || Enumerable.Range(0, k).Any(j => Overlaps(rs[j].Base, rs[j].Size, b, z))
-            || s.MemOwner.Any(o => Meets(b, z, new MemoryRange(o.Base, o.Size)));
+            || s.MemOwner.Any(o => Meets(b, z, new MemoryRange(o.Base, o.Size)))
+            || (Request.RangePermissions.Length == rs.Length && PermOf(k) == 0);
     }
 
     private static int First(int n, Func<int, bool> fails)
@@ -108,6 +127,9 @@ public sealed class CreateCall(SliceRequest request) : SpecCall
         int kc = First(nc, k => CoreFails(pre, m, cores, k));
         int kr = First(nr, k => RangeFails(pre, m, rs, k));
         int kd = First(nd, k => DevFails(pre, m, devs, k));
+        SharedWindow[] ws = Request.Windows.ToArray();
+        int np = Request.RangePermissions.Length, nw = ws.Length;
+        int kw = First(nw, k => WindowFails(pre, m, ws, k));
         string idx = Smt.Idx16;
         string cidx = Smt.Array(idx, idx, Smt.B16(nc), cores.Distinct().Select(c => (Smt.B16(c), Smt.B16(Array.IndexOf(cores, c)))));
         string didx = Smt.Array(idx, idx, Smt.B16(nd), devs.Distinct().Select(d => (Smt.B16(d), Smt.B16(Array.IndexOf(devs, d)))));
@@ -118,7 +140,12 @@ public sealed class CreateCall(SliceRequest request) : SpecCall
             + " " + Smt.B16(nd) + " " + Smt.Array(idx, idx, Smt.B16(0), devs.Select((d, k) => (Smt.B16(k), Smt.B16(d))))
             + " " + AbstractState.WayBits(Request.Ways) + " " + Smt.B64(Request.EntryPoint)
             + " " + Smt.B16(LowestFree(pre)) + " " + Smt.B16(kc) + " " + Smt.B16(kr) + " " + Smt.B16(kd)
-            + " " + cidx + " " + didx + " " + ridx + ")";
+            + " " + cidx + " " + didx + " " + ridx
+            + " " + Smt.B16(np) + " " + Smt.Array(idx, "(_ BitVec 3)", "#b000", Request.RangePermissions.ToArray().Select((p, k) => (Smt.B16(k), Smt.Bits((int)p & 7, 3))))
+            + " " + Smt.B16(nw) + " " + Smt.Array(idx, Smt.Addr, Smt.B64(0), ws.Select((w, k) => (Smt.B16(k), Smt.B64(w.Range.Base))))
+            + " " + Smt.Array(idx, Smt.Addr, Smt.B64(0), ws.Select((w, k) => (Smt.B16(k), Smt.B64(w.Range.Size))))
+            + " " + Smt.Array(idx, "(_ BitVec 3)", "#b000", ws.Select((w, k) => (Smt.B16(k), Smt.Bits((int)w.Permissions & 7, 3))))
+            + " " + Smt.B16(kw) + " " + Smt.Intervals(idx, Smt.B16(nw), ws.Select((w, k) => (w.Range.Base, w.Range.Size, Smt.B16(k)))) + ")";
     }
 }
 

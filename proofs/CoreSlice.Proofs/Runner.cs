@@ -118,11 +118,6 @@ public sealed class Runner
     private ObligationResult RunOne(Obligation o, PreludeSession? session, List<string> notes)
     {
         string script = ObligationGenerator.Script(spec, o, timeoutMs, solver.IsZ3);
-        if (Environment.GetEnvironmentVariable("CORESLICE_DUMP") is { } dumpDir)
-        {
-            File.WriteAllText(Path.Combine(dumpDir, o.Name.Replace('/', '_') + ".smt2"), script); // TEMP
-            return new ObligationResult(o.Name, ObligationStatus.Proved, 0, null, "dumped");
-        }
         if (!solver.IsZ3 && o.CheckCommand is not null)
         {
             script = script.Replace(o.CheckCommand, "(check-sat)", StringComparison.Ordinal);

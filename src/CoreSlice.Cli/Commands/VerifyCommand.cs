@@ -91,7 +91,7 @@ internal static class VerifyCommand
         }
         catch (Exception e)
         {
-            return Fail($"{e.GetType().Name}: {e.Message.Split('\n')[0]}" + (Environment.GetEnvironmentVariable("CORESLICE_TRACE") is null ? "" : "\n" + e.StackTrace));
+            return Fail($"{e.GetType().Name}: {e.Message.Split('\n')[0]}");
         }
     }
 
