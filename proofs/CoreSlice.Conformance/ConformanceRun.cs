@@ -411,7 +411,45 @@ public sealed class ConformanceRun : IDisposable
         q.Enqueue(() => Create(Valid(1, 1, 0, 1)));
         q.Enqueue(() => Create(Valid(1, 1, 0, 1)));
         q.Enqueue(() => Destroy(1, Fault.None));
+        SharingTour(q);
         return q;
+    }
+
+    /// <summary>
+    /// Sharing: a window onto the first control page, read-write, and a read-execute private range; the
+    /// guest and the control slice exchange data through the window; every window and permission refusal;
+    /// the window lent again after a destroy (scrubbed).
+    /// </summary>
+    private void SharingTour(Queue<Func<(SpecCall, int)>> q)
+    {
+        ulong g = config.GranuleSize;
+        MemoryRange page = new(config.ControlMemory[0].Base, g);
+        SharedWindow rw = new(page, Permissions.Read | Permissions.Write);
+        SliceRequest Shared(SharedWindow w) => Valid(1, 1, 0, 1) with { Windows = new[] { w }, RangePermissions = new[] { Permissions.Read | Permissions.Execute } };
+        int Holder() => Live().FirstOrDefault(t => visor.Table[t].Windows.Length > 0);
+        q.Enqueue(() => Destroy(Live().FirstOrDefault(), Fault.None));                                   // room for the requests below
+        q.Enqueue(() => Destroy(Live().FirstOrDefault(), Fault.None));
+        q.Enqueue(() => Create(Shared(rw)));
+        q.Enqueue(() => Create(Shared(rw)));                                                             // WindowInUse
+        q.Enqueue(() => Create(Shared(rw with { Permissions = Permissions.ReadWriteExecute })));         // WindowPermissionsInvalid
+        q.Enqueue(() => Create(Shared(new SharedWindow(new MemoryRange(40 * MiB, g), Permissions.Read)))); // WindowOutsideControl
+        q.Enqueue(() => Create(Shared(new SharedWindow(new MemoryRange(page.Base, 0), Permissions.Read)))); // WindowEmpty
+        q.Enqueue(() => Create(Valid(1, 1, 0, 1) with { RangePermissions = new[] { Permissions.Read, Permissions.Read } })); // PermissionsCountMismatch
+        q.Enqueue(() => Create(Valid(1, 1, 0, 1) with { RangePermissions = new[] { Permissions.None } }));  // RangePermissionsInvalid
+        q.Enqueue(() => Create(Valid(1, 1, 0, 1) with { RangePermissions = new[] { Permissions.Read | Permissions.Write } })); // EntryNotExecutable
+        q.Enqueue(() => Start(Holder(), Fault.None));
+        q.Enqueue(() => Access(FirstCore(Holder()), page.Base + 8, Permissions.Write));                   // the guest writes the window
+        q.Enqueue(() => Access(0, page.Base + 16, Permissions.Write));                                    // the control slice writes it
+        q.Enqueue(() => Access(FirstCore(Holder()), page.Base + 16, Permissions.Read));                   // the guest reads it
+        q.Enqueue(() => Access(FirstCore(Holder()), page.Base + 16, Permissions.Execute));                // refused: never execute a window
+        q.Enqueue(() => Access(FirstCore(Holder()), visor.Table[Holder()].Ranges[0].Base, Permissions.Write)); // refused: read-execute range
+        q.Enqueue(() => Access(FirstCore(Holder()), page.Base + g, Permissions.Read));                    // refused: past the window
+        q.Enqueue(() => Destroy(Holder(), Fault.None));                                                    // scrubs the window
+        q.Enqueue(() => Create(Shared(rw with { Permissions = Permissions.Read })));                       // lent again, read-only
+        q.Enqueue(() => Start(Holder(), Fault.None));
+        q.Enqueue(() => Access(FirstCore(Holder()), page.Base + 8, Permissions.Write));                   // refused: read-only window
+        q.Enqueue(() => Access(FirstCore(Holder()), page.Base + 8, Permissions.Read));
+        q.Enqueue(() => Destroy(Holder(), Fault.None));
     }
 
     private (SpecCall, int) RandomStep(AbstractState pre)
@@ -426,7 +464,7 @@ public sealed class ConformanceRun : IDisposable
             if (live.Count > 0 && random.Next(4) != 0)
             {
                 SliceEntry e = visor.Table[live[random.Next(live.Count)]];
-                MemoryRange r = e.Ranges[random.Next(e.Ranges.Length)];
+                MemoryRange r = e.Windows.Length > 0 && random.Next(3) == 0 ? e.Windows[0].Range : e.Ranges[random.Next(e.Ranges.Length)];
                 return r.Base + (ulong)random.NextInt64((long)r.Size + 8) - 4;
             }
             return random.Next(3) switch { 0 => 1 * MiB + (ulong)random.Next(1 << 20), 1 => (ulong)random.NextInt64(48 * (long)MiB), _ => (ulong)random.NextInt64() };
@@ -436,6 +474,14 @@ public sealed class ConformanceRun : IDisposable
             case < 25:
             {
                 SliceRequest valid = Valid(random.Next(1, 3), (ulong)random.Next(1, 5), random.Next(0, 2), random.Next(1, 3));
+                if (random.Next(3) == 0)
+                {
+                    // sometimes a window onto one of the first control pages, and permissions per range
+                    ulong page = config.ControlMemory[0].Base + ((ulong)random.Next(2) * config.GranuleSize);
+                    var window = new SharedWindow(new MemoryRange(page, config.GranuleSize), (Permissions)random.Next(0, 8));
+                    Permissions[] perms = valid.Ranges.ToArray().Select(_ => (Permissions)random.Next(0, 8)).ToArray();
+                    valid = valid with { Windows = new[] { window }, RangePermissions = random.Next(2) == 0 ? perms : Array.Empty<Permissions>() };
+                }
                 Perturbation p = random.Next(2) == 0 ? Perturbation.None : HostileRequests.All[random.Next(HostileRequests.All.Count)];
                 return Create(HostileRequests.Perturb(valid, p, config, visor.Table, random));
             }

@@ -22,7 +22,7 @@ public static class CounterexampleSearch
     /// <summary>The witness library: machine, and the pre-states defined on it.</summary>
     private static readonly (string Machine, string Name, string[] States)[] Library =
     [
-        (Witnesses.Machine, "the witness machine (4 cores, 3 slots, 2 devices, 4 ways, 2 range registers)", ["w0", "w1", "w2", "w3", "w4", "wF"]),
+        (Witnesses.Machine, "the witness machine (4 cores, 3 slots, 2 devices, 4 ways, 3 range registers)", ["w0", "w1", "w2", "w3", "w4", "wF"]),
         (WitnessSearch.MachineTop, "machine M2 (the witness machine, top granule reserved)", ["wT"]),
     ];
 
@@ -52,7 +52,7 @@ public static class CounterexampleSearch
         {
             return null;
         }
-        var calls = Branches.Table.Where(w => w.Op == op).Select(w => (w.State, w.Args, w.Why)).Distinct().ToList();
+        var calls = Branches.Table.Where(w => w.Op == op).SelectMany(w => FaultVariants(w.State, w.Args, w.Why)).Distinct().ToList();
         var successor = new Successor(spec.Text);
         var sw = Stopwatch.StartNew();
         int pairs = 0;
@@ -237,6 +237,33 @@ public static class CounterexampleSearch
             est.Append($"(get-value (cx.v{v}))\n");
         }
         return est.ToString();
+    }
+
+    // A start or destroy whose fault names a core or device: the fault is the environment's choice, so besides
+    // the branch witness's choice the faulting core (device) is tried at every index of the witness machine and
+    // one past it (4 cores, 2 devices): a spec that lets a fault touch what it should not is caught wherever.
+    private static IEnumerable<(string State, string Args, string Why)> FaultVariants(string state, string args, string why)
+    {
+        yield return (state, args, why);
+        Sx call = Sx.ParseAll(args)[0];
+        if (!(call.Is("mk-start-args") || call.Is("mk-destroy-args")) || call.Items.Count < 5 || call.Items[2].Atom is "#x00" or null)
+        {
+            yield break;
+        }
+        for (int index = 0; index <= 4; index++)
+        {
+            string at = "#x" + index.ToString("x4", System.Globalization.CultureInfo.InvariantCulture);
+            foreach ((int field, string what) in new[] { (3, "core"), (4, "device") })
+            {
+                if (field == 4 && index > 2)
+                {
+                    continue;
+                }
+                Sx[] items = [.. call.Items];
+                items[field] = Sx.A(at);
+                yield return (state, Sx.L(items).ToString(), $"{why}, the fault naming {what} {index}");
+            }
+        }
     }
 
     // The call as written, then (for a request with first-failing-item witnesses) each such witness

@@ -28,6 +28,8 @@ public sealed class ConformanceTests
         "CreateSlice RangeOutsideRam", "CreateSlice RangeOverlapsReserved", "CreateSlice RangeOverlapsControl", "CreateSlice RangeOverlapsRequest",
         "CreateSlice RangeInUse", "CreateSlice DeviceOutOfRange", "CreateSlice DeviceDuplicated", "CreateSlice DeviceInUse",
         "CreateSlice WaysEmpty", "CreateSlice WaysOutOfRange", "CreateSlice WaysInUse", "CreateSlice EntryOutsideMemory",
+        "CreateSlice PermissionsCountMismatch", "CreateSlice RangePermissionsInvalid", "CreateSlice EntryNotExecutable",
+        "CreateSlice WindowEmpty", "CreateSlice WindowPermissionsInvalid", "CreateSlice WindowOutsideControl", "CreateSlice WindowInUse",
         "LoadImage None", "LoadImage SlotOutOfRange", "LoadImage WrongState", "LoadImage ImageOutsideMemory",
         "StartSlice None", "StartSlice SlotOutOfRange", "StartSlice WrongState", "StartSlice IommuFault", "StartSlice CoreResetFault", "StartSlice LoaderFault",
         "DestroySlice None", "DestroySlice SlotOutOfRange", "DestroySlice WrongState", "DestroySlice IommuFault", "DestroySlice CoreResetFault",
@@ -39,9 +41,9 @@ public sealed class ConformanceTests
     [Fact]
     public void Deterministic_trace_conforms_and_covers_every_operation_and_error_class()
     {
-        ConformanceResult r = Run(new ConformanceOptions { Seed = 1, Steps = 220 });
+        ConformanceResult r = Run(new ConformanceOptions { Seed = 1, Steps = 400 });
         Assert.True(r.Conforms, Explain(r));
-        Assert.Equal(220, r.Steps);
+        Assert.Equal(400, r.Steps);
         string[] missing = Required.Where(k => !r.Coverage.ContainsKey(k)).ToArray();
         Assert.True(missing.Length == 0, "not covered: " + string.Join(", ", missing));
     }
