@@ -22,7 +22,7 @@ public static class CounterexampleSearch
     /// <summary>The witness library: machine, and the pre-states defined on it.</summary>
     private static readonly (string Machine, string Name, string[] States)[] Library =
     [
-        (Witnesses.Machine, "the witness machine (4 cores, 3 slots, 2 devices, 4 ways, 3 range registers)", ["w0", "w1", "w2", "w3", "w4", "wF"]),
+        (Witnesses.Machine, "the witness machine (4 cores, 3 slots, 2 devices, 4 ways, 3 range registers)", ["w0", "w1", "w2", "w3", "w4", "wF", "wW"]),
         (WitnessSearch.MachineTop, "machine M2 (the witness machine, top granule reserved)", ["wT"]),
     ];
 
@@ -35,6 +35,7 @@ public static class CounterexampleSearch
         ["w4"] = "w4: only slot 2, Created; no core in Guest mode",
         ["wF"] = "wF: w0 with slot 3 Created and empty (table full)",
         ["wT"] = "wT: w0 on machine M2",
+        ["wW"] = "wW: w0 with slot 1 holding the read-only window [4K, 8K) on core 1's register 1, written by the control slice",
     };
 
     /// <summary>

@@ -32,7 +32,7 @@ public sealed class ManifestSelectionTests
         Spec spec = BrokenSpecs.Apply(SpecLocator.RepositorySpec(), new BrokenSpec("a state lemma in a property selection", "n/a", [],
             [("prove Inv/S7_NoResidue uses ", "prove Inv/S7_NoResidue uses Lemma_GuestCoreOwned ")]));
 
-        Assert.Equal(["Lemma_GuestCoreOwned", "I1_Disjointness.table", "I2_FilterSoundness.ranges", "I4_DmaConfinement", "I5_NoResidue"], spec.Uses["Inv/S7_NoResidue"]);
+        Assert.Equal(["Lemma_GuestCoreOwned", "I1_Disjointness.memory", "I1_Disjointness.table", "I1_Disjointness.windows", "I2_FilterSoundness.ranges", "I3_LockedGuest.guest", "I4_DmaConfinement", "I5_NoResidue"], spec.Uses["Inv/S7_NoResidue"]);
         Obligation s7 = ObligationGenerator.Generate(spec).Single(o => o.Name == "Inv/S7_NoResidue");
         Assert.DoesNotContain("(assert (Inv s))", s7.Query, StringComparison.Ordinal);
         Assert.Contains("(assert (I5_NoResidue s))", s7.Query, StringComparison.Ordinal);
