@@ -65,6 +65,8 @@ public static class BrokenSpecs
         // ---- the spec says something at top level
         ["top-level-assert-false"] = new("a spec file ends with (assert false): every query would be unsat", "spec/language",
             [(string.Empty, "\n(assert false)\n")]),
+        ["stray-closing-parenthesis"] = new("a spec file ends with a ')' that closes nothing (the reader once looped on it until memory ran out)", "spec/language",
+            [(string.Empty, "\n)\n")]),
         ["machine-size-defined"] = new("nCores written as a definition: the proof would be about 4-core machines only", "spec/language",
             [("(declare-const nCores Core)", "(define-fun nCores () Core #x0004)")]),
         ["hidden-size-in-wellformed"] = new("Machine_WellFormed fixes nCores = 4: the proof would be about 4-core machines only",
