@@ -19,6 +19,9 @@ public static class Limits
     /// <summary>Most range registers per core, and so most memory ranges per slice.</summary>
     public const int MaxRangeRegisters = 64;
 
+    /// <summary>Most per-device DMA ranges (IOMMU mappings) one slice may list.</summary>
+    public const int MaxDmaRanges = 64;
+
     /// <summary>Most guest slots in the slice table.</summary>
     public const int MaxSlots = 1024;
 

@@ -36,6 +36,8 @@ public enum SliceError
     /// before TooManyDevices. Subject: the number of permissions given.
     /// </summary>
     PermissionsCountMismatch = 7,
+    /// <summary>More DMA ranges than <see cref="Limits.MaxDmaRanges"/>. Subject: the count given.</summary>
+    TooManyDmaRanges = 8,
 
     // ---- CreateSlice: each core, in request order ----
     /// <summary>A core index is negative or not below the machine's core count. Subject: the index.</summary>
@@ -159,4 +161,27 @@ public enum SliceError
     /// interval is the overlap with its lowest such window.
     /// </summary>
     WindowInUse = 86,
+
+    // ---- CreateSlice: each DMA range, in request order (after the devices, before the ways) ----
+    /// <summary>A DMA range names a device that is not one of the request's devices. Subject: DMA range index.</summary>
+    DmaDeviceNotInRequest = 90,
+    /// <summary>A DMA range has size 0. Subject: DMA range index.</summary>
+    DmaRangeEmpty = 91,
+    /// <summary>A DMA range's base or size is not a multiple of the granule. Subject: DMA range index.</summary>
+    DmaRangeUnaligned = 92,
+    /// <summary>base + size overflows 64 bits. Subject: DMA range index.</summary>
+    DmaRangeWraps = 93,
+    /// <summary>A DMA range's permission is not Read, Write or Read|Write (devices never execute). Subject: DMA range index.</summary>
+    DmaPermissionsInvalid = 94,
+    /// <summary>
+    /// A DMA range does not lie inside one private range or one window of the request (a device
+    /// reaches its own slice's memory and windows only). Subject: DMA range index.
+    /// </summary>
+    DmaRangeOutsideSlice = 95,
+    /// <summary>
+    /// A DMA range grants more than the private range or window holding it (a device may not
+    /// write where the guest may only read). Subject: DMA range index; HolderRegion: the
+    /// holding range's index (private ranges 0.., windows after them, as range registers).
+    /// </summary>
+    DmaPermissionsExceedRange = 96,
 }

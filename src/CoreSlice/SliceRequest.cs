@@ -32,6 +32,14 @@ public readonly record struct SliceRequest
     /// <summary>Device (SR-IOV virtual function) indices.</summary>
     public ReadOnlyMemory<int> Devices { get; init; }
 
+    /// <summary>
+    /// Per-device DMA ranges (one IOMMU mapping each), in the order they are checked: empty
+    /// means every device reaches every private range with its Read/Write permissions;
+    /// otherwise a device reaches exactly the ranges that name it. At most
+    /// <see cref="Limits.MaxDmaRanges"/>.
+    /// </summary>
+    public ReadOnlyMemory<DmaRange> DmaRanges { get; init; }
+
     /// <summary>Cache ways as a bit mask (bit w = way w).</summary>
     public ulong Ways { get; init; }
 

@@ -19,7 +19,7 @@ public sealed partial class Slicevisor<THardware>
         SliceEntry entry = Table.Entry(slot);
         entry.CoreSet = validator.CoreSet;
         entry.DeviceSet = validator.DeviceSet;
-        entry.Assign(validator.Ranges, validator.RangePermissions, validator.Windows, validator.Ways, validator.EntryPoint);
+        entry.Assign(validator.Ranges, validator.RangePermissions, validator.Windows, validator.DmaRanges, validator.Ways, validator.EntryPoint);
         Table.Claim(slot);
         return SliceResult.Success(slot);
     }

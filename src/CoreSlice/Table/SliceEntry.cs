@@ -20,9 +20,11 @@ public sealed class SliceEntry
     private readonly SharedWindow[] windows;
     // The windows' ranges alone, in the same order: what the window ownership index takes.
     private readonly MemoryRange[] windowRanges;
+    private readonly DmaRange[] dmaRanges = new DmaRange[Limits.MaxDmaRanges];
     private readonly byte[] measurement = new byte[MeasurementSize];
     private int rangeCount;
     private int windowCount;
+    private int dmaCount;
 
     internal SliceEntry(int slot, int rangeCapacity)
     {
@@ -70,6 +72,13 @@ public sealed class SliceEntry
     /// </summary>
     public ReadOnlySpan<SharedWindow> Windows => windows.AsSpan(0, windowCount);
 
+    /// <summary>
+    /// The slice's per-device DMA ranges, in request order. Empty means every device of the
+    /// slice reaches every private range with that range's Read/Write permissions; otherwise a
+    /// device reaches exactly the ranges that name it (see <see cref="DmaRange"/>).
+    /// </summary>
+    public ReadOnlySpan<DmaRange> DmaRanges => dmaRanges.AsSpan(0, dmaCount);
+
     /// <summary>The windows' ranges, in the order of <see cref="Windows"/>.</summary>
     internal ReadOnlySpan<MemoryRange> WindowRanges => windowRanges.AsSpan(0, windowCount);
 
@@ -91,10 +100,11 @@ public sealed class SliceEntry
         return false;
     }
 
-    internal void Assign(ReadOnlySpan<MemoryRange> newRanges, ReadOnlySpan<Permissions> newPermissions, ReadOnlySpan<SharedWindow> newWindows, ulong ways, ulong entryPoint)
+    internal void Assign(ReadOnlySpan<MemoryRange> newRanges, ReadOnlySpan<Permissions> newPermissions, ReadOnlySpan<SharedWindow> newWindows, ReadOnlySpan<DmaRange> newDmaRanges, ulong ways, ulong entryPoint)
     {
         // The validator gives one effective permission per range and at most registers - ranges windows.
-        Invariant.Holds(newPermissions.Length == newRanges.Length && newRanges.Length + newWindows.Length <= ranges.Length, "SliceEntry.Assign: permissions or windows do not fit the entry");
+        Invariant.Holds(newPermissions.Length == newRanges.Length && newRanges.Length + newWindows.Length <= ranges.Length
+                        && newDmaRanges.Length <= dmaRanges.Length, "SliceEntry.Assign: permissions, windows or DMA ranges do not fit the entry");
         newRanges.CopyTo(ranges);
         newPermissions.CopyTo(permissions);
         rangeCount = newRanges.Length;
@@ -104,6 +114,8 @@ public sealed class SliceEntry
         {
             windowRanges[k] = windows[k].Range;
         }
+        newDmaRanges.CopyTo(dmaRanges);
+        dmaCount = newDmaRanges.Length;
         Ways = ways;
         EntryPoint = entryPoint;
         measurement.AsSpan().Clear();
@@ -121,6 +133,8 @@ public sealed class SliceEntry
         windows.AsSpan().Clear();
         windowRanges.AsSpan().Clear();
         windowCount = 0;
+        dmaRanges.AsSpan().Clear();
+        dmaCount = 0;
         Ways = 0;
         EntryPoint = 0;
         measurement.AsSpan().Clear();

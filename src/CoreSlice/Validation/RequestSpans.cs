@@ -16,6 +16,7 @@ internal readonly ref struct RequestSpans
         Permissions = request.RangePermissions.Span;
         Windows = request.Windows.Span;
         Devices = request.Devices.Span;
+        DmaRanges = request.DmaRanges.Span;
     }
 
     public ReadOnlySpan<int> Cores { get; }
@@ -27,4 +28,6 @@ internal readonly ref struct RequestSpans
     public ReadOnlySpan<SharedWindow> Windows { get; }
 
     public ReadOnlySpan<int> Devices { get; }
+
+    public ReadOnlySpan<DmaRange> DmaRanges { get; }
 }

@@ -11,13 +11,14 @@ internal sealed partial class RequestValidator
         + 4 + permissions.Length
         + 4 + (17 * windows.Length)
         + 4 + (4 * devices.Length)
+        + 4 + (21 * dmaRanges.Length)
         + 16;
 
     /// <summary>
     /// The decoded request's canonical argument bytes (docs/attestation.md): for each list,
     /// u32 length ‖ its items if they were copied — cores (i32), private ranges (base u64 ‖
     /// size u64), permissions (one byte each), windows (base u64 ‖ size u64 ‖ permission byte),
-    /// devices (i32) — then ways u64 ‖ entry point u64.
+    /// devices (i32), DMA ranges (device i32 ‖ base u64 ‖ size u64 ‖ permission byte) — then ways u64 ‖ entry point u64.
     /// </summary>
     public ReadOnlySpan<byte> EncodeArguments(Span<byte> destination)
     {
@@ -48,6 +49,16 @@ internal sealed partial class RequestValidator
             at += 17;
         }
         at = Items(destination, at, deviceCount, config.DeviceCount, devices);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[at..], dmaCount);
+        at += 4;
+        for (int k = 0; dmaCount <= dmaRanges.Length && k < dmaCount; k++)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(destination[at..], dmaRanges[k].Device);
+            BinaryPrimitives.WriteUInt64LittleEndian(destination[(at + 4)..], dmaRanges[k].Range.Base);
+            BinaryPrimitives.WriteUInt64LittleEndian(destination[(at + 12)..], dmaRanges[k].Range.Size);
+            destination[at + 20] = (byte)dmaRanges[k].Permissions;
+            at += 21;
+        }
         BinaryPrimitives.WriteUInt64LittleEndian(destination[at..], ways);
         BinaryPrimitives.WriteUInt64LittleEndian(destination[(at + 8)..], entryPoint);
         return destination[..(at + 16)];

@@ -24,6 +24,7 @@ internal sealed partial class RequestValidator
     private readonly Permissions[] effective;
     private readonly SharedWindow[] windows;
     private readonly int[] devices;
+    private readonly DmaRange[] dmaRanges = new DmaRange[Limits.MaxDmaRanges];
     private ResourceSet coreSet;
     private ResourceSet deviceSet;
     // Decoded request: each list's length as given, and its items when the length is within the machine's.
@@ -32,6 +33,7 @@ internal sealed partial class RequestValidator
     private int permissionCount;
     private int windowCount;
     private int deviceCount;
+    private int dmaCount;
     private PmpGeometry? pmp;
     private ulong ways;
     private ulong entryPoint;
@@ -63,6 +65,9 @@ internal sealed partial class RequestValidator
     /// <summary>The validated windows, in request order.</summary>
     public ReadOnlySpan<SharedWindow> Windows => windows.AsSpan(0, windowCount);
 
+    /// <summary>The validated DMA ranges, in request order (empty: every device reaches every private range).</summary>
+    public ReadOnlySpan<DmaRange> DmaRanges => dmaRanges.AsSpan(0, dmaCount);
+
     /// <summary>
     /// Decode: records each list's length and copies the lists that fit the machine
     /// (a longer list is refused by <see cref="Validate"/> on its length alone, so its
@@ -75,6 +80,7 @@ internal sealed partial class RequestValidator
         permissionCount = request.Permissions.Length;
         windowCount = request.Windows.Length;
         deviceCount = request.Devices.Length;
+        dmaCount = request.DmaRanges.Length;
         ways = requestWays;
         entryPoint = requestEntryPoint;
         if (coreCount <= cores.Length)
@@ -97,6 +103,10 @@ internal sealed partial class RequestValidator
         if (deviceCount <= config.DeviceCount)
         {
             request.Devices.CopyTo(devices);
+        }
+        if (dmaCount <= dmaRanges.Length)
+        {
+            request.DmaRanges.CopyTo(dmaRanges);
         }
     }
 
@@ -121,6 +131,10 @@ internal sealed partial class RequestValidator
         if (result.Ok)
         {
             result = CheckDevices();
+        }
+        if (result.Ok)
+        {
+            result = CheckDmaRanges();
         }
         if (result.Ok)
         {
@@ -176,6 +190,10 @@ internal sealed partial class RequestValidator
         if (deviceCount > config.DeviceCount)
         {
             return SliceResult.Fail(SliceError.TooManyDevices, 0, deviceCount);
+        }
+        if (dmaCount > dmaRanges.Length)
+        {
+            return SliceResult.Fail(SliceError.TooManyDmaRanges, 0, dmaCount);
         }
         return SliceResult.Success(free);
     }
