@@ -43,6 +43,7 @@
 (define-fun Permissions.Read () Perm #b001)
 (define-fun Permissions.Write () Perm #b010)
 (define-fun Permissions.Execute () Perm #b100)
+(define-fun Permissions.ReadWrite () Perm #b011)
 (define-fun Permissions.ReadWriteExecute () Perm #b111)
 
 ; ---- SliceError.cs (same numbers)
@@ -54,6 +55,7 @@
 (define-fun SliceError.TooManyRanges () Err #x05)
 (define-fun SliceError.TooManyDevices () Err #x06)
 (define-fun SliceError.PermissionsCountMismatch () Err #x07)
+(define-fun SliceError.TooManyDmaRanges () Err #x08)
 (define-fun SliceError.CoreOutOfRange () Err #x0a)
 (define-fun SliceError.CoreReservedForControl () Err #x0b)
 (define-fun SliceError.CoreDuplicated () Err #x0c)
@@ -93,6 +95,15 @@
 (define-fun SliceError.WindowOutsideControl () Err #x54)
 (define-fun SliceError.WindowOverlapsRequest () Err #x55)
 (define-fun SliceError.WindowInUse () Err #x56)
+(define-fun SliceError.DmaDeviceNotInRequest () Err #x5a)
+(define-fun SliceError.DmaRangeEmpty () Err #x5b)
+(define-fun SliceError.DmaRangeUnaligned () Err #x5c)
+(define-fun SliceError.DmaRangeWraps () Err #x5d)
+(define-fun SliceError.DmaPermissionsInvalid () Err #x5e)
+(define-fun SliceError.DmaRangeOutsideSlice () Err #x5f)
+(define-fun SliceError.DmaPermissionsExceedRange () Err #x60)
+; Limits.MaxDmaRanges
+(define-fun maxDma () Idx #x0040)
 ; not a SliceError: the hardware refused a guest action (no state change)
 (define-fun Refused () Err #xff)
 

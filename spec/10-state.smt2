@@ -60,10 +60,19 @@
     (tblWSize (Array Slot (Array Idx Addr)))
     (tblWPerm (Array Slot (Array Idx Perm)))
     (winOwner (Array Addr Slot))
-    (addrPerm (Array Addr Perm))))))
+    (addrPerm (Array Addr Perm))
+    ; per-device DMA ranges (SliceEntry.DmaRanges): row j of a slot lets device tblDDev reach
+    ; [tblDBase, +tblDSize) with tblDPerm (a subset of Read|Write). A slot with no rows (tblDN = 0)
+    ; lets each of its devices reach every private range with its Read/Write permissions
+    (tblDN (Array Slot Idx))
+    (tblDDev (Array Slot (Array Idx Dev)))
+    (tblDBase (Array Slot (Array Idx Addr)))
+    (tblDSize (Array Slot (Array Idx Addr)))
+    (tblDPerm (Array Slot (Array Idx Perm)))))))
 
 (define-fun zeroAddrs () (Array Idx Addr) ((as const (Array Idx Addr)) #x0000000000000000))
 (define-fun zeroPerms () (Array Idx Perm) ((as const (Array Idx Perm)) #b000))
+(define-fun zeroDevs () (Array Idx Dev) ((as const (Array Idx Dev)) #x0000))
 (define-fun noCores () (Array Core Bool) ((as const (Array Core Bool)) false))
 (define-fun noWays () (Array Way Bool) ((as const (Array Way Bool)) false))
 
@@ -73,7 +82,9 @@
 ; the slice table's rows: private ranges and windows, with their permissions
 (define-fun same-rows ((s State) (s2 State)) Bool
   (and (= (tblN s2) (tblN s)) (= (tblBase s2) (tblBase s)) (= (tblSize s2) (tblSize s)) (= (tblPerm s2) (tblPerm s))
-       (= (tblWN s2) (tblWN s)) (= (tblWBase s2) (tblWBase s)) (= (tblWSize s2) (tblWSize s)) (= (tblWPerm s2) (tblWPerm s))))
+       (= (tblWN s2) (tblWN s)) (= (tblWBase s2) (tblWBase s)) (= (tblWSize s2) (tblWSize s)) (= (tblWPerm s2) (tblWPerm s))
+       (= (tblDN s2) (tblDN s)) (= (tblDDev s2) (tblDDev s)) (= (tblDBase s2) (tblDBase s)) (= (tblDSize s2) (tblDSize s))
+       (= (tblDPerm s2) (tblDPerm s))))
 (define-fun same-table ((s State) (s2 State)) Bool
   (and (= (st s2) (st s)) (same-rows s s2) (= (entry s2) (entry s)) (= (meas s2) (meas s))))
 (define-fun same-owners ((s State) (s2 State)) Bool
@@ -165,8 +176,15 @@
   (and (bvult i nRR) (not (= p Permissions.None))
        (= (bvand (select (select (rrPerm s) c) i) p) p)
        (inRange a (select (select (rrBase s) c) i) (select (select (rrSize s) c) i))))
-; device d may DMA to a when a lies in range i of the slot its window names
-(define-fun dmaAllows ((s State) (d Dev) (i Idx) (a Addr)) Bool
+; device d may access a with p (Read for a DMA read, Write for a write) through IOMMU entry i of the
+; slot its window names (StartSlice.IommuWindowOf): DMA row i when it names d, or, for a slot with
+; no DMA rows, private range i with the Read/Write part of its permissions
+(define-fun dmaAllows ((s State) (d Dev) (i Idx) (a Addr) (p Perm)) Bool
   (let ((w (select (iommu s) d)))
-    (and (isGuest w) (bvult i (select (tblN s) w))
-         (inRange a (select (select (tblBase s) w) i) (select (select (tblSize s) w) i)))))
+    (and (isGuest w) (not (= p Permissions.None)) (= (bvand p Permissions.ReadWrite) p)
+         (ite (= (select (tblDN s) w) #x0000)
+              (and (bvult i (select (tblN s) w)) (= (bvand (select (select (tblPerm s) w) i) p) p)
+                   (inRange a (select (select (tblBase s) w) i) (select (select (tblSize s) w) i)))
+              (and (bvult i (select (tblDN s) w)) (= (select (select (tblDDev s) w) i) d)
+                   (= (bvand (select (select (tblDPerm s) w) i) p) p)
+                   (inRange a (select (select (tblDBase s) w) i) (select (select (tblDSize s) w) i)))))))

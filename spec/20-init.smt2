@@ -14,7 +14,7 @@
        (forall ((w Way)) (=> (select (select (wmask s) c) w) (controlWay w)))))
 (define-fun Init ((s State)) Bool
   (and (forall ((t Slot)) (and (= (select (st s) t) SliceState.Free) (= (select (tblN s) t) #x0000)
-                               (= (select (tblWN s) t) #x0000) (= (select (gN s) t) #x0000)))
+                               (= (select (tblWN s) t) #x0000) (= (select (tblDN s) t) #x0000) (= (select (gN s) t) #x0000)))
        (forall ((c Core)) (and (= (select (coreOwner s) c) (ite (controlCore c) Owner.Control Owner.Free))
                                (= (select (gCore s) c) (select (coreOwner s) c))
                                (ite (controlCore c)

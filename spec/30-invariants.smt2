@@ -55,7 +55,8 @@
 ; a slot that is not live (Free, the control slot, an index past the machine) holds no table row:
 ; a destroy clears the row (SliceEntry.Clear), so nothing of a freed slice lingers in the table
 (define-fun I1_Disjointness.freeRows ((s State)) Bool
-  (forall ((t Slot)) (=> (not (live s t)) (and (= (select (tblN s) t) #x0000) (= (select (tblWN s) t) #x0000)))))
+  (forall ((t Slot)) (=> (not (live s t)) (and (= (select (tblN s) t) #x0000) (= (select (tblWN s) t) #x0000)
+                                              (= (select (tblDN s) t) #x0000)))))
 (define-fun I1_Disjointness ((s State)) Bool
   (and (I1_Disjointness.cores s) (I1_Disjointness.devices s) (I1_Disjointness.ways s)
        (I1_Disjointness.memory s) (I1_Disjointness.table s) (I1_Disjointness.windows s)
@@ -122,12 +123,23 @@
        (I3_LockedGuest.absentCores s)))
 
 ; ---------------- I4: DMA confinement (-> S3) ----------------
-; an open IOMMU window is the device's owning slot's memory, and that slot has started
-(define-fun I4_DmaConfinement ((s State)) Bool
+; an open IOMMU window is the device's owning slot's, and that slot has started
+(define-fun I4_DmaConfinement.iommu ((s State)) Bool
   (forall ((d Dev)) (let ((w (select (iommu s) d)))
     (or (= w Owner.None)
         (and (= w (select (devOwner s) d)) (isGuest w)
              (or (= (select (st s) w) SliceState.Running) (= (select (st s) w) SliceState.Destroying)))))))
+; every DMA row of a live slot lies in the slot's own private memory or its windows, granting no
+; more than the slot holds there (a device reaches exactly its DMA ranges: dmaAllows)
+(define-fun I4_DmaConfinement.table ((s State)) Bool
+  (forall ((t Slot) (j Idx) (a Addr))
+    (! (=> (and (live s t) (bvult j (select (tblDN s) t))
+                (inRange a (select (select (tblDBase s) t) j) (select (select (tblDSize s) t) j)))
+           (and (or (= (select (memOwner s) a) t) (= (select (winOwner s) a) t))
+                (= (bvand (select (select (tblDPerm s) t) j) (select (addrPerm s) a)) (select (select (tblDPerm s) t) j))))
+       :pattern ((select (select (tblDBase s) t) j) (select (memOwner s) a))
+       :pattern ((select (select (tblDBase s) t) j) (select (addrPerm s) a)))))
+(define-fun I4_DmaConfinement ((s State)) Bool (and (I4_DmaConfinement.iommu s) (I4_DmaConfinement.table s)))
 
 ; ---------------- I5: no residue (-> S7) ----------------
 ; every address was last written by no one (scrubbed), by its current owner, or by the guest that

@@ -26,7 +26,11 @@
     ; permissions; kw = first failing window (= nw when none fails), widx = a window covering an address
     (c.np Idx) (c.perm (Array Idx Perm))
     (c.nw Idx) (c.wbase (Array Idx Addr)) (c.wsize (Array Idx Addr)) (c.wperm (Array Idx Perm))
-    (c.kw Idx) (c.widx (Array Addr Idx))))))
+    (c.kw Idx) (c.widx (Array Addr Idx))
+    ; per-device DMA ranges: ndma rows (device, base, size, permission); kdma = first failing row
+    ; (= ndma when none fails)
+    (c.ndma Idx) (c.dmaDev (Array Idx Dev)) (c.dmaBase (Array Idx Addr)) (c.dmaSize (Array Idx Addr))
+    (c.dmaPerm (Array Idx Perm)) (c.kdma Idx)))))
 
 (define-fun reqHasCore ((a CreateArgs) (c Core)) Bool
   (and (bvult (select (c.cidx a) c) (c.nc a)) (= (select (c.cores a) (select (c.cidx a) c)) c)))
@@ -81,6 +85,26 @@
     (ite (not (= (select (devOwner s) d) Owner.Free)) SliceError.DeviceInUse
          SliceError.None)))))
 
+; a DMA row [b, b+z) lies inside ONE private range or ONE window of the request (RequestValidator.Dma.cs
+; HoldingRegion): the one holding its first byte (ranges, and windows, are pairwise disjoint by the time
+; this check is reached), private ranges first; Create.dmaHeld is what the guest holds there
+(define-fun Create.dmaInside ((a CreateArgs) (b Addr) (z Addr)) Bool
+  (or (and (reqHasAddr a b) (covers (select (c.base a) (select (c.ridx a) b)) (select (c.size a) (select (c.ridx a) b)) b z))
+      (and (reqHasWin a b) (covers (select (c.wbase a) (select (c.widx a) b)) (select (c.wsize a) (select (c.widx a) b)) b z))))
+(define-fun Create.dmaHeld ((a CreateArgs) (b Addr) (z Addr)) Perm
+  (ite (and (reqHasAddr a b) (covers (select (c.base a) (select (c.ridx a) b)) (select (c.size a) (select (c.ridx a) b)) b z))
+       (Create.perm a (select (c.ridx a) b)) (select (c.wperm a) (select (c.widx a) b))))
+(define-fun Create.dmaErr ((s State) (a CreateArgs) (k Idx)) Err
+  (let ((d (select (c.dmaDev a) k)) (b (select (c.dmaBase a) k)) (z (select (c.dmaSize a) k)) (p (select (c.dmaPerm a) k)))
+    (ite (not (reqHasDev a d)) SliceError.DmaDeviceNotInRequest
+    (ite (= z #x0000000000000000) SliceError.DmaRangeEmpty
+    (ite (not (and (aligned b) (aligned z))) SliceError.DmaRangeUnaligned
+    (ite (not (representable b z)) SliceError.DmaRangeWraps
+    (ite (or (= p Permissions.None) (not (= (bvand p Permissions.ReadWrite) p))) SliceError.DmaPermissionsInvalid
+    (ite (not (Create.dmaInside a b z)) SliceError.DmaRangeOutsideSlice
+    (ite (not (= (bvand p (Create.dmaHeld a b z)) p)) SliceError.DmaPermissionsExceedRange
+         SliceError.None)))))))))
+
 (define-fun CreateSlice_pre ((s State) (a CreateArgs)) Bool
   (and
     ; slot: the lowest Free slot, or 0 when the table is full
@@ -105,6 +129,10 @@
              (forall ((j Idx)) (=> (bvult j (c.kd a)) (= (Create.devErr s a j) SliceError.None))))
         (and (= (c.kd a) (c.nd a))
              (forall ((j Idx)) (=> (bvult j (c.nd a)) (= (Create.devErr s a j) SliceError.None)))))
+    (or (and (bvult (c.kdma a) (c.ndma a)) (not (= (Create.dmaErr s a (c.kdma a)) SliceError.None))
+             (forall ((j Idx)) (=> (bvult j (c.kdma a)) (= (Create.dmaErr s a j) SliceError.None))))
+        (and (= (c.kdma a) (c.ndma a))
+             (forall ((j Idx)) (=> (bvult j (c.ndma a)) (= (Create.dmaErr s a j) SliceError.None)))))
     ; membership witnesses: every listed core/device/covered address is found
     (forall ((k Idx)) (=> (bvult k (c.nc a)) (reqHasCore a (select (c.cores a) k))))
     (forall ((k Idx)) (=> (bvult k (c.nd a)) (reqHasDev a (select (c.devs a) k))))
@@ -124,17 +152,19 @@
   (ite (or (bvugt (c.nr a) nRR) (bvugt (c.nw a) (bvsub nRR (c.nr a)))) SliceError.TooManyRanges
   (ite (and (not (= (c.np a) #x0000)) (not (= (c.np a) (c.nr a)))) SliceError.PermissionsCountMismatch
   (ite (bvugt (c.nd a) nDevs) SliceError.TooManyDevices
+  (ite (bvugt (c.ndma a) maxDma) SliceError.TooManyDmaRanges
   (ite (bvult (c.kc a) (c.nc a)) (Create.coreErr s a (c.kc a))
   (ite (bvult (c.kr a) (c.nr a)) (Create.rangeErr s a (c.kr a))
   (ite (bvult (c.kw a) (c.nw a)) (Create.winErr s a (c.kw a))
   (ite (bvult (c.kd a) (c.nd a)) (Create.devErr s a (c.kd a))
+  (ite (bvult (c.kdma a) (c.ndma a)) (Create.dmaErr s a (c.kdma a))
   (ite (forall ((w Way)) (not (select (c.ways a) w))) SliceError.WaysEmpty
   (ite (exists ((w Way)) (and (select (c.ways a) w) (bvuge w nWays))) SliceError.WaysOutOfRange
   (ite (exists ((w Way)) (and (select (c.ways a) w) (not (= (select (wayOwner s) w) Owner.Free)))) SliceError.WaysInUse
   (ite (not (reqHasAddr a (c.entry a))) SliceError.EntryOutsideMemory
   (ite (= (bvand (Create.perm a (select (c.ridx a) (c.entry a))) Permissions.Execute) Permissions.None)
        SliceError.EntryNotExecutable
-       SliceError.None))))))))))))))))))
+       SliceError.None))))))))))))))))))))
 
 (define-fun CreateSlice_effect ((s State) (a CreateArgs) (s2 State)) Bool
   (let ((t (c.slot a)))
@@ -148,6 +178,11 @@
          (= (tblWBase s2) (store (tblWBase s) t (c.wbase a)))
          (= (tblWSize s2) (store (tblWSize s) t (c.wsize a)))
          (= (tblWPerm s2) (store (tblWPerm s) t (c.wperm a)))
+         (= (tblDN s2) (store (tblDN s) t (c.ndma a)))
+         (= (tblDDev s2) (store (tblDDev s) t (c.dmaDev a)))
+         (= (tblDBase s2) (store (tblDBase s) t (c.dmaBase a)))
+         (= (tblDSize s2) (store (tblDSize s) t (c.dmaSize a)))
+         (= (tblDPerm s2) (store (tblDPerm s) t (c.dmaPerm a)))
          (= (entry s2) (store (entry s) t (c.entry a)))
          (= (meas s2) (store (meas s) t #x0000000000000000))
          (forall ((c Core)) (= (select (coreOwner s2) c) (ite (reqHasCore a c) t (select (coreOwner s) c))))
@@ -298,6 +333,9 @@
                 (= (tblPerm s2) (store (tblPerm s) t zeroPerms)) (= (tblWN s2) (store (tblWN s) t #x0000))
                 (= (tblWBase s2) (store (tblWBase s) t zeroAddrs)) (= (tblWSize s2) (store (tblWSize s) t zeroAddrs))
                 (= (tblWPerm s2) (store (tblWPerm s) t zeroPerms))
+                (= (tblDN s2) (store (tblDN s) t #x0000)) (= (tblDDev s2) (store (tblDDev s) t zeroDevs))
+                (= (tblDBase s2) (store (tblDBase s) t zeroAddrs)) (= (tblDSize s2) (store (tblDSize s) t zeroAddrs))
+                (= (tblDPerm s2) (store (tblDPerm s) t zeroPerms))
                 (= (entry s2) (store (entry s) t #x0000000000000000))
                 (= (meas s2) (store (meas s) t #x0000000000000000))
                 (forall ((c Core)) (and (= (select (coreOwner s2) c) (free-if (select (coreOwner s) c) t))

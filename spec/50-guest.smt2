@@ -20,12 +20,12 @@
        (= s2 s)))
 (define-fun GuestAccess_target ((s State) (a AccessArgs)) Slot Owner.None)
 
-; ---- GuestDma: device d writes (or reads) address x, through window range i
+; ---- GuestDma: device d writes (or reads) address x, through IOMMU entry i (a write needs Write, a read Read)
 (declare-datatypes ((DmaArgs 0)) ((
   (mk-dma-args (m.dev Dev) (m.reg Idx) (m.addr Addr) (m.write Bool)))))
 (define-fun GuestDma_pre ((s State) (a DmaArgs)) Bool true)
 (define-fun GuestDma_err ((s State) (a DmaArgs)) Err
-  (ite (dmaAllows s (m.dev a) (m.reg a) (m.addr a)) SliceError.None Refused))
+  (ite (dmaAllows s (m.dev a) (m.reg a) (m.addr a) (ite (m.write a) Permissions.Write Permissions.Read)) SliceError.None Refused))
 (define-fun GuestDma ((s State) (a DmaArgs) (s2 State)) Bool
   (ite (and (= (GuestDma_err s a) SliceError.None) (m.write a))
        (and (= (lastWriter s2) (store (lastWriter s) (m.addr a) (select (iommu s) (m.dev a))))

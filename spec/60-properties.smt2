@@ -49,7 +49,8 @@
              (= (= (select (memOwner s) a) t) (= (select (gMem s) a) t))))))
 
 ; S3: a guest core reaches only its slot's memory and its slot's windows, with no more than the
-; permission the slot holds there (never execute in a window); a device DMAs only to its slot's memory
+; permission the slot holds there (never execute in a window); a device DMAs only to its slot's memory and
+; windows, with no more than the slot's permission there
 (define-fun S3_MemoryConfinement ((s State)) Bool
   (and (forall ((c Core) (i Idx) (a Addr) (p Perm))
          (=> (and (= (select (mode s) c) CoreMode.Guest) (rrAllows s c i a p))
@@ -58,9 +59,11 @@
                       (and (= (select (winOwner s) a) (select (coreOwner s) c))
                            (= (bvand p Permissions.Execute) Permissions.None)))
                   (= (bvand p (select (addrPerm s) a)) p))))
-       (forall ((d Dev) (i Idx) (a Addr))
-         (=> (dmaAllows s d i a)
-             (and (isGuest (select (devOwner s) d)) (= (select (memOwner s) a) (select (devOwner s) d)))))))
+       (forall ((d Dev) (i Idx) (a Addr) (p Perm))
+         (=> (dmaAllows s d i a p)
+             (and (isGuest (select (devOwner s) d))
+                  (or (= (select (memOwner s) a) (select (devOwner s) d)) (= (select (winOwner s) a) (select (devOwner s) d)))
+                  (= (bvand p (select (addrPerm s) a)) p))))))
 
 ; S4: about deliveries: every interrupt a core has received came from a core of its own slice,
 ; and that slice is a guest's (no IPI path between two slices, nor from or to the control slice)
@@ -83,16 +86,17 @@
          (=> (and (= (select (mode s) c) CoreMode.Guest) (rrAllows s c i a p))
              (or (= (select (lastWriter s) a) Owner.None) (= (select (lastWriter s) a) (select (coreOwner s) c))
                  (and (= (select (lastWriter s) a) Owner.Control) (= (select (winOwner s) a) (select (coreOwner s) c))))))
-       (forall ((d Dev) (i Idx) (a Addr))
-         (=> (dmaAllows s d i a)
-             (or (= (select (lastWriter s) a) Owner.None) (= (select (lastWriter s) a) (select (devOwner s) d)))))))
+       (forall ((d Dev) (i Idx) (a Addr) (p Perm))
+         (=> (dmaAllows s d i a p)
+             (or (= (select (lastWriter s) a) Owner.None) (= (select (lastWriter s) a) (select (devOwner s) d))
+                 (and (= (select (lastWriter s) a) Owner.Control) (= (select (winOwner s) a) (select (devOwner s) d))))))))
 
 ; S9: reserved memory (slicevisor, slice table) is in no slot's table, and no
 ; guest core, device or control store can reach it
 (define-fun S9_TcbProtection ((s State)) Bool
   (and (forall ((c Core) (i Idx) (a Addr) (p Perm))
          (=> (and (= (select (mode s) c) CoreMode.Guest) (rrAllows s c i a p)) (not (reservedMem a))))
-       (forall ((d Dev) (i Idx) (a Addr)) (=> (dmaAllows s d i a) (not (reservedMem a))))
+       (forall ((d Dev) (i Idx) (a Addr) (p Perm)) (=> (dmaAllows s d i a p) (not (reservedMem a))))
        (forall ((a Addr)) (=> (controlMem a) (not (reservedMem a))))
        (forall ((t Slot) (i Idx) (a Addr))
          (=> (and (live s t) (bvult i (select (tblN s) t))
@@ -110,8 +114,8 @@
              (rrAllows s c i a p) (rrAllows s e j a q))
         (= (select (coreOwner s) c) (select (coreOwner s) e)))))
 (define-fun S10_NoGuestToGuest.coreDma ((s State)) Bool
-  (forall ((c Core) (d Dev) (i Idx) (j Idx) (a Addr) (p Perm))
-    (=> (and (= (select (mode s) c) CoreMode.Guest) (rrAllows s c i a p) (dmaAllows s d j a))
+  (forall ((c Core) (d Dev) (i Idx) (j Idx) (a Addr) (p Perm) (q Perm))
+    (=> (and (= (select (mode s) c) CoreMode.Guest) (rrAllows s c i a p) (dmaAllows s d j a q))
         (= (select (coreOwner s) c) (select (devOwner s) d)))))
 (define-fun S10_NoGuestToGuest.ipi ((s State)) Bool
   (forall ((c Core) (b Core))

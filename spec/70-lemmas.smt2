@@ -63,6 +63,30 @@
            (forall ((k Idx) (x Addr)) (! (=> (and (bvult k (c.nw a)) (inRange x (select (c.wbase a) k) (select (c.wsize a) k)))
                                              (and (reqHasWin a x) (= (select (c.widx a) x) k)))
                                          :pattern ((select (c.wbase a) k) (select (winOwner s2) x)))))))
+; a successful create's DMA rows each passed their checks: the row lies in the private range (or the
+; window) holding its first byte, granting no more than the guest holds there (flattened out of
+; Create.dmaErr under forall j in CreateSlice_pre)
+(define-fun Lemma_CreateOk_DmaRows ((s State) (a CreateArgs) (s2 State)) Bool
+  (=> (= (CreateSlice_err s a) SliceError.None)
+      (forall ((j Idx)) (! (=> (bvult j (c.ndma a))
+                               (let ((b (select (c.dmaBase a) j)) (z (select (c.dmaSize a) j)) (p (select (c.dmaPerm a) j)))
+                                 (or (and (reqHasAddr a b) (covers (select (c.base a) (select (c.ridx a) b)) (select (c.size a) (select (c.ridx a) b)) b z)
+                                          (= (bvand p (Create.perm a (select (c.ridx a) b))) p))
+                                     (and (reqHasWin a b) (covers (select (c.wbase a) (select (c.widx a) b)) (select (c.wsize a) (select (c.widx a) b)) b z)
+                                          (= (bvand p (select (c.wperm a) (select (c.widx a) b))) p)))))
+                           :pattern ((select (c.dmaBase a) j))))))
+; Lemma_CoveredImageInsideRange at a DMA row and the range (window) holding its first byte, for every byte
+; (instances of the proved closed lemma: checked, no solver)
+(define-fun Lemma_Create_DmaInRange ((s State) (a CreateArgs) (s2 State)) Bool
+  (forall ((j Idx) (x Addr))
+    (! (Covered.at (select (c.base a) (select (c.ridx a) (select (c.dmaBase a) j))) (select (c.size a) (select (c.ridx a) (select (c.dmaBase a) j)))
+                   (select (c.dmaBase a) j) (select (c.dmaSize a) j) x)
+       :pattern ((select (c.dmaBase a) j) (select (memOwner s2) x)))))
+(define-fun Lemma_Create_DmaInWindow ((s State) (a CreateArgs) (s2 State)) Bool
+  (forall ((j Idx) (x Addr))
+    (! (Covered.at (select (c.wbase a) (select (c.widx a) (select (c.dmaBase a) j))) (select (c.wsize a) (select (c.widx a) (select (c.dmaBase a) j)))
+                   (select (c.dmaBase a) j) (select (c.dmaSize a) j) x)
+       :pattern ((select (c.dmaBase a) j) (select (memOwner s2) x)))))
 ; every address a request window covers is control memory held by no guest's window, and the window
 ; grants Read or Read|Write
 (define-fun Lemma_CreateOk_WindowsFree ((s State) (a CreateArgs) (s2 State)) Bool
@@ -110,7 +134,14 @@
            (forall ((c Core))
              (! (=> (reqHasCore a c)
                     (and (bvult c nCores) (not (controlCore c)) (= (select (coreOwner s) c) Owner.Free)))
-                :pattern ((select (c.cidx a) c)))))))
+                :pattern ((select (c.cidx a) c))))
+           (forall ((j Idx)) (! (=> (bvult j (c.ndma a))
+                                    (let ((b (select (c.dmaBase a) j)) (z (select (c.dmaSize a) j)) (p (select (c.dmaPerm a) j)))
+                                      (or (and (reqHasAddr a b) (covers (select (c.base a) (select (c.ridx a) b)) (select (c.size a) (select (c.ridx a) b)) b z)
+                                               (= (bvand p (Create.perm a (select (c.ridx a) b))) p))
+                                          (and (reqHasWin a b) (covers (select (c.wbase a) (select (c.widx a) b)) (select (c.wsize a) (select (c.widx a) b)) b z)
+                                               (= (bvand p (select (c.wperm a) (select (c.widx a) b))) p)))))
+                                :pattern ((select (c.dmaBase a) j)))))))
 
 ; Lemma_CoveredImageInsideRange at the range LoadImage's bounds check found (l.k) and the image, for every
 ; byte: an INSTANCE of the proved closed lemma (manifest "instance": checked to be nothing else, no solver)

@@ -32,7 +32,7 @@
 (define-fun Point.I2_FilterSoundness.delivered ((s State) (c Core) (b Core)) Bool
   (=> (select (select (ipiIn s) c) b)
       (and (isGuest (select (coreOwner s) c)) (= (select (coreOwner s) b) (select (coreOwner s) c)))))
-(define-fun Point.I4_DmaConfinement ((s State) (d Dev)) Bool
+(define-fun Point.I4_DmaConfinement.iommu ((s State) (d Dev)) Bool
   (let ((w (select (iommu s) d)))
     (or (= w Owner.None)
         (and (= w (select (devOwner s) d)) (isGuest w)

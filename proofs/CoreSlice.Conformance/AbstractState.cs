@@ -34,6 +34,9 @@ public sealed class AbstractState
         GCore = new int[cores]; GDev = new int[devices]; GWay = new int[ways];
         TblPerm = Jagged<int>(slots + 1, registers); TblWN = new int[slots + 1];
         TblWBase = Jagged<ulong>(slots + 1, registers); TblWSize = Jagged<ulong>(slots + 1, registers); TblWPerm = Jagged<int>(slots + 1, registers);
+        TblDN = new int[slots + 1]; TblDDev = Jagged<int>(slots + 1, Limits.MaxDmaRanges);
+        TblDBase = Jagged<ulong>(slots + 1, Limits.MaxDmaRanges); TblDSize = Jagged<ulong>(slots + 1, Limits.MaxDmaRanges);
+        TblDPerm = Jagged<int>(slots + 1, Limits.MaxDmaRanges);
     }
 
 #pragma warning disable CA1819 // plain data: arrays are the point
@@ -122,6 +125,16 @@ public sealed class AbstractState
     public ulong[][] TblWSize { get; }
     /// <summary>Window permissions per slot.</summary>
     public int[][] TblWPerm { get; }
+    /// <summary>DMA range count per slot.</summary>
+    public int[] TblDN { get; }
+    /// <summary>Each DMA range's device, per slot.</summary>
+    public int[][] TblDDev { get; }
+    /// <summary>DMA range bases per slot.</summary>
+    public ulong[][] TblDBase { get; }
+    /// <summary>DMA range sizes per slot.</summary>
+    public ulong[][] TblDSize { get; }
+    /// <summary>DMA range permissions per slot.</summary>
+    public int[][] TblDPerm { get; }
     /// <summary>Window intervals: the guest slot holding each (Owner.Free elsewhere).</summary>
     public List<OwnedRange> WinOwner { get; } = [];
     /// <summary>What the guest owning or holding an interval may do there (Owner is the permission; None elsewhere).</summary>
@@ -197,7 +210,13 @@ public sealed class AbstractState
         sb.Append(Smt.Array(slotSort, $"(Array {Smt.Idx16} {Smt.Addr})", zeroRegs, slots.Select(t => (Slot(t), Regs(TblWSize[t]))))).Append('\n');
         sb.Append(Smt.Array(slotSort, $"(Array {Smt.Idx16} (_ BitVec 3))", zeroPerms, slots.Select(t => (Slot(t), Perms(TblWPerm[t]))))).Append('\n');
         sb.Append(Smt.Intervals(slotSort, free, WinOwner.Select(r => (r.Base, r.Size, Slot(r.Owner))))).Append('\n');
-        sb.Append(Smt.Intervals("(_ BitVec 3)", "#b000", AddrPerm.Select(r => (r.Base, r.Size, Smt.Bits(r.Owner, 3))))).Append(')');
+        sb.Append(Smt.Intervals("(_ BitVec 3)", "#b000", AddrPerm.Select(r => (r.Base, r.Size, Smt.Bits(r.Owner, 3))))).Append('\n');
+        string Devs(int[] v) => Smt.Array(Smt.Idx16, Smt.Idx16, Smt.B16(0), v.Select((x, i) => (Smt.B16(i), Smt.B16(x))));
+        sb.Append(Smt.Array(slotSort, Smt.Idx16, Smt.B16(0), slots.Select(t => (Slot(t), Smt.B16(TblDN[t]))))).Append('\n');
+        sb.Append(Smt.Array(slotSort, $"(Array {Smt.Idx16} {Smt.Idx16})", Smt.Array(Smt.Idx16, Smt.Idx16, Smt.B16(0), []), slots.Select(t => (Slot(t), Devs(TblDDev[t]))))).Append('\n');
+        sb.Append(Smt.Array(slotSort, $"(Array {Smt.Idx16} {Smt.Addr})", zeroRegs, slots.Select(t => (Slot(t), Regs(TblDBase[t]))))).Append('\n');
+        sb.Append(Smt.Array(slotSort, $"(Array {Smt.Idx16} {Smt.Addr})", zeroRegs, slots.Select(t => (Slot(t), Regs(TblDSize[t]))))).Append('\n');
+        sb.Append(Smt.Array(slotSort, $"(Array {Smt.Idx16} (_ BitVec 3))", zeroPerms, slots.Select(t => (Slot(t), Perms(TblDPerm[t]))))).Append(')');
         return sb.ToString();
     }
 

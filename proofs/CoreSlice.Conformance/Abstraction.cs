@@ -72,6 +72,15 @@ public static class Abstraction
                     s.AddrPerm.Add(new OwnedRange(windows[k].Range.Base, windows[k].Range.Size, (int)windows[k].Permissions));
                 }
             }
+            ReadOnlySpan<DmaRange> dma = e.DmaRanges;
+            s.TblDN[t] = dma.Length;
+            for (int k = 0; k < dma.Length; k++)
+            {
+                s.TblDDev[t][k] = dma[k].Device;
+                s.TblDBase[t][k] = dma[k].Range.Base;
+                s.TblDSize[t][k] = dma[k].Range.Size;
+                s.TblDPerm[t][k] = (int)dma[k].Permissions & 7;
+            }
             s.Entry[t] = e.EntryPoint;
             s.Meas[t] = BinaryPrimitives.ReadUInt64BigEndian(e.Measurement);
             if (e.State == SliceState.Free)
@@ -104,7 +113,7 @@ public static class Abstraction
         for (int d = 0; d < m.DeviceCount; d++)
         {
             s.DevOwner[d] = table.DeviceOwner(d);
-            s.Iommu[d] = Window(table, machine.IommuWindow(d));
+            s.Iommu[d] = machine.IommuWindowOpen(d) ? Window(table, d, machine.IommuWindow(d)) : Owner.None;
         }
         for (int w = 0; w < m.CacheWays; w++)
         {
@@ -132,21 +141,51 @@ public static class Abstraction
         s.LogRefused = log.RefusedWhileFull;
     }
 
-    private static int Window(SliceTable table, ReadOnlySpan<MemoryRange> window)
+    private static int Window(SliceTable table, int device, ReadOnlySpan<IommuMapping> window)
     {
-        if (window.Length == 0)
+        // The owner first: when several slots would give the device the same (say, empty) window, it is the owner's.
+        int owner = table.DeviceOwner(device);
+        if (owner >= 1 && owner <= table.Capacity && table[owner].State != SliceState.Free
+            && window.SequenceEqual(ExpectedWindow(table[owner], device)))
         {
-            return Owner.None;
+            return owner;
         }
         for (int t = 1; t <= table.Capacity; t++)
         {
             SliceEntry e = table[t];
-            if (e.State != SliceState.Free && e.Ranges.SequenceEqual(window))
+            if (e.State != SliceState.Free && window.SequenceEqual(ExpectedWindow(e, device)))
             {
                 return t;
             }
         }
         return UnknownWindow;
+    }
+
+    /// <summary>
+    /// What the spec's dmaAllows lets the device of slot e reach: its DMA ranges in order, or every
+    /// private range with the Read/Write part of its permissions when the slot lists none.
+    /// </summary>
+    private static IommuMapping[] ExpectedWindow(SliceEntry e, int device)
+    {
+        const Permissions DeviceAccess = Permissions.Read | Permissions.Write;
+        if (e.DmaRanges.IsEmpty)
+        {
+            var all = new IommuMapping[e.Ranges.Length];
+            for (int i = 0; i < all.Length; i++)
+            {
+                all[i] = new IommuMapping(e.Ranges[i], e.RangePermissions[i] & DeviceAccess);
+            }
+            return all;
+        }
+        var own = new List<IommuMapping>();
+        foreach (DmaRange r in e.DmaRanges)
+        {
+            if (r.Device == device)
+            {
+                own.Add(new IommuMapping(r.Range, r.Permissions));
+            }
+        }
+        return [.. own];
     }
 
     /// <summary>The code's ownership index (what RangeInUse consults) must agree with the entries at every interval edge.</summary>

@@ -91,6 +91,24 @@ public sealed class CreateCall(SliceRequest request) : SpecCall
             || s.WinOwner.Any(o => Meets(b, z, new MemoryRange(o.Base, o.Size)));
     }
 
+    // the spec's Create.dmaErr for row k, with ridx / widx = the first range / window holding the row's base
+    private bool DmaFails(MachineConfig m, int[] devs, MemoryRange[] rs, SharedWindow[] ws, DmaRange[] dma, int k)
+    {
+        (ulong b, ulong z) = (dma[k].Range.Base, dma[k].Range.Size);
+        int p = (int)dma[k].Permissions & 7;
+        ulong g = m.GranuleSize - 1;
+        if (!devs.Contains(Index16(dma[k].Device, m.DeviceCount)) || z == 0 || ((b | z) & g) != 0 || z > ~b || p == 0 || (p & 3) != p)
+        {
+            return true;
+        }
+        int ri = First(rs.Length, j => rs[j].Contains(b));
+        int wi = First(ws.Length, j => ws[j].Range.Contains(b));
+        bool inRange = ri < rs.Length && rs[ri].Covers(b, z);
+        bool inWindow = wi < ws.Length && ws[wi].Range.Covers(b, z);
+        int held = inRange ? PermOf(ri) : wi < ws.Length ? (int)ws[wi].Permissions & 7 : 0;
+        return !(inRange || inWindow) || (p & held) != p;
+    }
+
     private bool RangeFails(AbstractState s, MachineConfig m, MemoryRange[] rs, int k)
     {
         (ulong b, ulong z) = (rs[k].Base, rs[k].Size);
@@ -130,6 +148,8 @@ public sealed class CreateCall(SliceRequest request) : SpecCall
         SharedWindow[] ws = Request.Windows.ToArray();
         int np = Request.RangePermissions.Length, nw = ws.Length;
         int kw = First(nw, k => WindowFails(pre, m, ws, k));
+        DmaRange[] dma = Request.DmaRanges.ToArray();
+        int kdma = First(dma.Length, k => DmaFails(m, devs, rs, ws, dma, k));
         string idx = Smt.Idx16;
         string cidx = Smt.Array(idx, idx, Smt.B16(nc), cores.Distinct().Select(c => (Smt.B16(c), Smt.B16(Array.IndexOf(cores, c)))));
         string didx = Smt.Array(idx, idx, Smt.B16(nd), devs.Distinct().Select(d => (Smt.B16(d), Smt.B16(Array.IndexOf(devs, d)))));
@@ -145,7 +165,12 @@ public sealed class CreateCall(SliceRequest request) : SpecCall
             + " " + Smt.B16(nw) + " " + Smt.Array(idx, Smt.Addr, Smt.B64(0), ws.Select((w, k) => (Smt.B16(k), Smt.B64(w.Range.Base))))
             + " " + Smt.Array(idx, Smt.Addr, Smt.B64(0), ws.Select((w, k) => (Smt.B16(k), Smt.B64(w.Range.Size))))
             + " " + Smt.Array(idx, "(_ BitVec 3)", "#b000", ws.Select((w, k) => (Smt.B16(k), Smt.Bits((int)w.Permissions & 7, 3))))
-            + " " + Smt.B16(kw) + " " + Smt.Intervals(idx, Smt.B16(nw), ws.Select((w, k) => (w.Range.Base, w.Range.Size, Smt.B16(k)))) + ")";
+            + " " + Smt.B16(kw) + " " + Smt.Intervals(idx, Smt.B16(nw), ws.Select((w, k) => (w.Range.Base, w.Range.Size, Smt.B16(k))))
+            + " " + Smt.B16(dma.Length) + " " + Smt.Array(idx, idx, Smt.B16(0), dma.Select((r, k) => (Smt.B16(k), Smt.B16(Index16(r.Device, m.DeviceCount)))))
+            + " " + Smt.Array(idx, Smt.Addr, Smt.B64(0), dma.Select((r, k) => (Smt.B16(k), Smt.B64(r.Range.Base))))
+            + " " + Smt.Array(idx, Smt.Addr, Smt.B64(0), dma.Select((r, k) => (Smt.B16(k), Smt.B64(r.Range.Size))))
+            + " " + Smt.Array(idx, "(_ BitVec 3)", "#b000", dma.Select((r, k) => (Smt.B16(k), Smt.Bits((int)r.Permissions & 7, 3))))
+            + " " + Smt.B16(kdma) + ")";
     }
 }
 

@@ -37,11 +37,20 @@ public static class Branches
         string nd = "#x0000", string devs = "((as const (Array Idx Dev)) #x0000)", string ways = "(store noWays #x0003 true)",
         string entry = K4, string slot = "#x0003", string? kc = null, string? kr = null, string? kd = null,
         string np = "#x0000", string perms = "zeroPerms", string nw = "#x0000", string wbase = G4, string wsize = G4,
-        string wperm = "#b011", string? kw = null) =>
+        string wperm = "#b011", string? kw = null, string ndma = "#x0000", string dmaDev = "#x0000", string dmaBase = K4,
+        string dmaSize = G4, string dmaPerm = "#b011", string? kdma = null) =>
         $"(mk-create-args {nc} {cores} {nr} {bases} {sizes} {nd} {devs} {ways} {entry} {slot} {kc ?? nc} {kr ?? nr} {kd ?? nd} " +
         "((as const (Array Core Idx)) #x0000) ((as const (Array Dev Idx)) #x0000) ((as const (Array Addr Idx)) #x0000) " +
         $"{np} {perms} {nw} ((as const (Array Idx Addr)) {wbase}) ((as const (Array Idx Addr)) {wsize}) ((as const (Array Idx Perm)) {wperm}) " +
-        $"{kw ?? nw} ((as const (Array Addr Idx)) #x0000))";
+        $"{kw ?? nw} ((as const (Array Addr Idx)) #x0000) " +
+        $"{ndma} ((as const (Array Idx Dev)) {dmaDev}) ((as const (Array Idx Addr)) {dmaBase}) ((as const (Array Idx Addr)) {dmaSize}) " +
+        $"((as const (Array Idx Perm)) {dmaPerm}) {kdma ?? ndma})";
+
+    // slot 1 of w4 with device 0 and DMA rows (all alike); defaults: one row, device 0 on [16K,20K) read-write
+    private static string Dma(string ndma = "#x0001", string dmaDev = "#x0000", string dmaBase = K4, string dmaSize = G4,
+        string dmaPerm = "#b011", string? kdma = null, string np = "#x0000", string perms = "zeroPerms") =>
+        Create(nd: "#x0001", slot: "#x0001", np: np, perms: perms, ndma: ndma, dmaDev: dmaDev, dmaBase: dmaBase, dmaSize: dmaSize,
+            dmaPerm: dmaPerm, kdma: kdma);
 
     // a request with one window, whose one fault is that window
     private static string CreateWindow(string b, string z, string perm = "#b011", string kw = "#x0000", string nw = "#x0001") =>
@@ -104,6 +113,15 @@ public static class Branches
         new("CreateSlice", "DeviceOutOfRange", "w0", Create(nd: "#x0001", devs: "((as const (Array Idx Dev)) #x0002)", kd: "#x0000"), "device 2"),
         new("CreateSlice", "DeviceDuplicated", "w4", Create(nd: "#x0002", slot: "#x0001", kd: "#x0001"), "the free device 0 twice"),
         new("CreateSlice", "DeviceInUse", "w0", Create(nd: "#x0001", kd: "#x0000"), "slot 1's device 0"),
+        new("CreateSlice", "None", "w4", Dma(), "slot 1 takes device 0, which reaches [16K,20K) read-write"),
+        new("CreateSlice", "TooManyDmaRanges", "w4", Dma(ndma: "#x0041"), "65 DMA ranges, 64 the most"),
+        new("CreateSlice", "DmaDeviceNotInRequest", "w4", Dma(dmaDev: "#x0001", kdma: "#x0000"), "a DMA range for device 1, not requested"),
+        new("CreateSlice", "DmaRangeEmpty", "w4", Dma(dmaSize: "#x0000000000000000", kdma: "#x0000"), "an empty DMA range"),
+        new("CreateSlice", "DmaRangeUnaligned", "w4", Dma(dmaBase: "#x0000000000004001", kdma: "#x0000"), "a DMA range at 16K+1"),
+        new("CreateSlice", "DmaRangeWraps", "w4", Dma(dmaBase: "#xfffffffffffff000", dmaSize: "#x0000000000002000", kdma: "#x0000"), "[2^64-4K, +8K) wraps"),
+        new("CreateSlice", "DmaPermissionsInvalid", "w4", Dma(dmaPerm: "#b100", kdma: "#x0000"), "a device that may execute"),
+        new("CreateSlice", "DmaRangeOutsideSlice", "w4", Dma(dmaBase: "#x0000000000005000", kdma: "#x0000"), "[20K, 24K), outside the slice's [16K,20K)"),
+        new("CreateSlice", "DmaPermissionsExceedRange", "w4", Dma(np: "#x0001", perms: "((as const (Array Idx Perm)) #b101)", kdma: "#x0000"), "device 0 writes the read-execute range [16K,20K)"),
         new("CreateSlice", "WaysEmpty", "w0", Create(ways: "noWays"), "no way"),
         new("CreateSlice", "WaysOutOfRange", "w0", Create(ways: "(store (store noWays #x0003 true) #x0004 true)"), "way 4 on a 4-way machine"),
         new("CreateSlice", "WaysInUse", "w0", Create(ways: "(store noWays #x0001 true)"), "slot 1's way 1"),

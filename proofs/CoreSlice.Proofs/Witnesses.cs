@@ -36,6 +36,7 @@ public static class Witnesses
         "logCap", "logN", "logSeq", "logRefused",
         "gN", "gBase", "gSize", "gCore", "gDev", "gWay", "gMem", "logOut",
         "tblPerm", "tblWN", "tblWBase", "tblWSize", "tblWPerm", "winOwner", "addrPerm",
+        "tblDN", "tblDDev", "tblDBase", "tblDSize", "tblDPerm",
     ];
 
     /// <summary>
@@ -106,7 +107,10 @@ public static class Witnesses
         ("tblPerm", "w.tblP"), ("tblWN", "((as const (Array Slot Idx)) #x0000)"),
         ("tblWBase", "((as const (Array Slot (Array Idx Addr))) zeroAddrs)"), ("tblWSize", "((as const (Array Slot (Array Idx Addr))) zeroAddrs)"),
         ("tblWPerm", "((as const (Array Slot (Array Idx Perm))) zeroPerms)"), ("winOwner", "((as const (Array Addr Slot)) #xffff)"),
-        ("addrPerm", "w.ap"))
+        ("addrPerm", "w.ap"),
+        ("tblDN", "((as const (Array Slot Idx)) #x0000)"), ("tblDDev", "((as const (Array Slot (Array Idx Dev))) zeroDevs)"),
+        ("tblDBase", "((as const (Array Slot (Array Idx Addr))) zeroAddrs)"), ("tblDSize", "((as const (Array Slot (Array Idx Addr))) zeroAddrs)"),
+        ("tblDPerm", "((as const (Array Slot (Array Idx Perm))) zeroPerms)"))
     + Define("w1", "w0",
         ("st", "(store (st w0) #x0002 #b01)"), ("mode", "(store (mode w0) #x0002 #b001)"), ("locked", "(store (locked w0) #x0002 false)"),
         ("rrBase", "(store (rrBase w0) #x0002 zeroAddrs)"), ("rrSize", "(store (rrSize w0) #x0002 zeroAddrs)"), ("rrPerm", "(store (rrPerm w0) #x0002 zeroPerms)"),
@@ -121,7 +125,13 @@ public static class Witnesses
         ("rrBase", "(store (rrBase w0) #x0001 (store w.r1b #x0001 #x0000000000001000))"),
         ("rrSize", "(store (rrSize w0) #x0001 (store w.r1z #x0001 #x0000000000001000))"),
         ("rrPerm", "(store (rrPerm w0) #x0001 (store w.p1 #x0001 #b001))"),
-        ("lastWriter", "(store (lastWriter w0) #x0000000000001008 #x0000)"));
+        ("lastWriter", "(store (lastWriter w0) #x0000000000001008 #x0000)"))
+    + Define("wD", "wW",
+        ("tblDN", "(store (tblDN wW) #x0001 #x0002)"),
+        ("tblDDev", "(store (tblDDev wW) #x0001 zeroDevs)"),
+        ("tblDBase", "(store (tblDBase wW) #x0001 (store (store zeroAddrs #x0000 #x0000000000001000) #x0001 #x0000000000002000))"),
+        ("tblDSize", "(store (tblDSize wW) #x0001 (store (store zeroAddrs #x0000 #x0000000000001000) #x0001 #x0000000000001000))"),
+        ("tblDPerm", "(store (tblDPerm wW) #x0001 (store (store zeroPerms #x0000 #b001) #x0001 #b011))"));
 
     /// <summary>The sanity obligations.</summary>
     public static IEnumerable<Obligation> Obligations(Spec spec)
@@ -156,6 +166,7 @@ public static class Witnesses
             ("w4", Machine, "only slot 2, Created; no core in Guest mode"),
             ("wT", WitnessSearch.MachineTop, "w0 on machine M2, whose top granule is reserved"),
             ("wW", Machine, "w0 with slot 1 holding the read-only window [4K, 8K) on its core's register 1, written by the control slice"),
+            ("wD", Machine, "wW with slot 1's device 0 given two DMA ranges: its read-only window [4K, 8K) to read, its memory [8K, 12K) to read and write"),
             ("wF", Machine, "w0 with slot 3 Created and empty: the table is full"),
             ("wL", Machine, "w0 with the log full: 15 entries held of capacity 16 (one reserved for the drain's record)"),
             ("wLL", Machine, "w0 with the log at capacity: the drain's reserved entry used too"),

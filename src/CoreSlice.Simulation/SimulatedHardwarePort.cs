@@ -22,7 +22,7 @@ public readonly struct SimulatedHardwarePort : IHardwarePort
     public bool SecureReset(int core) => machine.SecureReset(core);
 
     /// <inheritdoc/>
-    public bool SetIommuWindow(int device, ReadOnlySpan<MemoryRange> window) => machine.SetIommuWindow(device, window);
+    public bool SetIommuWindow(int device, ReadOnlySpan<IommuMapping> window) => machine.SetIommuWindow(device, window);
 
     /// <inheritdoc/>
     public bool CloseIommuWindow(int device) => machine.CloseIommuWindow(device);

@@ -55,8 +55,11 @@ public sealed class SimulatedMachine
     private readonly long[] ipisReceived;
     private readonly int[] failResets;
     private readonly bool[] corruptNextWrite;
-    private readonly MemoryRange[][] windows;
-    private readonly int[] windowCounts;
+    private readonly IommuMapping[][] iommuWindows;
+    private readonly int[] iommuCounts;
+    // A window set with no entries is open (the device's context is present, it reaches nothing);
+    // a closed one has no context at all. Only the abstraction of conformance tells them apart.
+    private readonly bool[] iommuOpen;
     private readonly int[] failIommu;
     private readonly long[] operations = new long[4];
     private readonly long[] armedAt = new long[4];
@@ -95,12 +98,13 @@ public sealed class SimulatedMachine
         ipisReceived = new long[coreCount];
         failResets = new int[coreCount];
         corruptNextWrite = new bool[coreCount];
-        windows = new MemoryRange[config.DeviceCount][];
-        windowCounts = new int[config.DeviceCount];
+        iommuWindows = new IommuMapping[config.DeviceCount][];
+        iommuCounts = new int[config.DeviceCount];
+        iommuOpen = new bool[config.DeviceCount];
         failIommu = new int[config.DeviceCount];
-        for (int d = 0; d < windows.Length; d++)
+        for (int d = 0; d < iommuWindows.Length; d++)
         {
-            windows[d] = new MemoryRange[registersPerCore];
+            iommuWindows[d] = new IommuMapping[Math.Max(registersPerCore, Limits.MaxDmaRanges)];
         }
         ram = [.. config.RamRegions];
         Memory = new PhysicalMemory(config.GranuleSize);
@@ -114,7 +118,7 @@ public sealed class SimulatedMachine
     public int CoreCount => coreCount;
 
     /// <summary>Number of devices (SR-IOV virtual functions).</summary>
-    public int DeviceCount => windows.Length;
+    public int DeviceCount => iommuWindows.Length;
 
     /// <summary>Range registers per core.</summary>
     public int RangeRegistersPerCore => registersPerCore;
@@ -195,8 +199,11 @@ public sealed class SimulatedMachine
     /// <summary>IPIs delivered to the core.</summary>
     public long IpisReceived(int core) => ipisReceived[core];
 
-    /// <summary>The device's IOMMU window: where it may DMA (empty: nowhere).</summary>
-    public ReadOnlySpan<MemoryRange> IommuWindow(int device) => windows[device].AsSpan(0, windowCounts[device]);
+    /// <summary>The device's IOMMU window: where it may DMA, with what permissions (empty: nowhere).</summary>
+    public ReadOnlySpan<IommuMapping> IommuWindow(int device) => iommuWindows[device].AsSpan(0, iommuCounts[device]);
+
+    /// <summary>True between a successful set and close of the device's IOMMU window, even when the window has no entries.</summary>
+    public bool IommuWindowOpen(int device) => iommuOpen[device];
 
     // ---------------------------------------------------------- fault injection
 
@@ -374,7 +381,7 @@ public sealed class SimulatedMachine
     /// <summary>A DMA read by <paramref name="device"/> of <paramref name="destination"/>.Length bytes at <paramref name="address"/>.</summary>
     public AccessOutcome DeviceDmaRead(int device, ulong address, Span<byte> destination)
     {
-        AccessOutcome outcome = CheckDma(device, address, (ulong)destination.Length);
+        AccessOutcome outcome = CheckDma(device, address, (ulong)destination.Length, Permissions.Read);
         if (outcome == AccessOutcome.Allowed)
         {
             Memory.Read(address, destination);
@@ -385,7 +392,7 @@ public sealed class SimulatedMachine
     /// <summary>A DMA write by <paramref name="device"/> of <paramref name="data"/> at <paramref name="address"/>; attributed to the device's owner.</summary>
     public AccessOutcome DeviceDmaWrite(int device, ulong address, ReadOnlySpan<byte> data)
     {
-        AccessOutcome outcome = CheckDma(device, address, (ulong)data.Length);
+        AccessOutcome outcome = CheckDma(device, address, (ulong)data.Length, Permissions.Write);
         if (outcome == AccessOutcome.Allowed)
         {
             Memory.Write(address, data, Attribute(deviceOwner, device));
@@ -490,7 +497,7 @@ public sealed class SimulatedMachine
         return true;
     }
 
-    internal bool SetIommuWindow(int device, ReadOnlySpan<MemoryRange> window)
+    internal bool SetIommuWindow(int device, ReadOnlySpan<IommuMapping> window)
     {
         CheckDevice(device);
         bool armed = Step(FaultPoint.IommuChange);
@@ -499,12 +506,13 @@ public sealed class SimulatedMachine
             failIommu[device] -= failIommu[device] > 0 ? 1 : 0;
             return false;
         }
-        if (window.Length > windows[device].Length)
+        if (window.Length > iommuWindows[device].Length)
         {
-            windows[device] = new MemoryRange[window.Length]; // only for windows wider than the range registers
+            iommuWindows[device] = new IommuMapping[window.Length]; // only for windows wider than any slice lists
         }
-        window.CopyTo(windows[device]);
-        windowCounts[device] = window.Length;
+        window.CopyTo(iommuWindows[device]);
+        iommuCounts[device] = window.Length;
+        iommuOpen[device] = true;
         return true;
     }
 
@@ -517,7 +525,8 @@ public sealed class SimulatedMachine
             failIommu[device] -= failIommu[device] > 0 ? 1 : 0;
             return false;
         }
-        windowCounts[device] = 0;
+        iommuCounts[device] = 0;
+        iommuOpen[device] = false;
         return true;
     }
 
@@ -690,17 +699,17 @@ public sealed class SimulatedMachine
         return false;
     }
 
-    private AccessOutcome CheckDma(int device, ulong address, ulong length)
+    private AccessOutcome CheckDma(int device, ulong address, ulong length, Permissions needed)
     {
-        if ((uint)device >= (uint)windows.Length)
+        if ((uint)device >= (uint)iommuWindows.Length)
         {
             return AccessOutcome.NoSuchDevice;
         }
         length = Math.Max(length, 1);
-        ReadOnlySpan<MemoryRange> window = IommuWindow(device);
+        ReadOnlySpan<IommuMapping> window = IommuWindow(device);
         for (int i = 0; i < window.Length; i++)
         {
-            if (window[i].Covers(address, length))
+            if (window[i].Range.Covers(address, length) && (window[i].Permissions & needed) == needed)
             {
                 return InRam(address, length) ? AccessOutcome.Allowed : AccessOutcome.NotRam;
             }
@@ -756,7 +765,7 @@ public sealed class SimulatedMachine
     private int CheckDevice(int device)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(device);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(device, windows.Length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(device, iommuWindows.Length);
         return device;
     }
 

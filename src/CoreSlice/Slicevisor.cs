@@ -54,6 +54,8 @@ public sealed partial class Slicevisor<THardware> : IDisposable
     private readonly byte[] arguments;
     private readonly byte[] loadBuffer = new byte[LoadChunk];
     private readonly byte[] nonceBuffer = new byte[ReportLayout.NonceSize];
+    // One device's IOMMU entries while StartSlice opens its window (StartSlice.cs).
+    private readonly IommuMapping[] iommuScratch = new IommuMapping[Math.Max(Limits.MaxDmaRanges, Limits.MaxRangeRegisters)];
     private THardware hardware;
 
     /// <summary>

@@ -82,12 +82,13 @@ internal sealed class StateEncoder
         }
         for (int d = 0; d < config.DeviceCount; d++)
         {
-            ReadOnlySpan<MemoryRange> window = machine.IommuWindow(d);
+            ReadOnlySpan<IommuMapping> window = machine.IommuWindow(d);
             Put((byte)window.Length);
-            foreach (MemoryRange r in window)
+            foreach (IommuMapping m in window)
             {
-                Put(r.Base);
-                Put(r.Size);
+                Put(m.Range.Base);
+                Put(m.Range.Size);
+                Put((byte)m.Permissions);
             }
         }
         for (int g = 0; g < granules; g++)

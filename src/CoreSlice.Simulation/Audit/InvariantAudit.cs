@@ -421,13 +421,17 @@ public sealed class InvariantAudit
 
     // ------------------------------------------------------------------- I4
 
-    /// <summary>I4: a device's IOMMU window is closed, or lies inside the memory of the slice that owns the device.</summary>
+    /// <summary>
+    /// I4: a device's IOMMU window is closed, or each of its entries lies inside one private range
+    /// or one window of the slice that owns the device, granting no more than the guest holds there
+    /// (and never Execute).
+    /// </summary>
     public IReadOnlyList<Violation> I4_DmaConfinement()
     {
         var v = new Sink("I4_DmaConfinement");
         for (int d = 0; d < config.DeviceCount; d++)
         {
-            ReadOnlySpan<MemoryRange> window = machine.IommuWindow(d);
+            ReadOnlySpan<IommuMapping> window = machine.IommuWindow(d);
             if (window.IsEmpty)
             {
                 continue;
@@ -435,18 +439,43 @@ public sealed class InvariantAudit
             int slot = table.DeviceOwner(d);
             if (slot < 1 || slot > table.Capacity || table[slot].State == SliceState.Free)
             {
-                v.Add($"device {d} may DMA to {window[0]} but belongs to {OwnerText.Describe(slot)}");
+                v.Add($"device {d} may DMA to {window[0].Range} but belongs to {OwnerText.Describe(slot)}");
                 continue;
             }
-            foreach (MemoryRange range in window)
+            foreach (IommuMapping mapping in window)
             {
-                if (!CoveredBy(range, table[slot].Ranges))
+                Permissions held = HeldOver(table[slot], mapping.Range);
+                if (held == Permissions.None)
                 {
-                    v.Add($"device {d} (slot {slot}) may DMA to {range}, outside slot {slot}'s memory");
+                    v.Add($"device {d} (slot {slot}) may DMA to {mapping.Range}, outside slot {slot}'s memory and windows");
+                }
+                else if ((mapping.Permissions & ~(held & (Permissions.Read | Permissions.Write))) != 0)
+                {
+                    v.Add($"device {d} (slot {slot}) may DMA to {mapping.Range} with {mapping.Permissions}, more than the slot's {held} there");
                 }
             }
         }
         return v.Result();
+    }
+
+    /// <summary>The permission the slice holds on the private range or window covering <paramref name="range"/>; None when none does.</summary>
+    private static Permissions HeldOver(SliceEntry entry, MemoryRange range)
+    {
+        for (int i = 0; i < entry.Ranges.Length; i++)
+        {
+            if (entry.Ranges[i].Covers(range))
+            {
+                return entry.RangePermissions[i];
+            }
+        }
+        foreach (SharedWindow w in entry.Windows)
+        {
+            if (w.Range.Covers(range))
+            {
+                return w.Permissions;
+            }
+        }
+        return Permissions.None;
     }
 
     // ------------------------------------------------------------------- I5

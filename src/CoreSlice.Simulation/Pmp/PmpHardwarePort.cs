@@ -51,7 +51,7 @@ public sealed class PmpHardwarePort : IPmpPort
     }
 
     /// <inheritdoc/>
-    public bool SetIommuWindow(int device, ReadOnlySpan<MemoryRange> window) => inner.SetIommuWindow(device, window);
+    public bool SetIommuWindow(int device, ReadOnlySpan<IommuMapping> window) => inner.SetIommuWindow(device, window);
 
     /// <inheritdoc/>
     public bool CloseIommuWindow(int device) => inner.CloseIommuWindow(device);

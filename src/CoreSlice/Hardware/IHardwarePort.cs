@@ -24,8 +24,12 @@ public interface IHardwarePort
     /// </summary>
     bool SecureReset(int core);
 
-    /// <summary>Lets <paramref name="device"/> DMA to <paramref name="window"/> only. False on a device fault.</summary>
-    bool SetIommuWindow(int device, ReadOnlySpan<MemoryRange> window);
+    /// <summary>
+    /// Lets <paramref name="device"/> DMA to the entries of <paramref name="window"/> only, each with
+    /// its permissions (a read needs Read, a write needs Write), replacing any earlier window. The
+    /// port copies the entries. False on a device fault (the window is then as it was).
+    /// </summary>
+    bool SetIommuWindow(int device, ReadOnlySpan<IommuMapping> window);
 
     /// <summary>Closes the device's window: it may DMA nowhere. False on a device fault.</summary>
     bool CloseIommuWindow(int device);

@@ -12,6 +12,8 @@ public enum Permissions : byte
     Write = 2,
     /// <summary>Instruction fetch.</summary>
     Execute = 4,
+    /// <summary>Read and write: the most a device (DMA) or a writable window may have.</summary>
+    ReadWrite = Read | Write,
     /// <summary>All three: what the sliceloader grants on a slice's own memory.</summary>
     ReadWriteExecute = Read | Write | Execute,
 }

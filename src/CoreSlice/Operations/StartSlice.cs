@@ -1,11 +1,13 @@
+using CoreSlice.Hardware;
+
 namespace CoreSlice;
 
 public sealed partial class Slicevisor<THardware>
 {
     /// <summary>
-    /// Starts a Created slice: opens each device's IOMMU window onto the slice's
-    /// private memory (I4; never onto a shared window, which only the guest's cores
-    /// reach, through their range registers), then secure-resets each core so that the sliceloader programs,
+    /// Starts a Created slice: opens each device's IOMMU window onto exactly its DMA ranges
+    /// (I4; or, when the slice lists none, onto every private range with its Read/Write
+    /// permissions), then secure-resets each core so that the sliceloader programs,
     /// locks and enters it (I2, I3). A fault part-way quarantines the slot.
     /// </summary>
     private SliceResult DecideStartSlice(int slot)
@@ -22,7 +24,7 @@ public sealed partial class Slicevisor<THardware>
         ResourceSet devices = entry.DeviceSet;
         for (int device = devices.Next(0); device >= 0; device = devices.Next(device + 1))
         {
-            if (!hardware.SetIommuWindow(device, entry.Ranges))
+            if (!hardware.SetIommuWindow(device, IommuWindowOf(entry, device)))
             {
                 return Quarantine(slot, SliceError.IommuFault, device);
             }
@@ -40,5 +42,38 @@ public sealed partial class Slicevisor<THardware>
             }
         }
         return SliceResult.Success(slot);
+    }
+
+    /// <summary>
+    /// The IOMMU entries <paramref name="device"/> gets (spec dmaAllows): its DMA ranges in request
+    /// order, or, for a slice that lists none, every private range with the Read/Write part of its
+    /// permissions. Built in the preallocated <see cref="iommuScratch"/>: at most
+    /// max(registers, <see cref="Limits.MaxDmaRanges"/>) entries.
+    /// </summary>
+    private ReadOnlySpan<IommuMapping> IommuWindowOf(SliceEntry entry, int device)
+    {
+        const Permissions DeviceAccess = Permissions.Read | Permissions.Write;
+        int count = 0;
+        ReadOnlySpan<DmaRange> dma = entry.DmaRanges;
+        if (dma.IsEmpty)
+        {
+            ReadOnlySpan<MemoryRange> ranges = entry.Ranges;
+            ReadOnlySpan<Permissions> permissions = entry.RangePermissions;
+            for (int i = 0; i < ranges.Length; i++)
+            {
+                iommuScratch[count++] = new IommuMapping(ranges[i], permissions[i] & DeviceAccess);
+            }
+        }
+        else
+        {
+            for (int k = 0; k < dma.Length; k++)
+            {
+                if (dma[k].Device == device)
+                {
+                    iommuScratch[count++] = new IommuMapping(dma[k].Range, dma[k].Permissions);
+                }
+            }
+        }
+        return iommuScratch.AsSpan(0, count);
     }
 }

@@ -33,7 +33,7 @@ public readonly struct FakePort(FakeMachine m) : IHardwarePort
         return true;
     }
 
-    public bool SetIommuWindow(int device, ReadOnlySpan<MemoryRange> window) => true;
+    public bool SetIommuWindow(int device, ReadOnlySpan<IommuMapping> window) => true;
     public bool CloseIommuWindow(int device) => true;
     public void WriteMemory(ulong address, ReadOnlySpan<byte> bytes) { }
     public void ScrubMemory(MemoryRange range) { }

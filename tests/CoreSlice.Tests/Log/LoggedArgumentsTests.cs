@@ -40,7 +40,7 @@ public sealed class LoggedArgumentsTests
     /// 4 registers, 4 devices); permissions (a byte each) and windows (base ‖ size ‖ permission
     /// byte) after the ranges, each copied when it alone fits the registers.
     /// </summary>
-    private static List<byte> CreateArguments(int[] cores, MemoryRange[] ranges, Permissions[] permissions, SharedWindow[] windows, int[] devices, ulong ways, ulong entry)
+    private static List<byte> CreateArguments(int[] cores, MemoryRange[] ranges, Permissions[] permissions, SharedWindow[] windows, int[] devices, DmaRange[] dma, ulong ways, ulong entry)
     {
         var b = new List<byte>();
         I32(b, cores.Length);
@@ -68,29 +68,35 @@ public sealed class LoggedArgumentsTests
         {
             Array.ForEach(devices, d => I32(b, d));
         }
+        I32(b, dma.Length);
+        if (dma.Length <= Limits.MaxDmaRanges)
+        {
+            Array.ForEach(dma, m => { I32(b, m.Device); U64(b, m.Range.Base); U64(b, m.Range.Size); b.Add((byte)m.Permissions); });
+        }
         U64(b, ways);
         U64(b, entry);
         return b;
     }
 
-    public static TheoryData<int, int, int, int, int> Shapes => new()
+    public static TheoryData<int, int, int, int, int, int> Shapes => new()
     {
-        { 0, 0, 0, 0, 0 },  // 36 bytes (five lengths and ways and entry): every CreateSlice argument is digested
-        { 1, 0, 0, 0, 0 },
-        { 8, 4, 4, 0, 4 },  // every list exactly at the machine's limit
-        { 8, 2, 2, 2, 4 },  // ranges and windows sharing the registers
-        { 1, 1, 0, 4, 1 },  // windows alone at the limit (refused as TooManyRanges with the range, but logged in full)
-        { 9, 1, 1, 1, 1 },  // too many cores: their items are not logged
-        { 1, 5, 1, 1, 1 },  // too many ranges
-        { 1, 1, 5, 1, 1 },  // too many permissions
-        { 1, 1, 1, 5, 1 },  // too many windows
-        { 1, 1, 1, 1, 5 },  // too many devices
-        { 3000, 3000, 3000, 3000, 3000 },
+        { 0, 0, 0, 0, 0, 0 },  // 40 bytes (six lengths and ways and entry): every CreateSlice argument is digested
+        { 1, 0, 0, 0, 0, 0 },
+        { 8, 4, 4, 0, 4, 64 },  // every list exactly at the machine's limit
+        { 8, 2, 2, 2, 4, 3 },  // ranges and windows sharing the registers
+        { 1, 1, 0, 4, 1, 0 },  // windows alone at the limit (refused as TooManyRanges with the range, but logged in full)
+        { 9, 1, 1, 1, 1, 1 },  // too many cores: their items are not logged
+        { 1, 5, 1, 1, 1, 1 },  // too many ranges
+        { 1, 1, 5, 1, 1, 1 },  // too many permissions
+        { 1, 1, 1, 5, 1, 1 },  // too many windows
+        { 1, 1, 1, 1, 5, 1 },  // too many devices
+        { 1, 1, 1, 1, 1, 65 },  // too many DMA ranges
+        { 3000, 3000, 3000, 3000, 3000, 3000 },
     };
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void CreateSlice_logs_each_list_length_and_only_the_items_within_the_machine(int cores, int ranges, int permissions, int windows, int devices)
+    public void CreateSlice_logs_each_list_length_and_only_the_items_within_the_machine(int cores, int ranges, int permissions, int windows, int devices, int dmaRanges)
     {
         using var rig = new AttestationRig();
         int[] c = [.. Enumerable.Range(0, cores).Select(i => 1 + (i % 7))];
@@ -98,9 +104,10 @@ public sealed class LoggedArgumentsTests
         Permissions[] p = [.. Enumerable.Range(0, permissions).Select(i => (Permissions)(0x81 + i))];
         SharedWindow[] w = [.. Enumerable.Range(0, windows).Select(i => new SharedWindow(new MemoryRange(0x7700_0000UL + ((ulong)i * 0x10000), 0x3000 + (ulong)i), (Permissions)(1 + (i % 3))))];
         int[] d = [.. Enumerable.Range(0, devices).Select(i => i % 4)];
-        var request = new SliceRequest { Cores = c, Ranges = r, RangePermissions = p, Windows = w, Devices = d, Ways = 0x1234_5678_9ABC_DEF0, EntryPoint = 0x0FED_CBA9_8765_4321 };
+        DmaRange[] m = [.. Enumerable.Range(0, dmaRanges).Select(i => new DmaRange(i % 5 - 1, new MemoryRange((32 * AttestationRig.MiB) + ((ulong)i * 4096), 4096 + (ulong)i), (Permissions)(1 + (i % 7))))];
+        var request = new SliceRequest { Cores = c, Ranges = r, RangePermissions = p, Windows = w, Devices = d, DmaRanges = m, Ways = 0x1234_5678_9ABC_DEF0, EntryPoint = 0x0FED_CBA9_8765_4321 };
         _ = rig.Slicevisor.CreateSlice(request);
-        AssertLast(rig, CreateArguments(c, r, p, w, d, request.Ways, request.EntryPoint));
+        AssertLast(rig, CreateArguments(c, r, p, w, d, m, request.Ways, request.EntryPoint));
     }
 
     [Theory]

@@ -169,8 +169,8 @@ public class AuditTests
     {
         using var rig = new SimRig();
         rig.Start([1], SliceA, [0], 0b100);
-        Assert.True(rig.Port.SetIommuWindow(0, [SliceB]));
-        Assert.True(rig.Port.SetIommuWindow(5, [SliceA]));
+        Assert.True(rig.Port.SetIommuWindow(0, [new IommuMapping(SliceB, Permissions.ReadWrite)]));
+        Assert.True(rig.Port.SetIommuWindow(5, [new IommuMapping(SliceA, Permissions.ReadWrite)]));
         IReadOnlyList<Violation> v = rig.Audit.I4_DmaConfinement();
         AssertViolates(v, "I4_DmaConfinement", "device 0 (slot 1) may DMA to [0x80000000, 0x81000000)");
         AssertViolates(v, "I4_DmaConfinement", "device 5 may DMA to [0x40000000, 0x41000000) but belongs to nobody (free)");

@@ -221,9 +221,9 @@ public class MachineTests
         {
             Assert.Equal(AccessOutcome.OutsideIommuWindow, m.DeviceDmaRead(d, 32 * SimRig.MiB, buffer));
         }
-        MemoryRange[] window = [new(SimRig.GiB, SimRig.MiB)];
+        IommuMapping[] window = [new(new MemoryRange(SimRig.GiB, SimRig.MiB), Permissions.ReadWrite)];
         Assert.True(port.SetIommuWindow(3, window));
-        window[0] = new MemoryRange(0, 4 * SimRig.GiB); // the hardware copied the window
+        window[0] = new IommuMapping(new MemoryRange(0, 4 * SimRig.GiB), Permissions.ReadWrite); // the hardware copied the window
         Assert.Equal(AccessOutcome.Allowed, m.DeviceDmaWrite(3, SimRig.GiB, buffer));
         Assert.Equal(AccessOutcome.OutsideIommuWindow, m.DeviceDmaWrite(3, SimRig.GiB + SimRig.MiB - 8, buffer));
         Assert.Equal(AccessOutcome.OutsideIommuWindow, m.DeviceDmaRead(3, 32 * SimRig.MiB, buffer));
@@ -251,11 +251,11 @@ public class MachineTests
     public void Injected_iommu_faults_leave_the_window_unchanged()
     {
         var (m, port) = Fresh();
-        Assert.True(port.SetIommuWindow(1, [new MemoryRange(SimRig.GiB, SimRig.MiB)]));
+        Assert.True(port.SetIommuWindow(1, [new IommuMapping(new MemoryRange(SimRig.GiB, SimRig.MiB), Permissions.Read)]));
         m.FailNextIommuChanges(1, 2);
         Assert.False(port.CloseIommuWindow(1));
-        Assert.False(port.SetIommuWindow(1, [new MemoryRange(2 * SimRig.GiB, SimRig.MiB)]));
-        Assert.Equal(new MemoryRange(SimRig.GiB, SimRig.MiB), m.IommuWindow(1)[0]);
+        Assert.False(port.SetIommuWindow(1, [new IommuMapping(new MemoryRange(2 * SimRig.GiB, SimRig.MiB), Permissions.Read)]));
+        Assert.Equal(new IommuMapping(new MemoryRange(SimRig.GiB, SimRig.MiB), Permissions.Read), m.IommuWindow(1)[0]);
         Assert.True(port.CloseIommuWindow(1));
         Assert.True(m.IommuWindow(1).IsEmpty);
     }
@@ -288,7 +288,7 @@ public class MachineTests
         var (m, port) = Fresh();
         BootGuest(port, 1, new MemoryRange(SimRig.GiB, SimRig.MiB));
         byte[] data = new byte[64];
-        MemoryRange[] window = [new MemoryRange(SimRig.GiB, SimRig.MiB)];
+        IommuMapping[] window = [new IommuMapping(new MemoryRange(SimRig.GiB, SimRig.MiB), Permissions.ReadWrite)];
         port.WriteMemory(SimRig.GiB, data);
         port.ScrubMemory(new MemoryRange(SimRig.GiB, SimRig.MiB));
         port.WriteMemory(SimRig.GiB, data); // page comes from the pool

@@ -52,7 +52,7 @@ public sealed class FaultInjectionTests
         SliceResult r = rig.Visor.DestroySlice(1);
         Assert.Equal(Rejected(SliceError.CoreResetFault, failingCore, slot: 1), r);
         Assert.Equal(CoreMode.Halted, rig.Machine.Mode(failingCore));
-        Assert.Equal([new MemoryRange(Slot1Base, 1 * MiB)], rig.Machine.IommuWindow(0).ToArray()); // not yet closed
+        Assert.Equal([new IommuMapping(new MemoryRange(Slot1Base, 1 * MiB), Permissions.ReadWrite)], rig.Machine.IommuWindow(0).ToArray()); // not yet closed
         AssertSlot1ResourcesStillHeld(rig);
         Assert.True(rig.Visor.DestroySlice(1).Ok);
         AssertSlot1FreedAndScrubbed(rig);

@@ -95,7 +95,7 @@ public sealed class GuestAttackTests
         using Rig rig = Make();
         Assert.Equal(AccessOutcome.Allowed, rig.Machine.DeviceDmaWrite(0, Slot1Base + 0x3000, [1, 2]));
         Assert.Equal(AccessOutcome.Allowed, rig.Machine.DeviceDmaRead(0, Slot1Base + 0x100, new byte[4]));
-        Assert.Equal([new MemoryRange(Slot1Base, 1 * MiB)], rig.Machine.IommuWindow(0).ToArray());
+        Assert.Equal([new IommuMapping(new MemoryRange(Slot1Base, 1 * MiB), Permissions.ReadWrite)], rig.Machine.IommuWindow(0).ToArray());
     }
 
     [Theory]

@@ -124,7 +124,7 @@ public sealed class MutationSurvivorTests
     private readonly struct WayMaskLiar(SimulatedHardwarePort inner) : IHardwarePort
     {
         public bool SecureReset(int core) => inner.SecureReset(core);
-        public bool SetIommuWindow(int device, ReadOnlySpan<MemoryRange> window) => inner.SetIommuWindow(device, window);
+        public bool SetIommuWindow(int device, ReadOnlySpan<IommuMapping> window) => inner.SetIommuWindow(device, window);
         public bool CloseIommuWindow(int device) => inner.CloseIommuWindow(device);
         public void WriteMemory(ulong address, ReadOnlySpan<byte> bytes) => inner.WriteMemory(address, bytes);
         public void ScrubMemory(MemoryRange range) => inner.ScrubMemory(range);

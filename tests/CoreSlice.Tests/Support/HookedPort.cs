@@ -13,7 +13,7 @@ public readonly struct HookedPort(SimulatedHardwarePort inner, Action? everyCall
     private void Hook() => everyCall?.Invoke();
 
     public bool SecureReset(int core) { Hook(); return inner.SecureReset(core); }
-    public bool SetIommuWindow(int device, ReadOnlySpan<MemoryRange> window) { Hook(); return inner.SetIommuWindow(device, window); }
+    public bool SetIommuWindow(int device, ReadOnlySpan<IommuMapping> window) { Hook(); return inner.SetIommuWindow(device, window); }
     public bool CloseIommuWindow(int device) { Hook(); return inner.CloseIommuWindow(device); }
     public void WriteMemory(ulong address, ReadOnlySpan<byte> bytes) { Hook(); inner.WriteMemory(address, bytes); }
     public void ScrubMemory(MemoryRange range) { Hook(); inner.ScrubMemory(range); }

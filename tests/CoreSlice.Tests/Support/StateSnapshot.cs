@@ -1,3 +1,4 @@
+using CoreSlice.Hardware;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -97,9 +98,9 @@ public sealed class StateSnapshot
         for (int d = 0; d < machine.DeviceCount; d++)
         {
             var sb = new StringBuilder($"iommu {d}:");
-            foreach (MemoryRange r in machine.IommuWindow(d))
+            foreach (IommuMapping m in machine.IommuWindow(d))
             {
-                sb.Append(CultureInfo.InvariantCulture, $" [0x{r.Base:x}+0x{r.Size:x}]");
+                sb.Append(CultureInfo.InvariantCulture, $" [0x{m.Range.Base:x}+0x{m.Range.Size:x} {m.Permissions}]");
             }
             lines.Add(sb.ToString());
         }
