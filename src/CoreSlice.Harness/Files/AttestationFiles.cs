@@ -3,8 +3,8 @@ using CoreSlice.Manager.Verification;
 namespace CoreSlice.Harness.Files;
 
 /// <summary>
-/// Files for <c>attest verify</c>: a report is its raw bytes (version 1,
-/// <see cref="CoreSlice.Attestation.ReportLayout.ReportSize"/> bytes); the key is the
+/// Files for <c>attest verify</c>: a report is its raw bytes (version 3,
+/// <see cref="CoreSlice.Attestation.ReportLayout.ReportSize"/> bytes, as the slicevisor wrote them); the key is the
 /// slicevisor's <c>AttestationPublicKey</c> as PEM. For simulate (e.g. <c>--report DIR</c>).
 /// </summary>
 public static class AttestationFiles

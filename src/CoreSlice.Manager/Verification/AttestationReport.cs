@@ -6,12 +6,13 @@ using L = CoreSlice.Attestation.ReportLayout;
 namespace CoreSlice.Manager.Verification;
 
 /// <summary>
-/// A decoded attestation report (format version 2, see docs/attestation.md).
-/// Decoding checks structure only; <see cref="ReportVerifier"/> checks the
-/// signature and what the report claims. Untrusted code: it runs in verifiers,
-/// guests and tools, never in the slicevisor.
+/// A decoded attestation report (format version 3, see docs/attestation.md; earlier
+/// versions are refused, see <see cref="ReportVersions"/>). Decoding checks structure only;
+/// <see cref="ReportVerifier"/> checks the signature and what the report claims. Untrusted
+/// code: it runs in verifiers, guests and tools, never in the slicevisor. The sharing
+/// section (permissions, windows, DMA ranges) is in AttestationReport.Sharing.cs.
 /// </summary>
-public sealed class AttestationReport
+public sealed partial class AttestationReport
 {
     private AttestationReport(byte[] bytes) => Bytes = bytes;
 
@@ -87,10 +88,10 @@ public sealed class AttestationReport
     /// <summary>The signature (r ‖ s).</summary>
     public ReadOnlySpan<byte> Signature => Bytes.AsSpan(L.Signature, L.SignatureSize);
 
-    /// <summary>Decodes <paramref name="bytes"/>; null with the first structural problem when it is not a version-2 report.</summary>
+    /// <summary>Decodes <paramref name="bytes"/>; null with the first structural problem when it is not a version-3 report.</summary>
     public static AttestationReport? TryDecode(ReadOnlySpan<byte> bytes, out string? problem)
     {
-        problem = StructuralProblem(bytes);
+        problem = StructuralProblem(bytes) ?? SharingProblem(bytes);
         if (problem is not null)
         {
             return null;
@@ -128,6 +129,10 @@ public sealed class AttestationReport
             Cores = ReadSet(b.Slice(L.Cores, 128)),
             Devices = ReadSet(b.Slice(L.Devices, 128)),
             Ranges = ranges,
+            RangePermissions = ReadRangePermissions(b, rangeCount),
+            Windows = ReadWindows(b),
+            DmaScope = (DmaScope)b[L.DmaScopeField],
+            DmaRanges = ReadDmaRanges(b),
         };
     }
 
@@ -138,7 +143,7 @@ public sealed class AttestationReport
     public byte[] ComputeEntryHash()
     {
         byte[] e = new byte[L.EntryEncodingSize];
-        "CSENTRY1"u8.CopyTo(e);
+        "CSENTRY2"u8.CopyTo(e);
         BinaryPrimitives.WriteInt32LittleEndian(e.AsSpan(8), Slot);
         e[12] = (byte)State;
         BinaryPrimitives.WriteUInt64LittleEndian(e.AsSpan(16), SliceBootId);
@@ -154,23 +159,29 @@ public sealed class AttestationReport
             BinaryPrimitives.WriteUInt64LittleEndian(e.AsSpan(312 + (i * 16) + 8), Ranges[i].Size);
         }
         ImageMeasurement.CopyTo(e.AsSpan(312 + (L.RangeSlots * 16)));
+        EncodeSharing(e.AsSpan(L.EntrySharing));
         return SHA384.HashData(e);
     }
 
+    // Magic and version come before the size: an earlier version has another size, and its refusal should name the version.
     private static string? StructuralProblem(ReadOnlySpan<byte> b)
     {
-        if (b.Length != L.ReportSize)
+        if (b.Length < L.Algorithm)
         {
-            return $"size: a version-2 report is {L.ReportSize} bytes, this one is {b.Length}";
+            return SizeProblem(b.Length);
         }
         if (!b[..8].SequenceEqual(L.MagicBytes))
         {
             return "magic: the report does not start with \"CSREPORT\"";
         }
         ushort version = BinaryPrimitives.ReadUInt16LittleEndian(b[L.Version..]);
-        if (version != L.CurrentVersion)
+        if (ReportVersions.Refusal(version) is string refused)
         {
-            return $"version: {version} is not supported (this verifier reads version {L.CurrentVersion})";
+            return refused;
+        }
+        if (b.Length != L.ReportSize)
+        {
+            return SizeProblem(b.Length);
         }
         ushort algorithm = BinaryPrimitives.ReadUInt16LittleEndian(b[L.Algorithm..]);
         if (algorithm != L.EcdsaP384Sha384)
@@ -199,12 +210,14 @@ public sealed class AttestationReport
         {
             return $"range count: {ranges} exceeds the {L.RangeSlots} slots";
         }
-        if (b[(L.Ranges + ((int)ranges * 16))..L.BodySize].ContainsAnyExcept((byte)0))
+        if (b[(L.Ranges + ((int)ranges * 16))..L.RangePermissions].ContainsAnyExcept((byte)0))
         {
             return "ranges: unused range slots are not zero";
         }
         return null;
     }
+
+    private static string SizeProblem(int length) => $"size: a version-{L.CurrentVersion} report is {L.ReportSize} bytes, this one is {length}";
 
     private static int[] ReadSet(ReadOnlySpan<byte> words)
     {

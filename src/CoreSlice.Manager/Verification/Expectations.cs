@@ -1,3 +1,5 @@
+using CoreSlice.Hardware;
+
 namespace CoreSlice.Manager.Verification;
 
 /// <summary>The resources a slice was promised (what the manager requested, or what a guest was told).</summary>
@@ -8,9 +10,30 @@ namespace CoreSlice.Manager.Verification;
 /// <param name="EntryPoint">Entry point.</param>
 public sealed record ExpectedAssignment(IReadOnlyList<int> Cores, IReadOnlyList<MemoryRange> Ranges, IReadOnlyList<int> Devices, ulong Ways, ulong EntryPoint)
 {
+    /// <summary>
+    /// The guest's permission on each range, in the order of <see cref="Ranges"/>; null (as in a
+    /// request that names none) means read/write/execute on every range.
+    /// </summary>
+    public IReadOnlyList<Permissions>? RangePermissions { get; init; }
+
+    /// <summary>The windows onto control memory, in request order. Empty unless set: an exact assignment expects no sharing it was not told of.</summary>
+    public IReadOnlyList<SharedWindow> Windows { get; init; } = [];
+
+    /// <summary>The DMA ranges, in request order; empty means the devices reach every private range (no list).</summary>
+    public IReadOnlyList<DmaRange> DmaRanges { get; init; } = [];
+
+    /// <summary><see cref="RangePermissions"/> with the default spelled out: one permission per range.</summary>
+    public IReadOnlyList<Permissions> EffectiveRangePermissions =>
+        RangePermissions ?? [.. Ranges.Select(_ => Permissions.ReadWriteExecute)];
+
     /// <summary>The assignment a request asks for.</summary>
     public static ExpectedAssignment From(in SliceRequest request) =>
-        new(request.Cores.ToArray(), request.Ranges.ToArray(), request.Devices.ToArray(), request.Ways, request.EntryPoint);
+        new(request.Cores.ToArray(), request.Ranges.ToArray(), request.Devices.ToArray(), request.Ways, request.EntryPoint)
+        {
+            RangePermissions = request.RangePermissions.IsEmpty ? null : request.RangePermissions.ToArray(),
+            Windows = request.Windows.ToArray(),
+            DmaRanges = request.DmaRanges.ToArray(),
+        };
 }
 
 /// <summary>What a verifier expects of a report. Every field left null is not checked.</summary>
@@ -28,7 +51,7 @@ public sealed record ReportExpectations
     /// <summary>The sliceloader's expected measurement.</summary>
     public byte[]? SliceloaderMeasurement { get; init; }
 
-    /// <summary>The exact assignment expected (cores, ranges, devices, ways, entry point).</summary>
+    /// <summary>The exact assignment expected (cores, ranges and their permissions, windows, devices, DMA ranges, ways, entry point).</summary>
     public ExpectedAssignment? Assignment { get; init; }
 
     /// <summary>The slot expected.</summary>

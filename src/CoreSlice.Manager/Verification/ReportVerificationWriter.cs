@@ -1,4 +1,6 @@
 using System.Text.Json;
+using CoreSlice.Attestation;
+using CoreSlice.Hardware;
 
 namespace CoreSlice.Manager.Verification;
 
@@ -20,7 +22,9 @@ public static class ReportVerificationWriter
         {
             output.WriteLine($"report: slot {r.Slot} {r.State}, boot id {r.SliceBootId} (counter {r.BootCounter}), generation {r.Generation}, requested by {(r.Requester == 1 ? "guest" : "manager")}");
             output.WriteLine($"  cores {ReportVerifier.List(r.Cores)} devices {ReportVerifier.List(r.Devices)} ways 0x{r.Ways:x} entry 0x{r.EntryPoint:x}");
-            output.WriteLine($"  ranges {ReportVerifier.Ranges(r.Ranges)}");
+            output.WriteLine($"  ranges {ReportVerifier.Ranges(r.Ranges, r.RangePermissions)}");
+            output.WriteLine($"  windows {ReportVerifier.Windows(r.Windows)}");
+            output.WriteLine($"  dma {ReportVerifier.DmaRanges(r.DmaRanges)}");
             output.WriteLine($"  image {ReportVerifier.Hex(r.ImageMeasurement)}");
             output.WriteLine($"  log head #{r.LogSequence} {ReportVerifier.Hex(r.LogHead)}");
         }
@@ -70,12 +74,23 @@ public static class ReportVerificationWriter
             }
             w.WriteEndArray();
             w.WriteStartArray("ranges");
-            foreach (MemoryRange m in r.Ranges)
+            for (int i = 0; i < r.Ranges.Count; i++)
             {
-                w.WriteStartObject();
-                w.WriteNumber("base", m.Base);
-                w.WriteNumber("size", m.Size);
-                w.WriteEndObject();
+                WriteGrant(w, null, r.Ranges[i], r.RangePermissions[i]);
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("windows");
+            foreach (SharedWindow window in r.Windows)
+            {
+                WriteGrant(w, null, window.Range, window.Permissions);
+            }
+            w.WriteEndArray();
+            // The scope is spelled out so that an empty list is never read as "devices reach nothing".
+            w.WriteString("dmaScope", r.DmaScope == DmaScope.Listed ? "listed" : "allPrivateRanges");
+            w.WriteStartArray("dmaRanges");
+            foreach (DmaRange dma in r.DmaRanges)
+            {
+                WriteGrant(w, dma.Device, dma.Range, dma.Permissions);
             }
             w.WriteEndArray();
             w.WriteEndObject();
@@ -90,6 +105,20 @@ public static class ReportVerificationWriter
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    /// <summary>A range, window or DMA range: {"device"?, "base", "size", "permissions": "rw-"}.</summary>
+    private static void WriteGrant(Utf8JsonWriter w, int? device, MemoryRange range, Permissions permissions)
+    {
+        w.WriteStartObject();
+        if (device is int d)
+        {
+            w.WriteNumber("device", d);
+        }
+        w.WriteNumber("base", range.Base);
+        w.WriteNumber("size", range.Size);
+        w.WriteString("permissions", ReportVerifier.Permission(permissions));
         w.WriteEndObject();
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using CoreSlice.Attestation;
+using CoreSlice.Hardware;
 
 namespace CoreSlice.Manager.Verification;
 
@@ -17,7 +18,7 @@ public static class ReportVerifier
         AttestationReport? decoded = AttestationReport.TryDecode(report, out string? problem);
         if (decoded is null)
         {
-            mismatches.Add(new Mismatch("structure", "a version-1 CoreSlice report", problem!));
+            mismatches.Add(new Mismatch("structure", $"a version-{ReportVersions.Accepted} CoreSlice report", problem!));
             return new ReportVerification(null, mismatches);
         }
         if (!SignatureHolds(decoded, publicKey, out string? keyProblem))
@@ -132,6 +133,18 @@ public static class ReportVerifier
         {
             m.Add(new Mismatch("ranges", Ranges(a.Ranges), Ranges(r.Ranges)));
         }
+        if (!a.EffectiveRangePermissions.SequenceEqual(r.RangePermissions))
+        {
+            m.Add(new Mismatch("rangePermissions", PermissionList(a.EffectiveRangePermissions), PermissionList(r.RangePermissions)));
+        }
+        if (!a.Windows.SequenceEqual(r.Windows))
+        {
+            m.Add(new Mismatch("windows", Windows(a.Windows), Windows(r.Windows)));
+        }
+        if (!a.DmaRanges.SequenceEqual(r.DmaRanges))
+        {
+            m.Add(new Mismatch("dmaRanges", DmaRanges(a.DmaRanges), DmaRanges(r.DmaRanges)));
+        }
         if (a.Ways != r.Ways)
         {
             m.Add(new Mismatch("ways", $"0x{a.Ways:x}", $"0x{r.Ways:x}"));
@@ -158,4 +171,24 @@ public static class ReportVerifier
 
     /// <summary>"[[base, limit),...]".</summary>
     public static string Ranges(IEnumerable<MemoryRange> ranges) => "[" + string.Join(",", ranges) + "]";
+
+    /// <summary>"rwx", with "-" for each permission not held (so "r--" is read-only).</summary>
+    public static string Permission(Permissions p) =>
+        string.Concat((p & Permissions.Read) != 0 ? "r" : "-", (p & Permissions.Write) != 0 ? "w" : "-", (p & Permissions.Execute) != 0 ? "x" : "-");
+
+    /// <summary>"[rwx,r--,...]".</summary>
+    public static string PermissionList(IEnumerable<Permissions> permissions) => "[" + string.Join(",", permissions.Select(Permission)) + "]";
+
+    /// <summary>"[[base, limit) rwx,...]": ranges with their permissions, pairwise.</summary>
+    public static string Ranges(IEnumerable<MemoryRange> ranges, IEnumerable<Permissions> permissions) => "[" + string.Join(",", ranges.Zip(permissions, Grant)) + "]";
+
+    /// <summary>"[[base, limit) rw-,...]".</summary>
+    public static string Windows(IEnumerable<SharedWindow> windows) => "[" + string.Join(",", windows.Select(w => Grant(w.Range, w.Permissions))) + "]";
+
+    /// <summary>"[device d [base, limit) rw-,...]", or "none listed" for an empty list (the devices reach every private range).</summary>
+    public static string DmaRanges(IReadOnlyCollection<DmaRange> ranges) => ranges.Count == 0
+        ? "none listed (every device reaches every private range)"
+        : "[" + string.Join(",", ranges.Select(d => $"device {d.Device} {Grant(d.Range, d.Permissions)}")) + "]";
+
+    private static string Grant(MemoryRange range, Permissions permissions) => $"{range} {Permission(permissions)}";
 }

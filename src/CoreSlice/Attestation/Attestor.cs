@@ -148,6 +148,7 @@ internal sealed class Attestor : IDisposable
         WriteSet(r.Slice(Cores, 128), entry.CoreSet);
         WriteSet(r.Slice(Devices, 128), entry.DeviceSet);
         WriteRanges(r[RangeCount..], r[Ranges..], entry.Ranges);
+        WriteSharing(entry, r[RangePermissions..BodySize]);
 
         WriteEntryEncoding(entry, entryScratch);
         hash.AppendData(entryScratch);
@@ -189,6 +190,44 @@ internal sealed class Attestor : IDisposable
         WriteSet(e.Slice(176, 128), entry.DeviceSet);
         WriteRanges(e[304..], e[312..], entry.Ranges);
         entry.Measurement.CopyTo(e[(312 + (RangeSlots * 16))..]);
+        WriteSharing(entry, e[EntrySharing..]);
+    }
+
+    /// <summary>
+    /// The sharing section (<see cref="SharingSize"/> bytes, cleared by the caller): each range's
+    /// permission, the windows, the DMA scope and ranges. The same bytes go into the report and the
+    /// entry encoding, so the entry hash binds them too. Loops run to the slot counts at most.
+    /// </summary>
+    private static void WriteSharing(SliceEntry entry, Span<byte> section)
+    {
+        const int at = RangePermissions;
+        ReadOnlySpan<Permissions> permissions = entry.RangePermissions;
+        for (int i = 0; i < permissions.Length && i < RangeSlots; i++)
+        {
+            section[i] = (byte)permissions[i];
+        }
+        ReadOnlySpan<SharedWindow> windows = entry.Windows;
+        BinaryPrimitives.WriteUInt32LittleEndian(section[(WindowCount - at)..], (uint)windows.Length);
+        for (int k = 0; k < windows.Length && k < WindowSlots; k++)
+        {
+            WriteGrant(section[(Windows - at + (k * GrantSize))..], 0, windows[k].Permissions, windows[k].Range);
+        }
+        ReadOnlySpan<DmaRange> dma = entry.DmaRanges;
+        section[DmaScopeField - at] = (byte)(dma.IsEmpty ? DmaScope.AllPrivateRanges : DmaScope.Listed);
+        BinaryPrimitives.WriteUInt32LittleEndian(section[(DmaRangeCount - at)..], (uint)dma.Length);
+        for (int k = 0; k < dma.Length && k < DmaSlots; k++)
+        {
+            WriteGrant(section[(DmaRanges - at + (k * GrantSize))..], (uint)dma[k].Device, dma[k].Permissions, dma[k].Range);
+        }
+    }
+
+    /// <summary>One window or DMA-range record (<see cref="GrantSize"/>); its reserved bytes stay as cleared.</summary>
+    private static void WriteGrant(Span<byte> record, uint holder, Permissions permissions, MemoryRange range)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(record[GrantHolder..], holder);
+        record[GrantPermissions] = (byte)permissions;
+        BinaryPrimitives.WriteUInt64LittleEndian(record[GrantBase..], range.Base);
+        BinaryPrimitives.WriteUInt64LittleEndian(record[GrantLength..], range.Size);
     }
 
     private static void WriteSet(Span<byte> destination, in ResourceSet set)

@@ -1,11 +1,14 @@
 namespace CoreSlice.Attestation;
 
 /// <summary>
-/// The attestation report's binary encoding, version 2 (version 1 carried a 48-byte SHA-384 log head): a fixed-size body of
+/// The attestation report's binary encoding, version 3: a fixed-size body of
 /// <see cref="BodySize"/> bytes (little-endian integers) followed by an ECDSA P-384
 /// signature over the body. Fixed size on purpose: every list has its maximum
-/// extent (1024-bit core and device maps, 64 range slots), so offsets never depend
-/// on contents and a parser has nothing to get wrong. Documented in docs/attestation.md.
+/// extent (1024-bit core and device maps, 64 range slots, 64 window slots, 64 DMA-range
+/// slots), so offsets never depend on contents and a parser has nothing to get wrong.
+/// Bytes [0, <see cref="RangePermissions"/>) are laid out as in version 2; version 3 appends
+/// the sharing section (range permissions, windows, DMA ranges), which version 2 did not
+/// show. Documented in docs/attestation.md, with why version-2 reports are refused.
 /// </summary>
 public static class ReportLayout
 {
@@ -13,7 +16,7 @@ public static class ReportLayout
     public static ReadOnlySpan<byte> MagicBytes => "CSREPORT"u8;
 
     /// <summary>The version this slicevisor writes.</summary>
-    public const ushort CurrentVersion = 2;
+    public const ushort CurrentVersion = 3;
 
     /// <summary>Signature algorithm 1: ECDSA over NIST P-384 with SHA-384, IEEE P1363 r ‖ s (96 bytes).</summary>
     public const ushort EcdsaP384Sha384 = 1;
@@ -26,6 +29,26 @@ public static class ReportLayout
 
     /// <summary>Most memory ranges (range registers) a report can carry.</summary>
     public const int RangeSlots = Limits.MaxRangeRegisters;
+
+    /// <summary>Most windows a report can carry: each takes a range register, as a private range does.</summary>
+    public const int WindowSlots = Limits.MaxRangeRegisters;
+
+    /// <summary>Most DMA ranges a report can carry.</summary>
+    public const int DmaSlots = Limits.MaxDmaRanges;
+
+    /// <summary>
+    /// Size of a window or DMA-range record: holder u32 (the device; zero for a window) ‖
+    /// permissions u8 ‖ 3 zero ‖ base u64 ‖ size u64. One shape for both, so one writer and one reader serve.
+    /// </summary>
+    public const int GrantSize = 24;
+    /// <summary>Offset of the holder (u32) within a record.</summary>
+    public const int GrantHolder = 0;
+    /// <summary>Offset of the permissions (u8) within a record.</summary>
+    public const int GrantPermissions = 4;
+    /// <summary>Offset of the base (u64) within a record.</summary>
+    public const int GrantBase = 8;
+    /// <summary>Offset of the size (u64) within a record.</summary>
+    public const int GrantLength = 16;
 
     /// <summary>Offset of the magic (8 bytes).</summary>
     public const int Magic = 0;
@@ -81,8 +104,32 @@ public static class ReportLayout
     public const int Reserved2 = 636;
     /// <summary>Offset of the ranges: 64 slots of (base u64, size u64), in range-register order; unused slots zero.</summary>
     public const int Ranges = 640;
+    /// <summary>
+    /// Offset of the range permissions (64): one <see cref="Hardware.Permissions"/> byte per range slot, the guest's
+    /// effective permission on that range; unused slots zero. The sharing section starts here.
+    /// </summary>
+    public const int RangePermissions = Ranges + (RangeSlots * 16);
+    /// <summary>Offset of the number of windows (u32).</summary>
+    public const int WindowCount = RangePermissions + RangeSlots;
+    /// <summary>
+    /// Offset of the DMA scope (u8, a <see cref="DmaScope"/>): whether the slice lists DMA ranges, so a
+    /// zero count cannot be misread as "devices reach nothing" (or the reverse).
+    /// </summary>
+    public const int DmaScopeField = WindowCount + 4;
+    /// <summary>Offset of three reserved zero bytes.</summary>
+    public const int Reserved4 = DmaScopeField + 1;
+    /// <summary>Offset of the number of DMA ranges (u32): 0 with <see cref="DmaScope.AllPrivateRanges"/>, 1..64 with <see cref="DmaScope.Listed"/>.</summary>
+    public const int DmaRangeCount = Reserved4 + 3;
+    /// <summary>Offset of four reserved zero bytes.</summary>
+    public const int Reserved5 = DmaRangeCount + 4;
+    /// <summary>Offset of the windows: 64 records (<see cref="GrantSize"/>, holder zero) in request order (window k is range register ranges + k); unused slots zero.</summary>
+    public const int Windows = Reserved5 + 4;
+    /// <summary>Offset of the DMA ranges: 64 records (<see cref="GrantSize"/>, holder = the device) in request order; unused slots zero.</summary>
+    public const int DmaRanges = Windows + (WindowSlots * GrantSize);
     /// <summary>Size of the signed body.</summary>
-    public const int BodySize = Ranges + (RangeSlots * 16);
+    public const int BodySize = DmaRanges + (DmaSlots * GrantSize);
+    /// <summary>Size of the sharing section [<see cref="RangePermissions"/>, <see cref="BodySize"/>), also the tail of the entry encoding.</summary>
+    public const int SharingSize = BodySize - RangePermissions;
     /// <summary>Offset of the signature (96): r ‖ s, 48 bytes each, big-endian.</summary>
     public const int Signature = BodySize;
     /// <summary>Size of the signature.</summary>
@@ -90,13 +137,17 @@ public static class ReportLayout
     /// <summary>Size of a whole report.</summary>
     public const int ReportSize = BodySize + SignatureSize;
 
-    /// <summary>"CSENTRY1": the first 8 bytes of a slice-table entry's canonical encoding.</summary>
-    public static ReadOnlySpan<byte> EntryMagic => "CSENTRY1"u8;
+    /// <summary>"CSENTRY2": the first 8 bytes of a slice-table entry's canonical encoding (CSENTRY1, in version 2, had no sharing section).</summary>
+    public static ReadOnlySpan<byte> EntryMagic => "CSENTRY2"u8;
+
+    /// <summary>Offset, in the entry encoding, of the sharing section (after the measurement).</summary>
+    public const int EntrySharing = 8 + 4 + 4 + 8 + 8 + 8 + 8 + 128 + 128 + 4 + 4 + (RangeSlots * 16) + HashSize;
 
     /// <summary>
     /// Size of a slice-table entry's canonical encoding, hashed into <see cref="EntryHash"/>:
-    /// "CSENTRY1" ‖ slot i32 ‖ state u8 ‖ 3 zero ‖ boot id u64 ‖ generation u64 ‖ entry point u64 ‖
-    /// ways u64 ‖ cores 128 ‖ devices 128 ‖ range count u32 ‖ 4 zero ‖ 64 × (base, size) ‖ measurement 48.
+    /// "CSENTRY2" ‖ slot i32 ‖ state u8 ‖ 3 zero ‖ boot id u64 ‖ generation u64 ‖ entry point u64 ‖
+    /// ways u64 ‖ cores 128 ‖ devices 128 ‖ range count u32 ‖ 4 zero ‖ 64 × (base, size) ‖ measurement 48 ‖
+    /// the sharing section, byte for byte as in the report (<see cref="SharingSize"/>).
     /// </summary>
-    public const int EntryEncodingSize = 8 + 4 + 4 + 8 + 8 + 8 + 8 + 128 + 128 + 4 + 4 + (RangeSlots * 16) + HashSize;
+    public const int EntryEncodingSize = EntrySharing + SharingSize;
 }

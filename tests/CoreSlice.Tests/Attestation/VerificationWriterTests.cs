@@ -48,6 +48,44 @@ public sealed class VerificationWriterTests
     }
 
     [Fact]
+    public void A_report_with_sharing_prints_permissions_windows_and_DMA_ranges()
+    {
+        using var rig = new AttestationRig();
+        SliceResult created = rig.Slicevisor.CreateSlice(SharingReportTests.Sharing);
+        Assert.True(created.Ok, created.ToString());
+        ReportVerification v = ReportVerifier.Verify(rig.Attest(created.Slot, AttestationRig.Nonce(3)), rig.PublicKey);
+        string[] lines = Text(o => ReportVerificationWriter.WriteText(o, v)).Split('\n');
+        Assert.Equal("  ranges [[0x1000000, 0x1400000) rw-,[0x1800000, 0x1c00000) rwx]", lines[2]);
+        Assert.Equal("  windows [[0x200000, 0x210000) rw-,[0x300000, 0x301000) r--]", lines[3]);
+        Assert.Equal("  dma [device 2 [0x1000000, 0x1100000) rw-,device 3 [0x1801000, 0x1802000) r--,device 2 [0x200000, 0x201000) r--]", lines[4]);
+
+        using JsonDocument doc = Json(w => ReportVerificationWriter.WriteJson(w, v));
+        JsonElement report = doc.RootElement.GetProperty("report");
+        Assert.Equal("rw-", report.GetProperty("ranges")[0].GetProperty("permissions").GetString());
+        Assert.Equal(2, report.GetProperty("windows").GetArrayLength());
+        Assert.Equal("r--", report.GetProperty("windows")[1].GetProperty("permissions").GetString());
+        Assert.Equal(3 * AttestationRig.MiB, report.GetProperty("windows")[1].GetProperty("base").GetUInt64());
+        Assert.Equal("listed", report.GetProperty("dmaScope").GetString());
+        Assert.Equal(3, report.GetProperty("dmaRanges")[1].GetProperty("device").GetInt32());
+        Assert.Equal(4096UL, report.GetProperty("dmaRanges")[1].GetProperty("size").GetUInt64());
+    }
+
+    [Fact]
+    public void A_report_without_a_DMA_list_says_the_devices_reach_every_private_range()
+    {
+        using var rig = new AttestationRig();
+        int slot = rig.Launch();
+        ReportVerification v = ReportVerifier.Verify(rig.Attest(slot, AttestationRig.Nonce(3)), rig.PublicKey);
+        string[] lines = Text(o => ReportVerificationWriter.WriteText(o, v)).Split('\n');
+        Assert.Equal("  ranges [[0x2000000, 0x3000000) rwx]", lines[2]);
+        Assert.Equal("  windows []", lines[3]);
+        Assert.Equal("  dma none listed (every device reaches every private range)", lines[4]);
+        using JsonDocument doc = Json(w => ReportVerificationWriter.WriteJson(w, v));
+        Assert.Equal("allPrivateRanges", doc.RootElement.GetProperty("report").GetProperty("dmaScope").GetString());
+        Assert.Equal(0, doc.RootElement.GetProperty("report").GetProperty("dmaRanges").GetArrayLength());
+    }
+
+    [Fact]
     public void A_mismatch_is_one_line_each_and_counted_in_the_verdict()
     {
         using var rig = new AttestationRig();
