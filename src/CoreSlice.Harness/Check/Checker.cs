@@ -328,7 +328,7 @@ internal sealed partial class Checker
                 problems.Add(TooManyRanges(spec, work));
                 return null;
             case SliceError.TooManyDmaRanges:
-                problems.Add(Make("dma", spec.DmaAt, $"{work.Dma.Count} DMA ranges", new Party("slicevisor", "DMA ranges", null, null, $"at most {Limits.MaxDmaRanges} per slice"), null,
+                problems.Add(Make("dma", spec.DmaAt, $"{work.Dma.Count} DMA ranges", new Party("machine", "slicevisor limit", null, null, $"{Limits.MaxDmaRanges} DMA ranges per slice"), null,
                     $"the slice lists {work.Dma.Count} DMA ranges but a slice may have {Limits.MaxDmaRanges}; dma[{work.Dma[Limits.MaxDmaRanges]}] and later are not checked"));
                 work.Dma.RemoveRange(Limits.MaxDmaRanges, work.Dma.Count - Limits.MaxDmaRanges);
                 return null;
