@@ -40,7 +40,8 @@ internal static class ReportWriter
                 foreach (WindowOutcome w in s.Windows)
                 {
                     o.AppendLine($"    window \"{w.Name}\" {Hex.Range(w.Range)} {Hex.Size(w.Range.Size)} {PermissionText.Of(w.Permissions)}: "
-                        + (w.Mapped ? $"mapped, shared by the control slice and \"{s.Name}\"" : "NOT mapped (refused, see problems)"));
+                        + (w.Mapped ? $"mapped, shared by the control slice and \"{s.Name}\""
+                            : s.Slot is null ? "NOT mapped (the slice was not created)" : "NOT mapped (refused, see problems)"));
                 }
                 if (s.Slot is not null)
                 {
