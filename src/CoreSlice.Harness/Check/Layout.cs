@@ -31,7 +31,6 @@ internal sealed record SliceSpec(
     ulong? Entry,
     Position EntryAt,
     string WindowsField,
-    Position WindowsAt,
     IReadOnlyList<RangeItem> Windows,
     Position DmaAt,
     IReadOnlyList<DmaItem> Dma);
@@ -146,7 +145,7 @@ internal static class LayoutReader
             node.MemberAt("devices"), devices,
             node.MemberAt("ways"), ways,
             entry, entryNode?.At ?? node.At,
-            windowsField, node.MemberAt(windowsField), windows,
+            windowsField, windows,
             node.MemberAt("dma"), dma);
     }
 

@@ -308,7 +308,12 @@ public sealed class CheckTests : CheckTestFiles
             {
                 Assert.StartsWith("0x", r.GetProperty("base").GetString(), StringComparison.Ordinal);
                 Assert.StartsWith("0x", r.GetProperty("limit").GetString(), StringComparison.Ordinal);
+                Assert.Equal(JsonValueKind.String, r.GetProperty("perm").ValueKind);
             }
+            Assert.Equal(JsonValueKind.Array, slice.GetProperty("windows").ValueKind);
+            Assert.Equal(JsonValueKind.Array, slice.GetProperty("dmaRanges").ValueKind);
+            Assert.True(slice.GetProperty("dmaEveryPrivateRange").ValueKind is JsonValueKind.True or JsonValueKind.False);
+            Assert.False(slice.TryGetProperty("shared", out _));
         }
         JsonElement[] problems = [.. root.GetProperty("problems").EnumerateArray()];
         Assert.Equal(16, problems.Length);
