@@ -1,3 +1,4 @@
+using CoreSlice.Hardware;
 using CoreSlice.Simulation.Json;
 namespace CoreSlice.Harness.Check;
 
@@ -10,7 +11,7 @@ internal enum ProblemSource
     /// <summary>The machine description (<see cref="ConfigErrorText.Problems"/>, or a check of this tool).</summary>
     Machine,
 
-    /// <summary>The layout, by a rule the slicevisor has no mechanism for (shared windows, way indices past 63).</summary>
+    /// <summary>The layout, by a rule a request cannot express (way indices past 63, a way listed twice).</summary>
     Layout,
 }
 
@@ -57,8 +58,11 @@ internal sealed record Problem
     public required string Message { get; init; }
 }
 
-/// <summary>A shared window with the control slice, as declared and as checked.</summary>
-internal sealed record SharedOutcome(string Name, MemoryRange Range, Position At, bool Consistent);
+/// <summary>
+/// A window the layout declares: control memory shared by the control slice and this one guest.
+/// <paramref name="Mapped"/> is true when the slicevisor accepted it, so the slice holds it.
+/// </summary>
+internal sealed record WindowOutcome(string Name, MemoryRange Range, Permissions Permissions, Position At, bool Mapped);
 
 /// <summary>What became of one slice of the layout.</summary>
 internal sealed record SliceOutcome
@@ -80,13 +84,20 @@ internal sealed record SliceOutcome
 
     public required MemoryRange[] Memory { get; init; }
 
+    /// <summary>The guest's permissions on each range of <see cref="Memory"/>, in the same order.</summary>
+    public required Permissions[] MemoryPermissions { get; init; }
+
     public required int[] Devices { get; init; }
 
     public required int[] Ways { get; init; }
 
     public ulong? Entry { get; init; }
 
-    public required SharedOutcome[] Shared { get; init; }
+    /// <summary>Every window the layout declares for the slice, mapped or refused.</summary>
+    public required WindowOutcome[] Windows { get; init; }
+
+    /// <summary>The DMA ranges the slice holds. None with devices: each device reaches every private range (read/write as the range allows).</summary>
+    public required DmaRange[] DmaRanges { get; init; }
 }
 
 /// <summary>Free memory of one RAM region after every slice was created.</summary>

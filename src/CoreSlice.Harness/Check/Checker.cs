@@ -14,12 +14,13 @@ namespace CoreSlice.Harness.Check;
 /// <see cref="Slicevisor{THardware}"/> are built from the description and each
 /// slice goes, in layout order, through <c>CreateSlice</c>. CreateSlice names only the
 /// first failing check, so to find every problem the checker records it, drops the
-/// failing item (a core, range, device or way) from a working copy of the request and
-/// asks again — at most once per item — until the slice is created or nothing is left.
-/// A slice created without its rejected items stays created, so later slices are
-/// checked against what it really holds.
+/// failing item (a core, range, window, device, DMA range or way) from a working copy of
+/// the request (<see cref="WorkingRequest"/>) and asks again — at most once per item —
+/// until the slice is created or nothing is left. A slice created without its rejected
+/// items stays created, so later slices are checked against what it really holds.
+/// Windows and DMA ranges are explained in <c>Checker.Sharing.cs</c>.
 /// </summary>
-internal sealed class Checker
+internal sealed partial class Checker
 {
     private readonly MachineConfig config;
     private readonly JNode? machineJson;
@@ -27,6 +28,8 @@ internal sealed class Checker
     private readonly Layout layout;
     private readonly List<Problem> problems = [];
     private readonly Dictionary<int, SliceSpec> bySlot = [];
+    // The slice table of the slicevisor being asked: what earlier slices really hold, for naming the parties of a refusal.
+    private SliceTable? table;
 
     public Checker(MachineConfig config, JNode? machineJson, string machineFile, Layout layout)
     {
@@ -86,14 +89,11 @@ internal sealed class Checker
     private CheckReport RunSlices<THardware>(Slicevisor<THardware> slicevisor)
         where THardware : IHardwarePort
     {
+        table = slicevisor.Table;
         var outcomes = new List<SliceOutcome>();
         foreach (SliceSpec slice in layout.Slices)
         {
             outcomes.Add(CheckSlice(slicevisor, slice));
-        }
-        for (int i = 0; i < outcomes.Count; i++)
-        {
-            outcomes[i] = outcomes[i] with { Shared = CheckShared(slicevisor, layout.Slices[i]) };
         }
         return new CheckReport
         {
@@ -212,31 +212,13 @@ internal sealed class Checker
     private SliceOutcome CheckSlice<THardware>(Slicevisor<THardware> slicevisor, SliceSpec spec)
         where THardware : IHardwarePort
     {
-        var cores = new List<Item>(spec.Cores);
-        var ranges = new List<int>(Enumerable.Range(0, spec.Memory.Count));
-        var devices = new List<Item>(spec.Devices);
-        var ways = new List<Item>();
-        ulong entry = spec.Entry ?? (spec.Memory.Count > 0 ? spec.Memory[0].Range.Base : 0);
         int before = problems.Count;
-        ReadWays(spec, ways);
-
+        var work = new WorkingRequest(spec, ReadWays(spec));
         string? notCreated = null;
-        int bound = cores.Count + ranges.Count + devices.Count + ways.Count + 8;
+        int bound = work.ItemCount + 8;
         for (int attempt = 0; attempt < bound; attempt++)
         {
-            ulong mask = 0;
-            foreach (Item way in ways)
-            {
-                mask |= 1UL << way.Value;
-            }
-            var request = new SliceRequest
-            {
-                Cores = cores.Select(c => c.Value).ToArray(),
-                Ranges = ranges.Select(i => spec.Memory[i].Range).ToArray(),
-                Devices = devices.Select(d => d.Value).ToArray(),
-                Ways = mask,
-                EntryPoint = entry,
-            };
+            SliceRequest request = work.ToRequest();
             SliceResult result = slicevisor.CreateSlice(request);
             if (result.Ok)
             {
@@ -246,11 +228,12 @@ internal sealed class Checker
                 {
                     Name = spec.Name, At = spec.At, Slot = result.Slot, AsDeclared = asDeclared,
                     Status = asDeclared ? $"created in slot {result.Slot}" : $"created in slot {result.Slot} without its rejected items (later slices are checked against it)",
-                    Cores = [.. request.Cores.ToArray()], Memory = request.Ranges.ToArray(), Devices = request.Devices.ToArray(),
-                    Ways = Masks.Bits(mask), Entry = entry, Shared = [],
+                    Cores = [.. request.Cores.ToArray()], Memory = request.Ranges.ToArray(), MemoryPermissions = request.RangePermissions.ToArray(),
+                    Devices = request.Devices.ToArray(), Ways = Masks.Bits(request.Ways), Entry = request.EntryPoint,
+                    Windows = WindowOutcomes(spec, work.Windows), DmaRanges = request.DmaRanges.ToArray(),
                 };
             }
-            notCreated = Explain(spec, result, cores, ranges, devices, ways, ref entry);
+            notCreated = Explain(spec, result, work);
             if (notCreated is not null)
             {
                 break;
@@ -260,13 +243,19 @@ internal sealed class Checker
         {
             Name = spec.Name, At = spec.At, Slot = null, AsDeclared = false,
             Status = "not created: " + (notCreated ?? "too many attempts"),
-            Cores = [], Memory = [], Devices = [], Ways = [], Entry = null, Shared = [],
+            Cores = [], Memory = [], MemoryPermissions = [], Devices = [], Ways = [], Entry = null,
+            Windows = WindowOutcomes(spec, mapped: []), DmaRanges = [],
         };
     }
 
+    /// <summary>Every declared window, marked mapped when <paramref name="mapped"/> (indices into the slice's windows) holds it.</summary>
+    private static WindowOutcome[] WindowOutcomes(SliceSpec spec, List<int> mapped) =>
+        [.. spec.Windows.Select((w, i) => new WindowOutcome(w.Name!, w.Range, w.Permissions, w.At, mapped.Contains(i)))];
+
     /// <summary>Way indices a 64-bit mask cannot hold, and repeated ways, are caught here: a request could not even express them.</summary>
-    private void ReadWays(SliceSpec spec, List<Item> ways)
+    private List<Item> ReadWays(SliceSpec spec)
     {
+        var ways = new List<Item>();
         foreach (Item way in spec.Ways)
         {
             if (way.Value is < 0 or >= 64)
@@ -295,19 +284,17 @@ internal sealed class Checker
                 ways.Add(way);
             }
         }
+        return ways;
     }
 
     /// <summary>Records the refusal and drops the failing item; returns why the slice cannot be created, or null to try again.</summary>
-    private string? Explain(
-        SliceSpec spec, SliceResult result,
-        List<Item> cores, List<int> ranges, List<Item> devices, List<Item> ways, ref ulong entry)
+    private string? Explain(SliceSpec spec, SliceResult result, WorkingRequest work)
     {
         SliceError error = result.Error;
-        Problem Make(string field, Position at, string item, Party? against, MemoryRange? interval, string message) => new()
-        {
-            IsWarning = false, Source = ProblemSource.Slicevisor, Error = error.ToString(), Code = (int)error,
-            Slice = spec.Name, Field = field, At = at, Item = item, Against = against, Interval = interval, Message = message,
-        };
+        List<Item> cores = work.Cores, devices = work.Devices, ways = work.Ways;
+        List<int> ranges = work.Ranges;
+        Problem Make(string field, Position at, string item, Party? against, MemoryRange? interval, string message) =>
+            Refusal(spec, error, field, at, item, against, interval, message);
         switch (error)
         {
             case SliceError.TableFull:
@@ -338,13 +325,13 @@ internal sealed class Checker
                 cores.RemoveRange(config.CoreCount, cores.Count - config.CoreCount);
                 return null;
             case SliceError.TooManyRanges:
-            {
-                int n = config.RangeRegistersPerCore;
-                problems.Add(Make("memory", spec.MemoryAt, $"{ranges.Count} ranges", MachineLimit("rangeRegisters", $"{n} range registers per core"), null,
-                    $"the slice lists {ranges.Count} memory ranges but a core has {n} range registers; memory[{ranges[n]}] and later are not checked"));
-                ranges.RemoveRange(n, ranges.Count - n);
+                problems.Add(TooManyRanges(spec, work));
                 return null;
-            }
+            case SliceError.TooManyDmaRanges:
+                problems.Add(Make("dma", spec.DmaAt, $"{work.Dma.Count} DMA ranges", new Party("machine", "slicevisor limit", null, null, $"{Limits.MaxDmaRanges} DMA ranges per slice"), null,
+                    $"the slice lists {work.Dma.Count} DMA ranges but a slice may have {Limits.MaxDmaRanges}; dma[{work.Dma[Limits.MaxDmaRanges]}] and later are not checked"));
+                work.Dma.RemoveRange(Limits.MaxDmaRanges, work.Dma.Count - Limits.MaxDmaRanges);
+                return null;
             case SliceError.TooManyDevices:
                 problems.Add(Make("devices", spec.DevicesAt, $"{devices.Count} devices", MachineLimit("devices", $"{config.DeviceCount} devices"), null,
                     $"the slice lists {devices.Count} devices but the machine has {config.DeviceCount}; devices beyond the first {config.DeviceCount} listed are not checked"));
@@ -380,6 +367,7 @@ internal sealed class Checker
             case SliceError.RangeOverlapsControl:
             case SliceError.RangeOverlapsRequest:
             case SliceError.RangeInUse:
+            case SliceError.RangePermissionsInvalid:
             {
                 int specIndex = ranges[result.Subject];
                 RangeItem r = spec.Memory[specIndex];
@@ -389,9 +377,8 @@ internal sealed class Checker
                 (Party? against, MemoryRange? interval, string message) = error switch
                 {
                     SliceError.RangeEmpty => ((Party?)null, (MemoryRange?)null, "the range is empty (size 0)"),
-                    SliceError.RangeUnaligned => (MachineLimit("granule", $"{Hex.Size(config.GranuleSize)} = {Hex.Of(config.GranuleSize)}"), r.Range,
-                        $"base {Hex.Of(r.Range.Base)} or size {Hex.Of(r.Range.Size)} is not a multiple of the granule {Hex.Of(config.GranuleSize)} ({Hex.Size(config.GranuleSize)})"),
-                    SliceError.RangeWraps => (MachineLimit("address space", "2^64"), null, HexText.WhyUnrepresentable(r.Range)),
+                    SliceError.RangeUnaligned => (GranuleParty(), r.Range, NotGranuleMultiple(r.Range)),
+                    SliceError.RangeWraps => (AddressSpaceParty(), null, HexText.WhyUnrepresentable(r.Range)),
                     SliceError.RangeOutsideRam => (RamParty(r.Range), OutsideRam(r.Range), OutsideRam(r.Range) == r.Range
                         ? "the range is not RAM: no RAM region contains any of it"
                         : $"the range is not inside one RAM region: {Hex.Range(OutsideRam(r.Range))} lies outside the region it starts or ends in"),
@@ -401,10 +388,12 @@ internal sealed class Checker
                         conflict, $"overlaps the control slice's memory on {Hex.Range(conflict)} ({Hex.Size(conflict.Size)})"),
                     SliceError.RangeOverlapsRequest => (new Party("slice", spec.Name, $"memory[{ranges[result.HolderRegion]}]", spec.Memory[ranges[result.HolderRegion]].At),
                         conflict, $"overlaps memory[{ranges[result.HolderRegion]}] of the same slice on {Hex.Range(conflict)} ({Hex.Size(conflict.Size)})"),
-                    _ => (HolderRangeParty(result.Holder, conflict), conflict,
+                    SliceError.RangePermissionsInvalid => (null, r.Range,
+                        $"perm \"{PermissionText.Of(r.Permissions)}\": a range must give the guest at least one of read, write and execute (a register with none is a disabled one)"),
+                    _ => (HolderParty(result.Holder, conflict, s => s.Memory, s => "memory"), conflict,
                         $"overlaps memory of {OwnerName(result.Holder)} on {Hex.Range(conflict)} ({Hex.Size(conflict.Size)})"),
                 };
-                problems.Add(Make(field, r.At, item, against, interval, message));
+                problems.Add(Make(field, error == SliceError.RangePermissionsInvalid ? r.PermAt : r.At, item, against, interval, message));
                 ranges.RemoveAt(result.Subject);
                 return null;
             }
@@ -444,21 +433,28 @@ internal sealed class Checker
 
             case SliceError.EntryOutsideMemory:
             {
-                ulong first = spec.Memory[ranges[0]].Range.Base;
-                ulong declared = entry;
-                bool inDropped = spec.Memory.Any(m => m.Range.Contains(declared));
+                ulong declared = work.Entry;
                 // An entry point in a range that was itself rejected is a consequence, not a second mistake.
-                if (spec.Entry is not null && !inDropped)
+                if (spec.Entry is not null && !work.EntrySubstituted && !spec.Memory.Any(m => m.Range.Contains(declared)))
                 {
-                    problems.Add(Make("entry", spec.EntryAt, Hex.Of(entry), null, null,
-                        $"the entry point {Hex.Of(entry)} is not inside any of the slice's memory ranges"));
+                    problems.Add(Make("entry", spec.EntryAt, Hex.Of(declared), null, null,
+                        $"the entry point {Hex.Of(declared)} is not inside any of the slice's memory ranges"));
                 }
-                if (entry == first)
+                return SubstituteEntry(work, "its entry point cannot be placed");
+            }
+
+            case SliceError.EntryNotExecutable:
+            {
+                ulong declared = work.Entry;
+                int holding = ranges.First(i => spec.Memory[i].Range.Contains(declared));
+                RangeItem range = spec.Memory[holding];
+                if (!work.EntrySubstituted)
                 {
-                    return "its entry point cannot be placed";
+                    problems.Add(Make("entry", spec.EntryAt, Hex.Of(declared),
+                        new Party("slice", spec.Name, $"memory[{holding}]", range.PermAt, $"perm \"{PermissionText.Of(range.Permissions)}\""), range.Range,
+                        $"the entry point {Hex.Of(declared)} lies in memory[{holding}], which the guest may not execute (perm \"{PermissionText.Of(range.Permissions)}\"): it could not run its first instruction"));
                 }
-                entry = first; // so the rest of the slice is still checked
-                return null;
+                return SubstituteEntry(work, "none of its memory ranges is executable, so it has no entry point");
             }
 
             case SliceError.PmpEntriesExceeded:
@@ -466,10 +462,71 @@ internal sealed class Checker
                     $"a hart has {Pmp?.Entries} PMP entries but this slice needs {(result.Subject == int.MaxValue ? "more" : result.Subject)} (its ranges, its harts' msip words and the locked deny-all)"));
                 return "its PMP entries do not fit a hart";
 
+            case >= SliceError.WindowEmpty and <= SliceError.WindowInUse:
+                problems.Add(WindowRefusal(spec, result, work));
+                work.Windows.RemoveAt(result.Subject);
+                return null;
+
+            case >= SliceError.DmaDeviceNotInRequest and <= SliceError.DmaPermissionsExceedRange:
+                // A DMA range refused only because its device or range was refused is a consequence, not a second mistake.
+                if (DmaRefusal(spec, result, work) is Problem dma)
+                {
+                    problems.Add(dma);
+                }
+                work.Dma.RemoveAt(result.Subject);
+                return null;
+
             default:
                 problems.Add(Make("", spec.At, $"slice \"{spec.Name}\"", null, null, $"refused: {error}"));
                 return $"refused ({error})";
         }
+    }
+
+    /// <summary>A refusal by the slicevisor, as a problem of <paramref name="spec"/>.</summary>
+    private static Problem Refusal(SliceSpec spec, SliceError error, string field, Position at, string item, Party? against, MemoryRange? interval, string message) => new()
+    {
+        IsWarning = false, Source = ProblemSource.Slicevisor, Error = error.ToString(), Code = (int)error,
+        Slice = spec.Name, Field = field, At = at, Item = item, Against = against, Interval = interval, Message = message,
+    };
+
+    /// <summary>Puts the checker's stand-in in place of an unusable entry point, so the rest of the slice is still checked; <paramref name="otherwise"/> when there is none left to try.</summary>
+    private static string? SubstituteEntry(WorkingRequest work, string otherwise)
+    {
+        ulong standIn = work.StandInEntry();
+        if (work.EntrySubstituted && work.Entry == standIn)
+        {
+            return otherwise;
+        }
+        work.Entry = standIn;
+        work.EntrySubstituted = true;
+        return null;
+    }
+
+    /// <summary>
+    /// Private ranges and windows take one range register each. Reported once, at "memory"; the
+    /// registers go to the private ranges first (a slice runs without a window, not without memory),
+    /// and what does not fit is dropped unchecked.
+    /// </summary>
+    private Problem TooManyRanges(SliceSpec spec, WorkingRequest work)
+    {
+        int registers = config.RangeRegistersPerCore;
+        List<int> ranges = work.Ranges, windows = work.Windows;
+        string item = windows.Count == 0 ? $"{ranges.Count} ranges" : $"{ranges.Count} ranges + {windows.Count} windows";
+        string firstDropped = ranges.Count > registers ? $"memory[{ranges[registers]}]" : $"{spec.WindowsField}[{windows[registers - ranges.Count]}]";
+        string message = windows.Count == 0
+            ? $"the slice lists {ranges.Count} memory ranges but a core has {registers} range registers; {firstDropped} and later are not checked"
+            : $"the slice lists {ranges.Count} memory ranges and {windows.Count} windows, one range register each, but a core has {registers}; {firstDropped} and later are not checked";
+        if (ranges.Count > registers)
+        {
+            ranges.RemoveRange(registers, ranges.Count - registers);
+            windows.Clear();
+        }
+        else
+        {
+            windows.RemoveRange(registers - ranges.Count, windows.Count - (registers - ranges.Count));
+        }
+        return Refusal(spec, SliceError.TooManyRanges, "memory", spec.MemoryAt, item,
+            MachineLimit("rangeRegisters", $"{registers} range registers per core"), null, message);
     }
 
     private static int IndexOf(List<Item> items, int value, bool second)
@@ -530,119 +587,35 @@ internal sealed class Checker
         return new Party("slice", other.Name, field, other.At);
     }
 
-    private Party HolderRangeParty(int holder, MemoryRange conflict)
+    /// <summary>
+    /// The slice in slot <paramref name="holder"/>, with the first of its ranges in the list
+    /// <paramref name="list"/> picks (its private memory or its windows, called <paramref name="field"/>)
+    /// that overlaps <paramref name="conflict"/>: where the layout writes what it holds.
+    /// </summary>
+    private Party HolderParty(int holder, MemoryRange conflict, Func<SliceSpec, IReadOnlyList<RangeItem>> list, Func<SliceSpec, string> field)
     {
         if (!bySlot.TryGetValue(holder, out SliceSpec? other))
         {
             return new Party("slice", $"slot {holder}", null, null);
         }
-        for (int i = 0; i < other.Memory.Count; i++)
+        IReadOnlyList<RangeItem> ranges = list(other);
+        for (int i = 0; i < ranges.Count; i++)
         {
-            if (other.Memory[i].Range.IsRepresentable && other.Memory[i].Range.Overlaps(conflict))
+            if (ranges[i].Range.IsRepresentable && ranges[i].Range.Overlaps(conflict))
             {
-                return new Party("slice", other.Name, $"memory[{i}]", other.Memory[i].At);
+                string? window = ranges[i].Name is string name ? $"window \"{name}\" {PermissionText.Of(ranges[i].Permissions)}" : null;
+                return new Party("slice", other.Name, $"{field(other)}[{i}]", ranges[i].At, window);
             }
         }
-        return new Party("slice", other.Name, "memory", other.At);
+        return new Party("slice", other.Name, field(other), other.At);
     }
 
-    // ---------------------------------------------------------------- shared windows
+    private Party GranuleParty() => MachineLimit("granule", $"{Hex.Size(config.GranuleSize)} = {Hex.Of(config.GranuleSize)}");
 
-    /// <summary>
-    /// The slicevisor has no shared-memory mechanism (the spec does not model sharing),
-    /// so a window is only checked for consistency; it is never mapped.
-    /// </summary>
-    private SharedOutcome[] CheckShared<THardware>(Slicevisor<THardware> slicevisor, SliceSpec spec)
-        where THardware : IHardwarePort
-    {
-        var outcomes = new List<SharedOutcome>();
-        foreach (RangeItem w in spec.Shared)
-        {
-            string field = $"shared[{spec.Shared.ToList().IndexOf(w)}]";
-            Problem? p = SharedProblem(slicevisor, spec, w, field);
-            if (p is not null)
-            {
-                problems.Add(p);
-            }
-            outcomes.Add(new SharedOutcome(w.Name!, w.Range, w.At, p is null));
-        }
-        return [.. outcomes];
-    }
+    private static Party AddressSpaceParty() => new("machine", "address space", "address space", null, "2^64");
 
-    private Problem? SharedProblem<THardware>(Slicevisor<THardware> slicevisor, SliceSpec spec, RangeItem w, string field)
-        where THardware : IHardwarePort
-    {
-        MemoryRange r = w.Range;
-        Problem Make(string error, Party? against, MemoryRange? interval, string message) => new()
-        {
-            IsWarning = false, Source = ProblemSource.Layout, Error = error, Slice = spec.Name, Field = field, At = w.At,
-            Item = $"\"{w.Name}\" {Hex.Range(r)}", Against = against, Interval = interval, Message = message,
-        };
-        if (r.Size == 0 || !r.IsRepresentable)
-        {
-            return Make("SharedEmptyOrWraps", null, null, $"shared window \"{w.Name}\": {HexText.WhyUnrepresentable(r)}");
-        }
-        if (((r.Base | r.Size) & (config.GranuleSize - 1)) != 0)
-        {
-            return Make("SharedUnaligned", MachineLimit("granule", $"{Hex.Size(config.GranuleSize)} = {Hex.Of(config.GranuleSize)}"), r,
-                $"shared window \"{w.Name}\" is not aligned to the granule {Hex.Of(config.GranuleSize)}");
-        }
-        for (int c = 0; c < config.ControlMemory.Length; c++)
-        {
-            if (config.ControlMemory[c].Covers(r))
-            {
-                return OverlapsOtherWindow(spec, w, r, Make);
-            }
-        }
-        // Outside control memory: name what it lands on.
-        for (int i = 0; i < config.ReservedRegions.Length; i++)
-        {
-            if (r.Overlaps(config.ReservedRegions[i].Range))
-            {
-                MemoryRange o = r.Intersect(config.ReservedRegions[i].Range);
-                return Make("SharedOutsideControlMemory", new Party("reserved", config.ReservedRegions[i].Name, $"reserved[{i}]", MachineAt("reserved", i)), o,
-                    $"shared window \"{w.Name}\" must lie inside the control slice's memory, but overlaps reserved region \"{config.ReservedRegions[i].Name}\" on {Hex.Range(o)}");
-            }
-        }
-        foreach ((int slot, SliceSpec s) in bySlot)
-        {
-            foreach (MemoryRange owned in slicevisor.Table[slot].Ranges)
-            {
-                if (owned.Overlaps(r))
-                {
-                    MemoryRange o = r.Intersect(owned);
-                    return Make("SharedOutsideControlMemory", HolderRangeParty(slot, o), o,
-                        $"shared window \"{w.Name}\" must lie inside the control slice's memory, but overlaps memory of slice \"{s.Name}\" on {Hex.Range(o)}");
-                }
-            }
-        }
-        return Make("SharedOutsideControlMemory", new Party("control", "control slice", "controlMemory", MachineAt("controlMemory", -1)), r,
-            $"shared window \"{w.Name}\" is not inside one range of the control slice's memory");
-    }
-
-    private Problem? OverlapsOtherWindow(SliceSpec spec, RangeItem w, MemoryRange r, Func<string, Party?, MemoryRange?, string, Problem> make)
-    {
-        foreach (SliceSpec other in layout.Slices)
-        {
-            foreach (RangeItem v in other.Shared)
-            {
-                if (ReferenceEquals(v, w))
-                {
-                    return null; // only earlier windows: each overlap is reported once, at the later window
-                }
-                if (v.Range.IsRepresentable && v.Range.Overlaps(r))
-                {
-                    MemoryRange o = r.Intersect(v.Range);
-                    int index = other.Shared.ToList().IndexOf(v);
-                    return make("SharedOverlapsShared", new Party("slice", other.Name, $"shared[{index}]", v.At, $"window \"{v.Name}\""), o,
-                        $"shared window \"{w.Name}\" overlaps shared window \"{v.Name}\" of slice \"{other.Name}\" on {Hex.Range(o)}: "
-                        + "a window is shared with the control slice only, never between guests");
-                }
-            }
-        }
-        _ = spec;
-        return null;
-    }
+    private string NotGranuleMultiple(MemoryRange r) =>
+        $"base {Hex.Of(r.Base)} or size {Hex.Of(r.Size)} is not a multiple of the granule {Hex.Of(config.GranuleSize)} ({Hex.Size(config.GranuleSize)})";
 
     // ---------------------------------------------------------------- free
 

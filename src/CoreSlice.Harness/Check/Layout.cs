@@ -1,3 +1,4 @@
+using CoreSlice.Hardware;
 using CoreSlice.Simulation;
 using CoreSlice.Simulation.Json;
 
@@ -6,8 +7,14 @@ namespace CoreSlice.Harness.Check;
 /// <summary>One listed value (a core, device or way index) and where it is written.</summary>
 internal readonly record struct Item(int Value, Position At);
 
-/// <summary>One memory range of a slice, or one shared window, and where it is written.</summary>
-internal sealed record RangeItem(string? Name, MemoryRange Range, Position At, Position BaseAt, Position SizeAt);
+/// <summary>
+/// One private memory range of a slice, or one window, and where it is written. <paramref name="PermAt"/>
+/// is where "perm" is written, or the range itself when the permissions are the default.
+/// </summary>
+internal sealed record RangeItem(string? Name, MemoryRange Range, Permissions Permissions, Position At, Position PermAt);
+
+/// <summary>One DMA range: what one device of the slice may reach, and where it is written.</summary>
+internal sealed record DmaItem(int Device, MemoryRange Range, Permissions Permissions, Position At, Position DeviceAt, Position PermAt);
 
 /// <summary>A slice as the layout declares it.</summary>
 internal sealed record SliceSpec(
@@ -23,21 +30,32 @@ internal sealed record SliceSpec(
     IReadOnlyList<Item> Ways,
     ulong? Entry,
     Position EntryAt,
-    IReadOnlyList<RangeItem> Shared);
+    string WindowsField,
+    IReadOnlyList<RangeItem> Windows,
+    Position DmaAt,
+    IReadOnlyList<DmaItem> Dma);
 
-/// <summary>A layout file: named slices, created in this order.</summary>
-internal sealed record Layout(string File, IReadOnlyList<SliceSpec> Slices);
+/// <summary>A layout file: named slices, created in this order, in format <paramref name="SchemaVersion"/>.</summary>
+internal sealed record Layout(string File, int SchemaVersion, IReadOnlyList<SliceSpec> Slices);
 
 /// <summary>
 /// Reads a layout (format in docs/check.md). Every mistake of form — malformed JSON,
-/// an unknown, missing or repeated field, a wrong type, a bad number — is an
+/// an unknown, missing or repeated field, a wrong type, a bad number or permission — is an
 /// <see cref="InputException"/> at file:line:column saying what was expected.
 /// Whether the slices fit the machine is not decided here: that is the slicevisor's job.
 /// </summary>
 internal static class LayoutReader
 {
-    private static readonly string[] TopFields = ["slices"];
-    private static readonly string[] SliceFields = ["name", "cores", "memory", "devices", "ways", "entry", "shared"];
+    /// <summary>The newest layout format: version 2 added range permissions, windows and DMA ranges.</summary>
+    public const int CurrentSchemaVersion = 2;
+
+    private static readonly string[] TopFields = ["schemaVersion", "slices"];
+    private static readonly string[] SliceFields = ["name", "cores", "memory", "devices", "ways", "entry", "shared", "windows", "dma"];
+    private static readonly string[] MemoryFields = ["base", "size", "perm"];
+    private static readonly string[] WindowFields = ["name", "base", "size", "perm"];
+    private static readonly string[] DmaFields = ["device", "base", "size", "perm"];
+    // Fields a version 1 layout does not have: a file using them says so with "schemaVersion": 2.
+    private static readonly string[] Version2Fields = ["windows", "dma", "perm"];
     // Far more than any machine has slots (the extra ones are reported, not created); bounds the work on a runaway file.
     private const int MaxSlices = Limits.MaxSlots * 64;
 
@@ -59,7 +77,8 @@ internal static class LayoutReader
     {
         JNode root = JNode.Parse(bytes, file);
         Expect(root, JsonKind.Object, "the layout", "an object {\"slices\": [...]}");
-        CheckFields(root, TopFields, "the layout");
+        CheckFields(root, TopFields, "the layout", CurrentSchemaVersion);
+        int version = ReadSchemaVersion(root);
         JNode slicesNode = Required(root, "slices", "the layout", "a list of slices");
         Expect(slicesNode, JsonKind.Array, "slices", "a list of slices");
         if (slicesNode.Items.Count > MaxSlices)
@@ -70,7 +89,7 @@ internal static class LayoutReader
         var names = new Dictionary<string, Position>(StringComparer.Ordinal);
         for (int i = 0; i < slicesNode.Items.Count; i++)
         {
-            SliceSpec slice = ReadSlice(slicesNode.Items[i], $"slices[{i}]");
+            SliceSpec slice = ReadSlice(slicesNode.Items[i], $"slices[{i}]", version);
             if (names.TryGetValue(slice.Name, out Position first))
             {
                 throw new InputException(slice.At, $"slices[{i}].name: the name \"{slice.Name}\" is already used at {first.Line}:{first.Column}; slice names must be unique");
@@ -78,13 +97,29 @@ internal static class LayoutReader
             names.Add(slice.Name, slice.At);
             slices.Add(slice);
         }
-        return new Layout(file, slices);
+        return new Layout(file, version, slices);
     }
 
-    private static SliceSpec ReadSlice(JNode node, string where)
+    /// <summary>Absent means 1, the format before permissions, windows and DMA ranges (its files keep their meaning).</summary>
+    private static int ReadSchemaVersion(JNode root)
+    {
+        JNode? node = root.Member("schemaVersion");
+        if (node is null)
+        {
+            return 1;
+        }
+        if (node.Kind == JsonKind.Number && int.TryParse(node.Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int v)
+            && v is >= 1 and <= CurrentSchemaVersion)
+        {
+            return v;
+        }
+        throw new InputException(node.At, $"schemaVersion: expected 1 or {CurrentSchemaVersion}, found {node.Describe()}");
+    }
+
+    private static SliceSpec ReadSlice(JNode node, string where, int version)
     {
         Expect(node, JsonKind.Object, where, "a slice {\"name\", \"cores\", \"memory\", \"ways\", ...}");
-        CheckFields(node, SliceFields, where);
+        CheckFields(node, SliceFields, where, version);
         JNode nameNode = Required(node, "name", where, "a name");
         Expect(nameNode, JsonKind.String, where + ".name", "a non-empty string");
         string name = nameNode.Text;
@@ -94,14 +129,15 @@ internal static class LayoutReader
         }
         string slice = $"slice \"{name}\"";
         List<Item> cores = ReadIndices(Required(node, "cores", where, "a list of core indices"), slice + " cores", allowSpans: true);
-        List<RangeItem> memory = ReadRanges(Required(node, "memory", where, "a list of {\"base\", \"size\"} ranges"), slice + " memory", named: false);
+        List<RangeItem> memory = ReadRanges(Required(node, "memory", where, "a list of {\"base\", \"size\"} ranges"), slice + " memory", MemoryFields, version, Permissions.ReadWriteExecute);
         JNode? devicesNode = node.Member("devices");
         List<Item> devices = devicesNode is null ? [] : ReadIndices(devicesNode, slice + " devices", allowSpans: true);
         List<Item> ways = ReadIndices(Required(node, "ways", where, "a list of cache-way indices"), slice + " ways", allowSpans: true);
         JNode? entryNode = node.Member("entry");
         ulong? entry = entryNode is null ? null : Quantity(entryNode, slice + " entry", "an address");
-        JNode? sharedNode = node.Member("shared");
-        List<RangeItem> shared = sharedNode is null ? [] : ReadRanges(sharedNode, slice + " shared", named: true);
+        (string windowsField, List<RangeItem> windows) = ReadWindows(node, slice, version);
+        JNode? dmaNode = node.Member("dma");
+        List<DmaItem> dma = dmaNode is null ? [] : ReadDma(dmaNode, slice + " dma", version);
         return new SliceSpec(
             name, node.At,
             node.MemberAt("cores"), cores,
@@ -109,7 +145,27 @@ internal static class LayoutReader
             node.MemberAt("devices"), devices,
             node.MemberAt("ways"), ways,
             entry, entryNode?.At ?? node.At,
-            shared);
+            windowsField, windows,
+            node.MemberAt("dma"), dma);
+    }
+
+    /// <summary>
+    /// "windows" (version 2: "perm" required), or its version 1 spelling "shared", whose windows are
+    /// read/write unless they say otherwise: a mailbox with the control slice, as they always meant.
+    /// </summary>
+    private static (string Field, List<RangeItem> Windows) ReadWindows(JNode slice, string where, int version)
+    {
+        JNode? windows = slice.Member("windows");
+        JNode? shared = slice.Member("shared");
+        if (windows is not null && shared is not null)
+        {
+            throw new InputException(slice.MemberAt("shared"), $"{where}: \"shared\" is the old spelling of \"windows\"; use one of them, not both");
+        }
+        if (windows is not null)
+        {
+            return ("windows", ReadRanges(windows, where + " windows", WindowFields, version, defaultPermissions: null));
+        }
+        return ("shared", shared is null ? [] : ReadRanges(shared, where + " shared", WindowFields, version, Permissions.Read | Permissions.Write));
     }
 
     /// <summary>Integers, or "a-b" spans (inclusive) for long runs of cores; each expanded item keeps the span's position.</summary>
@@ -154,18 +210,22 @@ internal static class LayoutReader
             && lo <= hi && hi - lo < Limits.MaxCores * 4;
     }
 
-    private static List<RangeItem> ReadRanges(JNode node, string where, bool named)
+    /// <summary>
+    /// Ranges {"base", "size"} (windows with a "name"), each with "perm" in version 2:
+    /// <paramref name="defaultPermissions"/> when it is absent, or required when that is null.
+    /// </summary>
+    private static List<RangeItem> ReadRanges(JNode node, string where, string[] fields, int version, Permissions? defaultPermissions)
     {
+        bool named = fields.Contains("name");
         string shape = named ? "{\"name\", \"base\", \"size\"}" : "{\"base\", \"size\"}";
         Expect(node, JsonKind.Array, where, $"a list of {shape} ranges");
-        string[] fields = named ? ["name", "base", "size"] : ["base", "size"];
         var items = new List<RangeItem>();
         for (int i = 0; i < node.Items.Count; i++)
         {
             JNode r = node.Items[i];
             string item = $"{where}[{i}]";
             Expect(r, JsonKind.Object, item, $"a range {shape}");
-            CheckFields(r, fields, item);
+            CheckFields(r, fields, item, version);
             string? name = null;
             if (named)
             {
@@ -173,11 +233,72 @@ internal static class LayoutReader
                 Expect(n, JsonKind.String, item + ".name", "a string");
                 name = n.Text;
             }
-            JNode b = Required(r, "base", item, "an address");
-            JNode s = Required(r, "size", item, "a size");
-            items.Add(new RangeItem(name, new MemoryRange(Quantity(b, item + ".base", "an address"), Quantity(s, item + ".size", "a size")), r.At, b.At, s.At));
+            MemoryRange range = ReadBaseAndSize(r, item);
+            (Permissions permissions, Position permAt) = ReadPermissions(r, item, defaultPermissions);
+            items.Add(new RangeItem(name, range, permissions, r.At, permAt));
         }
         return items;
+    }
+
+    /// <summary>Version 2's "dma": {"device", "base", "size", "perm"}, each what one device may reach.</summary>
+    private static List<DmaItem> ReadDma(JNode node, string where, int version)
+    {
+        Expect(node, JsonKind.Array, where, "a list of {\"device\", \"base\", \"size\", \"perm\"} DMA ranges");
+        // Past the slicevisor's limit the extra ones are reported, not checked; this bounds the work on a runaway file.
+        if (node.Items.Count > Limits.MaxDmaRanges * 4)
+        {
+            throw new InputException(node.At, $"{where}: {node.Items.Count} DMA ranges; at most {Limits.MaxDmaRanges * 4} are read");
+        }
+        var items = new List<DmaItem>();
+        for (int i = 0; i < node.Items.Count; i++)
+        {
+            JNode r = node.Items[i];
+            string item = $"{where}[{i}]";
+            Expect(r, JsonKind.Object, item, "a DMA range {\"device\", \"base\", \"size\", \"perm\"}");
+            CheckFields(r, DmaFields, item, version);
+            JNode device = Required(r, "device", item, "a device index");
+            if (device.Kind != JsonKind.Number || !int.TryParse(device.Text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int index))
+            {
+                throw new InputException(device.At, $"{item}.device: expected an integer device index, found {device.Describe()}");
+            }
+            MemoryRange range = ReadBaseAndSize(r, item);
+            (Permissions permissions, Position permAt) = ReadPermissions(r, item, defaultPermissions: null);
+            items.Add(new DmaItem(index, range, permissions, r.At, device.At, permAt));
+        }
+        return items;
+    }
+
+    private static MemoryRange ReadBaseAndSize(JNode range, string where)
+    {
+        JNode b = Required(range, "base", where, "an address");
+        JNode s = Required(range, "size", where, "a size");
+        return new MemoryRange(Quantity(b, where + ".base", "an address"), Quantity(s, where + ".size", "a size"));
+    }
+
+    /// <summary>
+    /// "perm": the letters r, w and x, each at most once ("" is no permission at all). Which
+    /// sets a range, window or DMA range may have is the slicevisor's decision, not the reader's.
+    /// </summary>
+    private static (Permissions Permissions, Position At) ReadPermissions(JNode range, string where, Permissions? defaultPermissions)
+    {
+        JNode? node = range.Member("perm");
+        if (node is null)
+        {
+            return defaultPermissions is Permissions p
+                ? (p, range.At)
+                : throw new InputException(range.At, $"{where}: missing field \"perm\" (expected permissions such as \"r\" or \"rw\")");
+        }
+        Permissions permissions = Permissions.None;
+        bool wellFormed = node.Kind == JsonKind.String;
+        foreach (char c in wellFormed ? node.Text : "")
+        {
+            Permissions bit = PermissionText.Bit(c);
+            wellFormed &= bit != Permissions.None && (permissions & bit) == 0;
+            permissions |= bit;
+        }
+        return wellFormed
+            ? (permissions, node.At)
+            : throw new InputException(node.At, $"{where}.perm: expected permissions written with the letters r, w and x, each at most once (\"r\", \"rw\", \"rx\", \"rwx\"), found {node.Describe()}");
     }
 
     /// <summary>An address or size, read exactly as machine descriptions read them (hex, underscores, units).</summary>
@@ -205,14 +326,18 @@ internal static class LayoutReader
     private static JNode Required(JNode obj, string field, string where, string expected) =>
         obj.Member(field) ?? throw new InputException(obj.At, $"{where}: missing field \"{field}\" (expected {expected})");
 
-    private static void CheckFields(JNode obj, string[] allowed, string where)
+    /// <summary>Unknown fields are errors; a version 2 field in a version 1 layout says which version it needs.</summary>
+    private static void CheckFields(JNode obj, string[] known, string where, int version)
     {
+        string[] allowed = version >= 2 ? known : [.. known.Where(f => !Version2Fields.Contains(f))];
         foreach ((string name, Position at, _) in obj.Members)
         {
-            if (Array.IndexOf(allowed, name) < 0)
+            if (Array.IndexOf(allowed, name) >= 0)
             {
-                throw new InputException(at, $"{where}: unknown field \"{name}\" (expected one of: {string.Join(", ", allowed)})");
+                continue;
             }
+            string hint = Array.IndexOf(known, name) >= 0 ? $"; \"{name}\" needs \"schemaVersion\": {CurrentSchemaVersion} at the top of the layout" : "";
+            throw new InputException(at, $"{where}: unknown field \"{name}\" (expected one of: {string.Join(", ", allowed)}){hint}");
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using CoreSlice.Hardware;
 using CoreSlice.Simulation.Json;
 
 namespace CoreSlice.Harness.Check;
@@ -7,8 +8,8 @@ namespace CoreSlice.Harness.Check;
 /// <summary>Prints a <see cref="CheckReport"/> for people (text) or machines (JSON; schema in docs/check.md).</summary>
 internal static class ReportWriter
 {
-    /// <summary>Version of the JSON schema in docs/check.md; bump on any incompatible change.</summary>
-    public const int SchemaVersion = 1;
+    /// <summary>Version of the JSON schema in docs/check.md; bump on any incompatible change (2: windows are mapped, range permissions, DMA ranges).</summary>
+    public const int SchemaVersion = 2;
 
     // ---------------------------------------------------------------- text
 
@@ -31,15 +32,20 @@ internal static class ReportWriter
                 if (s.Slot is not null)
                 {
                     o.AppendLine($"    cores {Hex.List(s.Cores)}; ways {Hex.List(s.Ways)}; devices {Hex.List(s.Devices)}; entry {Hex.Of(s.Entry ?? 0)}");
-                    foreach (MemoryRange r in s.Memory)
+                    for (int i = 0; i < s.Memory.Length; i++)
                     {
-                        o.AppendLine($"    memory {Hex.Range(r)} {Hex.Size(r.Size)}");
+                        o.AppendLine($"    memory {Hex.Range(s.Memory[i])} {Hex.Size(s.Memory[i].Size)} {PermissionText.Of(s.MemoryPermissions[i])}");
                     }
                 }
-                foreach (SharedOutcome w in s.Shared)
+                foreach (WindowOutcome w in s.Windows)
                 {
-                    o.AppendLine($"    shared \"{w.Name}\" {Hex.Range(w.Range)} {Hex.Size(w.Range.Size)} with the control slice: "
-                        + (w.Consistent ? "declared, consistent, NOT mapped by this slicevisor version" : "declared, INCONSISTENT (see problems), not mapped"));
+                    o.AppendLine($"    window \"{w.Name}\" {Hex.Range(w.Range)} {Hex.Size(w.Range.Size)} {PermissionText.Of(w.Permissions)}: "
+                        + (w.Mapped ? $"mapped, shared by the control slice and \"{s.Name}\""
+                            : s.Slot is null ? "NOT mapped (the slice was not created)" : "NOT mapped (refused, see problems)"));
+                }
+                if (s.Slot is not null)
+                {
+                    o.Append(DmaText(s));
                 }
             }
         }
@@ -87,6 +93,29 @@ internal static class ReportWriter
             : report.Slices.Count == 0 && report.Free is null
                 ? $"result: REJECTED: the machine description has {report.ErrorCount} problem(s); no slice was checked"
                 : $"result: REJECTED ({report.ErrorCount} error(s))");
+        return o.ToString();
+    }
+
+    private static string DmaText(SliceOutcome s)
+    {
+        if (s.Devices.Length == 0)
+        {
+            return "";
+        }
+        if (s.DmaRanges.Length == 0)
+        {
+            return "    dma: no DMA range held, so each device reaches every private range (read/write as the range allows)\n";
+        }
+        var o = new StringBuilder();
+        foreach (DmaRange d in s.DmaRanges)
+        {
+            o.AppendLine($"    dma device {d.Device}: {Hex.Range(d.Range)} {Hex.Size(d.Range.Size)} {PermissionText.Of(d.Permissions)}");
+        }
+        int[] unmapped = [.. s.Devices.Where(device => !s.DmaRanges.Any(d => d.Device == device))];
+        if (unmapped.Length > 0)
+        {
+            o.AppendLine($"    dma device{(unmapped.Length == 1 ? "" : "s")} {Hex.List(unmapped)}: none (no memory reachable by DMA)");
+        }
         return o.ToString();
     }
 
@@ -230,9 +259,12 @@ internal static class ReportWriter
         w.WriteString("status", s.Status);
         Ints(w, "cores", s.Cores);
         w.WriteStartArray("memory");
-        foreach (MemoryRange r in s.Memory)
+        for (int i = 0; i < s.Memory.Length; i++)
         {
-            WriteRange(w, null, r);
+            w.WriteStartObject();
+            WriteRangeFields(w, s.Memory[i]);
+            w.WriteString("perm", PermissionText.Of(s.MemoryPermissions[i]));
+            w.WriteEndObject();
         }
         w.WriteEndArray();
         Ints(w, "devices", s.Devices);
@@ -245,16 +277,31 @@ internal static class ReportWriter
         {
             w.WriteNull("entry");
         }
-        w.WriteStartArray("shared");
-        foreach (SharedOutcome sh in s.Shared)
+        w.WriteStartArray("windows");
+        foreach (WindowOutcome window in s.Windows)
         {
             w.WriteStartObject();
-            w.WriteString("name", sh.Name);
-            WriteRangeFields(w, sh.Range);
-            WritePosition(w, "at", sh.At);
-            w.WriteBoolean("consistent", sh.Consistent);
-            w.WriteBoolean("mapped", false);
-            w.WriteString("status", sh.Consistent ? "declared-not-mapped" : "inconsistent");
+            w.WriteString("name", window.Name);
+            WriteRangeFields(w, window.Range);
+            w.WriteString("perm", PermissionText.Of(window.Permissions));
+            WritePosition(w, "at", window.At);
+            w.WriteBoolean("mapped", window.Mapped);
+            w.WriteStartArray("sharedBy");
+            w.WriteStringValue("control slice");
+            w.WriteStringValue(s.Name);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        // No DMA range listed: each device reaches every private range (the format's first meaning).
+        w.WriteBoolean("dmaEveryPrivateRange", s.Slot is not null && s.DmaRanges.Length == 0);
+        w.WriteStartArray("dmaRanges");
+        foreach (DmaRange d in s.DmaRanges)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("device", d.Device);
+            WriteRangeFields(w, d.Range);
+            w.WriteString("perm", PermissionText.Of(d.Permissions));
             w.WriteEndObject();
         }
         w.WriteEndArray();

@@ -6,8 +6,9 @@ namespace CoreSlice.Harness.Check;
 
 /// <summary>
 /// A picture of the partition after the check: a grid of cores, a bar per RAM region
-/// (reserved, control, each slice's ranges, shared windows, free space), devices and
-/// cache ways — coloured by owner, with a legend. Ranges too small to see at the bar's
+/// (reserved, control, each slice's ranges, windows, free space), devices and
+/// cache ways — coloured by owner, with a legend. A window is shared by exactly two
+/// parties, so it is drawn in both their colours: the control slice's above, the guest's below. Ranges too small to see at the bar's
 /// scale get a minimum width, and every segment is also named in a key under its bar,
 /// so nothing depends on a label fitting inside a sliver.
 /// </summary>
@@ -20,7 +21,6 @@ internal static class SvgMap
     private const string ControlColour = "#37474f";
     private const string ReservedColour = "#9e9e9e";
     private const string FreeColour = "#ffffff";
-    private const string SharedColour = "#ffd54f";
 
     private static readonly string[] Palette =
     [
@@ -28,7 +28,8 @@ internal static class SvgMap
         "#edc948", "#ff9da7", "#9c755f", "#8cd17d", "#86bcb6", "#d37295",
     ];
 
-    private sealed record Segment(MemoryRange Range, string Colour, string Label, bool Hatched);
+    /// <summary>A stretch of a RAM bar; <paramref name="SharedColour"/> is the second party's colour for a window.</summary>
+    private sealed record Segment(MemoryRange Range, string Colour, string Label, bool Hatched, string? SharedColour = null);
 
     public static string Render(CheckReport report)
     {
@@ -89,11 +90,6 @@ internal static class SvgMap
             i => i.ToString(CultureInfo.InvariantCulture));
 
         y += 8;
-        if (report.Slices.Any(s => s.Shared.Length > 0))
-        {
-            Text(body, Margin, y + 12, "Shared windows are declared and checked for consistency only: this slicevisor version does not map them.", 12, "#555");
-            y += 18;
-        }
         if (!report.Valid)
         {
             Text(body, Margin, y + 12, $"{report.ErrorCount} problem(s) — rejected items are not drawn; see the text or JSON report for each, with file:line:column.", 12, "#c62828");
@@ -104,19 +100,23 @@ internal static class SvgMap
 
     private static double Legend(StringBuilder body, CheckReport report, Dictionary<string, string> colours, double y)
     {
-        var entries = new List<(string Colour, string Label, bool Hatched)>();
+        var entries = new List<(string Colour, string Label, bool Hatched, string? Second)>();
         foreach (SliceOutcome s in report.Slices)
         {
             string state = s.Slot is int slot ? $"slot {slot}" + (s.AsDeclared ? "" : ", partly rejected") : "not created";
-            entries.Add((colours[s.Name], $"{s.Name} ({state})", false));
+            entries.Add((colours[s.Name], $"{s.Name} ({state})", false, null));
         }
-        entries.Add((ControlColour, "control slice", false));
-        entries.Add((ReservedColour, "reserved", true));
-        entries.Add((SharedColour, "shared window (declared)", true));
-        entries.Add((FreeColour, "free", false));
+        entries.Add((ControlColour, "control slice", false, null));
+        entries.Add((ReservedColour, "reserved", true, null));
+        string? guest = report.Slices.FirstOrDefault(s => s.Windows.Any(w => w.Mapped))?.Name;
+        if (guest is not null)
+        {
+            entries.Add((ControlColour, "window: control slice (above) + one guest (below)", true, colours[guest]));
+        }
+        entries.Add((FreeColour, "free", false, null));
         double x = Margin;
         y += 4;
-        foreach ((string colour, string label, bool hatched) in entries)
+        foreach ((string colour, string label, bool hatched, string? second) in entries)
         {
             double w = 18 + 8 + TextWidth(label, 12) + 18;
             if (x + w > Width - Margin)
@@ -124,7 +124,7 @@ internal static class SvgMap
                 x = Margin;
                 y += 22;
             }
-            Rect(body, x, y, 16, 16, colour, hatched);
+            Fill(body, x, y, 16, 16, colour, second, hatched);
             Text(body, x + 22, y + 12.5, label, 12, "#000");
             x += w;
         }
@@ -203,15 +203,12 @@ internal static class SvgMap
         {
             list.Add(new Segment(f, FreeColour, "free", false));
         }
-        // Shared windows are drawn over the control memory they lie in.
+        // Windows are drawn over the control memory they lie in, in the colours of both parties that share them.
         foreach (SliceOutcome s in slices)
         {
-            foreach (SharedOutcome w in s.Shared)
+            foreach (WindowOutcome w in s.Windows.Where(w => w.Mapped && w.Range.Overlaps(ram)))
             {
-                if (w.Range.IsRepresentable && w.Range.Overlaps(ram))
-                {
-                    list.Add(new Segment(ram.Intersect(w.Range), SharedColour, $"{s.Name}/{w.Name} (shared)", true));
-                }
+                list.Add(new Segment(ram.Intersect(w.Range), ControlColour, $"window {w.Name} {PermissionText.Of(w.Permissions)}: control + {s.Name}", true, colours[s.Name]));
             }
         }
         return list;
@@ -231,7 +228,7 @@ internal static class SvgMap
             double w = Math.Max(MinSegment, Scale(s.Range.Limit) - x0);
             x0 = Math.Min(x0, Margin + BarWidth - w);
             body.Append(CultureInfo.InvariantCulture, $"<g><title>{Esc(s.Label)}: {Esc(Hex.Range(s.Range))} {Hex.Size(s.Range.Size)}</title>");
-            Rect(body, x0, y, w, height, s.Colour, s.Hatched);
+            Fill(body, x0, y, w, height, s.Colour, s.SharedColour, s.Hatched);
             body.Append("</g>\n");
             drawn.Add((s, x0, w));
         }
@@ -239,15 +236,17 @@ internal static class SvgMap
         {
             (Segment s, double x0, double w) = drawn[i];
             (double gx, double gw) = WidestUncovered(x0, w, drawn.Skip(i + 1).Select(d => (d.X, d.W)));
+            // A window's label crosses both colours: black with a white halo reads on either.
+            bool halo = s.SharedColour is not null;
             string ink = s.Hatched ? "#000" : InkOn(s.Colour);
             string label = $"{s.Label} {Hex.Size(s.Range.Size)}";
             if (TextWidth(label, 11) + 8 < gw)
             {
-                Text(body, gx + gw / 2, y + height / 2 + 4, label, 11, ink, anchor: "middle");
+                Text(body, gx + gw / 2, y + height / 2 + 4, label, 11, ink, anchor: "middle", halo: halo);
             }
             else if (TextWidth(s.Label, 10) + 6 < gw)
             {
-                Text(body, gx + gw / 2, y + height / 2 + 4, s.Label, 10, ink, anchor: "middle");
+                Text(body, gx + gw / 2, y + height / 2 + 4, s.Label, 10, ink, anchor: "middle", halo: halo);
             }
         }
         Text(body, Margin, y + height + 13, Hex.Of(ram.Base), 10, "#555");
@@ -265,7 +264,7 @@ internal static class SvgMap
                 x = Margin;
                 y += 16;
             }
-            Rect(body, x, y + 2, 10, 10, s.Colour, s.Hatched);
+            Fill(body, x, y + 2, 10, 10, s.Colour, s.SharedColour, s.Hatched);
             Text(body, x + 14, y + 11, label, 10, "#333");
             x += w;
         }
@@ -305,6 +304,18 @@ internal static class SvgMap
         return svg.ToString();
     }
 
+    /// <summary>A rectangle in one colour, or split in two (<paramref name="second"/> below) for what two parties share.</summary>
+    private static void Fill(StringBuilder body, double x, double y, double w, double h, string colour, string? second, bool hatched)
+    {
+        if (second is null)
+        {
+            Rect(body, x, y, w, h, colour, hatched);
+            return;
+        }
+        Rect(body, x, y, w, h / 2, colour, hatched);
+        Rect(body, x, y + h / 2, w, h / 2, second, hatched);
+    }
+
     private static void Rect(StringBuilder body, double x, double y, double w, double h, string fill, bool hatched)
     {
         body.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x:0.##}\" y=\"{y:0.##}\" width=\"{w:0.##}\" height=\"{h:0.##}\" fill=\"{fill}\" stroke=\"#616161\" stroke-width=\"0.6\"/>");
@@ -314,9 +325,10 @@ internal static class SvgMap
         }
     }
 
-    private static void Text(StringBuilder body, double x, double y, string text, double size, string fill, bool bold = false, string anchor = "start") =>
+    private static void Text(StringBuilder body, double x, double y, string text, double size, string fill, bool bold = false, string anchor = "start", bool halo = false) =>
         body.Append(CultureInfo.InvariantCulture,
-            $"<text x=\"{x:0.##}\" y=\"{y:0.##}\" font-size=\"{size}\" fill=\"{fill}\" text-anchor=\"{anchor}\"{(bold ? " font-weight=\"bold\"" : "")}>{Esc(text)}</text>\n");
+            $"<text x=\"{x:0.##}\" y=\"{y:0.##}\" font-size=\"{size}\" fill=\"{fill}\" text-anchor=\"{anchor}\"{(bold ? " font-weight=\"bold\"" : "")}"
+            + $"{(halo ? " stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\"" : "")}>{Esc(text)}</text>\n");
 
     /// <summary>A generous estimate of rendered width (DejaVu Sans averages about 0.6 em per character).</summary>
     private static double TextWidth(string text, double size) => text.Length * size * 0.62;

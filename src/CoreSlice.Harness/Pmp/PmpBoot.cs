@@ -38,14 +38,8 @@ internal static class PmpBoot
         var refusals = new List<Refusal>();
         foreach (SliceSpec s in layout.Slices)
         {
-            var request = new SliceRequest
-            {
-                Cores = s.Cores.Select(c => c.Value).ToArray(),
-                Ranges = s.Memory.Select(m => m.Range).ToArray(),
-                Devices = s.Devices.Select(d => d.Value).ToArray(),
-                Ways = s.Ways.Aggregate(0UL, (mask, w) => w.Value is >= 0 and < 64 ? mask | (1UL << w.Value) : mask),
-                EntryPoint = s.Entry ?? (s.Memory.Count > 0 ? s.Memory[0].Range.Base : 0),
-            };
+            // The layout's request as declared (ways a 64-bit mask cannot hold left out), windows and DMA ranges included.
+            SliceRequest request = new WorkingRequest(s, s.Ways.Where(w => w.Value is >= 0 and < 64)).ToRequest();
             SliceResult created = visor.CreateSlice(request);
             if (!created.Ok)
             {

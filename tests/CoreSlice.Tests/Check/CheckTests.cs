@@ -8,41 +8,9 @@ using CoreSlice.Simulation.Json;
 
 namespace CoreSlice.Tests.Check;
 
-public sealed class CheckTests : IDisposable
+public sealed class CheckTests : CheckTestFiles
 {
-    private static readonly string Examples = FindExamples();
-    private static readonly string SmallBoard = Path.Combine(Examples, "machines", "small-board.json");
-    private static readonly string Server = Path.Combine(Examples, "machines", "server-2s-128c.json");
     private static readonly string[] Sources = ["slicevisor", "layout", "machine"];
-    private readonly string dir = Directory.CreateTempSubdirectory("coreslice-check-").FullName;
-
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
-    private static string FindExamples()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            string candidate = Path.Combine(d.FullName, "examples");
-            if (Directory.Exists(Path.Combine(candidate, "layouts")))
-            {
-                return candidate;
-            }
-        }
-        throw new InvalidOperationException("examples/ not found above the test binaries");
-    }
-
-    private string Write(string name, string text)
-    {
-        string path = Path.Combine(dir, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
-
-    private static CheckReport Check(string machine, string layout) => Checker.Run(machine, layout);
-
-    private static string Example(string name) => Path.Combine(Examples, "layouts", name);
-
-    private static (string Error, int Line, int Column) Key(Problem p) => (p.Error, p.At.Line, p.At.Column);
 
     // ------------------------------------------------------------ the examples
 
@@ -67,10 +35,12 @@ public sealed class CheckTests : IDisposable
         Assert.Equal(1, report.ExitCode);
         Assert.Equal(
             [
-                ("CoreInUse", 15, 17), ("RangeInUse", 17, 9), ("DeviceInUse", 20, 19), ("WaysInUse", 21, 16),
-                ("WaysOutOfRange", 21, 22), ("EntryOutsideMemory", 22, 16), ("CoreReservedForControl", 26, 17),
-                ("RangeOverlapsReserved", 28, 9), ("RangeUnaligned", 29, 9), ("RangeOverlapsControl", 30, 9),
-                ("DeviceOutOfRange", 33, 19), ("SharedOverlapsShared", 37, 9), ("SharedOutsideControlMemory", 38, 9),
+                ("DmaPermissionsExceedRange", 13, 78), ("WindowPermissionsInvalid", 18, 74),
+                ("CoreInUse", 23, 17), ("RangeInUse", 25, 9), ("DeviceInUse", 28, 19), ("DmaRangeOutsideSlice", 29, 15),
+                ("WaysInUse", 30, 16), ("WaysOutOfRange", 30, 22), ("EntryOutsideMemory", 31, 16),
+                ("WindowOutsideControl", 33, 9), ("WindowInUse", 34, 9), ("CoreReservedForControl", 39, 17),
+                ("RangeOverlapsReserved", 41, 9), ("RangeUnaligned", 42, 9), ("RangeOverlapsControl", 43, 9),
+                ("DeviceOutOfRange", 46, 19),
             ],
             report.Problems.Select(Key).ToArray());
         // Partly rejected slices stay created, so later slices are checked against them.
@@ -96,8 +66,6 @@ public sealed class CheckTests : IDisposable
 
     // ------------------------------------------------------------ each kind of mistake, every field
 
-    private Problem Only(CheckReport report, string error) => Assert.Single(report.Problems, p => p.Error == error);
-
     [Fact]
     public void CoreInUse_names_both_slices_and_both_positions()
     {
@@ -108,7 +76,7 @@ public sealed class CheckTests : IDisposable
         Assert.Equal("net", p.Slice);
         Assert.Equal("cores", p.Field);
         Assert.Equal("core 1", p.Item);
-        Assert.Equal(new Party("slice", "sensor", "cores", new Position(Example("small-board-mistakes.json"), 6, 17)), p.Against);
+        Assert.Equal(new Party("slice", "sensor", "cores", new Position(Example("small-board-mistakes.json"), 7, 17)), p.Against);
         Assert.Null(p.Interval);
     }
 
@@ -120,8 +88,8 @@ public sealed class CheckTests : IDisposable
         Assert.Equal("net", p.Slice);
         Assert.Equal("memory[0]", p.Field);
         Assert.Equal("[0x5800_0000, 0x6800_0000)", p.Item);
-        Assert.Equal(new Party("slice", "sensor", "memory[0]", new Position(Example("small-board-mistakes.json"), 7, 18)), p.Against);
-        Assert.Equal(new MemoryRange(0x5800_0000, 0x800_0000), p.Interval);
+        Assert.Equal(new Party("slice", "sensor", "memory[0]", new Position(Example("small-board-mistakes.json"), 9, 9)), p.Against);
+        Assert.Equal(new MemoryRange(0x5800_0000, 0x700_0000), p.Interval);
     }
 
     [Fact]
@@ -131,7 +99,7 @@ public sealed class CheckTests : IDisposable
 
         Assert.Equal(new Party("reserved", "slicevisor", "reserved[1]", new Position(SmallBoard, 8, 5)), p.Against);
         Assert.Equal(new MemoryRange(0x4080_0000, 0x10_0000), p.Interval);
-        Assert.Equal((28, 9), (p.At.Line, p.At.Column));
+        Assert.Equal((41, 9), (p.At.Line, p.At.Column));
     }
 
     [Fact]
@@ -177,7 +145,7 @@ public sealed class CheckTests : IDisposable
         Assert.Equal(("machine", "devices", "4 devices"), (device.Against!.Kind, device.Against.Name, device.Against.Detail));
         Assert.Equal("device 5", device.Item);
         Problem wayUsed = Only(report, "WaysInUse");
-        Assert.Equal(("slice", "sensor", 9, 19), (wayUsed.Against!.Kind, wayUsed.Against.Name, wayUsed.Against.At!.Value.Line, wayUsed.Against.At.Value.Column));
+        Assert.Equal(("slice", "sensor", 14, 19), (wayUsed.Against!.Kind, wayUsed.Against.Name, wayUsed.Against.At!.Value.Line, wayUsed.Against.At.Value.Column));
         Problem wayBeyond = Only(report, "WaysOutOfRange");
         Assert.Equal(("way 9", "cacheWays"), (wayBeyond.Item, wayBeyond.Against!.Field));
         Problem entry = Only(report, "EntryOutsideMemory");
@@ -223,38 +191,6 @@ public sealed class CheckTests : IDisposable
         Assert.Equal(("b", "slots"), (full.Slice, full.Against!.Field));
         Assert.Equal(4, report.Slices[0].Memory.Length);
         Assert.Null(report.Slices[1].Slot);
-    }
-
-    [Fact]
-    public void A_consistent_shared_window_is_listed_as_declared_not_mapped()
-    {
-        CheckReport report = Check(SmallBoard, Example("small-board-valid.json"));
-
-        SharedOutcome window = Assert.Single(report.Slices[0].Shared);
-        Assert.True(window.Consistent);
-        using JsonDocument json = JsonDocument.Parse(ReportWriter.Json(report));
-        JsonElement shared = json.RootElement.GetProperty("slices")[0].GetProperty("shared")[0];
-        Assert.Equal("declared-not-mapped", shared.GetProperty("status").GetString());
-        Assert.False(shared.GetProperty("mapped").GetBoolean());
-        Assert.Contains("NOT mapped", ReportWriter.Text(report), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Shared_windows_overlapping_a_slice_or_another_window_name_it()
-    {
-        CheckReport report = Check(SmallBoard, Example("small-board-mistakes.json"));
-
-        Problem other = Only(report, "SharedOverlapsShared");
-        Assert.Equal(("sensor", "shared[0]"), (other.Against!.Name, other.Against.Field));
-        Assert.Equal(new MemoryRange(0x4800_8000, 0x1000), other.Interval);
-
-        string layout = Write("s.json", SmallLayoutHead
-            + "{\"name\": \"a\", \"cores\": [1], \"ways\": [2], \"memory\": [{\"base\": \"0x5000_0000\", \"size\": \"64MiB\"}],\n"
-            + " \"shared\": [{\"name\": \"oops\", \"base\": \"0x5000_0000\", \"size\": \"4KiB\"}, {\"name\": \"fw\", \"base\": \"0x4000_0000\", \"size\": \"4KiB\"}, {\"name\": \"odd\", \"base\": \"0x4800_0100\", \"size\": \"4KiB\"}]}\n]}");
-        CheckReport mine = Check(SmallBoard, layout);
-        Assert.Equal(["SharedOutsideControlMemory", "SharedOutsideControlMemory", "SharedUnaligned"], mine.Problems.Select(p => p.Error).ToArray());
-        Assert.Equal(new Party("slice", "a", "memory[0]", new Position(layout, 2, 53)), mine.Problems[0].Against);
-        Assert.Equal(("reserved", "firmware"), (mine.Problems[1].Against!.Kind, mine.Problems[1].Against!.Name));
     }
 
     // ------------------------------------------------------------ the machine itself
@@ -354,12 +290,12 @@ public sealed class CheckTests : IDisposable
         using JsonDocument json = JsonDocument.Parse(run.Stdout);
         JsonElement root = json.RootElement;
         Assert.Equal(1, exit);
-        Assert.Equal(1, root.GetProperty("schemaVersion").GetInt32());
+        Assert.Equal(2, root.GetProperty("schemaVersion").GetInt32());
         Assert.Equal("rejected", root.GetProperty("result").GetString());
         Assert.Equal(1, root.GetProperty("exitCode").GetInt32());
         Assert.Equal(4, root.GetProperty("machine").GetProperty("cores").GetInt32());
         Assert.Equal("0x1000", root.GetProperty("machine").GetProperty("granule").GetString());
-        Assert.Equal(13, root.GetProperty("errorCount").GetInt32());
+        Assert.Equal(16, root.GetProperty("errorCount").GetInt32());
         Assert.Equal(0, root.GetProperty("warningCount").GetInt32());
         foreach (JsonElement slice in root.GetProperty("slices").EnumerateArray())
         {
@@ -372,10 +308,15 @@ public sealed class CheckTests : IDisposable
             {
                 Assert.StartsWith("0x", r.GetProperty("base").GetString(), StringComparison.Ordinal);
                 Assert.StartsWith("0x", r.GetProperty("limit").GetString(), StringComparison.Ordinal);
+                Assert.Equal(JsonValueKind.String, r.GetProperty("perm").ValueKind);
             }
+            Assert.Equal(JsonValueKind.Array, slice.GetProperty("windows").ValueKind);
+            Assert.Equal(JsonValueKind.Array, slice.GetProperty("dmaRanges").ValueKind);
+            Assert.True(slice.GetProperty("dmaEveryPrivateRange").ValueKind is JsonValueKind.True or JsonValueKind.False);
+            Assert.False(slice.TryGetProperty("shared", out _));
         }
         JsonElement[] problems = [.. root.GetProperty("problems").EnumerateArray()];
-        Assert.Equal(13, problems.Length);
+        Assert.Equal(16, problems.Length);
         foreach (JsonElement p in problems)
         {
             Assert.Equal("error", p.GetProperty("severity").GetString());
@@ -392,9 +333,9 @@ public sealed class CheckTests : IDisposable
         Assert.Equal(27, rangeInUse.GetProperty("code").GetInt32());
         Assert.Equal("net", rangeInUse.GetProperty("slice").GetString());
         Assert.Equal("sensor", rangeInUse.GetProperty("against").GetProperty("name").GetString());
-        Assert.Equal(7, rangeInUse.GetProperty("against").GetProperty("at").GetProperty("line").GetInt32());
+        Assert.Equal(9, rangeInUse.GetProperty("against").GetProperty("at").GetProperty("line").GetInt32());
         Assert.Equal("0x58000000", rangeInUse.GetProperty("interval").GetProperty("base").GetString());
-        Assert.Equal("0x60000000", rangeInUse.GetProperty("interval").GetProperty("limit").GetString());
+        Assert.Equal("0x5f000000", rangeInUse.GetProperty("interval").GetProperty("limit").GetString());
         JsonElement free = root.GetProperty("free");
         Assert.Equal([2, 3], free.GetProperty("devices").EnumerateArray().Select(e => e.GetInt32()).ToArray());
         Assert.Equal([5, 6], free.GetProperty("ways").EnumerateArray().Select(e => e.GetInt32()).ToArray());
@@ -408,7 +349,7 @@ public sealed class CheckTests : IDisposable
     [Fact]
     public void The_svg_is_well_formed_and_shows_every_slice()
     {
-        string svg = Path.Combine(dir, "map.svg");
+        string svg = Path.Combine(Dir, "map.svg");
 
         File.WriteAllText(svg, SvgMap.Render(Checker.Run(Server, Example("server-2s-128c-valid.json"))));
 
