@@ -412,7 +412,44 @@ public sealed class ConformanceRun : IDisposable
         q.Enqueue(() => Create(Valid(1, 1, 0, 1)));
         q.Enqueue(() => Destroy(1, Fault.None));
         SharingTour(q);
+        DmaTour(q);
         return q;
+    }
+
+    /// <summary>
+    /// Per-device DMA ranges: a slice whose device reaches a read-only window and one granule of its
+    /// read-write range; DMA inside, outside and against the permissions; every DMA range refusal.
+    /// </summary>
+    private void DmaTour(Queue<Func<(SpecCall, int)>> q)
+    {
+        ulong g = config.GranuleSize;
+        SharedWindow window = new(new MemoryRange(config.ControlMemory[0].Base, g), Permissions.Read);
+        SliceRequest WithRows(params DmaRange[] rows)
+        {
+            SliceRequest v = Valid(1, 2, 1, 1);
+            int device = v.Devices.Length > 0 ? v.Devices.Span[0] : 0;
+            MemoryRange r = v.Ranges.Span[0];
+            DmaRange[] fixedRows = rows.Select(x => x with { Device = x.Device < 0 ? device : x.Device, Range = x.Range.Base == 0 && x.Range.Size == 1 ? new MemoryRange(r.Base, g) : x.Range }).ToArray();
+            return v with { Windows = new[] { window }, DmaRanges = fixedRows };
+        }
+        DmaRange Own(Permissions p) => new(-1, new MemoryRange(0, 1), p);         // the request's device on its range's first granule
+        int Holder() => Live().FirstOrDefault(t => visor.Table[t].DmaRanges.Length > 0);
+        q.Enqueue(() => Destroy(Live().FirstOrDefault(), Fault.None));
+        q.Enqueue(() => Create(WithRows(Own(Permissions.Read) with { Device = 1 << 20 })));                       // DmaDeviceNotInRequest
+        q.Enqueue(() => Create(WithRows(Own(Permissions.Read) with { Range = new MemoryRange(window.Range.Base, 0) }))); // DmaRangeEmpty
+        q.Enqueue(() => Create(WithRows(Own(Permissions.Read) with { Range = new MemoryRange(window.Range.Base + 8, g) }))); // DmaRangeUnaligned
+        q.Enqueue(() => Create(WithRows(Own(Permissions.Read) with { Range = new MemoryRange(ulong.MaxValue - g + 1, 2 * g) }))); // DmaRangeWraps
+        q.Enqueue(() => Create(WithRows(Own(Permissions.Execute))));                                              // DmaPermissionsInvalid
+        q.Enqueue(() => Create(WithRows(Own(Permissions.Read) with { Range = new MemoryRange(40 * MiB, g) })));    // DmaRangeOutsideSlice
+        q.Enqueue(() => Create(WithRows(Own(Permissions.Write) with { Range = window.Range })));                 // DmaPermissionsExceedRange
+        q.Enqueue(() => Create(WithRows(Enumerable.Repeat(Own(Permissions.Read), Limits.MaxDmaRanges + 1).ToArray()))); // TooManyDmaRanges
+        q.Enqueue(() => Create(WithRows(Own(Permissions.Read | Permissions.Write), Own(Permissions.Read) with { Range = window.Range })));
+        q.Enqueue(() => Start(Holder(), Fault.None));
+        q.Enqueue(() => Dma(FirstDevice(Holder()), visor.Table[Holder()].Ranges[0].Base + 8, true));              // inside its row
+        q.Enqueue(() => Dma(FirstDevice(Holder()), visor.Table[Holder()].Ranges[0].Base + g + 8, true));          // refused: its range, not its row
+        q.Enqueue(() => Dma(FirstDevice(Holder()), window.Range.Base + 8, false));                                // reads the read-only window
+        q.Enqueue(() => Dma(FirstDevice(Holder()), window.Range.Base + 8, true));                                 // refused: read-only
+        q.Enqueue(() => Destroy(Holder(), Fault.None));
     }
 
     /// <summary>
@@ -481,6 +518,17 @@ public sealed class ConformanceRun : IDisposable
                     var window = new SharedWindow(new MemoryRange(page, config.GranuleSize), (Permissions)random.Next(0, 8));
                     Permissions[] perms = valid.Ranges.ToArray().Select(_ => (Permissions)random.Next(0, 8)).ToArray();
                     valid = valid with { Windows = new[] { window }, RangePermissions = random.Next(2) == 0 ? perms : Array.Empty<Permissions>() };
+                }
+                if (random.Next(4) == 0)
+                {
+                    // sometimes DMA rows: a device of the request (or another) on a granule of a range or the window
+                    int[] devs = valid.Devices.ToArray();
+                    MemoryRange[] holders = [.. valid.Ranges.ToArray(), .. valid.Windows.ToArray().Select(w => w.Range)];
+                    DmaRange[] rows = Enumerable.Range(0, random.Next(1, 3)).Select(_ => new DmaRange(
+                        devs.Length > 0 && random.Next(4) != 0 ? devs[random.Next(devs.Length)] : random.Next(config.DeviceCount),
+                        new MemoryRange(holders[random.Next(holders.Length)].Base + (random.Next(5) == 0 ? config.GranuleSize : 0), config.GranuleSize),
+                        (Permissions)random.Next(0, 8))).ToArray();
+                    valid = valid with { DmaRanges = rows };
                 }
                 Perturbation p = random.Next(2) == 0 ? Perturbation.None : HostileRequests.All[random.Next(HostileRequests.All.Count)];
                 return Create(HostileRequests.Perturb(valid, p, config, visor.Table, random));

@@ -50,12 +50,24 @@ public sealed class DmaCall(int device, ulong address, bool write) : SpecCall
     /// <inheritdoc/>
     public override string Describe() => $"device={device} address=0x{address:x} write={write}";
 
+    // the IOMMU entry the spec's dmaAllows is asked about: one that lets the access through when one does
+    // (the hardware allows when SOME entry does): the slot's DMA rows naming this device, or, for a slot
+    // with none, its private ranges
     private int Reg(AbstractState s)
     {
         int w = s.Iommu[device];
-        for (int i = 0; w >= 1 && w <= s.Slots && i < s.TblN[w]; i++)
+        if (w < 1 || w > s.Slots)
         {
-            if (new MemoryRange(s.TblBase[w][i], s.TblSize[w][i]).Contains(address))
+            return 0;
+        }
+        int needed = write ? (int)Permissions.Write : (int)Permissions.Read;
+        bool rows = s.TblDN[w] > 0;
+        int count = rows ? s.TblDN[w] : s.TblN[w];
+        for (int i = 0; i < count; i++)
+        {
+            MemoryRange r = rows ? new MemoryRange(s.TblDBase[w][i], s.TblDSize[w][i]) : new MemoryRange(s.TblBase[w][i], s.TblSize[w][i]);
+            int perm = rows ? s.TblDPerm[w][i] : s.TblPerm[w][i];
+            if ((!rows || s.TblDDev[w][i] == device) && r.Contains(address) && (perm & needed) == needed)
             {
                 return i;
             }

@@ -30,6 +30,8 @@ public sealed class ConformanceTests
         "CreateSlice WaysEmpty", "CreateSlice WaysOutOfRange", "CreateSlice WaysInUse", "CreateSlice EntryOutsideMemory",
         "CreateSlice PermissionsCountMismatch", "CreateSlice RangePermissionsInvalid", "CreateSlice EntryNotExecutable",
         "CreateSlice WindowEmpty", "CreateSlice WindowPermissionsInvalid", "CreateSlice WindowOutsideControl", "CreateSlice WindowInUse",
+        "CreateSlice DmaDeviceNotInRequest", "CreateSlice DmaRangeEmpty", "CreateSlice DmaRangeUnaligned", "CreateSlice DmaRangeWraps",
+        "CreateSlice DmaPermissionsInvalid", "CreateSlice DmaRangeOutsideSlice", "CreateSlice DmaPermissionsExceedRange", "CreateSlice TooManyDmaRanges",
         "LoadImage None", "LoadImage SlotOutOfRange", "LoadImage WrongState", "LoadImage ImageOutsideMemory",
         "StartSlice None", "StartSlice SlotOutOfRange", "StartSlice WrongState", "StartSlice IommuFault", "StartSlice CoreResetFault", "StartSlice LoaderFault",
         "DestroySlice None", "DestroySlice SlotOutOfRange", "DestroySlice WrongState", "DestroySlice IommuFault", "DestroySlice CoreResetFault",
