@@ -3,10 +3,10 @@ namespace CoreSlice;
 /// <summary>
 /// Why a slicevisor operation was refused. Every code is one named check; the
 /// checks run in the order documented in <c>spec/README.md</c> ("check order"),
-/// and an operation returns the first that fails. CreateSlice's order: shape (1-7: TableFull,
-/// NoCores, TooManyCores, NoMemory, TooManyRanges, PermissionsCountMismatch, TooManyDevices);
-/// each core (10-13); each private range (20-28); each window (80-86); each device (30-32);
-/// ways (40-42); entry (43, 45); PmpEntriesExceeded (44). The numbering is stable:
+/// and an operation returns the first that fails. CreateSlice's order: shape (1-8: TableFull,
+/// NoCores, TooManyCores, NoMemory, TooManyRanges, PermissionsCountMismatch, TooManyDevices,
+/// TooManyDmaRanges); each core (10-13); each private range (20-28); each window (80-86); each
+/// device (30-32); each DMA range (90-96); ways (40-42); entry (43, 45); PmpEntriesExceeded (44). The numbering is stable:
 /// the spec, the decision log and JSON output use these numbers.
 /// </summary>
 public enum SliceError
