@@ -134,7 +134,12 @@
            (forall ((c Core))
              (! (=> (reqHasCore a c)
                     (and (bvult c nCores) (not (controlCore c)) (= (select (coreOwner s) c) Owner.Free)))
-                :pattern ((select (c.cidx a) c))))
+                :pattern ((select (c.cidx a) c)))))))
+; the DMA rows of a successful create, apart from Lemma_Create_Step (only I4.table reads them: the other
+; step obligations of CreateSlice need not instantiate them)
+(define-fun Lemma_Create_DmaStep ((s State) (a CreateArgs) (s2 State)) Bool
+  (or (same-but-log s s2)
+      (and (CreateSlice_effect s a s2)
            (forall ((j Idx)) (! (=> (bvult j (c.ndma a))
                                     (let ((b (select (c.dmaBase a) j)) (z (select (c.dmaSize a) j)) (p (select (c.dmaPerm a) j)))
                                       (or (and (reqHasAddr a b) (covers (select (c.base a) (select (c.ridx a) b)) (select (c.size a) (select (c.ridx a) b)) b z)
