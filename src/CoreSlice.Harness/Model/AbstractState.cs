@@ -25,7 +25,7 @@ public sealed class AbstractState
     public static string CoreLine(CoreMode mode, bool locked, IEnumerable<ModelRegister> regs, IEnumerable<int> ipi, ulong ways, ulong entry) =>
         $"{mode} locked={locked} regs=[{string.Join(',', regs.Select(r => $"{r.Base:x}+{r.Size:x}/{r.Perms}"))}] ipi=[{string.Join(',', ipi)}] ways={ways:x} entry={entry:x}";
 
-    public static string WindowLine(IEnumerable<MemoryRange> window) => string.Join(',', window.Select(r => $"{r.Base:x}+{r.Size:x}"));
+    public static string WindowLine(IEnumerable<IommuMapping> window) => string.Join(',', window.Select(m => $"{m.Range.Base:x}+{m.Range.Size:x}/{(byte)m.Permissions}"));
 
     /// <summary>The model's state through the same lens.</summary>
     public static AbstractState Of(SpecModel m) => new()

@@ -36,13 +36,14 @@ public sealed class ModelSlot
     public byte[] Perms = [];                 // one per range (bit 0 R, 1 W, 2 X): the effective ones
     public SharedWindow[] Windows = [];       // control memory lent to this slice, register nr + k each
     public int[] Devices = [];
+    public DmaRange[] DmaRanges = [];         // empty: every device reaches every private range (its R/W part)
     public ulong Ways;
     public ulong Entry;
     public byte[] Measurement = new byte[48];
 
     public ModelSlot Clone() => new()
     {
-        State = State, Cores = Cores, Ranges = Ranges, Perms = Perms, Windows = Windows, Devices = Devices, Ways = Ways, Entry = Entry,
+        State = State, Cores = Cores, Ranges = Ranges, Perms = Perms, Windows = Windows, Devices = Devices, DmaRanges = DmaRanges, Ways = Ways, Entry = Entry,
         Measurement = (byte[])Measurement.Clone(),
     };
 }
@@ -86,7 +87,7 @@ public sealed class SpecModel
     public int[][] Ipi;                 // sorted core lists
     public ulong[] WayMask;
     public ulong[] CoreEntry;           // where the core last entered guest code
-    public MemoryRange[][] Window;      // per device
+    public IommuMapping[][] Window;     // per device
     public Dictionary<ulong, int> Writer; // granule base -> last writer (absent: nobody, reads zero)
     public int[] FailResets, FailIommu;
     public bool[] Corrupt;
@@ -113,7 +114,7 @@ public sealed class SpecModel
         Ipi = Enumerable.Range(0, n).Select(_ => Array.Empty<int>()).ToArray();
         WayMask = new ulong[n];
         CoreEntry = new ulong[n];
-        Window = Enumerable.Range(0, d).Select(_ => Array.Empty<MemoryRange>()).ToArray();
+        Window = Enumerable.Range(0, d).Select(_ => Array.Empty<IommuMapping>()).ToArray();
         Writer = [];
         FailResets = new int[n];
         FailIommu = new int[d];
@@ -149,7 +150,7 @@ public sealed class SpecModel
         Ipi = (int[][])o.Ipi.Clone();
         WayMask = (ulong[])o.WayMask.Clone();
         CoreEntry = (ulong[])o.CoreEntry.Clone();
-        Window = (MemoryRange[][])o.Window.Clone();
+        Window = (IommuMapping[][])o.Window.Clone();
         Writer = new Dictionary<ulong, int>(o.Writer);
         FailResets = (int[])o.FailResets.Clone();
         FailIommu = (int[])o.FailIommu.Clone();
@@ -194,6 +195,7 @@ public sealed class SpecModel
         byte[] given = request.RangePermissions.ToArray().Select(p => (byte)p).ToArray();
         SharedWindow[] windows = request.Windows.ToArray();
         int[] devices = request.Devices.ToArray();
+        DmaRange[] dma = request.DmaRanges.ToArray();
         int slot = Array.FindIndex(Slots, s => s.State == SliceState.Free) + 1;
         if (slot == 0) { return ModelResult.Fail(SliceError.TableFull, 0, -1); }
         if (cores.Length == 0) { return ModelResult.Fail(SliceError.NoCores, 0, -1); }
@@ -203,6 +205,7 @@ public sealed class SpecModel
         if (registers > Config.RangeRegistersPerCore) { return ModelResult.Fail(SliceError.TooManyRanges, 0, (int)Math.Min(registers, int.MaxValue)); }
         if (given.Length != 0 && given.Length != ranges.Length) { return ModelResult.Fail(SliceError.PermissionsCountMismatch, 0, given.Length); }
         if (devices.Length > Config.DeviceCount) { return ModelResult.Fail(SliceError.TooManyDevices, 0, devices.Length); }
+        if (dma.Length > Limits.MaxDmaRanges) { return ModelResult.Fail(SliceError.TooManyDmaRanges, 0, dma.Length); }
         byte[] perms = given.Length == 0 ? Enumerable.Repeat((byte)7, ranges.Length).ToArray() : given;
 
         var seen = new HashSet<int>();
@@ -231,6 +234,11 @@ public sealed class SpecModel
             if (!seen.Add(d)) { return ModelResult.Fail(SliceError.DeviceDuplicated, 0, d); }
             if (DeviceOwner[d] != Free) { return ModelResult.Fail(SliceError.DeviceInUse, 0, d, DeviceOwner[d]); }
         }
+        for (int k = 0; k < dma.Length; k++)
+        {
+            ModelResult r = CheckDmaRange(dma[k], k, devices, ranges, perms, windows);
+            if (!r.Ok) { return r; }
+        }
         ulong ways = request.Ways;
         if (ways == 0) { return ModelResult.Fail(SliceError.WaysEmpty, 0, -1); }
         if ((ways & ~AllWays) != 0) { return ModelResult.Fail(SliceError.WaysOutOfRange, 0, BitOperations.TrailingZeroCount(ways & ~AllWays)); }
@@ -252,6 +260,7 @@ public sealed class SpecModel
         s.Perms = perms;
         s.Windows = windows;
         s.Devices = [.. devices.Order()];
+        s.DmaRanges = dma;
         s.Ways = ways;
         s.Entry = request.EntryPoint;
         s.Measurement = new byte[48];
@@ -290,6 +299,27 @@ public sealed class SpecModel
             }
         }
         return hit is { } h ? Conflict(SliceError.RangeInUse, i, h.slot, -1, Intersection(r, h.range)) : ModelResult.Success(0);
+    }
+
+    /// <summary>
+    /// One DMA range: its device is one of the request's, well-formed, Read and/or Write only, wholly
+    /// inside one private range or one window of the request (range i, or window k as ranges.Length + k),
+    /// and no wider than the guest's permission there.
+    /// </summary>
+    private ModelResult CheckDmaRange(DmaRange row, int k, int[] devices, MemoryRange[] ranges, byte[] perms, SharedWindow[] windows)
+    {
+        MemoryRange r = row.Range;
+        byte p = (byte)row.Permissions;
+        if (!devices.Contains(row.Device)) { return ModelResult.Fail(SliceError.DmaDeviceNotInRequest, 0, k); }
+        if (r.Size == 0) { return ModelResult.Fail(SliceError.DmaRangeEmpty, 0, k); }
+        if (r.Base % granule != 0 || r.Size % granule != 0) { return ModelResult.Fail(SliceError.DmaRangeUnaligned, 0, k); }
+        if (End(r) > ulong.MaxValue) { return ModelResult.Fail(SliceError.DmaRangeWraps, 0, k); }
+        if (p == 0 || (p & ~3) != 0) { return ModelResult.Fail(SliceError.DmaPermissionsInvalid, 0, k); }
+        int i = Array.FindIndex(ranges, x => Covers(x, r.Base, r.Size));
+        int w = Array.FindIndex(windows, x => Covers(x.Range, r.Base, r.Size));
+        if (i < 0 && w < 0) { return ModelResult.Fail(SliceError.DmaRangeOutsideSlice, 0, k); }
+        (int region, byte allowed) = i >= 0 ? (i, perms[i]) : (ranges.Length + w, (byte)windows[w].Permissions);
+        return (p & ~allowed) != 0 ? Conflict(SliceError.DmaPermissionsExceedRange, k, ModelResult.NoHolder, region, r) : ModelResult.Success(0);
     }
 
     /// <summary>One window: well-formed, Read or Read|Write, wholly control memory, clear of this request's earlier windows and of every other slice's.</summary>
@@ -377,7 +407,7 @@ public sealed class SpecModel
         s.State = SliceState.Running;
         foreach (int d in s.Devices)
         {
-            if (!IommuChange(d, s.Ranges)) { return Quarantine(slot, SliceError.IommuFault, d); }
+            if (!IommuChange(d, IommuWindowOf(s, d))) { return Quarantine(slot, SliceError.IommuFault, d); }
         }
         foreach (int c in s.Cores)
         {
@@ -394,6 +424,11 @@ public sealed class SpecModel
         }
         return r;
     }
+
+    /// <summary>What a device of <paramref name="s"/> reaches: the rows naming it, or, when the slice lists none, every private range with its R/W part.</summary>
+    private static IommuMapping[] IommuWindowOf(ModelSlot s, int device) => s.DmaRanges.Length == 0
+        ? [.. s.Ranges.Select((r, i) => new IommuMapping(r, (Permissions)(s.Perms[i] & 3)))]
+        : [.. s.DmaRanges.Where(x => x.Device == device).Select(x => new IommuMapping(x.Range, x.Permissions))];
 
     private ModelResult Quarantine(int slot, SliceError fault, int subject)
     {
@@ -454,7 +489,7 @@ public sealed class SpecModel
 
     // ------------------------------------------------------------------ hardware
 
-    private bool IommuChange(int device, MemoryRange[] window)
+    private bool IommuChange(int device, IommuMapping[] window)
     {
         if (FailIommu[device] > 0)
         {
@@ -602,22 +637,23 @@ public sealed class SpecModel
         return o;
     }
 
-    private AccessOutcome Dma(int device, ulong address, ulong length)
+    /// <summary>A DMA needs one mapping of the device's window that covers it with <paramref name="need"/> (Read or Write).</summary>
+    private AccessOutcome Dma(int device, ulong address, ulong length, Permissions need)
     {
         if (device < 0 || device >= Config.DeviceCount) { return AccessOutcome.NoSuchDevice; }
         length = Math.Max(length, 1);
-        foreach (MemoryRange w in Window[device])
+        foreach (IommuMapping m in Window[device])
         {
-            if (Covers(w, address, length)) { return InRam(address, length) ? AccessOutcome.Allowed : AccessOutcome.NotRam; }
+            if (Covers(m.Range, address, length) && (m.Permissions & need) == need) { return InRam(address, length) ? AccessOutcome.Allowed : AccessOutcome.NotRam; }
         }
         return AccessOutcome.OutsideIommuWindow;
     }
 
-    public AccessOutcome DmaRead(int device, ulong address, int length) => Dma(device, address, (ulong)length);
+    public AccessOutcome DmaRead(int device, ulong address, int length) => Dma(device, address, (ulong)length, Permissions.Read);
 
     public AccessOutcome DmaWrite(int device, ulong address, int length)
     {
-        AccessOutcome o = Dma(device, address, (ulong)length);
+        AccessOutcome o = Dma(device, address, (ulong)length, Permissions.Write);
         if (o == AccessOutcome.Allowed) { Write(address, (ulong)length, Attribute(DeviceOwner[device])); }
         return o;
     }

@@ -70,9 +70,13 @@ internal sealed record ModelCheckScope
         long deviceSets = Devices >= 62 ? long.MaxValue / 4 : 1L << Devices;
         long waySets = GuestWays >= 62 ? long.MaxValue / 4 : (1L << GuestWays) - 1;
         long creates = Saturating(Saturating(coreSets, rangeLists), Saturating(deviceSets, waySets));
-        long others = 64 + (4L * (Slots + 2)) + (Slots * ((3L * guests) + (2L * Devices))) + (8L * (Cores + Devices)) + (4L * Blocks * (Slots + 2));
+        long others = 64 + (4L * (Slots + 2)) + (Slots * ((3L * guests) + (2L * Devices))) + (8L * (Cores + Devices)) + (4L * Blocks * (Slots + 2))
+            + SharingOperations(guests);
         return creates > long.MaxValue / 2 ? long.MaxValue / 2 : creates + others;
     }
+
+    /// <summary>The sharing steps (StepSpace.Sharing.cs): ten requests, a load and a fetch per guest core, a control store, DMA reads.</summary>
+    private long SharingOperations(int guests) => 10 + (2L * guests) + 1 + (Devices * (Blocks + 3L));
 
     /// <summary>What the operations of <see cref="EstimatedOperations"/> take in memory, roughly.</summary>
     public long EstimatedOperationBytes() => Saturating(EstimatedOperations(), BytesPerOperation);

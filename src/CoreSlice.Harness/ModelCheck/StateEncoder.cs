@@ -6,8 +6,8 @@ namespace CoreSlice.Harness.ModelCheck;
 /// <summary>
 /// The canonical encoding of a state, what states are deduplicated by:
 /// <list type="bullet">
-/// <item>the slice table: per slot its state, cores, devices, ways, entry point and ranges
-/// (Free slots included, so a rejected call that scribbles on one is seen); not the
+/// <item>the slice table: per slot its state, cores, devices, ways, entry point, ranges with
+/// their permissions, windows and DMA ranges (Free slots included, so a rejected call that scribbles on one is seen); not the
 /// measurement nor the generation counter, which grow without bound;</item>
 /// <item>the ownership maps: owner of every core, device, way and RAM granule;</item>
 /// <item>the machine: per core its mode, lock bit, range registers, IPI mask, way mask
@@ -50,6 +50,26 @@ internal sealed class StateEncoder
             {
                 Put(r.Base);
                 Put(r.Size);
+            }
+            foreach (Permissions p in e.RangePermissions)
+            {
+                Put((byte)p);
+            }
+            // Windows and DMA ranges change what the slice may reach before it runs (and what destroy scrubs).
+            Put((byte)e.Windows.Length);
+            foreach (SharedWindow w in e.Windows)
+            {
+                Put(w.Range.Base);
+                Put(w.Range.Size);
+                Put((byte)w.Permissions);
+            }
+            Put((byte)e.DmaRanges.Length);
+            foreach (DmaRange d in e.DmaRanges)
+            {
+                Put((byte)d.Device);
+                Put(d.Range.Base);
+                Put(d.Range.Size);
+                Put((byte)d.Permissions);
             }
         }
         for (int c = 0; c < config.CoreCount; c++)

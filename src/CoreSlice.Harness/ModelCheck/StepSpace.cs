@@ -20,9 +20,11 @@ namespace CoreSlice.Harness.ModelCheck;
 /// IOMMU change of each device, a corrupted register write of each guest core (start only).</item>
 /// <item>Guest actions that can change state: stores and DMA writes at each probe
 /// address (each block's base, reserved, control), filter-register writes, reset requests.</item>
+/// <item>Sharing (StepSpace.Sharing.cs): requests with windows, range permissions and DMA ranges,
+/// valid and refused; loads and fetches in the window, the control slice's store into it, DMA reads.</item>
 /// </list>
 /// </summary>
-internal static class StepSpace
+internal static partial class StepSpace
 {
     /// <summary>Bytes a guest store or DMA write puts down (non-zero: Fill 1 gives 1..8, so the state sees the write).</summary>
     private const int Payload = 8;
@@ -122,6 +124,8 @@ internal static class StepSpace
             MemoryRange last = scope.Block(scope.Blocks - 1);
             ops.Add(Create(baseCores, [scope.Block(0), last], baseDevices, baseWays, last.Base));
         }
+        AddSharingCreates(scope, ops);
+        AddSharingRefusals(scope, ops);
     }
 
     private static Step Create(int[] cores, MemoryRange[] ranges, int[] devices, ulong ways, ulong entry) => new(StepKind.Create)
@@ -278,5 +282,6 @@ internal static class StepSpace
                 ops.Add(new Step(StepKind.DmaWrite) { Actor = device, Address = address, Length = Payload, Fill = 1 });
             }
         }
+        AddSharingAccesses(scope, ops, probes);
     }
 }

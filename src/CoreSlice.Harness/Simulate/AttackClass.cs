@@ -21,4 +21,16 @@ internal enum AttackClass
     ResetRequest,
     /// <summary>A freshly created slice reading memory a previous owner wrote.</summary>
     ResidueProbe,
+    /// <summary>One step of a round trip through a read-write window (control writes, guest reads, guest writes, control reads): must be allowed.</summary>
+    WindowExchange,
+    /// <summary>Load/store/fetch by another slice's guest in a window it was not given.</summary>
+    ForeignWindow,
+    /// <summary>A window's own guest fetching from it, or writing a read-only one.</summary>
+    WindowMisuse,
+    /// <summary>DMA inside one of the device's DMA ranges with the permission the range grants: must be allowed.</summary>
+    DmaInRows,
+    /// <summary>DMA outside the device's DMA ranges (its slice's unlisted memory, other slices', control memory), or a write to a read-only range.</summary>
+    DmaOutsideRows,
+    /// <summary>A window's next holder reading every granule of it after the previous holder wrote there.</summary>
+    WindowResidue,
 }

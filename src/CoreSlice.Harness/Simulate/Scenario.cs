@@ -11,10 +11,11 @@ namespace CoreSlice.Harness.Simulate;
 /// The built-in scenario of <c>coreslice simulate</c>: create several slices,
 /// load and start them, then random steps of guest work, attacks of every class,
 /// hostile manager requests, destroy/recreate with injected faults; finally
-/// destroy everything and check that new owners read only zeros. The invariant
-/// audit runs after every step. Deterministic for a given machine and seed.
+/// destroy everything and check that new owners read only zeros. Before all that, a
+/// scripted sharing phase (Scenario.Sharing.cs) exercises windows and DMA ranges. The
+/// invariant audit runs after every step. Deterministic for a given machine and seed.
 /// </summary>
-internal sealed class Scenario : IDisposable
+internal sealed partial class Scenario : IDisposable
 {
     private const int MaxProbeAddresses = 512;
 
@@ -68,6 +69,7 @@ internal sealed class Scenario : IDisposable
 
     public SimulationSummary Run()
     {
+        SharingPhase();
         int initial = Math.Min(4, config.SlotCapacity);
         for (int i = 0; i < initial; i++)
         {
@@ -120,10 +122,12 @@ internal sealed class Scenario : IDisposable
     private int CreateLoadStart()
     {
         SliceShape shape = RandomShape();
-        if (manager.Plan(shape) is not { } request)
-        {
-            return 0;
-        }
+        return manager.Plan(shape) is { } request ? Launch(request, random) : 0;
+    }
+
+    /// <summary>Creates, loads (a random image from <paramref name="source"/> at the first range's base) and starts <paramref name="request"/>; 0 when it was refused.</summary>
+    private int Launch(SliceRequest request, Random source)
+    {
         SliceResult created = Record("CreateSlice", slicevisor.CreateSlice(request));
         if (!created.Ok)
         {
@@ -135,8 +139,8 @@ internal sealed class Scenario : IDisposable
         }
         int slot = created.Slot;
         MemoryRange first = request.Ranges.Span[0];
-        byte[] image = new byte[(int)Math.Min(first.Size, (ulong)(1 + random.Next(2 * (int)Math.Min(config.GranuleSize, 65536))))];
-        random.NextBytes(image);
+        byte[] image = new byte[(int)Math.Min(first.Size, (ulong)(1 + source.Next(2 * (int)Math.Min(config.GranuleSize, 65536))))];
+        source.NextBytes(image);
         Expect("LoadImage", slot, Record("LoadImage", slicevisor.LoadImage(slot, first.Base, image)));
         Remember(first.Base);
         Expect("StartSlice", slot, Record("StartSlice", slicevisor.StartSlice(slot)));

@@ -47,6 +47,9 @@ internal sealed class SimulationSummary
     /// <summary>Hostile requests the slicevisor refused.</summary>
     public long HostileRejected { get; set; }
 
+    /// <summary>Round trips through a read-write window that delivered both messages intact (control slice to guest and back).</summary>
+    public long WindowExchanges { get; set; }
+
     /// <summary>Guest actions by class.</summary>
     public SortedDictionary<string, AccessCounts> Accesses { get; } = new(StringComparer.Ordinal);
 

@@ -36,6 +36,7 @@ internal static class SummaryWriter
         {
             output.WriteLine($"{name,-14} {c.Attempted,9} {c.Allowed,9} {c.Blocked,8}");
         }
+        output.WriteLine($"window exchanges: {summary.WindowExchanges} (control slice to guest and back through a read-write window)");
         output.WriteLine();
         output.WriteLine($"faults injected: {summary.FaultsInjected}, quarantined slots recovered: {summary.QuarantinesRecovered}");
         output.WriteLine($"isolation violations: {summary.IsolationViolations} (must be 0)");

@@ -9,7 +9,10 @@ namespace CoreSlice.Tests.Cli;
 public class SimulateTests
 {
     private static readonly string[] AttackClasses =
-        ["ForeignMemory", "BeyondRam", "ForeignDma", "UnassignedDma", "ForeignIpi", "FilterWrite", "ResetRequest"];
+        ["ForeignMemory", "BeyondRam", "ForeignDma", "UnassignedDma", "ForeignIpi", "FilterWrite", "ResetRequest", "ForeignWindow", "WindowMisuse", "DmaOutsideRows"];
+
+    /// <summary>Legitimate actions of the sharing phase: every one tried must be allowed.</summary>
+    private static readonly string[] SharingControls = ["WindowExchange", "DmaInRows", "WindowResidue"];
 
     private static SimulationSummary Run(MachineConfig config, int seed, int steps)
     {
@@ -43,6 +46,27 @@ public class SimulateTests
         Assert.Equal(summary.FaultsInjected, summary.QuarantinesRecovered);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void The_sharing_phase_exchanges_through_a_window_keeps_outsiders_and_dma_out_and_leaves_no_residue(int seed)
+    {
+        SimulationSummary summary = Run(MachineDescription.Default, seed, 0);
+
+        Assert.True(summary.Holds, string.Join("\n", summary.Findings));
+        Assert.Equal(4, summary.WindowExchanges);
+        foreach (string kind in SharingControls)
+        {
+            AccessCounts counts = summary.Accesses[kind];
+            Assert.True(counts.Attempted > 0, $"{kind} was never tried");
+            Assert.Equal(counts.Attempted, counts.Allowed);
+        }
+        // Load, store and fetch at each granule of both windows (2 + 1 granules).
+        Assert.Equal(9, summary.Accesses["ForeignWindow"].Blocked);
+        Assert.Equal(summary.Accesses["DmaOutsideRows"].Attempted, summary.Accesses["DmaOutsideRows"].Blocked);
+        Assert.True(summary.Accesses["DmaOutsideRows"].Attempted >= 9, "the device tried too few places outside its rows");
+    }
+
     [Fact]
     public void A_small_crowded_machine_holds()
     {
@@ -60,6 +84,8 @@ public class SimulateTests
 
         Assert.True(summary.Holds, string.Join("\n", summary.Findings));
         Assert.True(summary.Operations["CreateSlice"].Rejected > 0);
+        Assert.Equal(4, summary.WindowExchanges);
+        Assert.Equal(summary.Accesses["WindowResidue"].Attempted, summary.Accesses["WindowResidue"].Allowed);
     }
 
     [Fact]
@@ -84,6 +110,8 @@ public class SimulateTests
         Assert.Equal(0, root.GetProperty("residueFound").GetInt64());
         Assert.True(root.GetProperty("operations").GetProperty("CreateSlice").GetProperty("accepted").GetInt64() > 0);
         Assert.True(root.GetProperty("accesses").GetProperty("ForeignMemory").GetProperty("blocked").GetInt64() > 0);
+        Assert.Equal(4, root.GetProperty("windowExchanges").GetInt64());
+        Assert.True(root.GetProperty("accesses").GetProperty("ForeignWindow").GetProperty("blocked").GetInt64() > 0);
     }
 
     [Theory]

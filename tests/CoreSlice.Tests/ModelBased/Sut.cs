@@ -69,7 +69,7 @@ public sealed class Sut : IDisposable
                 Machine.Mode(k), Machine.IsLocked(k),
                 Machine.RangeRegistersOf(k).ToArray().Select(r => new ModelRegister(r.Base, r.Size, (byte)r.Permissions)),
                 Members(Machine.IpiMaskOf(k)), Machine.WayMaskOf(k), Machine.EntryPointOf(k))).ToArray(),
-            Windows = Enumerable.Range(0, c.DeviceCount).Select(d => AbstractState.WindowLine(Machine.IommuWindow(d).ToArray().Select(m => m.Range))).ToArray(),
+            Windows = Enumerable.Range(0, c.DeviceCount).Select(d => AbstractState.WindowLine(Machine.IommuWindow(d).ToArray())).ToArray(),
             Writers = writers,
         };
     }

@@ -1,3 +1,4 @@
+using CoreSlice.Hardware;
 using System.Text.Json;
 using CoreSlice.Harness.Model;
 using CoreSlice.Harness.ModelCheck;
@@ -53,6 +54,40 @@ public class ModelCheckTests(ITestOutputHelper output)
         }
         Assert.Contains(ops, o => o.Kind == StepKind.DmaWrite);
         Assert.Contains(ops, o => o.Kind == StepKind.WriteIpiMask);
+    }
+
+    [Fact]
+    public void The_operation_space_covers_windows_permissions_and_dma_ranges()
+    {
+        var scope = new ModelCheckScope();
+        IReadOnlyList<Step> ops = StepSpace.Build(scope);
+        var control = new MemoryRange(ModelCheckScope.Granule, ModelCheckScope.Granule);
+        var creates = ops.Where(o => o.Kind == StepKind.Create).Select(o => o.Request).ToList();
+
+        Assert.Contains(creates, r => r.Windows.Span is [var w] && w.Range == control && w.Permissions == Permissions.Read);
+        Assert.Contains(creates, r => r.Windows.Span is [var w] && w.Range == control && w.Permissions == Permissions.ReadWrite);
+        Assert.Contains(creates, r => r.RangePermissions.Span is [Permissions.Read | Permissions.Execute, Permissions.ReadWrite]);
+        Assert.Contains(creates, r => r.DmaRanges.Length == 2 && r.DmaRanges.Span[0].Range.Base == scope.Block(0).Base && r.DmaRanges.Span[1].Range == control);
+        Assert.Contains(creates, r => r.Windows.Span is [var w] && w.Range == scope.Block(scope.Blocks - 1));
+        Assert.Contains(creates, r => r.DmaRanges.Span is [var d] && !r.Ranges.Span[0].Covers(d.Range) && r.Windows.IsEmpty);
+        Assert.Contains(ops, o => o.Kind == StepKind.DmaRead);
+        Assert.Contains(ops, o => o.Kind == StepKind.GuestLoad && o.Address == control.Base);
+        Assert.Contains(ops, o => o.Kind == StepKind.GuestFetch && o.Address == control.Base);
+        Assert.Contains(ops, o => o.Kind == StepKind.GuestStore && o.Address == control.Base && o.Actor >= scope.ControlCores);
+    }
+
+    [Fact]
+    public void Every_sharing_request_the_space_holds_gets_the_models_verdict_in_the_empty_state()
+    {
+        // The executable model checks windows, range permissions and DMA ranges as the slicevisor does.
+        var scope = new ModelCheckScope();
+        foreach (Step create in StepSpace.Build(scope).Where(o => o.Kind == StepKind.Create && (!o.Request.Windows.IsEmpty || !o.Request.DmaRanges.IsEmpty)))
+        {
+            using var live = new LiveMachine(scope.Machine());
+            Observation actual = live.Apply(create);
+            Observation model = live.ApplyToModel(create);
+            Assert.Equal(model.Result, actual.Result);
+        }
     }
 
     [Fact]
