@@ -17,8 +17,9 @@ public sealed class FirstFitAllocator<THardware>
 
     /// <summary>
     /// A request for <paramref name="shape"/> using the lowest free cores, devices and
-    /// ways and the first free memory that fits (one range, or several if fragmented);
-    /// null when the machine has not enough free of something.
+    /// ways and the first free memory that fits (one range, or several if fragmented), and
+    /// each device's DMA buffer when the shape asks for one; null when the machine has not
+    /// enough free of something or the buffers do not fit the first range.
     /// </summary>
     public SliceRequest? Plan(SliceShape shape)
     {
@@ -32,6 +33,11 @@ public sealed class FirstFitAllocator<THardware>
         {
             return null;
         }
+        DmaRange[]? dma = DmaBuffers(config.GranuleSize, ranges[0], devices, shape.DmaBytesPerDevice);
+        if (dma is null)
+        {
+            return null;
+        }
         ulong wayMask = 0;
         foreach (int way in ways)
         {
@@ -39,7 +45,7 @@ public sealed class FirstFitAllocator<THardware>
         }
         return new SliceRequest
         {
-            Cores = cores, Ranges = ranges, Devices = devices, Ways = wayMask, EntryPoint = ranges[0].Base,
+            Cores = cores, Ranges = ranges, Devices = devices, DmaRanges = dma, Ways = wayMask, EntryPoint = ranges[0].Base,
         };
     }
 
@@ -67,6 +73,35 @@ public sealed class FirstFitAllocator<THardware>
             }
         }
         return picked.Count == wanted ? picked.ToArray() : null;
+    }
+
+    /// <summary>
+    /// One read-write row per device, <paramref name="bytesPerDevice"/> rounded up to the granule,
+    /// from the top of <paramref name="first"/> down (the entry point stays at its base): device
+    /// <c>devices[i]</c> gets the i-th buffer from the top. None when no buffer is asked for; null
+    /// when they do not fit the range or are more rows than a slice may list.
+    /// </summary>
+    private static DmaRange[]? DmaBuffers(ulong granule, MemoryRange first, int[] devices, ulong bytesPerDevice)
+    {
+        if (bytesPerDevice == 0 || devices.Length == 0)
+        {
+            return [];
+        }
+        if (bytesPerDevice > ulong.MaxValue - granule || devices.Length > Limits.MaxDmaRanges)
+        {
+            return null;
+        }
+        ulong need = (bytesPerDevice + granule - 1) / granule * granule;
+        if (need > first.Size / (ulong)devices.Length)
+        {
+            return null;
+        }
+        var rows = new DmaRange[devices.Length];
+        for (int i = 0; i < devices.Length; i++)
+        {
+            rows[i] = new DmaRange(devices[i], new MemoryRange(first.Limit - ((ulong)(i + 1) * need), need), Permissions.Read | Permissions.Write);
+        }
+        return rows;
     }
 
     private static MemoryRange[]? FitMemory(MachineConfig config, SliceTable table, ulong bytes)

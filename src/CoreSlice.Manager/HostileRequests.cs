@@ -138,7 +138,7 @@ public static class HostileRequests
         return null;
     }
 
-    private static MemoryRange? StolenRange(SliceTable table, Random random)
+    internal static MemoryRange? StolenRange(SliceTable table, Random random)
     {
         int start = 1 + random.Next(table.Capacity);
         for (int k = 0; k < table.Capacity; k++)
@@ -153,7 +153,7 @@ public static class HostileRequests
         return null;
     }
 
-    private static ulong PastRam(MachineConfig config)
+    internal static ulong PastRam(MachineConfig config)
     {
         ulong top = 0;
         foreach (MemoryRange ram in config.RamRegions)

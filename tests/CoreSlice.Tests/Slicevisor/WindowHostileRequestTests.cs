@@ -35,6 +35,7 @@ public sealed class WindowHostileRequestTests
         I32(permissions);
         I32(windows);
         I32(1); I32(2);
+        I32(0); // no DMA ranges
         U64(v.Ways); U64(v.EntryPoint);
         return SHA256.HashData([.. b]);
     }

@@ -12,10 +12,10 @@ namespace CoreSlice.Tests.Support;
 /// Everything observable about the slicevisor and the machine, as one line per item,
 /// so that "a rejected call changes nothing, bit for bit" is a list comparison whose
 /// failure names the first item that changed. Captures: every slot (state, cores,
-/// devices, ways, ranges, permissions, windows, entry point, measurement, generation); every core, device
+/// devices, ways, ranges, permissions, windows, DMA ranges, entry point, measurement, generation); every core, device
 /// and way owner and the memory ownership index as seen through MemoryOwner at
 /// every range boundary, and the window map at every window boundary; and the machine: each core's mode, lock, range registers,
-/// IPI mask, way mask, entry point and counters, each device's IOMMU window, and
+/// IPI mask, way mask, entry point and counters, each device's IOMMU window (entries, and whether open), and
 /// every present memory page with its writer and a hash of its contents.
 /// </summary>
 public sealed class StateSnapshot
@@ -62,6 +62,11 @@ public sealed class StateSnapshot
                     windowBoundaries.Add(w.Range.Limit);
                 }
             }
+            sb.Append(" dma=");
+            foreach (DmaRange d in e.DmaRanges)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"[{d.Device}: 0x{d.Range.Base:x}+0x{d.Range.Size:x} {d.Permissions}]");
+            }
             sb.Append(" m=").Append(Convert.ToHexString(e.Measurement));
             lines.Add(sb.ToString());
         }
@@ -97,7 +102,7 @@ public sealed class StateSnapshot
         }
         for (int d = 0; d < machine.DeviceCount; d++)
         {
-            var sb = new StringBuilder($"iommu {d}:");
+            var sb = new StringBuilder($"iommu {d} open={machine.IommuWindowOpen(d)}:");
             foreach (IommuMapping m in machine.IommuWindow(d))
             {
                 sb.Append(CultureInfo.InvariantCulture, $" [0x{m.Range.Base:x}+0x{m.Range.Size:x} {m.Permissions}]");
