@@ -28,11 +28,14 @@ public enum Twist
     PermissionsMismatch, BadRangePermissions, EntryNotExecutable, TooManyWindows,
     EmptyWindow, UnalignedWindow, WrappingWindow, BadWindowPermissions, WindowOutsideControl,
     WindowSelfOverlap, StolenWindow,
+    // Per-device DMA ranges.
+    TooManyDmaRanges, DmaForeignDevice, DmaEmpty, DmaUnaligned, DmaWraps, DmaBadPermissions, DmaOutsideSlice, DmaWritesReadOnly,
 }
 
 /// <summary>
 /// A mostly-valid CreateSlice. <paramref name="Share"/>: bit 0 gives every private range a permission
-/// (the one holding the entry executable), bit 1 asks for a window onto free control memory.
+/// (the one holding the entry executable), bit 1 asks for a window onto free control memory, bit 2 gives
+/// each device a DMA row on a granule of the first range (and one on the window, read-only, if any).
 /// </summary>
 public sealed record CreateIntent(int Cores, int Granules, int Devices, int Ways, bool Split, Twist How, Twist Then, int Pick, int Share = 0) : Intent;
 
@@ -131,6 +134,17 @@ public static class Resolver
         {
             r.Windows.Add(new SharedWindow(window, (c.Pick & 8) == 0 ? Permissions.Read : Permissions.Read | Permissions.Write));
         }
+        if ((c.Share & 4) != 0)
+        {
+            foreach (int d in devices)
+            {
+                r.Dma.Add(new DmaRange(d, new MemoryRange(ranges[0].Base, g), Permissions.Read));
+                if (r.Windows.Count > 0)
+                {
+                    r.Dma.Add(new DmaRange(d, r.Windows[0].Range, Permissions.Read));
+                }
+            }
+        }
         Apply(c.How, r, m, c.Pick);
         Apply(c.Then, r, m, c.Pick / 7);
         return new Step(StepKind.Create)
@@ -138,7 +152,7 @@ public static class Resolver
             Request = new SliceRequest
             {
                 Cores = r.Cores.ToArray(), Ranges = r.Ranges.ToArray(), RangePermissions = PermissionsOf(r, c.Pick), Windows = r.Windows.ToArray(),
-                Devices = r.Devices.ToArray(), Ways = r.Ways, EntryPoint = r.Entry,
+                Devices = r.Devices.ToArray(), DmaRanges = r.Dma.ToArray(), Ways = r.Ways, EntryPoint = r.Entry,
             },
         };
     }
@@ -151,6 +165,7 @@ public static class Resolver
         public ulong Ways = ways;
         public ulong Entry = entry;
         public List<SharedWindow> Windows = [];
+        public List<DmaRange> Dma = [];
         public bool WantPermissions;
         public Twist PermissionTwist = Twist.None;
     }
@@ -309,8 +324,57 @@ public static class Resolver
                 MakeRoomForWindow(r, cfg);
                 ApplyWindowTwist(how, r, m, pick);
                 break;
+            case Twist.TooManyDmaRanges or Twist.DmaForeignDevice or Twist.DmaEmpty or Twist.DmaUnaligned or Twist.DmaWraps
+                or Twist.DmaBadPermissions or Twist.DmaOutsideSlice or Twist.DmaWritesReadOnly:
+                ApplyDmaTwist(how, r, m, pick);
+                break;
             default: break;
         }
+    }
+
+    /// <summary>One broken DMA row, put first or last, for a device of the request (or none when it has none).</summary>
+    private static void ApplyDmaTwist(Twist how, Parts r, SpecModel m, int pick)
+    {
+        MachineConfig cfg = m.Config;
+        ulong g = cfg.GranuleSize;
+        int device = r.Devices.Count > 0 ? r.Devices[Mod(pick, r.Devices.Count)] : -1;
+        MemoryRange first = r.Ranges.Count > 0 ? new MemoryRange(r.Ranges[0].Base, g) : new MemoryRange(cfg.RamRegions[0].Base, g);
+        if (how == Twist.TooManyDmaRanges)
+        {
+            r.Dma = [.. Enumerable.Repeat(new DmaRange(device, first, Permissions.Read), Limits.MaxDmaRanges + 1 + Mod(pick, 3))];
+            return;
+        }
+        if (how == Twist.DmaWritesReadOnly)
+        {
+            // a read-only window, written by the device
+            MakeRoomForWindow(r, cfg);
+            if (r.Windows.Count == 0 && FreeWindow(m, pick) is { } window)
+            {
+                r.Windows.Add(new SharedWindow(window, Permissions.Read));
+            }
+            if (r.Windows.Count > 0)
+            {
+                r.Windows[0] = r.Windows[0] with { Permissions = Permissions.Read };
+                Put(r.Dma, new DmaRange(device, new MemoryRange(r.Windows[0].Range.Base, g), Permissions.Read | Permissions.Write), pick);
+            }
+            return;
+        }
+        MemoryRange[] others = [.. m.Slots.SelectMany(x => x.Ranges)];
+        DmaRange bad = how switch
+        {
+            Twist.DmaForeignDevice => new DmaRange((pick & 2) == 0 ? -1 - Mod(pick, 3) : cfg.DeviceCount + Mod(pick, 3), first, Permissions.Read),
+            Twist.DmaEmpty => new DmaRange(device, first with { Size = 0 }, Permissions.Read),
+            Twist.DmaUnaligned => new DmaRange(device, (pick & 2) == 0 ? first with { Base = first.Base + 1 + (ulong)Mod(pick, (int)g - 1) } : first with { Size = g - 1 }, Permissions.Read),
+            Twist.DmaWraps => new DmaRange(device, new MemoryRange(0UL - g, g * (2 + (ulong)Mod(pick, 3))), Permissions.Read),
+            Twist.DmaBadPermissions => new DmaRange(device, first, (Permissions)new byte[] { 0, 4, 5, 7, 0x11 }[Mod(pick, 5)]),
+            _ => new DmaRange(device, Mod(pick, 3) switch
+            {
+                0 when others.Length > 0 => new MemoryRange(others[Mod(pick, others.Length)].Base, g),
+                1 => new MemoryRange(cfg.ControlMemory[0].Base, g),
+                _ => new MemoryRange((ulong)SpecModel.End(r.Ranges.Count > 0 ? r.Ranges[^1] : first), g),
+            }, Permissions.Read),
+        };
+        Put(r.Dma, bad, pick);
     }
 
     /// <summary>One broken window, put first or last (so earlier windows' checks run, or not).</summary>
@@ -440,7 +504,7 @@ public static class IntentGen
         from how in Gen.Frequency((9, Gen.Constant(Twist.None)), (11, Gen.Elements(Twists)))
         from then in Gen.Frequency((9, Gen.Constant(Twist.None)), (1, Gen.Elements(Twists)))
         from pick in Gen.Choose(0, 1000)
-        from share in Gen.Frequency((5, Gen.Constant(0)), (1, Gen.Constant(1)), (2, Gen.Constant(2)), (2, Gen.Constant(3)))
+        from share in Gen.Frequency((5, Gen.Constant(0)), (1, Gen.Constant(1)), (2, Gen.Constant(2)), (2, Gen.Constant(3)), (1, Gen.Constant(4)), (1, Gen.Constant(6)), (1, Gen.Constant(7)))
         select (Intent)new CreateIntent(c, g, d, w, split, how, then, pick, share);
 
     public static Gen<Intent> Load(int slots) =>
