@@ -278,12 +278,12 @@ public static class CounterexampleSearch
         {
             yield break;
         }
-        // positions (1-based after the constructor): nc 1, nr 3, nd 6; kc 11, kr 12, kd 13
-        (int K, int N)[] ghosts = [(11, 1), (12, 3), (13, 6)];
-        for (int mask = 1; mask < 8; mask++)
+        // positions (1-based after the constructor): nc 1, nr 3, nd 6, nw 19, ndma 25; kc 11, kr 12, kd 13, kw 23, kdma 30
+        (int K, int N)[] ghosts = call.Items.Count > 30 ? [(11, 1), (12, 3), (13, 6), (23, 19), (30, 25)] : [(11, 1), (12, 3), (13, 6)];
+        for (int mask = 1; mask < 1 << ghosts.Length; mask++)
         {
             var items = call.Items.ToArray();
-            for (int g = 0; g < 3; g++)
+            for (int g = 0; g < ghosts.Length; g++)
             {
                 if ((mask & (1 << g)) != 0)
                 {
