@@ -25,8 +25,8 @@ public sealed class ProofCacheTests
 
             // the clause's text changes (same meaning, new query): proved again, not taken from the cache
             Spec changed = BrokenSpecs.Apply(spec, new BrokenSpec("I4 rewritten", Filter,
-                [("(define-fun I4_DmaConfinement ((s State)) Bool\n  (forall ((d Dev)) (let ((w (select (iommu s) d)))\n    (or (= w Owner.None)",
-                  "(define-fun I4_DmaConfinement ((s State)) Bool\n  (forall ((d Dev)) (let ((w (select (iommu s) d)))\n    (or (= Owner.None w)")]));
+                [("(define-fun I4_DmaConfinement.iommu ((s State)) Bool\n  (forall ((d Dev)) (let ((w (select (iommu s) d)))\n    (or (= w Owner.None)",
+                  "(define-fun I4_DmaConfinement.iommu ((s State)) Bool\n  (forall ((d Dev)) (let ((w (select (iommu s) d)))\n    (or (= Owner.None w)")]));
             VerifyReport third = Verifier.Run(changed, solver, Filter, 60_000, cacheDir: dir);
             Assert.NotEmpty(third.Results);
             Assert.All(third.Results, r => Assert.NotEqual(ProofCache.Cached, r.Detail));
