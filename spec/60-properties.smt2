@@ -148,3 +148,19 @@
 
 ; T4: an observer call (Attest, GuestAttest, DrainLog) changes nothing but the decision log
 (define-fun T4_LogOnly ((s State) (s2 State)) Bool (same-but-log s s2))
+
+; T5 (S2 for the rows the ghost copy does not hold), for EVERY transition: a slot that is live before
+; and after the step keeps its whole slice-table row: its private ranges with their permissions, its
+; windows with theirs and its DMA rows. Only CreateSlice (of a Free slot) and a successful DestroySlice
+; (back to Free) change a row, so what the slicevisor checked at create is what it programs at start
+; and what attest reports for the slot's whole life.
+(define-fun T5_StaticRows ((s State) (s2 State)) Bool
+  (forall ((t Slot))
+    (=> (and (live s t) (live s2 t))
+        (and (= (select (tblN s2) t) (select (tblN s) t)) (= (select (tblBase s2) t) (select (tblBase s) t))
+             (= (select (tblSize s2) t) (select (tblSize s) t)) (= (select (tblPerm s2) t) (select (tblPerm s) t))
+             (= (select (tblWN s2) t) (select (tblWN s) t)) (= (select (tblWBase s2) t) (select (tblWBase s) t))
+             (= (select (tblWSize s2) t) (select (tblWSize s) t)) (= (select (tblWPerm s2) t) (select (tblWPerm s) t))
+             (= (select (tblDN s2) t) (select (tblDN s) t)) (= (select (tblDDev s2) t) (select (tblDDev s) t))
+             (= (select (tblDBase s2) t) (select (tblDBase s) t)) (= (select (tblDSize s2) t) (select (tblDSize s) t))
+             (= (select (tblDPerm s2) t) (select (tblDPerm s) t))))))

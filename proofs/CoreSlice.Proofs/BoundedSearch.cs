@@ -223,10 +223,7 @@ public static class BoundedSearch
             script.Append($"(declare-const {n} {sort})\n");
         }
         script.Append(fi.SkolemDeclarations());
-        foreach (Sx e in expanded)
-        {
-            script.Append("(assert ").Append(e).Append(")\n");
-        }
+        SharedTerms.AppendAssertion(script, expanded);
         var valued = templates.Free.Concat(scalars).Select(f => f.Name).ToList();
         // preprocessing first (measured: 4x faster than the default strategy on these pure bit-vector queries)
         script.Append("(check-sat-using (then simplify propagate-values solve-eqs elim-uncnstr smt))\n");

@@ -22,7 +22,7 @@ public static class CounterexampleSearch
     /// <summary>The witness library: machine, and the pre-states defined on it.</summary>
     private static readonly (string Machine, string Name, string[] States)[] Library =
     [
-        (Witnesses.Machine, "the witness machine (4 cores, 3 slots, 2 devices, 4 ways, 3 range registers)", ["w0", "w1", "w2", "w3", "w4", "wF", "wW", "wD"]),
+        (Witnesses.Machine, "the witness machine (4 cores, 3 slots, 2 devices, 4 ways, 3 range registers)", ["w0", "w1", "w2", "w3", "w4", "wF", "wW", "wD", "wWC"]),
         (WitnessSearch.MachineTop, "machine M2 (the witness machine, top granule reserved)", ["wT"]),
     ];
 
@@ -36,6 +36,7 @@ public static class CounterexampleSearch
         ["wF"] = "wF: w0 with slot 3 Created and empty (table full)",
         ["wT"] = "wT: w0 on machine M2",
         ["wW"] = "wW: w0 with slot 1 holding the read-only window [4K, 8K) on core 1's register 1, written by the control slice",
+        ["wWC"] = "wWC: wW with slot 1 only Created (core 1 Idle, unlocked, cleared; device 0's window closed): its window not yet programmed",
         ["wD"] = "wD: wW with slot 1's device 0 on two DMA ranges: the window [4K, 8K) read-only, [8K, 12K) read-write",
     };
 
@@ -372,7 +373,9 @@ public static class CounterexampleSearch
             }
             else if (name.Contains("(Slot)", StringComparison.Ordinal))
             {
-                cells.Add(($"slot {name}: state, range count", [($"(select (st S) {t})", "SState"), ($"(select (tblN S) {t})", "Idx")]));
+                cells.Add(($"slot {name}: state, range count, window count, window 0's permission, DMA row count",
+                    [($"(select (st S) {t})", "SState"), ($"(select (tblN S) {t})", "Idx"), ($"(select (tblWN S) {t})", "Idx"),
+                     ($"(select (select (tblWPerm S) {t}) #x0000)", "Perm"), ($"(select (tblDN S) {t})", "Idx")]));
             }
             else if (name.Contains("(Dev)", StringComparison.Ordinal))
             {

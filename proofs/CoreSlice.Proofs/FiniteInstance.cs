@@ -30,28 +30,42 @@ public sealed class FiniteInstance
     private readonly IReadOnlyDictionary<string, Sx> namedArrays;
     private readonly Dictionary<string, List<Sx>> skolemsBySort = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Sx>> globalPoints = new(StringComparer.Ordinal);
-    private readonly Dictionary<Sx, string> text = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Sx, int> ids = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, int> idOfShape = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Sx> memo = new(StringComparer.Ordinal);
     private int markers;
     private int depthOfExpansion;
 
-    // a term's text, computed once per node (terms are shared and compared often)
-    private string Str(Sx e)
+    // A term's structural identity: equal terms get equal numbers. Computed once per node from its
+    // children's numbers, so the work and memory are linear in the number of distinct nodes; the terms
+    // are DAGs (a state built from a step is shared many times), and keying on their text instead grew
+    // quadratically, to gigabytes, on a step with a free post-state.
+    private int Id(Sx e)
     {
+        if (ids.TryGetValue(e, out int id))
+        {
+            return id;
+        }
+        string shape;
         if (e.Atom is { } a)
         {
-            return a;
+            shape = "a" + a;
         }
-        if (!text.TryGetValue(e, out string? t))
+        else
         {
-            var sb = new StringBuilder("(");
-            for (int k = 0; k < e.Items.Count; k++)
+            var sb = new StringBuilder("l");
+            foreach (Sx item in e.Items)
             {
-                sb.Append(k > 0 ? " " : string.Empty).Append(Str(e.Items[k]));
+                sb.Append(Id(item)).Append(',');
             }
-            text[e] = t = sb.Append(')').ToString();
+            shape = sb.ToString();
         }
-        return t;
+        if (!idOfShape.TryGetValue(shape, out id))
+        {
+            idOfShape[shape] = id = idOfShape.Count;
+        }
+        ids[e] = id;
+        return id;
     }
 
     /// <summary>
@@ -173,7 +187,7 @@ public sealed class FiniteInstance
             if (fun is not null && fun.Params.Count == args.Count && args.Count > 0)
             {
                 // the same call at the same polarity expands the same way (skolems included: one witness serves both)
-                string key = head + "|" + pol + "|" + string.Join(" ", args.Select(Str));
+                string key = head + "|" + pol + "|" + string.Join(",", args.Select(Id));
                 if (memo.TryGetValue(key, out Sx? done))
                 {
                     return done;
@@ -199,7 +213,7 @@ public sealed class FiniteInstance
 
     private Sx Equal(Sx x, Sx y, Dictionary<string, Sx> env, int pol)
     {
-        if (Str(x) == Str(y))
+        if (Id(x) == Id(y))
         {
             return Sx.A("true");
         }
@@ -324,7 +338,7 @@ public sealed class FiniteInstance
         (string name, Sx sort) = vars[k];
         List<Sx> points = Representatives(vars, k, body, env, sort);
         var parts = new List<Sx>();
-        var distinct = new HashSet<string>(StringComparer.Ordinal);
+        var distinct = new HashSet<int>();
         foreach (Sx p in points)
         {
             var inner = new Dictionary<string, Sx>(env, StringComparer.Ordinal) { [name] = p };
@@ -333,7 +347,7 @@ public sealed class FiniteInstance
             {
                 return inst;
             }
-            if (distinct.Add(Str(inst)))
+            if (distinct.Add(Id(inst)))
             {
                 parts.Add(inst);
             }
@@ -345,11 +359,11 @@ public sealed class FiniteInstance
     {
         int width = vocab.Width(sort);
         var points = new List<Sx>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<int>();
         void Add(Sx p)
         {
             Sx f = Fold(p);
-            if (seen.Add(Str(f)))
+            if (seen.Add(Id(f)))
             {
                 points.Add(f);
             }
@@ -528,7 +542,7 @@ public sealed class FiniteInstance
         {
             return Not(c);
         }
-        return ReferenceEquals(t, f) || Str(t) == Str(f) ? t : Sx.L(Sx.A("ite"), c, t, f);
+        return ReferenceEquals(t, f) || Id(t) == Id(f) ? t : Sx.L(Sx.A("ite"), c, t, f);
     }
 
     private static Sx Fold(Sx e)

@@ -111,6 +111,9 @@ public static class Negatives
         new("T3_GuestConfined", "w0", F(("logN", "#x0000000000000004"), ("logSeq", "#x0000000000000006")), "a guest action appends to the slicevisor's log", ""),
         new("T4_LogOnly", "w0", F(("meas", "(store (meas w0) #x0001 #x0000000000000000)")), "an attestation clears slot 1's measurement", ""),
         new("T4_LogOnly", "w0", F(("ipiIn", "(store (ipiIn w0) #x0001 noCores)")), "a drain drops core 1's received interrupts", ""),
+        new("T5_StaticRows", "wW", F(("tblWPerm", "(store (tblWPerm wW) #x0001 (store zeroPerms #x0000 #b011))")), "slot 1's read-only window becomes read-write while it runs", ""),
+        new("T5_StaticRows", "wD", F(("tblDN", "(store (tblDN wD) #x0001 #x0001)")), "slot 1 loses a DMA row while it runs", ""),
+        new("T5_StaticRows", "w0", F(("tblPerm", "(store (tblPerm w0) #x0002 (store zeroPerms #x0000 #b101))")), "running slot 2's range loses write permission", ""),
     ];
 
     /// <summary>The State datatype's field names, in constructor order.</summary>

@@ -4,7 +4,7 @@ namespace CoreSlice.Proofs;
 
 /// <summary>
 /// Turns a <see cref="Spec"/> into obligations: init ⇒ Inv; every operation ×
-/// every invariant; T1 and T2 for every operation, T3 for every guest action, T4 for every observer;
+/// every invariant; T1, T2 and T5 for every operation, T3 for every guest action, T4 for every observer;
 /// Inv ⇒ S_i; lemmas; and sanity queries at a small fixed machine.
 /// </summary>
 public static class ObligationGenerator
@@ -100,6 +100,7 @@ public static class ObligationGenerator
             {
                 (op.IsGuest, "T3_GuestConfined", $"the guest action {op.Name} destroys no slice, reassigns nothing, moves no IOMMU window and writes no log entry"),
                 (op.IsObserver, "T4_LogOnly", $"{op.Name} changes nothing but the decision log"),
+                (true, "T5_StaticRows", $"{op.Name} leaves the slice-table row (ranges, windows, DMA rows, permissions) of every slot live before and after it unchanged"),
             })
             {
                 if (!applies)

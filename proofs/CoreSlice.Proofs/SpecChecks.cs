@@ -9,7 +9,7 @@ namespace CoreSlice.Proofs;
 public static class SpecChecks
 {
     /// <summary>Transition properties the generator states for every operation (not listed in the manifest).</summary>
-    public static readonly IReadOnlyList<string> GeneratedTransitionProperties = ["T1_LockStability", "T2_ResetAuthority", "T3_GuestConfined", "T4_LogOnly"];
+    public static readonly IReadOnlyList<string> GeneratedTransitionProperties = ["T1_LockStability", "T2_ResetAuthority", "T3_GuestConfined", "T4_LogOnly", "T5_StaticRows"];
 
     /// <summary>Failed results for every static problem; empty when there is none.</summary>
     public static IReadOnlyList<ObligationResult> Static(Spec spec)

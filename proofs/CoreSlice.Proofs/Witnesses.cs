@@ -131,7 +131,13 @@ public static class Witnesses
         ("tblDDev", "(store (tblDDev wW) #x0001 zeroDevs)"),
         ("tblDBase", "(store (tblDBase wW) #x0001 (store (store zeroAddrs #x0000 #x0000000000001000) #x0001 #x0000000000002000))"),
         ("tblDSize", "(store (tblDSize wW) #x0001 (store (store zeroAddrs #x0000 #x0000000000001000) #x0001 #x0000000000001000))"),
-        ("tblDPerm", "(store (tblDPerm wW) #x0001 (store (store zeroPerms #x0000 #b001) #x0001 #b011))"));
+        ("tblDPerm", "(store (tblDPerm wW) #x0001 (store (store zeroPerms #x0000 #b001) #x0001 #b011))"))
+    // wW one step earlier: slot 1 Created with its window, not yet started (what StartSlice programs from)
+    + Define("wWC", "wW",
+        ("st", "(store (st wW) #x0001 #b01)"), ("mode", "(store (mode wW) #x0001 #b001)"), ("locked", "(store (locked wW) #x0001 false)"),
+        ("rrBase", "(store (rrBase wW) #x0001 zeroAddrs)"), ("rrSize", "(store (rrSize wW) #x0001 zeroAddrs)"), ("rrPerm", "(store (rrPerm wW) #x0001 zeroPerms)"),
+        ("ipi", "(store (ipi wW) #x0001 noCores)"), ("wmask", "(store (wmask wW) #x0001 noWays)"), ("ipiIn", "(store (ipiIn wW) #x0001 noCores)"),
+        ("iommu", "(store (iommu wW) #x0000 #xfffd)"));
 
     /// <summary>The sanity obligations.</summary>
     public static IEnumerable<Obligation> Obligations(Spec spec)
@@ -167,6 +173,7 @@ public static class Witnesses
             ("wT", WitnessSearch.MachineTop, "w0 on machine M2, whose top granule is reserved"),
             ("wW", Machine, "w0 with slot 1 holding the read-only window [4K, 8K) on its core's register 1, written by the control slice"),
             ("wD", Machine, "wW with slot 1's device 0 given two DMA ranges: its read-only window [4K, 8K) to read, its memory [8K, 12K) to read and write"),
+            ("wWC", Machine, "wW with slot 1 only Created: its window in the table, its core Idle, unlocked and cleared"),
             ("wF", Machine, "w0 with slot 3 Created and empty: the table is full"),
             ("wL", Machine, "w0 with the log full: 15 entries held of capacity 16 (one reserved for the drain's record)"),
             ("wLL", Machine, "w0 with the log at capacity: the drain's reserved entry used too"),

@@ -23,7 +23,7 @@ internal static class ModelCheckReportWriter
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"states: {r.States}, edges: {r.Edges} ({r.RejectedEdges} rejected calls), depth: {r.Depth}, time: {r.Seconds:F1} s, {r.StatesPerSecond:F0} states/s"));
         output.WriteLine(r.Exhaustive ? "exhaustive: yes, every reachable state was explored" : $"exhaustive: no, stopped by the {r.StoppedBy}");
-        output.WriteLine("checked: I1-I6 in every state; T1, T2 on every edge; R1 (a rejected call changes nothing), X1 (no exception), C1-C3 (operation contracts), M1 (the result matches the executable model) on every call");
+        output.WriteLine("checked: I1-I6 in every state; T1, T2, T5 on every edge; R1 (a rejected call changes nothing), X1 (no exception), C1-C3 (operation contracts), M1 (the result matches the executable model) on every call");
         foreach (ModelCheckViolation v in r.Violations)
         {
             output.WriteLine();

@@ -13,7 +13,7 @@ namespace CoreSlice.Harness.ModelCheck;
 /// a call that leaves the state unchanged keeps the live machine for the next operation.
 /// <para>
 /// Checked in every new state: I1–I6 (<see cref="InvariantAudit.CheckAll"/>); on every
-/// edge: T1, T2 (<see cref="InvariantAudit.CheckStep"/>); on every rejected call:
+/// edge: T1, T2, T5 (<see cref="InvariantAudit.CheckStep"/>); on every rejected call:
 /// R1_RejectedChangesNothing; on every call: X1_NoException; and the operation
 /// contracts C1_StartRunsEveryCore, C2_FaultIsReportedAndQuarantined,
 /// C3_DestroyStopsEveryCore. The first violation found has a shortest trace (BFS).
@@ -172,7 +172,7 @@ internal sealed class ModelChecker
 
     private readonly record struct Outcome(bool Changed, bool Rejected, bool Threw = false);
 
-    /// <summary>One edge: apply, then check T1/T2, R1, X1 and the contracts.</summary>
+    /// <summary>One edge: apply, then check T1/T2/T5, R1, X1 and the contracts.</summary>
     private Outcome Step(LiveMachine live, int state, int o, byte[] before)
     {
         Step op = ops[o];
@@ -204,7 +204,7 @@ internal sealed class ModelChecker
         int actedOn = op.IsManagerCall && op.Kind != StepKind.Create ? (live.Table.IsSlot(op.Slot) ? op.Slot : 0) : (result is { Ok: true } ok ? ok.Slot : 0);
         IReadOnlyList<Violation> found = changed
             ? live.Audit.CheckStep(snapshot, op.IsManagerCall, actedOn)
-            : [.. live.Audit.T1_LockStability(snapshot), .. live.Audit.T2_ResetAuthority(snapshot, op.IsManagerCall, actedOn), .. live.Audit.I6_StaticResources()];
+            : [.. live.Audit.T1_LockStability(snapshot), .. live.Audit.T2_ResetAuthority(snapshot, op.IsManagerCall, actedOn), .. live.Audit.T5_StaticRows(snapshot), .. live.Audit.I6_StaticResources()];
         foreach (Violation v in found)
         {
             Report(state, o, v.Invariant, v.Message);

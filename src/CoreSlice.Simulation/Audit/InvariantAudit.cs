@@ -4,7 +4,7 @@ namespace CoreSlice.Simulation.Audit;
 
 /// <summary>
 /// Checks the invariants of docs/design.md (I1–I6) and the transition properties
-/// (T1, T2) on a live slicevisor and its simulated machine. Independent of the
+/// (T1, T2, T5) on a live slicevisor and its simulated machine. Independent of the
 /// slicevisor's own checks: it reads only the slice table's public view and the
 /// machine's raw registers, memory writers and counters.
 /// <para>
@@ -65,7 +65,7 @@ public sealed class InvariantAudit
     }
 
     /// <summary>
-    /// Everything after one step: I1–I6, then T1 and T2 against
+    /// Everything after one step: I1–I6, then T1, T2 and T5 against
     /// <paramref name="before"/>. <paramref name="privilegedStep"/> is true for a
     /// slicevisor operation (which acted on <paramref name="actedOnSlot"/>, 0 if none).
     /// </summary>
@@ -74,6 +74,7 @@ public sealed class InvariantAudit
         var all = new List<Violation>(CheckAll());
         all.AddRange(T1_LockStability(before));
         all.AddRange(T2_ResetAuthority(before, privilegedStep, actedOnSlot));
+        all.AddRange(T5_StaticRows(before));
         return all;
     }
 
@@ -634,6 +635,37 @@ public sealed class InvariantAudit
         return v.Result();
     }
 
+    /// <summary>
+    /// T5: a slot live (not Free) before and after the step keeps its whole slice-table row: its ranges with their
+    /// permissions, its windows and its DMA rows. Only a create (of a Free slot) or a completed destroy changes one.
+    /// </summary>
+    public IReadOnlyList<Violation> T5_StaticRows(MachineSnapshot before)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        var v = new Sink("T5_StaticRows");
+        for (int slot = 1; slot <= table.Capacity; slot++)
+        {
+            SliceEntry e = table[slot];
+            if (!before.Live(slot) || e.State == SliceState.Free)
+            {
+                continue;
+            }
+            if (!e.Ranges.SequenceEqual(before.Ranges(slot)) || !e.RangePermissions.SequenceEqual(before.RangePermissions(slot)))
+            {
+                v.Add($"slot {slot}'s ranges or their permissions changed while it stayed live");
+            }
+            if (!e.Windows.SequenceEqual(before.Windows(slot)))
+            {
+                v.Add($"slot {slot}'s windows changed while it stayed live");
+            }
+            if (!e.DmaRanges.SequenceEqual(before.DmaRanges(slot)))
+            {
+                v.Add($"slot {slot}'s DMA rows changed while it stayed live");
+            }
+        }
+        return v.Result();
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private bool Holdings(int owner, out ReadOnlySpan<MemoryRange> memory, out ResourceSet cores, out ulong ways)
@@ -721,19 +753,26 @@ public sealed class InvariantAudit
     }
 }
 
-/// <summary>A copy of every core's lock bit, filter registers and reset count, and of every slot's cores, for T1 and T2.</summary>
+/// <summary>A copy of every core's lock bit, filter registers and reset count, and of every slot's cores and row, for T1, T2 and T5.</summary>
 public sealed class MachineSnapshot
 {
     private readonly RangeRegister[] rangeRegisters;
     private readonly ResourceSet[] slotCores;
+    private readonly Row[] rows;
     private readonly int perCore;
+
+    // a slot's slice-table row, for T5
+    private sealed record Row(bool Live, MemoryRange[] Ranges, Permissions[] RangePermissions, SharedWindow[] Windows, DmaRange[] DmaRanges);
 
     internal MachineSnapshot(SimulatedMachine machine, SliceTable table)
     {
         slotCores = new ResourceSet[table.Capacity + 1];
+        rows = new Row[table.Capacity + 1];
         for (int slot = 1; slot <= table.Capacity; slot++)
         {
-            slotCores[slot] = table[slot].Cores;
+            SliceEntry e = table[slot];
+            slotCores[slot] = e.Cores;
+            rows[slot] = new Row(e.State != SliceState.Free, e.Ranges.ToArray(), e.RangePermissions.ToArray(), e.Windows.ToArray(), e.DmaRanges.ToArray());
         }
         int n = machine.CoreCount;
         perCore = machine.RangeRegistersPerCore;
@@ -770,6 +809,21 @@ public sealed class MachineSnapshot
 
     /// <summary>The cores <paramref name="slot"/> held when the snapshot was taken (empty for a bad slot).</summary>
     public ResourceSet SlotCores(int slot) => slot >= 1 && slot < slotCores.Length ? slotCores[slot] : default;
+
+    /// <summary>Whether <paramref name="slot"/> was live (not Free) when the snapshot was taken.</summary>
+    public bool Live(int slot) => slot >= 1 && slot < rows.Length && rows[slot].Live;
+
+    /// <summary>The ranges <paramref name="slot"/> held (empty for a bad slot).</summary>
+    public ReadOnlySpan<MemoryRange> Ranges(int slot) => slot >= 1 && slot < rows.Length ? rows[slot].Ranges : [];
+
+    /// <summary>The permissions of those ranges.</summary>
+    public ReadOnlySpan<Permissions> RangePermissions(int slot) => slot >= 1 && slot < rows.Length ? rows[slot].RangePermissions : [];
+
+    /// <summary>The windows <paramref name="slot"/> held.</summary>
+    public ReadOnlySpan<SharedWindow> Windows(int slot) => slot >= 1 && slot < rows.Length ? rows[slot].Windows : [];
+
+    /// <summary>The DMA rows <paramref name="slot"/> held.</summary>
+    public ReadOnlySpan<DmaRange> DmaRanges(int slot) => slot >= 1 && slot < rows.Length ? rows[slot].DmaRanges : [];
 
     /// <summary>The range registers of <paramref name="core"/>.</summary>
     public ReadOnlySpan<RangeRegister> RangeRegisters(int core) => rangeRegisters.AsSpan(core * perCore, perCore);

@@ -100,8 +100,11 @@ public sealed class SliceEntry
         return false;
     }
 
+    // The row is written here, over a Free slot only, and cleared by Clear when a destroy completes: nothing
+    // else writes it, so a live slot's ranges, windows and DMA rows are what create checked (T5_StaticRows).
     internal void Assign(ReadOnlySpan<MemoryRange> newRanges, ReadOnlySpan<Permissions> newPermissions, ReadOnlySpan<SharedWindow> newWindows, ReadOnlySpan<DmaRange> newDmaRanges, ulong ways, ulong entryPoint)
     {
+        Invariant.Holds(State == SliceState.Free, "SliceEntry.Assign: the slot is live (T5_StaticRows)");
         // The validator gives one effective permission per range and at most registers - ranges windows.
         Invariant.Holds(newPermissions.Length == newRanges.Length && newRanges.Length + newWindows.Length <= ranges.Length
                         && newDmaRanges.Length <= dmaRanges.Length, "SliceEntry.Assign: permissions, windows or DMA ranges do not fit the entry");

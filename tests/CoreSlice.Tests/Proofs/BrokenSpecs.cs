@@ -7,8 +7,13 @@ namespace CoreSlice.Tests.Proofs;
 /// <param name="Obligation">The obligation that must fail (a result whose name is this, or this followed by #n).</param>
 /// <param name="Edits">(original text, broken text) pairs; each original occurs exactly once. An empty original appends.</param>
 /// <param name="ManifestEdits">The same, on obligations.txt.</param>
+/// <param name="NotEstablished">
+/// The searches do not establish a counterexample for it within their budgets on this machine (measured, see
+/// spec/README.md, "How counterexamples are found"): the suite then holds verify to the weaker promise, that the
+/// broken obligation is not proved (unknown or failed) and verify exits non-zero.
+/// </param>
 public sealed record BrokenSpec(string Why, string Obligation, IReadOnlyList<(string From, string To)> Edits,
-    IReadOnlyList<(string From, string To)>? ManifestEdits = null);
+    IReadOnlyList<(string From, string To)>? ManifestEdits = null, bool NotEstablished = false);
 
 /// <summary>The broken-spec suite: the prover must be shown to have teeth.</summary>
 public static class BrokenSpecs
@@ -111,7 +116,8 @@ public static class BrokenSpecs
         ["create-in-use-misses-last-byte"] = new("CreateSlice's RangeInUse check stops one byte short of the range's end",
             "lemma/Lemma_CreateOk_RangesFree",
             [("(ite (exists ((x Addr)) (and (inRange x b z) (isGuest (select (memOwner s) x)))) SliceError.RangeInUse",
-              "(ite (exists ((x Addr)) (and (inRange x b (bvsub z #x0000000000000001)) (isGuest (select (memOwner s) x)))) SliceError.RangeInUse")]),
+              "(ite (exists ((x Addr)) (and (inRange x b (bvsub z #x0000000000000001)) (isGuest (select (memOwner s) x)))) SliceError.RangeInUse")],
+            NotEstablished: true),
         ["destroy-keeps-table-row"] = new("DestroySlice frees the slot but leaves its range count in the table row",
             "DestroySlice/I1_Disjointness.freeRows",
             [("(= (tblN s2) (store (tblN s) t #x0000))", "(= (tblN s2) (tblN s))")]),
@@ -137,6 +143,14 @@ public static class BrokenSpecs
             "StartSlice/I2_FilterSoundness.ranges",
             [("(ite (winRow s t i) (select (select (tblWPerm s) t) (bvsub i (select (tblN s) t))) Permissions.None)))",
               "(ite (winRow s t i) (bvor Permissions.Write (select (select (tblWPerm s) t) (bvsub i (select (tblN s) t)))) Permissions.None)))")]),
+        ["start-widens-window-rows"] = new("StartSlice rewrites the slot's window rows read-write as it starts it: the table no longer says what create checked",
+            "StartSlice/T5_StaticRows",
+            [("(same-rows s s2) (= (entry s2) (entry s)) (= (meas s2) (meas s))\n         ; the IOMMU windows come first",
+              "(= (tblN s2) (tblN s)) (= (tblBase s2) (tblBase s)) (= (tblSize s2) (tblSize s)) (= (tblPerm s2) (tblPerm s))\n" +
+              "         (= (tblWN s2) (tblWN s)) (= (tblWBase s2) (tblWBase s)) (= (tblWSize s2) (tblWSize s))\n" +
+              "         (= (tblWPerm s2) (store (tblWPerm s) t ((as const (Array Idx Perm)) Permissions.ReadWrite)))\n" +
+              "         (= (tblDN s2) (tblDN s)) (= (tblDDev s2) (tblDDev s)) (= (tblDBase s2) (tblDBase s)) (= (tblDSize s2) (tblDSize s))\n" +
+              "         (= (tblDPerm s2) (tblDPerm s)) (= (entry s2) (entry s)) (= (meas s2) (meas s))\n         ; the IOMMU windows come first")]),
         ["window-not-scrubbed-on-reuse"] = new("DestroySlice scrubs the slot's own memory but not its windows: the next guest given the window reads the old one's data",
             "DestroySlice/I5_NoResidue",
             [("(ite (or (= (select (memOwner s) x) t) (= (select (winOwner s) x) t))\n                                           Owner.None (select (lastWriter s) x))",

@@ -246,6 +246,22 @@ public class AuditTests
     }
 
     [Fact]
+    public void T5_holds_on_each_step_and_flags_a_row_that_changed_under_a_live_slot()
+    {
+        using var rig = new SimRig();
+        MachineSnapshot beforeCreate = rig.Audit.Snapshot();
+        int a = rig.Start([1], SliceA, [], 0b100);
+        Assert.Empty(rig.Audit.T5_StaticRows(beforeCreate)); // created from Free: not a change
+        MachineSnapshot live = rig.Audit.Snapshot();
+        Assert.True(rig.Slicevisor.DestroySlice(a).Ok);
+        Assert.Empty(rig.Audit.T5_StaticRows(live)); // destroyed to Free: not a change
+        int again = rig.Start([1], SliceB, [], 0b100);
+        Assert.Equal(a, again);
+        // across both steps the slot is live at each end with another range: the check sees the row, not only the state
+        AssertViolates(rig.Audit.T5_StaticRows(live), "T5_StaticRows", $"slot {a}'s ranges or their permissions changed");
+    }
+
+    [Fact]
     public void I1_holds_across_many_slices_and_sees_the_ownership_maps()
     {
         using var rig = new SimRig();
