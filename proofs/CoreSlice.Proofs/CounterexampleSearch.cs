@@ -19,6 +19,9 @@ public static class CounterexampleSearch
     /// <summary>Time to establish one hit (all its ghost-witness variants), beyond the search budget.</summary>
     public const int EstablishMs = 15_000;
 
+    /// <summary>Pairs asked in one solver call (each call loads the spec again: about 0.2 s).</summary>
+    private const int PairsPerQuery = 40;
+
     /// <summary>The witness library: machine, and the pre-states defined on it.</summary>
     private static readonly (string Machine, string Name, string[] States)[] Library =
     [
@@ -62,8 +65,9 @@ public static class CounterexampleSearch
         string states = Witnesses.States + WitnessSearch.MoreStates + Branches.MoreStates;
         foreach ((string machine, string machineName, string[] pre) in Library)
         {
-            var script = new StringBuilder(spec.Text).Append(machine).Append(states);
+            string prelude = spec.Text + machine + states;
             var order = new List<(string W, string Args, string Why, string Post, string Decls, string Neg, List<(string, string)> Points)>();
+            var queries = new List<string>();
             // each call first on the state it was written for, then on every other state of the library
             var tries = new List<(string W, string Args, string Why)>();
             foreach (var call in calls.Where(c => pre.Contains(c.State)))
@@ -87,28 +91,39 @@ public static class CounterexampleSearch
                     }
                     (string decls, string neg, List<(string, string)> points) = NegatedInstance(def, w, op, o.ArgsSort);
                     order.Add((w, args, why, post, decls, neg, points));
-                    script.Append($"(push)(define-fun cx.a () {o.ArgsSort} {args})(define-fun cx.post () State {post})\n{decls}(assert (not {neg}))(check-sat)(pop)\n");
+                    queries.Add($"(push)(define-fun cx.a () {o.ArgsSort} {args})(define-fun cx.post () State {post})\n{decls}(assert (not {neg}))(check-sat)(pop)\n");
                 }
             }
-            int remaining = budgetMs - (int)sw.ElapsedMilliseconds;
-            if (order.Count == 0 || remaining <= 0)
+            // in batches, so a pair early in the order (a call on the state it was written for) is answered,
+            // and a hit established, without waiting for every other pair of the library
+            for (int from = 0; from < order.Count; from += PairsPerQuery)
             {
-                continue;
-            }
-            pairs += order.Count;
-            List<string> answers = SExpr.SplitTop(solver.Run(script.ToString(), remaining));
-            for (int i = 0; i < order.Count && i < answers.Count; i++)
-            {
-                if (answers[i] != "sat")
+                int remaining = budgetMs - (int)sw.ElapsedMilliseconds;
+                if (remaining <= 0)
                 {
-                    continue;
+                    break;
                 }
-                var c = order[i];
-                string? hit = Establish(spec, solver, o, new Hit(machine, machineName, states, c.W, StateText.GetValueOrDefault(c.W, c.W), c.Args, c.Why, c.Post, c.Decls, c.Neg, c.Points),
-                    $"the counterexample search over the witness library ({pairs} pre-state x call pairs tried, {sw.ElapsedMilliseconds} ms)", notes);
-                if (hit is not null)
+                int count = Math.Min(PairsPerQuery, order.Count - from);
+                pairs += count;
+                var script = new StringBuilder(prelude);
+                foreach (string q in queries.Skip(from).Take(count))
                 {
-                    return hit;
+                    script.Append(q);
+                }
+                List<string> answers = SExpr.SplitTop(solver.Run(script.ToString(), remaining));
+                for (int i = 0; i < count && i < answers.Count; i++)
+                {
+                    if (answers[i] != "sat")
+                    {
+                        continue;
+                    }
+                    var c = order[from + i];
+                    string? hit = Establish(spec, solver, o, new Hit(machine, machineName, states, c.W, StateText.GetValueOrDefault(c.W, c.W), c.Args, c.Why, c.Post, c.Decls, c.Neg, c.Points),
+                        $"the counterexample search over the witness library ({pairs} pre-state x call pairs tried, {sw.ElapsedMilliseconds} ms)", notes);
+                    if (hit is not null)
+                    {
+                        return hit;
+                    }
                 }
             }
         }

@@ -278,16 +278,7 @@ internal sealed partial class Scenario
                 continue;
             }
             counts.Allowed++;
-            int nonZero = 0;
-            foreach (byte b in driver.LastRead)
-            {
-                nonZero += b != 0 ? 1 : 0;
-            }
-            if (nonZero > 0)
-            {
-                summary.ResidueFound += nonZero;
-                summary.Find($"residue: slot {slot} read {nonZero} non-zero bytes in its window granule 0x{address:x}, last written by {OwnerText.Describe(machine.Memory.LastWriter(address))}");
-            }
+            RecordResidue(slot, address, "in its window granule");
         }
     }
 

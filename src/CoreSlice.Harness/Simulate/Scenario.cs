@@ -503,16 +503,7 @@ internal sealed partial class Scenario : IDisposable
                 continue;
             }
             counts.Allowed++;
-            int nonZero = 0;
-            foreach (byte b in driver.LastRead)
-            {
-                nonZero += b != 0 ? 1 : 0;
-            }
-            if (nonZero > 0)
-            {
-                summary.ResidueFound += nonZero;
-                summary.Find($"residue: slot {slot} read {nonZero} non-zero bytes at 0x{address:x} left by {OwnerText.Describe(machine.Memory.LastWriter(address))}");
-            }
+            RecordResidue(slot, address, "at");
         }
     }
 
@@ -676,6 +667,21 @@ internal sealed partial class Scenario : IDisposable
         MemoryRange range = ranges[random.Next(ranges.Length)];
         ulong words = Math.Max(1, range.Size / 8);
         return range.Base + ((ulong)random.NextInt64((long)Math.Min(words, long.MaxValue)) * 8);
+    }
+
+    // Every byte the last load read must be zero (scrubbed) or the reader's own: a non-zero byte there is residue.
+    private void RecordResidue(int slot, ulong address, string where)
+    {
+        int nonZero = 0;
+        foreach (byte b in driver.LastRead)
+        {
+            nonZero += b != 0 ? 1 : 0;
+        }
+        if (nonZero > 0)
+        {
+            summary.ResidueFound += nonZero;
+            summary.Find($"residue: slot {slot} read {nonZero} non-zero bytes {where} 0x{address:x}, last written by {OwnerText.Describe(machine.Memory.LastWriter(address))}");
+        }
     }
 }
 

