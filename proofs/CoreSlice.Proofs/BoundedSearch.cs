@@ -31,6 +31,9 @@ public static class BoundedSearch
     /// <summary>Most time one round's solver query may take.</summary>
     public const int RoundMs = 40_000;
 
+    /// <summary>Most instances one round may build (<see cref="FiniteInstance.MaxInstances"/>).</summary>
+    public const int RoundInstances = 100_000;
+
     /// <summary>
     /// The search machine: 3 cores (core 0 control), 2 slots, 2 devices, 3 ways (way 0 control), 2 range
     /// registers, 4 KiB granule, reserved [0, 4K), control memory [4K, 8K); RAM coverage left as loose as
@@ -111,7 +114,7 @@ public static class BoundedSearch
                 {
                     break;
                 }
-                string? hit = Round(spec, solver, o, vocab, decls, asserts, MachineMacros(), MachineIndices, 3, null, widen, freeFrame, Math.Min(remaining, RoundMs), sw, ran, notes);
+                string? hit = TryRound(spec, solver, o, vocab, decls, asserts, MachineMacros(), MachineIndices, 3, null, widen, freeFrame, Math.Min(remaining, RoundMs), sw, ran, notes);
                 if (hit is not null)
                 {
                     return hit;
@@ -127,7 +130,7 @@ public static class BoundedSearch
                 {
                     break;
                 }
-                string? hit = Round(spec, solver, o, vocab, decls, asserts, [], _ => bound + 1, bound + 1, bound, false, false, Math.Min(remaining, RoundMs), sw, ran, notes);
+                string? hit = TryRound(spec, solver, o, vocab, decls, asserts, [], _ => bound + 1, bound + 1, bound, false, false, Math.Min(remaining, RoundMs), sw, ran, notes);
                 if (hit is not null)
                 {
                     return hit;
@@ -138,13 +141,30 @@ public static class BoundedSearch
         return null;
     }
 
+    // A round whose expansion passes RoundInstances ends there: its query would not be answered in time.
+    private static string? TryRound(Spec spec, ISolver solver, Obligation o, SmtVocabulary vocab, List<(string Name, Sx Sort)> decls, List<Sx> asserts,
+        Dictionary<string, SmtVocabulary.Fun> macros, Func<Sx, int> indices, int small, int? bound, bool widen, bool freeFrame, int limitMs,
+        Stopwatch sw, List<string> ran, List<string> notes)
+    {
+        long began = sw.ElapsedMilliseconds;
+        try
+        {
+            return Round(spec, solver, o, vocab, decls, asserts, macros, indices, small, bound, widen, freeFrame, limitMs, sw, ran, notes);
+        }
+        catch (FiniteInstance.TooLargeException e)
+        {
+            ran.Add($"{(widen ? "widened round" : bound is { } b ? $"round with constants ≤ {b}" : "round")}: stopped building at {e.Message} after {sw.ElapsedMilliseconds - began} ms");
+            return null;
+        }
+    }
+
     private static string? Round(Spec spec, ISolver solver, Obligation o, SmtVocabulary vocab, List<(string Name, Sx Sort)> decls, List<Sx> asserts,
         Dictionary<string, SmtVocabulary.Fun> macros, Func<Sx, int> indices, int small, int? bound, bool widen, bool freeFrame, int limitMs,
         Stopwatch sw, List<string> ran, List<string> notes)
     {
         var roundWatch = Stopwatch.StartNew();
         var templates = new StateTemplates(vocab, indices, Pieces);
-        var fi = new FiniteInstance(vocab, macros, small, templates.ArrayDefinitions);
+        var fi = new FiniteInstance(vocab, macros, small, templates.ArrayDefinitions) { MaxInstances = RoundInstances };
         var raw = new Dictionary<string, Sx>(StringComparer.Ordinal);
         var env = new Dictionary<string, Sx>(StringComparer.Ordinal);
         var scalars = new List<(string Name, Sx Sort)>();
@@ -204,7 +224,7 @@ public static class BoundedSearch
         if (widen)
         {
             // every address point the first round's bodies named, for every address quantifier
-            var first = new FiniteInstance(vocab, macros, small, templates.ArrayDefinitions);
+            var first = new FiniteInstance(vocab, macros, small, templates.ArrayDefinitions) { MaxInstances = RoundInstances };
             var firstEnv = new Dictionary<string, Sx>(env, StringComparer.Ordinal);
             foreach (Sx g in goals)
             {

@@ -22,11 +22,16 @@ public static class CounterexampleSearch
     /// <summary>Pairs asked in one solver call (each call loads the spec again: about 0.2 s).</summary>
     private const int PairsPerQuery = 40;
 
-    /// <summary>The witness library: machine, and the pre-states defined on it.</summary>
-    private static readonly (string Machine, string Name, string[] States)[] Library =
+    /// <summary>
+    /// The witness library: machine, and the pre-states defined on it. A state that copies another onto a
+    /// different machine (wT is w0 on M2) names that state: the calls written for the original are its own calls
+    /// too, asked in the first pass (the machine variant exists to run them against other machine parameters).
+    /// </summary>
+    private static readonly (string Machine, string Name, (string State, string CallsOf)[] States)[] Library =
     [
-        (Witnesses.Machine, "the witness machine (4 cores, 3 slots, 2 devices, 4 ways, 3 range registers)", ["w0", "w1", "w2", "w3", "w4", "wF", "wW", "wD", "wWC"]),
-        (WitnessSearch.MachineTop, "machine M2 (the witness machine, top granule reserved)", ["wT"]),
+        (Witnesses.Machine, "the witness machine (4 cores, 3 slots, 2 devices, 4 ways, 3 range registers)",
+            [.. new[] { "w0", "w1", "w2", "w3", "w4", "wF", "wW", "wD", "wWC" }.Select(w => (w, w))]),
+        (WitnessSearch.MachineTop, "machine M2 (the witness machine, top granule reserved)", [("wT", "w0")]),
     ];
 
     private static readonly Dictionary<string, string> StateText = new(StringComparer.Ordinal)
@@ -63,26 +68,19 @@ public static class CounterexampleSearch
         var sw = Stopwatch.StartNew();
         int pairs = 0;
         string states = Witnesses.States + WitnessSearch.MoreStates + Branches.MoreStates;
-        foreach ((string machine, string machineName, string[] pre) in Library)
+        // Two passes over the whole library: first every call on the state it was written for (on whichever
+        // machine that state lives), then every call on every other state. Under load the budget may end
+        // inside the second pass; the calls most likely to reach their branch have been asked on every
+        // machine by then, not only on the first machine of the library.
+        foreach (bool ownState in new[] { true, false })
         {
-            string prelude = spec.Text + machine + states;
-            var order = new List<(string W, string Args, string Why, string Post, string Decls, string Neg, List<(string, string)> Points)>();
-            var queries = new List<string>();
-            // each call first on the state it was written for, then on every other state of the library
-            var tries = new List<(string W, string Args, string Why)>();
-            foreach (var call in calls.Where(c => pre.Contains(c.State)))
+            foreach ((string machine, string machineName, (string State, string CallsOf)[] pre) in Library)
             {
-                tries.Add((call.State, call.Args, call.Why));
-            }
-            foreach (string w in pre)
-            {
-                foreach (var call in calls.Where(c => c.State != w))
-                {
-                    tries.Add((w, call.Args, call.Why));
-                }
-            }
-            foreach ((string w, string args, string why) in tries)
-            {
+                var tries = ownState
+                    ? [.. pre.SelectMany(w => calls.Where(c => c.State == w.CallsOf).Select(c => (State: w.State, c.Args, c.Why)))]
+                    : pre.SelectMany(w => calls.Where(c => c.State != w.CallsOf).Select(c => (State: w.State, c.Args, c.Why))).ToList();
+                var order = new List<Pair>();
+                foreach ((string w, string args, string why) in tries)
                 {
                     string? post = successor.Candidate(op, w, "cx.a");
                     if (post is null)
@@ -90,44 +88,61 @@ public static class CounterexampleSearch
                         continue;
                     }
                     (string decls, string neg, List<(string, string)> points) = NegatedInstance(def, w, op, o.ArgsSort);
-                    order.Add((w, args, why, post, decls, neg, points));
-                    queries.Add($"(push)(define-fun cx.a () {o.ArgsSort} {args})(define-fun cx.post () State {post})\n{decls}(assert (not {neg}))(check-sat)(pop)\n");
+                    order.Add(new Pair(w, args, why, post, decls, neg, points));
                 }
-            }
-            // in batches, so a pair early in the order (a call on the state it was written for) is answered,
-            // and a hit established, without waiting for every other pair of the library
-            for (int from = 0; from < order.Count; from += PairsPerQuery)
-            {
-                int remaining = budgetMs - (int)sw.ElapsedMilliseconds;
-                if (remaining <= 0)
+                string? hit = AskInBatches(spec, solver, o, budgetMs, notes, sw, ref pairs, machine, machineName, states, order);
+                if (hit is not null)
                 {
-                    break;
-                }
-                int count = Math.Min(PairsPerQuery, order.Count - from);
-                pairs += count;
-                var script = new StringBuilder(prelude);
-                foreach (string q in queries.Skip(from).Take(count))
-                {
-                    script.Append(q);
-                }
-                List<string> answers = SExpr.SplitTop(solver.Run(script.ToString(), remaining));
-                for (int i = 0; i < count && i < answers.Count; i++)
-                {
-                    if (answers[i] != "sat")
-                    {
-                        continue;
-                    }
-                    var c = order[from + i];
-                    string? hit = Establish(spec, solver, o, new Hit(machine, machineName, states, c.W, StateText.GetValueOrDefault(c.W, c.W), c.Args, c.Why, c.Post, c.Decls, c.Neg, c.Points),
-                        $"the counterexample search over the witness library ({pairs} pre-state x call pairs tried, {sw.ElapsedMilliseconds} ms)", notes);
-                    if (hit is not null)
-                    {
-                        return hit;
-                    }
+                    return hit;
                 }
             }
         }
         notes.Add($"counterexample search: {pairs} (pre-state x call) pairs over the witness library, {sw.ElapsedMilliseconds} ms, no counterexample");
+        return null;
+    }
+
+    /// <summary>One (pre-state, call) pair with its post-state and the negated clause at free points.</summary>
+    private sealed record Pair(string W, string Args, string Why, string Post, string Decls, string Neg, List<(string, string)> Points);
+
+    /// <summary>
+    /// Asks <paramref name="order"/> on one machine, <see cref="PairsPerQuery"/> pairs per solver call, and
+    /// establishes each call's hits before asking the next (a pair early in the order is answered without
+    /// waiting for the rest); null when none is established within the budget.
+    /// </summary>
+    private static string? AskInBatches(Spec spec, ISolver solver, Obligation o, int budgetMs, List<string> notes, Stopwatch sw, ref int pairs,
+        string machine, string machineName, string states, List<Pair> order)
+    {
+        string prelude = spec.Text + machine + states;
+        for (int from = 0; from < order.Count; from += PairsPerQuery)
+        {
+            int remaining = budgetMs - (int)sw.ElapsedMilliseconds;
+            if (remaining <= 0)
+            {
+                return null;
+            }
+            int count = Math.Min(PairsPerQuery, order.Count - from);
+            pairs += count;
+            var script = new StringBuilder(prelude);
+            foreach (Pair q in order.Skip(from).Take(count))
+            {
+                script.Append($"(push)(define-fun cx.a () {o.ArgsSort} {q.Args})(define-fun cx.post () State {q.Post})\n{q.Decls}(assert (not {q.Neg}))(check-sat)(pop)\n");
+            }
+            List<string> answers = SExpr.SplitTop(solver.Run(script.ToString(), remaining));
+            for (int i = 0; i < count && i < answers.Count; i++)
+            {
+                if (answers[i] != "sat")
+                {
+                    continue;
+                }
+                Pair c = order[from + i];
+                string? hit = Establish(spec, solver, o, new Hit(machine, machineName, states, c.W, StateText.GetValueOrDefault(c.W, c.W), c.Args, c.Why, c.Post, c.Decls, c.Neg, c.Points),
+                    $"the counterexample search over the witness library ({pairs} pre-state x call pairs tried, {sw.ElapsedMilliseconds} ms)", notes);
+                if (hit is not null)
+                {
+                    return hit;
+                }
+            }
+        }
         return null;
     }
 
