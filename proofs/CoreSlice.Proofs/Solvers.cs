@@ -13,6 +13,12 @@ public interface ISolver
 
     /// <summary>Runs the script (thread-safe).</summary>
     string Run(string script, int timeoutMs);
+
+    /// <summary>
+    /// A context with <paramref name="specText"/> loaded once, for one worker thread's queries
+    /// (<see cref="PreludeSession"/>), or null when this solver has none (then every query runs one-shot).
+    /// </summary>
+    PreludeSession? OpenSession(string specText, int budgetMs) => null;
 }
 
 /// <summary>The solvers <c>verify --solver NAME</c> can use, by name.</summary>
@@ -54,6 +60,9 @@ public sealed class Z3Solver : ISolver
 
     /// <inheritdoc/>
     public string Run(string script, int timeoutMs) => Z3Native.Eval(script, timeoutMs);
+
+    /// <inheritdoc/>
+    public PreludeSession? OpenSession(string specText, int budgetMs) => new(specText, budgetMs);
 }
 
 /// <summary>cvc5 through its command line, on the same SMT-LIB2 text.</summary>
