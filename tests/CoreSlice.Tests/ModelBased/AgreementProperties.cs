@@ -34,7 +34,9 @@ public sealed class AgreementProperties
     /// keep the suite's time): every result, every guest verdict through the PMP filter, the state with each running
     /// core's filter compared as what it grants (<see cref="PmpCoreLines"/>), and the audit reading the entries.
     /// </summary>
-    [Fact]
-    public void Model_and_implementation_agree_on_every_result_and_state_on_the_pmp_port() =>
-        Check(Machines.Small(), 150, 80, Port.Pmp);
+    [Theory]
+    [InlineData("small", 150)]
+    [InlineData("default", 40)]
+    public void Model_and_implementation_agree_on_every_result_and_state_on_the_pmp_port(string machine, int runs) =>
+        Check(machine == "small" ? Machines.Small() : Machines.Default(), runs, 80, Port.Pmp);
 }
