@@ -22,7 +22,7 @@ internal static class SimulateCommand
         {
             Description = "End with a signed attestation report of a running slice: write report.bin, key.pem and decisions.log to this directory, and print the commands that verify them",
         };
-        Option<string> port = CommonOptions.Port("auto", "auto");
+        Option<string> port = CommonOptions.Port("auto", auto: true);
         var command = new Command("simulate", "Run slices, guest workloads and attacks on a simulated machine; report isolation violations and residue")
         {
             machine, format, seed, steps, log, report, port, progress,
