@@ -29,4 +29,18 @@ internal static class CommonOptions
     {
         Description = "Show progress on stderr even when it is not a terminal (it is shown on a terminal anyway)",
     };
+
+    /// <summary>The hardware port the real slicevisor runs on: the abstract machine's range registers, or RISC-V PMP entries.</summary>
+    public static Option<string> Port(string defaultValue, bool auto = false)
+    {
+        string[] allowed = auto ? ["auto", .. Harness.Ports.Port.Names] : [.. Harness.Ports.Port.Names];
+        var option = new Option<string>("--port")
+        {
+            Description = "Hardware port: " + string.Join("|", allowed) + " (pmp: every hart filters with PMP entries and msip words, through the trusted core's PMP encoder and sliceloader"
+                + (auto ? "; auto: a RISC-V machine description's own PMP harts, else the abstract port)" : ")"),
+            DefaultValueFactory = _ => defaultValue,
+        };
+        option.AcceptOnlyFromAmong(allowed);
+        return option;
+    }
 }

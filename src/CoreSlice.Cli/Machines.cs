@@ -20,4 +20,23 @@ internal static class Machines
             throw new UsageException(e.Message, e);
         }
     }
+
+    /// <summary>
+    /// The machine and the port to run it on: "auto" is the PMP port with the description's own harts for a
+    /// RISC-V description (one with a "pmp" field) and the abstract port otherwise; "pmp" on a machine without
+    /// harts of its own gives it a geometry (<see cref="Harness.Ports.PmpLayout"/>).
+    /// </summary>
+    public static (MachineConfig Config, Harness.Ports.Port Port) LoadWithPort(FileInfo? file, string port)
+    {
+        MachineConfig config = Load(file);
+        if (port == "abstract")
+        {
+            return (config, Harness.Ports.Port.Abstract);
+        }
+        if (file is not null && Simulation.Pmp.PmpMachineDescription.IsPmp(file.FullName))
+        {
+            return (config, Harness.Ports.Port.PmpWith(Simulation.Pmp.PmpMachineDescription.Load(file.FullName).Geometry));
+        }
+        return (config, port == "pmp" ? Harness.Ports.Port.Pmp : Harness.Ports.Port.Abstract);
+    }
 }

@@ -11,13 +11,15 @@ public sealed record LayerOutcome(string Layer, bool Caught, string Evidence);
 /// <list type="bullet">
 /// <item><c>modelcheck</c>: <c>coreslice modelcheck</c> at its default scope;</item>
 /// <item><c>simulate</c>: <c>coreslice simulate</c> on the default machine, seeds 1-3 (400 steps), and on a crowded 4-core machine (600 steps);</item>
-/// <item><c>unit</c>: the simulation and audit test classes, through <c>dotnet test CoreSlice.Tests.dll --filter</c>.</item>
+/// <item><c>unit</c>: the simulation and audit test classes, through <c>dotnet test CoreSlice.Tests.dll --filter</c>;</item>
+/// <item><c>pmp</c>: the PMP port — <c>coreslice simulate</c> on the PolarFire-SoC board (its own PMP harts, 400 steps) and
+/// <c>coreslice modelcheck --port pmp --max-depth 3</c> (the PMP encoder and sliceloader run only on this port).</item>
 /// </list>
 /// A layer catches a build when it exits non-zero (a failed check, or a crash).
 /// </summary>
 public static class Layers
 {
-    public static readonly string[] Names = ["modelcheck", "simulate", "unit"];
+    public static readonly string[] Names = ["modelcheck", "simulate", "unit", "pmp"];
 
     private const string UnitFilter =
         "FullyQualifiedName~CoreSlice.Tests.Simulation.AuditTests|FullyQualifiedName~CoreSlice.Tests.Simulation.MachineTests|FullyQualifiedName~CoreSlice.Tests.Simulation.MemoryTests";
@@ -54,6 +56,19 @@ public static class Layers
             }
         }
         return new LayerOutcome("simulate", false, "holds on 4 runs");
+    }
+
+    public static LayerOutcome Pmp(string work, string board)
+    {
+        (int code, string output) = Run(Path.Combine(work, "cli"), ["CoreSlice.Cli.dll", "simulate", "--machine", board, "--seed", "1", "--steps", "400"]);
+        if (code != 0)
+        {
+            string finding = output.Split('\n').FirstOrDefault(l => l.Contains("isolation: ", StringComparison.Ordinal)) ?? Last(output);
+            return new LayerOutcome("pmp", true, $"simulate on the board: exit {code}: {finding.Trim()}");
+        }
+        (code, output) = Run(Path.Combine(work, "cli"), ["CoreSlice.Cli.dll", "modelcheck", "--port", "pmp", "--max-depth", "3"]);
+        string violation = output.Split('\n').FirstOrDefault(l => l.StartsWith("VIOLATED", StringComparison.Ordinal)) ?? Last(output);
+        return new LayerOutcome("pmp", code != 0, code == 0 ? "holds" : $"modelcheck --port pmp: exit {code}: {violation}");
     }
 
     public static LayerOutcome Unit(string work)

@@ -46,6 +46,7 @@ var queue = new ConcurrentQueue<BugMutant>([none, .. selected]);
 var results = new ConcurrentDictionary<string, (LayerOutcome[] Outcomes, string Error)>();
 string work = Path.Combine(Path.GetTempPath(), $"coreslice-mutants-{Environment.ProcessId}");
 string crowded = Path.Combine(root, "tests", "CoreSlice.Mutants", "crowded.json");
+string board = Path.Combine(root, "examples", "machines", "polarfire-soc.json");
 var clock = Stopwatch.StartNew();
 Console.WriteLine($"run-mutants: {selected.Count} mutants, {jobs} at a time, in {work}");
 
@@ -67,7 +68,7 @@ var workers = Enumerable.Range(0, Math.Max(1, Math.Min(jobs, queue.Count))).Sele
             }
             CopyBuild(cliBuild, Path.Combine(dir, "cli"), built);
             CopyBuild(testBuild, Path.Combine(dir, "tests"), built);
-            LayerOutcome[] outcomes = [Layers.ModelCheck(dir, m.ModelCheckSays), Layers.Simulate(dir, crowded), Layers.Unit(dir)];
+            LayerOutcome[] outcomes = [Layers.ModelCheck(dir, m.ModelCheckSays), Layers.Simulate(dir, crowded), Layers.Unit(dir), Layers.Pmp(dir, board)];
             results[m.Name] = (outcomes, "");
             Console.WriteLine($"{m.Name} ({one.Elapsed.TotalSeconds:F0} s):");
             foreach (LayerOutcome o in outcomes)

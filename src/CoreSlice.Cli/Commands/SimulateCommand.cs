@@ -22,9 +22,10 @@ internal static class SimulateCommand
         {
             Description = "End with a signed attestation report of a running slice: write report.bin, key.pem and decisions.log to this directory, and print the commands that verify them",
         };
+        Option<string> port = CommonOptions.Port("auto", auto: true);
         var command = new Command("simulate", "Run slices, guest workloads and attacks on a simulated machine; report isolation violations and residue")
         {
-            machine, format, seed, steps, log, report, progress,
+            machine, format, seed, steps, log, report, port, progress,
         };
         command.SetAction(result => Guard.Run(() =>
         {
@@ -37,7 +38,8 @@ internal static class SimulateCommand
             FileInfo? logFile = result.GetValue(log);
             OutputPaths.MustBeUsableDirectory(reportDir, "--report");
             OutputPaths.MustBeWritableFile(logFile, "--log");
-            MachineConfig config = Machines.Load(result.GetValue(machine));
+            // auto: a RISC-V board's own PMP harts, else the abstract machine
+            (MachineConfig config, Harness.Ports.Port on) = Machines.LoadWithPort(result.GetValue(machine), result.GetValue(port)!);
             if (reportDir is not null)
             {
                 reportDir.Create();
@@ -45,7 +47,7 @@ internal static class SimulateCommand
             }
             int seedValue = result.GetValue(seed);
             var shown = Progress.For(result.GetValue(progress));
-            using var scenario = new Scenario(config, seedValue, stepCount)
+            using var scenario = new Scenario(config, seedValue, stepCount, on)
             {
                 LogPath = logFile?.FullName,
                 AttestationNonce = reportDir is null ? null : Scenario.NonceFor(seedValue),

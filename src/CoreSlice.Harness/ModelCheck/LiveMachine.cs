@@ -2,12 +2,13 @@ using CoreSlice.Harness.Steps;
 using CoreSlice.Attestation;
 using CoreSlice.Simulation;
 using CoreSlice.Harness.Model;
+using CoreSlice.Harness.Ports;
 using CoreSlice.Simulation.Audit;
 
 namespace CoreSlice.Harness.ModelCheck;
 
 /// <summary>
-/// One real slicevisor on a fresh simulated machine, with its audit: what a state
+/// One real slicevisor on a fresh simulated machine (through the run's port), with its audit: what a state
 /// is restored into (by replaying the state's trace from power-on).
 /// </summary>
 internal sealed class LiveMachine : IDisposable
@@ -18,15 +19,13 @@ internal sealed class LiveMachine : IDisposable
     private const int LogCapacity = 64;
     private readonly byte[] drained = new byte[LogCapacity * Log.DecisionLogLayout.EntrySize];
 
-    public LiveMachine(MachineConfig config, ModelBug modelVariant = ModelBug.None)
+    public LiveMachine(MachineConfig config, ModelBug modelVariant = ModelBug.None, Port? port = null)
     {
         Config = config;
-        Machine = new SimulatedMachine(config);
-        Slicevisor = new Slicevisor<SimulatedHardwarePort>(config, Machine.OpenPrivilegedPort(), PlatformIdentity.Unmeasured, LogCapacity);
-        Machine.AttachOwnership(Slicevisor.Table.CoreOwner, Slicevisor.Table.DeviceOwner, Slicevisor.Table.MemoryOwner);
-        Audit = new InvariantAudit(Slicevisor, Machine);
+        Bench = (port ?? Port.Abstract).Open(config, PlatformIdentity.Unmeasured, LogCapacity);
+        Audit = Bench.NewAudit();
         Model = new SpecModel(config, modelVariant);
-        driver = new StepDriver(Slicevisor, Machine);
+        driver = new StepDriver(Bench);
     }
 
     private readonly StepDriver driver;
@@ -39,13 +38,15 @@ internal sealed class LiveMachine : IDisposable
 
     public MachineConfig Config { get; }
 
-    public SimulatedMachine Machine { get; }
+    /// <summary>The slicevisor on its machine, through the run's port.</summary>
+    public Bench Bench { get; }
 
-    public Slicevisor<SimulatedHardwarePort> Slicevisor { get; }
+    /// <summary>The abstract machine (on the PMP port: the one under the PMP harts).</summary>
+    public SimulatedMachine Machine => Bench.Machine;
 
     public InvariantAudit Audit { get; }
 
-    public SliceTable Table => Slicevisor.Table;
+    public SliceTable Table => Bench.Table;
 
     /// <summary>False when the step does not apply in this state (a corrupted write to a core the start will not program).</summary>
     public bool Enabled(Step step)
@@ -61,7 +62,7 @@ internal sealed class LiveMachine : IDisposable
     /// <summary>Applies <paramref name="step"/> to the slicevisor and machine (draining the log first when half full).</summary>
     public Observation Apply(Step step)
     {
-        if (Slicevisor.Log.Count * 2 >= LogCapacity && !Slicevisor.DrainLog(drained, out _).Ok)
+        if (Bench.Log.Count * 2 >= LogCapacity && !Bench.DrainLog(drained, out _).Ok)
         {
             throw new InvalidOperationException("the decision log could not be drained");
         }
@@ -71,5 +72,5 @@ internal sealed class LiveMachine : IDisposable
     /// <summary>Applies <paramref name="step"/> to the executable model, with the same fault armed and withdrawn.</summary>
     public Observation ApplyToModel(Step step) => StepDriver.Apply(step, Model);
 
-    public void Dispose() => Slicevisor.Dispose();
+    public void Dispose() => Bench.Dispose();
 }

@@ -49,6 +49,9 @@ internal sealed record ModelCheckScope
     /// <summary>The executable model every call is compared with; a deliberately wrong variant shows the comparison can fail.</summary>
     public Model.ModelBug ModelVariant { get; init; }
 
+    /// <summary>The port every state's slicevisor runs on (the PMP port: a geometry from <see cref="Ports.PmpLayout"/>).</summary>
+    public Ports.Port Port { get; init; } = Ports.Port.Abstract;
+
     /// <summary>Stop at the first violation (else: collect up to a few, one per check).</summary>
     public bool StopAtFirstViolation { get; init; } = true;
 
@@ -173,11 +176,22 @@ internal sealed record ModelCheckScope
         $"coreslice modelcheck --cores {Cores} --control-cores {ControlCores} --granules {Granules} --block {BlockGranules} " +
         $"--devices {Devices} --ways {GuestWays} --slots {Slots} --range-registers {RangeRegisters}" +
         (MaxDepth > 0 ? $" --max-depth {MaxDepth}" : "") + (MaxStates > 0 ? $" --max-states {MaxStates}" : "") +
-        (TimeLimitSeconds > 0 ? $" --time-limit {TimeLimitSeconds}" : "");
+        (TimeLimitSeconds > 0 ? $" --time-limit {TimeLimitSeconds}" : "") + (Port == Ports.Port.Abstract ? "" : $" --port {Port.Name}");
 
     /// <summary>The machine in one line.</summary>
     public string MachineText() =>
         $"{Cores} cores (control: {ControlCores}), RAM {2 + Granules} granules of 4 KiB " +
         $"(1 reserved, 1 control, {Granules} guest in {Blocks} blocks of {BlockGranules}), {Devices} devices, " +
-        $"{GuestWays + 1} cache ways (1 control), {RangeRegisters} range registers per core, {Slots} slots";
+        $"{GuestWays + 1} cache ways (1 control), {RangeRegisters} range registers per core, {Slots} slots" + PortText();
+
+    /// <summary>Nothing on the abstract port; on the PMP port, the harts' geometry.</summary>
+    private string PortText()
+    {
+        if (Port == Ports.Port.Abstract)
+        {
+            return "";
+        }
+        Hardware.Pmp.PmpGeometry g = Ports.PmpLayout.GeometryFor(Machine());
+        return $"; port {Port.Name}: {g.Entries} PMP entries per hart, msip words at 0x{g.MsipBase:x}";
+    }
 }

@@ -2,6 +2,7 @@ using CoreSlice.Harness.Steps;
 using System.Diagnostics;
 using CoreSlice.Hardware;
 using CoreSlice.Harness.Model;
+using CoreSlice.Simulation;
 using CoreSlice.Simulation.Audit;
 
 namespace CoreSlice.Harness.ModelCheck;
@@ -57,7 +58,7 @@ internal sealed class ModelChecker
         int maxDepth = 0;
         string? stoppedBy = null;
         var queue = new Queue<int>();
-        using (var initial = new LiveMachine(config, scope.ModelVariant))
+        using (var initial = new LiveMachine(config, scope.ModelVariant, scope.Port))
         {
             _ = Add(encoder.Encode(initial), -1, -1, 0);
             CheckState(initial, 0);
@@ -179,10 +180,12 @@ internal sealed class ModelChecker
         MachineSnapshot snapshot = live.Audit.Snapshot();
         Expectation expect = Expect(live, op);
         ModelResult? result;
+        AccessOutcome access;
         try
         {
             Observation observed = live.Apply(op);
             result = observed.Called ? observed.Result : null;
+            access = observed.Access;
         }
         catch (Exception e)
         {
@@ -194,6 +197,10 @@ internal sealed class ModelChecker
         {
             Report(state, o, "M1_ResultMatchesModel",
                 $"{op} returned {actual.Error} (slot {actual.Slot}, subject {actual.Subject}, holder {actual.Holder}); the executable model says {predicted.Result}");
+        }
+        else if (result is null && op.Kind != StepKind.ArmFault && access != predicted.Access)
+        {
+            Report(state, o, "M1_ResultMatchesModel", $"{op}: the hardware said {access}; the executable model says {predicted.Access}");
         }
         bool changed = !encoder.Encode(live).SequenceEqual(before);
         bool rejected = result is { Ok: false } r && r.Error is not (SliceError.CoreResetFault or SliceError.IommuFault or SliceError.LoaderFault);
@@ -307,7 +314,7 @@ internal sealed class ModelChecker
     /// <summary>A fresh machine and slicevisor, driven through the shortest trace to <paramref name="state"/>.</summary>
     private LiveMachine Restore(int state)
     {
-        var live = new LiveMachine(config, scope.ModelVariant);
+        var live = new LiveMachine(config, scope.ModelVariant, scope.Port);
         foreach (int o in Trace(state))
         {
             _ = live.Apply(ops[o]);

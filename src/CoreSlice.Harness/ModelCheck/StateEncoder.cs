@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using CoreSlice.Hardware;
+using CoreSlice.Hardware.Pmp;
 
 namespace CoreSlice.Harness.ModelCheck;
 
@@ -10,7 +11,7 @@ namespace CoreSlice.Harness.ModelCheck;
 /// their permissions, windows and DMA ranges (Free slots included, so a rejected call that scribbles on one is seen); not the
 /// measurement nor the generation counter, which grow without bound;</item>
 /// <item>the ownership maps: owner of every core, device, way and RAM granule;</item>
-/// <item>the machine: per core its mode, lock bit, range registers, IPI mask, way mask
+/// <item>the machine: per core its mode, lock bit, range registers, IPI mask, PMP entries (on the PMP port), way mask
 /// (and entry point while in Guest mode); per device its IOMMU window;</item>
 /// <item>memory, abstracted: per RAM granule whether it holds a page, its last writer,
 /// and whether its bytes are all zero — not the bytes themselves.</item>
@@ -97,6 +98,11 @@ internal sealed class StateEncoder
                 Put((byte)r.Permissions);
             }
             Put(machine.IpiMaskOf(c).Word(0));
+            foreach (PmpEntry e in live.Bench.Pmp is { } pmp ? pmp.EntriesOf(c) : [])
+            {
+                Put(e.Config);
+                Put(e.Address);
+            }
             Put(machine.WayMaskOf(c));
             Put(mode == CoreMode.Guest ? machine.EntryPointOf(c) : 0);
         }

@@ -111,7 +111,7 @@ internal sealed partial class Scenario
     /// <summary>Plans <paramref name="shape"/> first fit, adds the sharing fields, and launches it; 0 (a functional failure) when it cannot.</summary>
     private int LaunchShared(SliceShape shape, Func<SliceRequest, SliceRequest> share)
     {
-        int slot = manager.Plan(shape) is { } request ? Launch(share(request), SharingRandom) : 0;
+        int slot = slicevisor.Plan(shape) is { } request ? Launch(share(request), SharingRandom) : 0;
         if (slot == 0)
         {
             Functional($"the sharing phase could not start a slice of {shape.Cores} core(s), {shape.MemoryBytes} bytes and {shape.Devices} device(s) on an empty machine");

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using CoreSlice.Harness.Ports;
 using CoreSlice.Harness.Steps;
 using CoreSlice.Hardware;
 using CoreSlice.Manager;
@@ -23,8 +24,8 @@ internal sealed partial class Scenario : IDisposable
     private readonly Random random;
     private readonly int steps;
     private readonly SimulatedMachine machine;
-    private readonly Slicevisor<SimulatedHardwarePort> slicevisor;
-    private readonly FirstFitAllocator<SimulatedHardwarePort> manager;
+    // The slicevisor, its first-fit manager and the guest side, on the run's port.
+    private readonly Bench slicevisor;
     private readonly InvariantAudit audit;
     private readonly StepDriver driver;
     private readonly SimulationSummary summary;
@@ -48,22 +49,21 @@ internal sealed partial class Scenario : IDisposable
     /// <summary>Called after every step with the number of steps done (for progress on a terminal); null: silent.</summary>
     public Action<int>? Progress { get; init; }
 
-    public Scenario(MachineConfig config, int seed, int steps)
+    /// <summary>The scenario on <paramref name="config"/> with the slicevisor on <paramref name="port"/> (the abstract port when null).</summary>
+    public Scenario(MachineConfig config, int seed, int steps, Port? port = null)
     {
         this.config = config;
         this.steps = steps;
         random = new Random(seed);
-        machine = new SimulatedMachine(config);
-        slicevisor = new Slicevisor<SimulatedHardwarePort>(config, machine.OpenPrivilegedPort(), PlatformMeasurements.Measure(), Log.DecisionLog.DefaultCapacity);
-        machine.AttachOwnership(slicevisor.Table.CoreOwner, slicevisor.Table.DeviceOwner, slicevisor.Table.MemoryOwner);
-        manager = new FirstFitAllocator<SimulatedHardwarePort>(slicevisor);
-        audit = new InvariantAudit(slicevisor, machine);
-        driver = new StepDriver(slicevisor, machine);
-        summary = new SimulationSummary { Seed = seed, Steps = steps, Cores = config.CoreCount };
+        slicevisor = (port ?? Port.Abstract).Open(config, PlatformMeasurements.Measure(), Log.DecisionLog.DefaultCapacity);
+        machine = slicevisor.Machine;
+        audit = slicevisor.NewAudit();
+        driver = new StepDriver(slicevisor);
+        summary = new SimulationSummary { Seed = seed, Steps = steps, Cores = config.CoreCount, Port = slicevisor.PortName };
     }
 
-    /// <summary>The slicevisor under test (for callers that want to look at the end state).</summary>
-    public Slicevisor<SimulatedHardwarePort> Slicevisor => slicevisor;
+    /// <summary>The slicevisor under test on its machine (for callers that want to look at the end state).</summary>
+    public Bench Bench => slicevisor;
 
     public void Dispose() => slicevisor.Dispose();
 
@@ -80,19 +80,19 @@ internal sealed partial class Scenario : IDisposable
         using var recorder = new DecisionLogRecorder(LogPath);
         for (int step = 0; step < steps; step++)
         {
-            recorder.Keep(slicevisor);
+            slicevisor.Keep(recorder);
             MachineSnapshot before = audit.Snapshot();
             bool privileged = Step();
             // T1/T2 need the step's before-state: locked registers change, and cores reset, only through the slicevisor.
             Report($"after step {step}", audit.CheckStep(before, privileged));
             Progress?.Invoke(step + 1);
         }
-        recorder.Keep(slicevisor);
+        slicevisor.Keep(recorder);
         Finale();
-        recorder.Keep(slicevisor);
+        slicevisor.Keep(recorder);
         // The report is the last decision before the final drain, so the file's chain ends right after it.
         Attestation = AttestationNonce is null ? null : AttestRunningSlice(AttestationNonce);
-        recorder.Finish(slicevisor);
+        slicevisor.Finish(recorder);
         Audit("after the finale");
         return summary;
     }
@@ -122,7 +122,7 @@ internal sealed partial class Scenario : IDisposable
     private int CreateLoadStart()
     {
         SliceShape shape = RandomShape();
-        return manager.Plan(shape) is { } request ? Launch(request, random) : 0;
+        return slicevisor.Plan(shape) is { } request ? Launch(request, random) : 0;
     }
 
     /// <summary>Creates, loads (a random image from <paramref name="source"/> at the first range's base) and starts <paramref name="request"/>; 0 when it was refused.</summary>
@@ -202,7 +202,7 @@ internal sealed partial class Scenario : IDisposable
     private void StartWithFault()
     {
         SliceShape shape = RandomShape();
-        if (manager.Plan(shape) is not { } request)
+        if (slicevisor.Plan(shape) is not { } request)
         {
             return;
         }
@@ -243,7 +243,7 @@ internal sealed partial class Scenario : IDisposable
 
     private void HostileRequest()
     {
-        if (manager.Plan(RandomShape()) is not { } valid)
+        if (slicevisor.Plan(RandomShape()) is not { } valid)
         {
             return;
         }

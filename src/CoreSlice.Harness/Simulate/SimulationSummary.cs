@@ -38,6 +38,9 @@ internal sealed class SimulationSummary
     /// <summary>Cores of the machine.</summary>
     public int Cores { get; set; }
 
+    /// <summary>The port the slicevisor ran on: "abstract" (range registers) or "pmp" (PMP entries).</summary>
+    public string Port { get; set; } = "abstract";
+
     /// <summary>Slicevisor operations by name.</summary>
     public SortedDictionary<string, OperationCounts> Operations { get; } = new(StringComparer.Ordinal);
 

@@ -22,7 +22,7 @@ internal static class SummaryWriter
             output.WriteLine(JsonSerializer.Serialize(summary, Json));
             return;
         }
-        output.WriteLine($"coreslice simulate: seed {summary.Seed}, {summary.Steps} steps, {summary.Cores} cores");
+        output.WriteLine($"coreslice simulate: seed {summary.Seed}, {summary.Steps} steps, {summary.Cores} cores{(summary.Port == "abstract" ? "" : $", {summary.Port} port")}");
         output.WriteLine();
         output.WriteLine($"{"operation",-14} {"accepted",9} {"rejected",9} {"faulted",8}");
         foreach ((string name, OperationCounts c) in summary.Operations)

@@ -1,5 +1,6 @@
 using CoreSlice.Hardware;
 using CoreSlice.Harness.Model;
+using CoreSlice.Harness.Ports;
 using CoreSlice.Simulation;
 
 namespace CoreSlice.Harness.Steps;
@@ -27,27 +28,34 @@ public readonly record struct Observation(ModelResult Result, AccessOutcome Acce
 }
 
 /// <summary>
-/// The one driver that applies a <see cref="Step"/>: to a slicevisor and its simulated machine
+/// The one driver that applies a <see cref="Step"/>: to a slicevisor and its simulated machine on either port (<see cref="Bench"/>)
 /// (<see cref="Apply(Step)"/>), or to the executable model (<see cref="Apply(Step, SpecModel)"/>),
 /// with the same bytes, masks and fault arming on both sides. A fault carried by a call is armed
 /// just before it and withdrawn after it, so it never lingers into later steps.
 /// </summary>
 public sealed class StepDriver
 {
-    private readonly Slicevisor<SimulatedHardwarePort> visor;
-    private readonly SimulatedMachine machine;
+    // The slicevisor and the guest side, on either port: guest accesses go through the port's filter.
+    private readonly Bench visor;
+    private readonly Bench machine;
     // Per thread: the linearizability tests apply steps to one slicevisor from several threads at once.
     [ThreadStatic]
     private static byte[]? scratch;
     [ThreadStatic]
     private static int lastRead;
 
+    /// <summary>A driver for a slicevisor on the abstract port and its machine.</summary>
     public StepDriver(Slicevisor<SimulatedHardwarePort> visor, SimulatedMachine machine)
+        : this(Benches.Over(visor ?? throw new ArgumentNullException(nameof(visor)), machine ?? throw new ArgumentNullException(nameof(machine))))
     {
-        ArgumentNullException.ThrowIfNull(visor);
-        ArgumentNullException.ThrowIfNull(machine);
-        this.visor = visor;
-        this.machine = machine;
+    }
+
+    /// <summary>A driver for <paramref name="bench"/>, on whichever port it was opened.</summary>
+    public StepDriver(Bench bench)
+    {
+        ArgumentNullException.ThrowIfNull(bench);
+        visor = bench;
+        machine = bench;
     }
 
     /// <summary>The report buffer of the last Attest or GuestAttest step.</summary>
@@ -64,17 +72,17 @@ public sealed class StepDriver
         ArgumentNullException.ThrowIfNull(step);
         if (step.Kind == StepKind.ArmFault)
         {
-            step.Fault.ArmOn(machine);
+            step.Fault.ArmOn(machine.Machine);
             return Observation.None;
         }
-        step.Fault.ArmOn(machine);
+        step.Fault.ArmOn(machine.Machine);
         try
         {
             return ApplyArmed(step);
         }
         finally
         {
-            step.Fault.DisarmOn(machine);
+            step.Fault.DisarmOn(machine.Machine);
         }
     }
 
@@ -112,7 +120,7 @@ public sealed class StepDriver
                 return Observation.Of(machine.GuestWriteRangeRegister(step.Actor, step.Register, new RangeRegister(step.Address, step.Value, step.Permissions)));
             case StepKind.WriteIpiMask:
                 ResourceSet mask = default;
-                foreach (int c in MaskCores(step.Value, machine.CoreCount))
+                foreach (int c in MaskCores(step.Value, machine.Config.CoreCount))
                 {
                     mask.Add(c);
                 }

@@ -1,4 +1,6 @@
 using CoreSlice.Hardware;
+using CoreSlice.Hardware.Pmp;
+using CoreSlice.Simulation.Pmp;
 
 namespace CoreSlice.Simulation.Audit;
 
@@ -16,7 +18,7 @@ namespace CoreSlice.Simulation.Audit;
 /// non-Free (per generation), so call it after every slicevisor operation.
 /// </para>
 /// </summary>
-public sealed class InvariantAudit
+public sealed partial class InvariantAudit
 {
     /// <summary>At most this many messages per invariant per call, then one "and N more".</summary>
     public const int MaxMessagesPerInvariant = 20;
@@ -26,6 +28,8 @@ public sealed class InvariantAudit
     private readonly MachineConfig config;
     private readonly ResourceSet controlCores;
     private readonly Dictionary<int, Recorded> firstSeen = [];
+    // On a PMP machine: its entries are the filter (InvariantAudit.Pmp.cs); null on the abstract machine.
+    private readonly PmpMachine? pmp;
 
     /// <summary>Audits <paramref name="slicevisor"/> running on <paramref name="machine"/>.</summary>
     public InvariantAudit(Slicevisor<SimulatedHardwarePort> slicevisor, SimulatedMachine machine)
@@ -35,11 +39,26 @@ public sealed class InvariantAudit
 
     /// <summary>Audits the slice table <paramref name="table"/> of a slicevisor running on <paramref name="machine"/>.</summary>
     public InvariantAudit(SliceTable table, SimulatedMachine machine)
+        : this(table, machine, null)
+    {
+    }
+
+    /// <summary>
+    /// Audits the slice table <paramref name="table"/> of a slicevisor running on the PMP machine <paramref name="machine"/>:
+    /// the same invariants, with each hart's PMP entries, decoded by <see cref="PmpGrants"/>, as its filter (I2, I3, T1).
+    /// </summary>
+    public InvariantAudit(SliceTable table, PmpMachine machine)
+        : this(table, (machine ?? throw new ArgumentNullException(nameof(machine))).Inner, machine)
+    {
+    }
+
+    private InvariantAudit(SliceTable table, SimulatedMachine machine, PmpMachine? pmp)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(machine);
         this.table = table;
         this.machine = machine;
+        this.pmp = pmp;
         config = machine.Config;
         foreach (int core in config.ControlCores)
         {
@@ -47,7 +66,14 @@ public sealed class InvariantAudit
         }
         if (!machine.HasOwnershipView)
         {
-            machine.AttachOwnership(table.CoreOwner, table.DeviceOwner, table.MemoryOwner);
+            if (pmp is not null)
+            {
+                pmp.AttachOwnership(table.CoreOwner, table.DeviceOwner, table.MemoryOwner);
+            }
+            else
+            {
+                machine.AttachOwnership(table.CoreOwner, table.DeviceOwner, table.MemoryOwner);
+            }
         }
     }
 
@@ -329,22 +355,13 @@ public sealed class InvariantAudit
             {
                 v.Add($"core {c} ({OwnerText.Describe(owner)}) runs in mode {mode} with unlocked filter registers");
             }
-            ReadOnlySpan<RangeRegister> registers = machine.RangeRegistersOf(c);
-            for (int i = 0; i < registers.Length; i++)
+            if (pmp is not null)
             {
-                RangeRegister r = registers[i];
-                if (r.Enabled && !CoveredBy(new MemoryRange(r.Base, r.Size), memory) && !CoveredByWindow(owner, r))
-                {
-                    v.Add($"core {c} range register {i} allows 0x{r.Base:x}+0x{r.Size:x} ({r.Permissions}), outside the memory of {OwnerText.Describe(owner)}");
-                }
+                PmpFilterSound(v, c, owner, memory, cores);
             }
-            ResourceSet ipi = machine.IpiMaskOf(c);
-            for (int t = ipi.Next(0); t >= 0; t = ipi.Next(t + 1))
+            else
             {
-                if (!cores.Contains(t))
-                {
-                    v.Add($"core {c} ({OwnerText.Describe(owner)}) may send IPIs to core {t} of {OwnerText.Describe(table.CoreOwner(t))}");
-                }
+                RegistersSound(v, c, owner, memory, cores);
             }
             ulong stray = machine.WayMaskOf(c) & ~ways;
             if (stray != 0)
@@ -353,6 +370,27 @@ public sealed class InvariantAudit
             }
         }
         return v.Result();
+    }
+
+    private void RegistersSound(Sink v, int c, int owner, ReadOnlySpan<MemoryRange> memory, ResourceSet cores)
+    {
+        ReadOnlySpan<RangeRegister> registers = machine.RangeRegistersOf(c);
+        for (int i = 0; i < registers.Length; i++)
+        {
+            RangeRegister r = registers[i];
+            if (r.Enabled && !CoveredBy(new MemoryRange(r.Base, r.Size), memory) && !CoveredByWindow(owner, r))
+            {
+                v.Add($"core {c} range register {i} allows 0x{r.Base:x}+0x{r.Size:x} ({r.Permissions}), outside the memory of {OwnerText.Describe(owner)}");
+            }
+        }
+        ResourceSet ipi = machine.IpiMaskOf(c);
+        for (int t = ipi.Next(0); t >= 0; t = ipi.Next(t + 1))
+        {
+            if (!cores.Contains(t))
+            {
+                v.Add($"core {c} ({OwnerText.Describe(owner)}) may send IPIs to core {t} of {OwnerText.Describe(table.CoreOwner(t))}");
+            }
+        }
     }
 
     // ------------------------------------------------------------------- I3
@@ -388,25 +426,13 @@ public sealed class InvariantAudit
             {
                 v.Add($"core {c} runs guest code for slot {slot} with unlocked filter registers");
             }
-            ReadOnlySpan<MemoryRange> ranges = e.Ranges;
-            ReadOnlySpan<SharedWindow> windows = e.Windows;
-            ReadOnlySpan<RangeRegister> registers = machine.RangeRegistersOf(c);
-            for (int i = 0; i < registers.Length; i++)
+            if (pmp is not null)
             {
-                int k = i - ranges.Length;
-                RangeRegister expected = i < ranges.Length
-                    ? new RangeRegister(ranges[i].Base, ranges[i].Size, e.RangePermissions[i])
-                    : k < windows.Length
-                        ? new RangeRegister(windows[k].Range.Base, windows[k].Range.Size, windows[k].Permissions)
-                        : default;
-                if (registers[i] != expected)
-                {
-                    v.Add($"core {c} (slot {slot}) range register {i} holds 0x{registers[i].Base:x}+0x{registers[i].Size:x} {registers[i].Permissions}, the entry dictates 0x{expected.Base:x}+0x{expected.Size:x} {expected.Permissions}");
-                }
+                PmpFilterExact(v, c, slot, e);
             }
-            if (!machine.IpiMaskOf(c).Equals(e.Cores))
+            else
             {
-                v.Add($"core {c} (slot {slot}) has an IPI mask different from the slice's cores");
+                RegistersExact(v, c, slot, e);
             }
             if (machine.WayMaskOf(c) != e.Ways)
             {
@@ -418,6 +444,30 @@ public sealed class InvariantAudit
             }
         }
         return v.Result();
+    }
+
+    private void RegistersExact(Sink v, int c, int slot, SliceEntry e)
+    {
+        ReadOnlySpan<MemoryRange> ranges = e.Ranges;
+        ReadOnlySpan<SharedWindow> windows = e.Windows;
+        ReadOnlySpan<RangeRegister> registers = machine.RangeRegistersOf(c);
+        for (int i = 0; i < registers.Length; i++)
+        {
+            int k = i - ranges.Length;
+            RangeRegister expected = i < ranges.Length
+                ? new RangeRegister(ranges[i].Base, ranges[i].Size, e.RangePermissions[i])
+                : k < windows.Length
+                    ? new RangeRegister(windows[k].Range.Base, windows[k].Range.Size, windows[k].Permissions)
+                    : default;
+            if (registers[i] != expected)
+            {
+                v.Add($"core {c} (slot {slot}) range register {i} holds 0x{registers[i].Base:x}+0x{registers[i].Size:x} {registers[i].Permissions}, the entry dictates 0x{expected.Base:x}+0x{expected.Size:x} {expected.Permissions}");
+            }
+        }
+        if (!machine.IpiMaskOf(c).Equals(e.Cores))
+        {
+            v.Add($"core {c} (slot {slot}) has an IPI mask different from the slice's cores");
+        }
     }
 
     // ------------------------------------------------------------------- I4
@@ -560,7 +610,7 @@ public sealed class InvariantAudit
     // ------------------------------------------------------------ transitions
 
     /// <summary>The registers, lock bits and counters T1 and T2 compare across a step.</summary>
-    public MachineSnapshot Snapshot() => new(machine, table);
+    public MachineSnapshot Snapshot() => new(machine, table, pmp);
 
     /// <summary>T1: every core locked before the step, and not reset during it, is still locked with the same registers.</summary>
     public IReadOnlyList<Violation> T1_LockStability(MachineSnapshot before)
@@ -580,6 +630,10 @@ public sealed class InvariantAudit
             if (!machine.RangeRegistersOf(c).SequenceEqual(before.RangeRegisters(c)))
             {
                 v.Add($"core {c}'s locked range registers changed without a secure reset");
+            }
+            if (pmp is not null && !pmp.EntriesOf(c).SequenceEqual(before.PmpEntries(c)))
+            {
+                v.Add($"core {c}'s locked PMP entries changed without a secure reset");
             }
             if (!machine.IpiMaskOf(c).Equals(before.IpiMasks[c]))
             {
@@ -760,6 +814,8 @@ public sealed class InvariantAudit
 public sealed class MachineSnapshot
 {
     private readonly RangeRegister[] rangeRegisters;
+    private readonly PmpEntry[] pmpEntries;
+    private readonly int pmpPerCore;
     private readonly ResourceSet[] slotCores;
     private readonly Row[] rows;
     private readonly int perCore;
@@ -767,8 +823,10 @@ public sealed class MachineSnapshot
     // a slot's slice-table row, for T5
     private sealed record Row(bool Live, ulong Generation, MemoryRange[] Ranges, Permissions[] RangePermissions, SharedWindow[] Windows, DmaRange[] DmaRanges);
 
-    internal MachineSnapshot(SimulatedMachine machine, SliceTable table)
+    internal MachineSnapshot(SimulatedMachine machine, SliceTable table, PmpMachine? pmp = null)
     {
+        pmpEntries = pmp is null ? [] : [.. Enumerable.Range(0, machine.CoreCount).SelectMany(c => pmp.EntriesOf(c).ToArray())];
+        pmpPerCore = pmp?.Geometry.Entries ?? 0;
         slotCores = new ResourceSet[table.Capacity + 1];
         rows = new Row[table.Capacity + 1];
         for (int slot = 1; slot <= table.Capacity; slot++)
@@ -833,4 +891,7 @@ public sealed class MachineSnapshot
 
     /// <summary>The range registers of <paramref name="core"/>.</summary>
     public ReadOnlySpan<RangeRegister> RangeRegisters(int core) => rangeRegisters.AsSpan(core * perCore, perCore);
+
+    /// <summary>The PMP entries of <paramref name="core"/> (empty on the abstract machine).</summary>
+    public ReadOnlySpan<PmpEntry> PmpEntries(int core) => pmpEntries.AsSpan(core * pmpPerCore, pmpPerCore);
 }

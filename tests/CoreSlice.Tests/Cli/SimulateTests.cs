@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CoreSlice.Harness.Ports;
 using CoreSlice.Harness.Simulate;
 using CoreSlice.Simulation;
 using CoreSlice.Tests.Support;
@@ -14,19 +15,22 @@ public class SimulateTests
     /// <summary>Legitimate actions of the sharing phase: every one tried must be allowed.</summary>
     private static readonly string[] SharingControls = ["WindowExchange", "DmaInRows", "WindowResidue"];
 
-    private static SimulationSummary Run(MachineConfig config, int seed, int steps)
+    private static SimulationSummary Run(MachineConfig config, int seed, int steps, string port = "abstract")
     {
-        using var scenario = new Scenario(config, seed, steps);
+        using var scenario = new Scenario(config, seed, steps, Port.Named(port));
         return scenario.Run();
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    public void Default_machine_holds_and_every_attack_class_is_tried_and_blocked(int seed)
+    [InlineData(1, "abstract")]
+    [InlineData(2, "abstract")]
+    [InlineData(3, "abstract")]
+    [InlineData(1, "pmp")] // the same attacks through the harts' PMP entries and msip words
+    [InlineData(2, "pmp")]
+    public void Default_machine_holds_and_every_attack_class_is_tried_and_blocked(int seed, string port)
     {
-        SimulationSummary summary = Run(MachineDescription.Default, seed, 400);
+        SimulationSummary summary = Run(MachineDescription.Default, seed, 400, port);
+        Assert.Equal(port, summary.Port);
 
         Assert.True(summary.Holds, string.Join("\n", summary.Findings));
         Assert.Equal(0, summary.IsolationViolations);

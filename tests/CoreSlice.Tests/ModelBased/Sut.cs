@@ -3,41 +3,62 @@ using CoreSlice.Simulation.Audit;
 using CoreSlice.Harness.Model;
 using CoreSlice.Harness.Steps;
 using CoreSlice.Tests.Support;
+using CoreSlice.Attestation;
+using CoreSlice.Hardware;
+using CoreSlice.Harness.Ports;
+using CoreSlice.Log;
 
 namespace CoreSlice.Tests.ModelBased;
 
 /// <summary>
-/// The system under test: a real slicevisor on a simulated machine (the tests' <see cref="Rig"/>),
-/// plus the abstraction function from its slice table and hardware to the model's state.
+/// The system under test: a real slicevisor on a simulated machine, on the abstract port or the PMP port
+/// (<see cref="Port"/>), plus the abstraction function from its slice table and hardware to the model's state.
 /// </summary>
 public sealed class Sut : IDisposable
 {
-    private readonly Rig rig;
+    private readonly byte[] drained = new byte[DecisionLog.DefaultCapacity * DecisionLogLayout.EntrySize];
 
-    public Sut(MachineConfig config)
+    public Sut(MachineConfig config, Port? port = null)
     {
-        rig = new Rig(config);
-        Audit = new InvariantAudit(rig.Visor, rig.Machine);
-        Driver = new StepDriver(rig.Visor, rig.Machine);
+        Bench = (port ?? Port.Abstract).Open(config, PlatformIdentity.Unmeasured, DecisionLog.DefaultCapacity);
+        Config = config;
+        Audit = Bench.NewAudit();
+        Driver = new StepDriver(Bench);
     }
 
     /// <summary>Applies steps to this system (the harness's one driver).</summary>
     public StepDriver Driver { get; }
 
-    public Slicevisor<SimulatedHardwarePort> Visor => rig.Visor;
+    /// <summary>The slicevisor on its machine.</summary>
+    public Bench Bench { get; }
 
-    public SimulatedMachine Machine => rig.Machine;
+    public MachineConfig Config { get; }
 
-    public SliceTable Table => rig.Table;
+    public DecisionLog Log => Bench.Log;
 
-    public Rig Rig => rig;
+    public SimulatedMachine Machine => Bench.Machine;
+
+    public SliceTable Table => Bench.Table;
 
     public InvariantAudit Audit { get; }
 
     /// <summary>Drains the decision log when half full, as a real manager does (the log is not modelled).</summary>
-    public void KeepLogRoom() => rig.KeepLogRoom();
+    public void KeepLogRoom()
+    {
+        if (Log.Count * 2 >= Log.Capacity && !Bench.DrainLog(drained, out _).Ok)
+        {
+            throw new InvalidOperationException("the decision log could not be drained");
+        }
+    }
 
-    public void Dispose() => rig.Dispose();
+    /// <summary>Every field of the table and the machine, to show that a rejected call changed nothing.</summary>
+    public StateSnapshot Snapshot() => StateSnapshot.Take(Machine, Table, Config);
+
+    public void Dispose() => Bench.Dispose();
+
+    /// <summary>The model's state as this port shows it: on the PMP port, each core's filter as what it grants (<see cref="PmpCoreLines"/>).</summary>
+    public AbstractState ModelState(SpecModel model) =>
+        Bench.Pmp is { } pmp ? PmpCoreLines.WithCores(AbstractState.Of(model), PmpCoreLines.Of(model, pmp.Geometry)) : AbstractState.Of(model);
 
     private static IEnumerable<int> Members(ResourceSet set)
     {
@@ -51,10 +72,10 @@ public sealed class Sut : IDisposable
     public AbstractState Abstract()
     {
         SliceTable t = Table;
-        MachineConfig c = rig.Config;
+        MachineConfig c = Config;
         var writers = new SortedDictionary<ulong, int>();
         Machine.Memory.ForEachPresent((g, w) => writers[g] = w);
-        return new AbstractState
+        var state = new AbstractState
         {
             Slots = Enumerable.Range(1, t.Capacity).Select(s =>
             {
@@ -72,6 +93,7 @@ public sealed class Sut : IDisposable
             Windows = Enumerable.Range(0, c.DeviceCount).Select(d => AbstractState.WindowLine(Machine.IommuWindow(d).ToArray())).ToArray(),
             Writers = writers,
         };
+        return Bench.Pmp is { } pmp ? PmpCoreLines.WithCores(state, PmpCoreLines.Of(pmp)) : state;
     }
 
     /// <summary>
@@ -96,15 +118,16 @@ public sealed class Sut : IDisposable
             h.Add((ulong)(long)t.CoreOwner(k));
             h.Add((ulong)Machine.Mode(k));
             h.Add(Machine.IsLocked(k) ? 1UL : 0UL);
-            h.Add(Machine.WayMaskOf(k));
-            h.Add(Machine.RangeRegisterOf(k, 0).Base);
+            bool filter = Bench.Pmp is null || Machine.Mode(k) is CoreMode.Guest or CoreMode.Control;
+            h.Add(filter ? Machine.WayMaskOf(k) : 0);
+            h.Add(Bench.Pmp is null ? Machine.RangeRegisterOf(k, 0).Base : 0);
         }
         for (int d = 0; d < Machine.DeviceCount; d++)
         {
             h.Add((ulong)(long)t.DeviceOwner(d));
             h.Add((ulong)Machine.IommuWindow(d).Length);
         }
-        for (int w = 0; w < rig.Config.CacheWays; w++)
+        for (int w = 0; w < Config.CacheWays; w++)
         {
             h.Add((ulong)(long)t.WayOwner(w));
         }
@@ -112,7 +135,10 @@ public sealed class Sut : IDisposable
         return h.Value;
     }
 
-    public static ulong Fingerprint(SpecModel m)
+    /// <summary>The same fingerprint of the model, through this port's lens (on PMP: no register, and no way mask of a core that runs nothing).</summary>
+    public ulong FingerprintOf(SpecModel m) => Fingerprint(m, Bench.Pmp is not null);
+
+    public static ulong Fingerprint(SpecModel m, bool pmp = false)
     {
         var h = new Fingerprinter();
         foreach (ModelSlot s in m.Slots)
@@ -127,8 +153,8 @@ public sealed class Sut : IDisposable
             h.Add((ulong)(long)m.CoreOwner[k]);
             h.Add((ulong)m.Mode[k]);
             h.Add(m.Locked[k] ? 1UL : 0UL);
-            h.Add(m.WayMask[k]);
-            h.Add(m.Regs[k][0].Base);
+            h.Add(!pmp || m.Mode[k] is CoreMode.Guest or CoreMode.Control ? m.WayMask[k] : 0);
+            h.Add(pmp ? 0 : m.Regs[k][0].Base);
         }
         for (int d = 0; d < m.Config.DeviceCount; d++)
         {

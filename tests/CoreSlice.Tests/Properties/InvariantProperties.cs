@@ -1,3 +1,4 @@
+using CoreSlice.Harness.Ports;
 using CoreSlice.Harness.Steps;
 using CoreSlice.Tests.ModelBased;
 using CoreSlice;
@@ -19,10 +20,10 @@ public sealed class InvariantProperties
     private const int Sequences = 200;
     private const int MaxSteps = 60;
 
-    private static void Check(MachineConfig config, int sequences)
+    private static void Check(MachineConfig config, int sequences, Port? port = null)
     {
         Arbitrary<Intent[]> runs = StepGen.Runs(config.CoreCount, config.DeviceCount, config.SlotCapacity, config.CacheWays, MaxSteps);
-        Prop.ForAll(runs, steps => RunExecutor.Run(config, steps))
+        Prop.ForAll(runs, steps => RunExecutor.Run(config, steps, port))
             .Check(Config.QuickThrowOnFailure.WithMaxTest(sequences));
     }
 
@@ -31,6 +32,13 @@ public sealed class InvariantProperties
 
     [Fact]
     public void I1_to_I6_and_T1_T2_hold_after_every_step_on_the_default_machine() => Check(Machines.Default(), Sequences);
+
+    /// <summary>The same on the PMP port: guest actions through the harts' PMP entries, the audit reading them (half the sequences).</summary>
+    [Theory]
+    [InlineData("small")]
+    [InlineData("default")]
+    public void I1_to_I6_and_T1_T2_hold_after_every_step_on_the_pmp_port(string machine) =>
+        Check(machine == "small" ? Machines.Small() : Machines.Default(), Sequences / 2, Port.Pmp);
 
     /// <summary>The property is not vacuous: a long run reaches every state, success, rejection, fault and guest outcome class.</summary>
     [Fact]

@@ -2,6 +2,7 @@ using System.Text;
 using CoreSlice;
 using CoreSlice.Hardware;
 using CoreSlice.Harness.Model;
+using CoreSlice.Harness.Ports;
 using CoreSlice.Harness.Steps;
 using CoreSlice.Tests.ModelBased;
 using CoreSlice.Manager;
@@ -21,7 +22,7 @@ namespace CoreSlice.Tests.Properties;
 public sealed class RunExecutor : IDisposable
 {
     private static readonly SliceError[] Faults = [SliceError.CoreResetFault, SliceError.IommuFault, SliceError.LoaderFault];
-    private readonly Rig rig;
+    private readonly Bench rig; // the slicevisor on its machine, through the run's port
     private readonly InvariantAudit audit;
     private readonly IsolationOracle oracle;
     private readonly StepDriver driver;
@@ -29,19 +30,19 @@ public sealed class RunExecutor : IDisposable
     /// <summary>The longest access or image a step makes (longer generated lengths are cut to it).</summary>
     private const int MaxLength = 16384;
 
-    public RunExecutor(MachineConfig config)
+    public RunExecutor(MachineConfig config, Port? port = null)
     {
-        rig = new Rig(config);
-        audit = new InvariantAudit(rig.Visor, rig.Machine);
-        oracle = new IsolationOracle(rig.Table, rig.Machine);
-        driver = new StepDriver(rig.Visor, rig.Machine);
+        rig = (port ?? Port.Abstract).Open(config, CoreSlice.Attestation.PlatformIdentity.Unmeasured, CoreSlice.Log.DecisionLog.DefaultCapacity);
+        audit = rig.NewAudit();
+        oracle = rig.NewOracle();
+        driver = new StepDriver(rig);
     }
 
     public Stats Counts { get; } = new();
 
-    public static void Run(MachineConfig config, Intent[] steps)
+    public static void Run(MachineConfig config, Intent[] steps, Port? port = null)
     {
-        using var executor = new RunExecutor(config);
+        using var executor = new RunExecutor(config, port);
         executor.RunAll(steps);
     }
 
@@ -59,7 +60,7 @@ public sealed class RunExecutor : IDisposable
     {
         var problems = new List<string>();
         MachineSnapshot machineBefore = audit.Snapshot();
-        StateSnapshot? before = step is GuestIntent or FaultIntent ? null : StateSnapshot.Take(rig);
+        StateSnapshot? before = step is GuestIntent or FaultIntent ? null : StateSnapshot.Take(rig.Machine, rig.Table, rig.Config);
         bool privileged = false;
         int actedOn = 0;
         ModelResult? result = null;
@@ -97,7 +98,7 @@ public sealed class RunExecutor : IDisposable
             Counts.Add(r.Error);
             if (!r.Ok && Array.IndexOf(Faults, r.Error) < 0 && before is not null)
             {
-                string? diff = before.Diff(StateSnapshot.Take(rig));
+                string? diff = before.Diff(StateSnapshot.Take(rig.Machine, rig.Table, rig.Config));
                 if (diff is not null)
                 {
                     problems.Add($"rejected with {r.Error} but the state changed: {diff}");
@@ -130,7 +131,7 @@ public sealed class RunExecutor : IDisposable
         var live = new List<int>();
         for (int s = 1; s <= rig.Table.Capacity; s++)
         {
-            if (rig.Entry(s).State != SliceState.Free)
+            if (rig.Table[s].State != SliceState.Free)
             {
                 live.Add(s);
             }
@@ -141,7 +142,7 @@ public sealed class RunExecutor : IDisposable
 
     private ModelResult? Create(PlannedCreateIntent c, List<string> problems)
     {
-        SliceRequest? plan = rig.Manager.Plan(new SliceShape(c.Cores, (ulong)c.Granules * rig.Config.GranuleSize, c.Devices, c.Ways));
+        SliceRequest? plan = rig.Plan(new SliceShape(c.Cores, (ulong)c.Granules * rig.Config.GranuleSize, c.Devices, c.Ways));
         if (plan is not { } valid)
         {
             return null;
@@ -188,8 +189,8 @@ public sealed class RunExecutor : IDisposable
                 verdict = oracle.JudgeDma(g.Actor, address, judged, write: true);
                 break;
             case StepKind.SendIpi:
-                int to = g.Where == Target.Own && rig.Table.IsSlot(owner) && !rig.Entry(owner).Cores.IsEmpty
-                    ? NthMember(rig.Entry(owner).Cores, g.Pick)
+                int to = g.Where == Target.Own && rig.Table.IsSlot(owner) && !rig.Table[owner].Cores.IsEmpty
+                    ? NthMember(rig.Table[owner].Cores, g.Pick)
                     : (int)(g.Offset % (ulong)(rig.Config.CoreCount + 2)) - 1;
                 step = step with { Target = to };
                 break;
@@ -260,17 +261,17 @@ public sealed class RunExecutor : IDisposable
         MachineConfig c = rig.Config;
         switch (where)
         {
-            case Target.Own when rig.Table.IsSlot(owner) && rig.Entry(owner).Ranges.Length > 0:
-                return In(rig.Entry(owner).Ranges[pick % rig.Entry(owner).Ranges.Length], offset);
+            case Target.Own when rig.Table.IsSlot(owner) && rig.Table[owner].Ranges.Length > 0:
+                return In(rig.Table[owner].Ranges[pick % rig.Table[owner].Ranges.Length], offset);
             case Target.Own when owner == Owner.Control:
                 return In(c.ControlMemory[pick % c.ControlMemory.Length], offset);
             case Target.OtherSlice:
                 for (int k = 0; k < rig.Table.Capacity; k++)
                 {
                     int s = 1 + ((pick + k) % rig.Table.Capacity);
-                    if (s != owner && rig.Entry(s).State != SliceState.Free)
+                    if (s != owner && rig.Table[s].State != SliceState.Free)
                     {
-                        return In(rig.Entry(s).Ranges[pick % rig.Entry(s).Ranges.Length], offset);
+                        return In(rig.Table[s].Ranges[pick % rig.Table[s].Ranges.Length], offset);
                     }
                 }
                 return offset;
