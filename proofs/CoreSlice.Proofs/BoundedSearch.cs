@@ -28,8 +28,12 @@ public static class BoundedSearch
     /// <summary>Time for the whole search of one obligation (all rounds), besides establishing a hit.</summary>
     public const int BudgetMs = 90_000;
 
-    /// <summary>Most time one round's solver query may take.</summary>
-    public const int RoundMs = 40_000;
+    /// <summary>
+    /// Most time one round's solver query may take. 60 s, not 40: `ipi-forgets-iommu-frame` is found by the
+    /// second round, sat in 24 s on a quiet machine since the DMA rows grew the State, and a CI run under load
+    /// cut that round at 40 s (2026-12-07). The whole search stays bounded by <see cref="BudgetMs"/>.
+    /// </summary>
+    public const int RoundMs = 60_000;
 
     /// <summary>Most instances one round may build (<see cref="FiniteInstance.MaxInstances"/>).</summary>
     public const int RoundInstances = 100_000;
