@@ -65,7 +65,9 @@
     ; an earlier range overlaps this one: some byte of it has a lower first covering range (c.ridx)
     (ite (exists ((x Addr)) (and (inRange x b z) (not (= (select (c.ridx a) x) k)))) SliceError.RangeOverlapsRequest
     (ite (exists ((x Addr)) (and (inRange x b z) (isGuest (select (memOwner s) x)))) SliceError.RangeInUse
-    (ite (= (Create.perm a k) Permissions.None) SliceError.RangePermissionsInvalid
+    ; no permission, or Write without Read (reserved by RISC-V PMP: no port could program it)
+    (ite (or (= (Create.perm a k) Permissions.None)
+             (= (bvand (Create.perm a k) Permissions.ReadWrite) Permissions.Write)) SliceError.RangePermissionsInvalid
          SliceError.None)))))))))))
 ; a window: control memory only, Read or Read|Write (never execute), not another guest's window
 (define-fun Create.winErr ((s State) (a CreateArgs) (k Idx)) Err

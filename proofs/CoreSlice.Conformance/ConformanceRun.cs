@@ -473,6 +473,7 @@ public sealed class ConformanceRun : IDisposable
         q.Enqueue(() => Create(Shared(new SharedWindow(new MemoryRange(page.Base, 0), Permissions.Read)))); // WindowEmpty
         q.Enqueue(() => Create(Valid(1, 1, 0, 1) with { RangePermissions = new[] { Permissions.Read, Permissions.Read } })); // PermissionsCountMismatch
         q.Enqueue(() => Create(Valid(1, 1, 0, 1) with { RangePermissions = new[] { Permissions.None } }));  // RangePermissionsInvalid
+        q.Enqueue(() => Create(Valid(1, 1, 0, 1) with { RangePermissions = new[] { Permissions.Write | Permissions.Execute } })); // RangePermissionsInvalid: write without read
         q.Enqueue(() => Create(Valid(1, 1, 0, 1) with { RangePermissions = new[] { Permissions.Read | Permissions.Write } })); // EntryNotExecutable
         q.Enqueue(() => Start(Holder(), Fault.None));
         q.Enqueue(() => Access(FirstCore(Holder()), page.Base + 8, Permissions.Write));                   // the guest writes the window

@@ -119,7 +119,7 @@ public sealed class CreateCall(SliceRequest request) : SpecCall
             || m.ControlMemory.Any(r => Meets(b, z, r))
             || Enumerable.Range(0, k).Any(j => Overlaps(rs[j].Base, rs[j].Size, b, z))
             || s.MemOwner.Any(o => Meets(b, z, new MemoryRange(o.Base, o.Size)))
-            || (Request.RangePermissions.Length == rs.Length && PermOf(k) == 0);
+            || (Request.RangePermissions.Length == rs.Length && (PermOf(k) == 0 || (PermOf(k) & 3) == 2));   // none, or W without R
     }
 
     private static int First(int n, Func<int, bool> fails)

@@ -399,14 +399,21 @@ public static class BoundedSearch
             script.Append($"(push)(assert (not {h}))(check-sat)(pop)\n");
         }
         script.Append($"(assert {asserts[^1]})(check-sat)\n");
+        // A value built from a lambda (a template's address map) makes get-value refuse a term that reads it ("must
+        // not contain quantifiers"); Z3's eval asks the model the same question and has no such rule.
         foreach ((string _, string term) in o.Explain)
         {
             foreach (string t in term.Split('\t'))
             {
-                script.Append("(get-value (").Append(t).Append("))\n");
+                script.Append(solver.IsZ3 ? $"(eval {t})\n" : $"(get-value ({t}))\n");
             }
         }
         List<string> r = SExpr.SplitTop(solver.Run(script.ToString(), 20_000));
+        if (solver.IsZ3)
+        {
+            // in get-value's form ((term value)), which Counterexample.Describe reads
+            r = [.. r.Take(hyps + 1), .. r.Skip(hyps + 1).Select(v => $"((t {v}))")];
+        }
         if (r.Count <= hyps || r.Take(hyps).Any(x => x != "unsat") || r[hyps] != "sat")
         {
             notes.Add($"a bounded model was not confirmed on the unbounded definitions ({string.Join(' ', r.Take(hyps + 1))})");

@@ -83,6 +83,7 @@ public static class Branches
         new("CreateSlice", "None", "w0", Create(np: "#x0001", perms: "((as const (Array Idx Perm)) #b101)"), "slot 3 takes [16K,20K) read-execute"),
         new("CreateSlice", "PermissionsCountMismatch", "w0", Create(np: "#x0002", perms: "((as const (Array Idx Perm)) #b101)"), "two permissions for one range"),
         new("CreateSlice", "RangePermissionsInvalid", "w0", Create(np: "#x0001", kr: "#x0000"), "a range with no permission"),
+        new("CreateSlice", "RangePermissionsInvalid", "w0", Create(np: "#x0001", perms: "((as const (Array Idx Perm)) #b110)", kr: "#x0000"), "a write-execute range (write without read)"),
         new("CreateSlice", "EntryNotExecutable", "w0", Create(np: "#x0001", perms: "((as const (Array Idx Perm)) #b011)"), "the entry point in a read-write range"),
         new("CreateSlice", "TooManyRanges", "w0", CreateWindow(G4, G4, nw: "#x0003", kw: "#x0001"), "1 range and 3 windows (the same page), 3 range registers"),
         new("CreateSlice", "WindowOverlapsRequest", "w0", CreateWindow(G4, G4, nw: "#x0002", kw: "#x0001"), "the control page [4K,8K) shared twice"),

@@ -8,6 +8,7 @@ namespace CoreSlice.Proofs;
 /// for r (given the emitter's state, so TOR-top reuse included) satisfy PmpT.regionFactsAt:
 /// r's last entry matches a exactly when a is in r, is locked and carries r's permissions;
 /// r's bottom entry (if any) never matches.</item>
+/// <item>pmp/Link.accepted: every range and window CreateSlice accepts is a region the encoder takes.</item>
 /// <item>pmp/Link.tail: the locked OFF entries match nothing; the deny-all matches every
 /// address, is locked, permits nothing; the regions' entries end before it.</item>
 /// <item>pmp/Exact.M, pmp/Exact.SU: from those facts about which entries match a (an
@@ -40,6 +41,7 @@ public static class PmpObligations
         yield return LinkRegion();
         yield return LinkTail();
         yield return LinkExclusive();
+        yield return LinkAccepted();
         yield return Exact("M");
         yield return Exact("SU");
         yield return Witness();
@@ -108,6 +110,32 @@ public static class PmpObligations
             "(assert (not (=> (and (bvult r1 m) (bvult r2 m) (not (= r1 r2))) (not (and (select (PmpT.holds rb rz a) r1) (select (PmpT.holds rb rz a) r2))))))\n",
         Meaning = "no address lies in two regions of a slice",
         Explain = [("address a", "a"), ("regions r1, r2", "r1\tr2")],
+    };
+
+    /// <summary>
+    /// The bridge from the slicevisor to the encoder: every range and window a CreateSlice accepts (its precondition,
+    /// error None) is a region the encoder takes (Pmp.regionOk: non-empty, 4-aligned, not wrapping, never W without R).
+    /// Without it pmp/Link.* and pmp/Exact.* would be about regions the slicevisor may never hand over; before the validator
+    /// refused write-without-read ranges this obligation failed (a WX range, accepted, that PMP cannot encode).
+    /// </summary>
+    public static Obligation LinkAccepted() => new()
+    {
+        Name = "pmp/Link.accepted",
+        Expect = Expect.Unsat,
+        Query = "(declare-const s State)\n(declare-const ca CreateArgs)\n(declare-const k Idx)\n(assert Machine_WellFormed)\n" +
+            // CreateSlice_pre with error None gives, for every k below nr (nw), Create.rangeErr (winErr) None at k:
+            // asked in that form, so that a spec that lets a bad region through is answered sat at once.
+            "(assert (or (and (bvult k (c.nr ca)) (= (Create.rangeErr s ca k) SliceError.None)\n" +
+            "                 (not (Pmp.regionOk (select (c.base ca) k) (select (c.size ca) k) (Create.perm ca k))))\n" +
+            "            (and (bvult k (c.nw ca)) (= (Create.winErr s ca k) SliceError.None)\n" +
+            "                 (not (Pmp.regionOk (select (c.wbase ca) k) (select (c.wsize ca) k) (select (c.wperm ca) k))))))\n",
+        Meaning = "every private range and window that passes CreateSlice's checks is a region the PMP encoder takes (non-empty, 4-aligned, not wrapping, never write without read)",
+        Explain =
+        [
+            ("index k / ranges / windows", "k\t(c.nr ca)\t(c.nw ca)"),
+            ("range k: base / size / permission", "(select (c.base ca) k)\t(select (c.size ca) k)\t(Create.perm ca k)"),
+            ("window k: base / size / permission", "(select (c.wbase ca) k)\t(select (c.wsize ca) k)\t(select (c.wperm ca) k)"),
+        ],
     };
 
     /// <summary>The table-level argument: lowest match wins, over the facts the links prove.</summary>

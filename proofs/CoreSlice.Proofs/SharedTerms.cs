@@ -59,6 +59,12 @@ public static class SharedTerms
             return;
         }
         uses[id] = 1;
+        if (e.Is("_") || e.Is("as"))
+        {
+            // an indexed or qualified identifier ((_ extract 1 1), (as const (Array Idx Perm))) names an operator, or
+            // holds a sort: neither is a term a let may bind, so it is never a candidate and its parts are not counted
+            return;
+        }
         if (e.Atom is null && !e.Is("lambda"))
         {
             foreach (Sx item in e.Items)

@@ -67,8 +67,9 @@ public enum SliceError
     /// <summary>A range overlaps memory owned by another slice. Holder: that slot.</summary>
     RangeInUse = 27,
     /// <summary>
-    /// A range's effective permission (RWX when the request gave none) is None or has bits
-    /// outside Read|Write|Execute. Checked per range after RangeInUse. Subject: range index.
+    /// A range's effective permission (RWX when the request gave none) is None, has bits
+    /// outside Read|Write|Execute, or grants Write without Read (W or WX: reserved by RISC-V PMP,
+    /// so no port programs it). Checked per range after RangeInUse. Subject: range index.
     /// </summary>
     RangePermissionsInvalid = 28,
 

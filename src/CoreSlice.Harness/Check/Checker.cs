@@ -389,7 +389,9 @@ internal sealed partial class Checker
                     SliceError.RangeOverlapsRequest => (new Party("slice", spec.Name, $"memory[{ranges[result.HolderRegion]}]", spec.Memory[ranges[result.HolderRegion]].At),
                         conflict, $"overlaps memory[{ranges[result.HolderRegion]}] of the same slice on {Hex.Range(conflict)} ({Hex.Size(conflict.Size)})"),
                     SliceError.RangePermissionsInvalid => (null, r.Range,
-                        $"perm \"{PermissionText.Of(r.Permissions)}\": a range must give the guest at least one of read, write and execute (a register with none is a disabled one)"),
+                        r.Permissions == Permissions.None
+                            ? $"perm \"{PermissionText.Of(r.Permissions)}\": a range must give the guest at least one of read, write and execute (a register with none is a disabled one)"
+                            : $"perm \"{PermissionText.Of(r.Permissions)}\": write without read is not a permission a range can have (RISC-V PMP reserves it); give \"r{PermissionText.Of(r.Permissions)}\""),
                     _ => (HolderParty(result.Holder, conflict, s => s.Memory, s => "memory"), conflict,
                         $"overlaps memory of {OwnerName(result.Holder)} on {Hex.Range(conflict)} ({Hex.Size(conflict.Size)})"),
                 };

@@ -220,7 +220,7 @@ public sealed class SpecModel
         {
             ModelResult r = CheckRange(ranges, i);
             if (!r.Ok) { return r; }
-            if (perms[i] == 0 || perms[i] > 7) { return ModelResult.Fail(SliceError.RangePermissionsInvalid, 0, i); }
+            if (perms[i] == 0 || perms[i] > 7 || (perms[i] & 3) == 2) { return ModelResult.Fail(SliceError.RangePermissionsInvalid, 0, i); }
         }
         for (int k = 0; k < windows.Length; k++)
         {

@@ -259,8 +259,10 @@ internal sealed partial class RequestValidator
             {
                 return conflict;
             }
-            // A register with no permission would be a disabled register; unknown bits mean nothing to the hardware.
-            if (effective[i] == Permissions.None || (effective[i] & ~Permissions.ReadWriteExecute) != 0)
+            // A register with no permission would be a disabled register; unknown bits mean nothing to the hardware;
+            // write without read is reserved by RISC-V PMP (R=0, W=1), so no port could program it as asked.
+            if (effective[i] == Permissions.None || (effective[i] & ~Permissions.ReadWriteExecute) != 0
+                || (effective[i] & Permissions.ReadWrite) == Permissions.Write)
             {
                 return SliceResult.Fail(SliceError.RangePermissionsInvalid, 0, i);
             }

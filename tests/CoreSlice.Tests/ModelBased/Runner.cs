@@ -66,35 +66,7 @@ public sealed class Runner : IDisposable
         CompareFull(run.Length - 1, run.Length == 0 ? null : run[^1], null);
     }
 
-    public void Execute(int index, Intent intent)
-    {
-        Step op = Resolver.Resolve(intent, Model);
-        Execute(index, intent, sut.Bench.Pmp is null ? op : PmpEncodable(op));
-    }
-
-    /// <summary>
-    /// On the PMP port, a request's write permission comes with read: pmpcfg's R=0 W=1 is reserved (the hart stores it as
-    /// no access), so a write-only or write-execute range or window, which the slicevisor accepts, makes the PMP
-    /// sliceloader's readback differ and the start fail with LoaderFault where the abstract port runs the guest (a known
-    /// divergence of the two ports, tests/README.md "Both ports"). The same step goes to the model and the machine.
-    /// </summary>
-    private static Step PmpEncodable(Step op)
-    {
-        if (op.Kind != StepKind.Create)
-        {
-            return op;
-        }
-        static Permissions Readable(Permissions p) => (p & Permissions.Write) != 0 ? p | Permissions.Read : p;
-        SliceRequest r = op.Request;
-        return op with
-        {
-            Request = r with
-            {
-                RangePermissions = r.RangePermissions.ToArray().Select(Readable).ToArray(),
-                Windows = r.Windows.ToArray().Select(w => w with { Permissions = Readable(w.Permissions) }).ToArray(),
-            },
-        };
-    }
+    public void Execute(int index, Intent intent) => Execute(index, intent, Resolver.Resolve(intent, Model));
 
     public void Execute(int index, Intent? intent, Step op)
     {

@@ -84,6 +84,8 @@ public sealed class WindowRejectionTests
 
     [Theory]
     [InlineData((byte)0)]       // None
+    [InlineData((byte)0x02)]    // Write without Read (reserved by RISC-V PMP)
+    [InlineData((byte)0x06)]    // Write|Execute without Read
     [InlineData((byte)0x08)]    // a bit the hardware does not have
     [InlineData((byte)0x0F)]    // RWX plus an unknown bit
     [InlineData((byte)0xFF)]
@@ -99,10 +101,10 @@ public sealed class WindowRejectionTests
 
     [Theory]
     [InlineData((byte)1)]   // R
-    [InlineData((byte)2)]   // write-only
+    [InlineData((byte)3)]   // RW
     [InlineData((byte)4)]   // execute-only
-    [InlineData((byte)6)]
-    public void CreateSlice_any_nonempty_subset_of_RWX_is_a_valid_private_permission(byte bits)
+    [InlineData((byte)5)]   // RX
+    public void CreateSlice_any_nonempty_subset_of_RWX_with_write_only_beside_read_is_a_valid_private_permission(byte bits)
     {
         using Rig rig = Make();
         SliceRequest request = Valid() with
