@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using CoreSlice.Hardware;
+using CoreSlice.Harness.Ports;
 using CoreSlice.Simulation;
+using CoreSlice.Simulation.Pmp;
 
 namespace CoreSlice.Conformance;
 
@@ -29,11 +31,25 @@ public static class Abstraction
         where THardware : IHardwarePort
     {
         ArgumentNullException.ThrowIfNull(visor);
+        _ = strictFreeSlots;
+        return Capture(visor.Table, visor.Log, machine, null, initial, problems);
+    }
+
+    /// <summary>
+    /// As <see cref="Capture{THardware}"/>, for a slicevisor on either port (<see cref="Bench"/>). On the PMP port the
+    /// spec's filter registers and IPI masks are read from the harts' PMP entries (<see cref="PmpFilter"/>).
+    /// </summary>
+    public static AbstractState Capture(Bench bench, bool initial, List<string> problems)
+    {
+        ArgumentNullException.ThrowIfNull(bench);
+        return Capture(bench.Table, bench.Log, bench.Machine, bench.Pmp, initial, problems);
+    }
+
+    private static AbstractState Capture(SliceTable table, CoreSlice.Log.DecisionLog log, SimulatedMachine machine, PmpMachine? pmp, bool initial, List<string> problems)
+    {
         ArgumentNullException.ThrowIfNull(machine);
         ArgumentNullException.ThrowIfNull(problems);
-        _ = strictFreeSlots;
-        MachineConfig m = visor.Config;
-        SliceTable table = visor.Table;
+        MachineConfig m = machine.Config;
         var s = new AbstractState(m.CoreCount, m.SlotCapacity, m.DeviceCount, m.CacheWays, m.RangeRegistersPerCore);
         for (int t = 1; t <= m.SlotCapacity; t++)
         {
@@ -95,18 +111,25 @@ public static class Abstraction
         {
             s.CoreOwner[c] = table.CoreOwner(c);
             s.Mode[c] = (int)machine.Mode(c);
-            s.Locked[c] = machine.IsLocked(c);
-            for (int i = 0; i < m.RangeRegistersPerCore; i++)
+            if (pmp is not null)
             {
-                RangeRegister r = machine.RangeRegisterOf(c, i);
-                s.RrBase[c][i] = r.Base;
-                s.RrSize[c][i] = r.Size;
-                s.RrPerm[c][i] = (int)r.Permissions;
+                PmpFilter.Capture(pmp, c, s, problems);
             }
-            ResourceSet ipi = machine.IpiMaskOf(c);
-            for (int b = ipi.Next(0); b >= 0; b = ipi.Next(b + 1))
+            else
             {
-                s.Ipi[c].Add(b);
+                s.Locked[c] = machine.IsLocked(c);
+                for (int i = 0; i < m.RangeRegistersPerCore; i++)
+                {
+                    RangeRegister r = machine.RangeRegisterOf(c, i);
+                    s.RrBase[c][i] = r.Base;
+                    s.RrSize[c][i] = r.Size;
+                    s.RrPerm[c][i] = (int)r.Permissions;
+                }
+                ResourceSet ipi = machine.IpiMaskOf(c);
+                for (int b = ipi.Next(0); b >= 0; b = ipi.Next(b + 1))
+                {
+                    s.Ipi[c].Add(b);
+                }
             }
             s.WMask[c] = machine.WayMaskOf(c);
         }
@@ -120,7 +143,7 @@ public static class Abstraction
             s.WayOwner[w] = table.WayOwner(w);
         }
         machine.Memory.ForEachPresent((granule, writer) => s.LastWriter[granule] = writer);
-        DecisionLogView(visor, s);
+        DecisionLogView(log, s);
         CheckOwnershipIndex(table, s, problems);
         if (initial)
         {
@@ -131,10 +154,8 @@ public static class Abstraction
         return s;
     }
 
-    private static void DecisionLogView<THardware>(Slicevisor<THardware> visor, AbstractState s)
-        where THardware : IHardwarePort
+    private static void DecisionLogView(CoreSlice.Log.DecisionLog log, AbstractState s)
     {
-        CoreSlice.Log.DecisionLog log = visor.Log;
         s.LogCap = (ulong)log.Capacity;
         s.LogN = (ulong)log.Count;
         s.LogSeq = log.Sequence;

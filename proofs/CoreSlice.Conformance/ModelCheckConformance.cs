@@ -2,6 +2,7 @@ using System.Diagnostics;
 using CoreSlice.Attestation;
 using CoreSlice.Hardware;
 using CoreSlice.Harness.ModelCheck;
+using CoreSlice.Harness.Ports;
 using CoreSlice.Harness.Steps;
 using CoreSlice.Proofs;
 using CoreSlice.Simulation;
@@ -24,6 +25,18 @@ public sealed class ModelCheckConformanceOptions
     /// <summary>Z3 timeout per query.</summary>
     public int TimeoutMs { get; init; } = 20_000;
 
+    /// <summary>
+    /// The port the model checker explores on and every transition is replayed on: on the PMP port the spec's filter
+    /// registers and IPI masks are read from the harts' PMP entries (<see cref="Abstraction.Capture(Bench, bool, List{string})"/>).
+    /// </summary>
+    public Port Port { get; init; } = Port.Abstract;
+
+    /// <summary>
+    /// The port the model checker explores on, when not <see cref="Port"/>: lets a test replay the states a sound port
+    /// reaches on a port that misprograms the harts, which only the conformance check can then notice.
+    /// </summary>
+    public Port? ExplorePort { get; init; }
+
     /// <summary>Test hook: changes the abstract post-state of the transition into state n before it is checked.</summary>
     public Action<int, AbstractState>? PerturbPost { get; init; }
 
@@ -34,6 +47,9 @@ public sealed class ModelCheckConformanceOptions
 /// <summary>What the run over the model checker's transitions found.</summary>
 public sealed class ModelCheckConformanceResult
 {
+    /// <summary>The port the states were explored and replayed on ("abstract" or "pmp").</summary>
+    public string Port { get; init; } = "abstract";
+
     /// <summary>States the model checker reached (the initial one included).</summary>
     public int States { get; init; }
 
@@ -95,7 +111,7 @@ public static class ModelCheckConformance
         {
             throw new DllNotFoundException("libz3.so.4 (Z3) cannot be loaded; install it with: apt-get install -y libz3-4");
         }
-        var scope = new ModelCheckScope { MaxStates = options.MaxStates };
+        var scope = new ModelCheckScope { MaxStates = options.MaxStates, Port = options.ExplorePort ?? options.Port };
         ModelCheckResult explored = new ModelChecker(scope).Run();
         var coverage = new SortedDictionary<string, int>(StringComparer.Ordinal);
         if (!explored.Holds)
@@ -103,7 +119,7 @@ public static class ModelCheckConformance
             ModelCheckViolation v = explored.Violations[0];
             return new ModelCheckConformanceResult
             {
-                States = explored.States, Exhaustive = explored.Exhaustive, Coverage = coverage, ModelCheckSeconds = explored.Seconds,
+                Port = options.Port.Name, States = explored.States, Exhaustive = explored.Exhaustive, Coverage = coverage, ModelCheckSeconds = explored.Seconds,
                 ModelCheckViolation = $"{v.Check}: {v.Message}", Trace = v.Trace,
             };
         }
@@ -120,9 +136,9 @@ public static class ModelCheckConformance
         var abstracted = new AbstractState?[tree.Count];
         var problems = new List<string>();
         string init;
-        using (var fresh = new Rig(config))
+        using (var fresh = new Rig(config, options.Port))
         {
-            abstracted[0] = Abstraction.Capture(fresh.Visor, fresh.Machine, true, false, problems);
+            abstracted[0] = Abstraction.Capture(fresh.Bench, true, problems);
             init = checker.InitHolds(abstracted[0]!);
         }
         int checkedCount = 0;
@@ -130,7 +146,7 @@ public static class ModelCheckConformance
         {
             FirstReach reach = tree[state];
             Step step = explored.Steps[reach.Step];
-            using var rig = new Rig(config);
+            using var rig = new Rig(config, options.Port);
             foreach (int o in Trace(tree, reach.Parent))
             {
                 rig.Replay(explored.Steps[o]);
@@ -145,10 +161,10 @@ public static class ModelCheckConformance
                     return Stop(drained, state);
                 }
             }
-            long[] received = StepObservation.IpisReceived(rig.Machine, config.CoreCount);
+            long[] received = StepObservation.IpisReceived(rig.Bench, config.CoreCount);
             (SpecCall call, int error) = rig.Apply(step, pre);
             problems.Clear();
-            AbstractState post = StepObservation.Post(checker, rig.Visor, rig.Machine, pre, call, error, received, problems);
+            AbstractState post = StepObservation.Post(checker, rig.Bench, pre, call, error, received, problems);
             options.PerturbPost?.Invoke(state, post);
             string key = call.Operation + " " + ConformanceChecker.Name(error);
             coverage[key] = coverage.GetValueOrDefault(key) + 1;
@@ -173,7 +189,7 @@ public static class ModelCheckConformance
 
         ModelCheckConformanceResult Result(Mismatch? mismatch, IReadOnlyList<string> trace) => new()
         {
-            States = explored.States, Exhaustive = explored.Exhaustive, Coverage = coverage, ModelCheckSeconds = explored.Seconds,
+            Port = options.Port.Name, States = explored.States, Exhaustive = explored.Exhaustive, Coverage = coverage, ModelCheckSeconds = explored.Seconds,
             Transitions = checkedCount, Mismatch = mismatch, Trace = trace, InitAnswer = init, Queries = checker.Queries,
             ConformSeconds = clock.Elapsed.TotalSeconds,
         };
@@ -191,33 +207,29 @@ public static class ModelCheckConformance
         return steps;
     }
 
-    /// <summary>A fresh simulated machine and real slicevisor, as the model checker builds one per state.</summary>
+    /// <summary>A fresh simulated machine and real slicevisor on the run's port, as the model checker builds one per state.</summary>
     private sealed class Rig : IDisposable
     {
         private readonly StepDriver driver;
         private readonly byte[] drained = new byte[LogCapacity * Log.DecisionLogLayout.EntrySize];
 
-        public Rig(MachineConfig config)
+        public Rig(MachineConfig config, Port port)
         {
-            Machine = new SimulatedMachine(config);
-            Visor = new Slicevisor<SimulatedHardwarePort>(config, Machine.OpenPrivilegedPort(), PlatformIdentity.Unmeasured, LogCapacity);
-            Machine.AttachOwnership(Visor.Table.CoreOwner, Visor.Table.DeviceOwner, Visor.Table.MemoryOwner);
-            driver = new StepDriver(Visor, Machine);
+            Bench = port.Open(config, PlatformIdentity.Unmeasured, LogCapacity);
+            driver = new StepDriver(Bench);
         }
 
-        public SimulatedMachine Machine { get; }
-
-        public Slicevisor<SimulatedHardwarePort> Visor { get; }
+        public Bench Bench { get; }
 
         /// <summary>True when the log is half full: the manager drains it before the next request, as the model checker's machine does.</summary>
-        public bool DrainDue => Visor.Log.Count * 2 >= LogCapacity;
+        public bool DrainDue => Bench.Log.Count * 2 >= LogCapacity;
 
         /// <summary>Replays a step already checked (on the way to a state).</summary>
         public void Replay(Step step)
         {
             if (DrainDue)
             {
-                _ = Visor.DrainLog(drained, out _);
+                _ = Bench.DrainLog(drained, out _);
             }
             _ = driver.Apply(step);
         }
@@ -225,11 +237,11 @@ public static class ModelCheckConformance
         /// <summary>Drains the log as a checked DrainLog step.</summary>
         public (Mismatch? Mismatch, AbstractState Post) CheckDrain(ConformanceChecker checker, AbstractState pre, int state)
         {
-            long[] received = StepObservation.IpisReceived(Machine, Visor.Config.CoreCount);
+            long[] received = StepObservation.IpisReceived(Bench, Bench.Config.CoreCount);
             var call = new DrainCall(LogCapacity);
-            int error = (int)Visor.DrainLog(drained, out _).Error;
+            int error = (int)Bench.DrainLog(drained, out _).Error;
             var problems = new List<string>();
-            AbstractState post = StepObservation.Post(checker, Visor, Machine, pre, call, error, received, problems);
+            AbstractState post = StepObservation.Post(checker, Bench, pre, call, error, received, problems);
             StepVerdict verdict = checker.Check(call, pre, post, error, problems, invariants: false);
             return (verdict.Conforms ? null : new Mismatch(state, call.Operation, call.Describe(), ConformanceChecker.Name(error), verdict), post);
         }
@@ -244,7 +256,7 @@ public static class ModelCheckConformance
 
         private SpecCall SpecCallOf(Step step, AbstractState pre, int error)
         {
-            MachineConfig m = Visor.Config;
+            MachineConfig m = Bench.Config;
             ulong granule = m.GranuleSize - 1;
             bool oneGranule = step.Length <= 1 || (step.Address & ~granule) == ((step.Address + (ulong)step.Length - 1) & ~granule);
             return step.Kind switch
@@ -303,6 +315,6 @@ public static class ModelCheckConformance
             }
         }
 
-        public void Dispose() => Visor.Dispose();
+        public void Dispose() => Bench.Dispose();
     }
 }

@@ -37,9 +37,11 @@ internal static class ConformCommand
             DefaultValueFactory = _ => 0,
         };
         Option<bool> progress = CommonOptions.Progress();
+        Option<string> port = CommonOptions.Port("abstract");
+        port.Description += "; with --from-modelcheck only: on pmp the spec's filter registers and IPI masks are read from each hart's PMP entries";
         var command = new Command("conform", "Check the implementation's transitions against the spec (Z3 on ground terms), step by step")
         {
-            format, seed, steps, spec, machine, strict, invariantsEvery, fromModelCheck, maxStates, progress,
+            format, seed, steps, spec, machine, strict, invariantsEvery, fromModelCheck, maxStates, port, progress,
         };
         command.SetAction(result => Guard.Run(() =>
         {
@@ -79,14 +81,17 @@ internal static class ConformCommand
                 }
                 return FromModelCheck(new ModelCheckConformanceOptions
                 {
-                    MaxStates = bound, InvariantsEvery = every, Spec = loaded,
+                    MaxStates = bound, InvariantsEvery = every, Spec = loaded, Port = Harness.Ports.Port.Named(result.GetValue(port) ?? "abstract"),
                     Progress = (done, total, seconds) => shown.Every(string.Create(CultureInfo.InvariantCulture,
                         $"conform: {done:N0} of {total:N0} transitions, {seconds:F0} s")),
                 }, shown, result.GetValue(format) ?? "text");
             }
-            if (result.GetResult(maxStates) is { Implicit: false })
+            foreach (Option onlyThere in new Option[] { maxStates, port })
             {
-                throw new UsageException("--max-states applies only with --from-modelcheck");
+                if (result.GetResult(onlyThere) is { Implicit: false })
+                {
+                    throw new UsageException($"{onlyThere.Name} applies only with --from-modelcheck");
+                }
             }
             FileInfo? machineFile = result.GetValue(machine);
             var options = new ConformanceOptions

@@ -15,6 +15,7 @@ internal static class ModelCheckConformanceWriter
             {
                 w.WriteStartObject();
                 w.WriteBoolean("conforms", r.Conforms);
+                w.WriteString("port", r.Port);
                 w.WriteNumber("states", r.States);
                 w.WriteBoolean("exhaustive", r.Exhaustive);
                 w.WriteNumber("transitions", r.Transitions);
@@ -43,7 +44,7 @@ internal static class ModelCheckConformanceWriter
             return;
         }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"conform --from-modelcheck: {r.States:N0} states ({(r.Exhaustive ? "exhaustive" : "not exhaustive")}), modelcheck {r.ModelCheckSeconds:F1} s; " +
+            $"conform --from-modelcheck (port {r.Port}): {r.States:N0} states ({(r.Exhaustive ? "exhaustive" : "not exhaustive")}), modelcheck {r.ModelCheckSeconds:F1} s; " +
             $"{r.Transitions:N0} first-reaching transitions checked, {r.Queries:N0} Z3 queries, {r.ConformSeconds:F1} s ({r.TransitionsPerSecond:F1} transitions/s)"));
         if (r.ModelCheckViolation is not null)
         {

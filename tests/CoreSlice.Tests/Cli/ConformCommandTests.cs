@@ -34,4 +34,24 @@ public sealed class ConformCommandTests
         Assert.Contains("conform: ", run.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("conform: ", run.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void From_modelcheck_on_the_pmp_port_names_the_port()
+    {
+        CliRun run = Coreslice.Run("conform", "--from-modelcheck", "--port", "pmp", "--max-states", "25", "--format", "json");
+
+        Assert.Equal(0, run.Exit);
+        using JsonDocument doc = JsonDocument.Parse(run.Stdout);
+        Assert.Equal("pmp", doc.RootElement.GetProperty("port").GetString());
+        Assert.True(doc.RootElement.GetProperty("conforms").GetBoolean());
+    }
+
+    [Fact]
+    public void The_port_applies_only_with_from_modelcheck()
+    {
+        CliRun run = Coreslice.Run("conform", "--port", "pmp", "--steps", "3");
+
+        Assert.Equal(2, run.Exit);
+        Assert.Contains("--port applies only with --from-modelcheck", run.Stderr, StringComparison.Ordinal);
+    }
 }
