@@ -124,6 +124,12 @@ public static class ObligationGenerator
         {
             // `prove Inv/<p> uses <clause>...`: proved from those clauses alone (each implied by Inv: a stronger theorem)
             bool selected = spec.Uses.TryGetValue($"Inv/{p}", out IReadOnlyList<string>? items);
+            if (ConjunctObligations.Split(spec, p))
+            {
+                list.AddRange(ConjunctObligations.For(spec, p, Header, selected ? Hypotheses(spec, "Inv", items!) : "(assert (Inv s))\n", items,
+                    selected ? string.Join(", ", items!) : "the invariant", MachineTerms()));
+                continue;
+            }
             list.Add(new Obligation
             {
                 Name = $"Inv/{p}",

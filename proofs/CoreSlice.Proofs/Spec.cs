@@ -64,6 +64,15 @@ public sealed class Spec
     /// <summary>Hypothesis selection: obligation name → the only items it assumes.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Uses { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
+    /// <summary>
+    /// Instance hints: <c>at Inv/&lt;P&gt;#k (&lt;clause&gt; s x...)</c> → the hint terms of the k-th conjunct of property P,
+    /// over that conjunct's own bound variables. A property with hints is proved conjunct by conjunct (Inv/P#k), each at
+    /// fresh constants for its variables, with each hint asserted: the clause's forall body at those points, written out
+    /// from its definition (<see cref="ConjunctObligations"/>). The clause must be among the obligation's hypotheses
+    /// (<see cref="SpecChecks"/> reports a hint that is not, and it is dropped).
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Hints { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
     /// <summary>Loads a spec directory. Throws <see cref="SpecException"/> with a one-line reason.</summary>
     public static Spec FromDirectory(string dir)
     {
@@ -124,6 +133,7 @@ public sealed class Spec
         var stepLemmas = new List<SpecLemma>();
         var stepped = new HashSet<string>(StringComparer.Ordinal);
         var uses = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var hints = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         int lineNo = 0;
         foreach (string raw in manifest.Split('\n'))
         {
@@ -175,6 +185,20 @@ public sealed class Spec
                     }
                     stepLemmas.Add(new SpecLemma(w[1], w[2], [], w[4]));
                     break;
+                case "at" when w.Length >= 3 && w[1].StartsWith("Inv/", StringComparison.Ordinal) && w[1].Contains('#', StringComparison.Ordinal):
+                    {
+                        string term = line[(line.IndexOf(w[1], StringComparison.Ordinal) + w[1].Length)..].Trim();
+                        if (!term.StartsWith('(') || Sx.ParseAll(term).Count != 1)
+                        {
+                            throw new SpecException($"obligations.txt line {lineNo}: a hint is one term (<clause> s x...), not \"{term}\"");
+                        }
+                        if (!hints.TryGetValue(w[1], out List<string>? list))
+                        {
+                            hints[w[1]] = list = [];
+                        }
+                        list.Add(term);
+                        break;
+                    }
                 case "prove" when w.Length >= 3 && w[2] == "uses" && w[1].Contains('/', StringComparison.Ordinal):
                     foreach (string item in w[3..])
                     {
@@ -201,6 +225,7 @@ public sealed class Spec
         {
             Text = text, Manifest = manifest, LanguageProblems = SpecLanguage.Check(text), Source = source, Invariants = invariants, Operations = operations,
             Properties = properties, Lemmas = lemmas, SteppedLemmas = stepped, StepLemmas = stepLemmas, Uses = uses,
+            Hints = hints.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value, StringComparer.Ordinal),
         };
     }
 

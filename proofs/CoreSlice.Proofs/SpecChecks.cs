@@ -49,6 +49,17 @@ public static class SpecChecks
                 $"manifest/uses/{selected} FAILED: obligations.txt selects hypotheses for {selected}, which is no obligation " +
                 "(an operation and a listed clause, or Inv and a listed property)", null));
         }
+        foreach ((string key, IReadOnlyList<string> terms) in spec.Hints)
+        {
+            foreach (string term in terms)
+            {
+                if (ConjunctObligations.Problem(spec, key, term) is { } problem)
+                {
+                    results.Add(new ObligationResult($"manifest/at/{key}", ObligationStatus.Failed, 0,
+                        $"manifest/at/{key} FAILED: the hint {term} is not used: {problem}", null));
+                }
+            }
+        }
         results.AddRange(Conjuncts(spec));
         results.AddRange(Branches.Generate(spec).Missing);
         results.AddRange(Steps(spec));

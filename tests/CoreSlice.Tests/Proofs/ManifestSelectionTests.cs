@@ -33,8 +33,46 @@ public sealed class ManifestSelectionTests
             [("prove Inv/S7_NoResidue uses ", "prove Inv/S7_NoResidue uses Lemma_GuestCoreOwned ")]));
 
         Assert.Equal(["Lemma_GuestCoreOwned", "I1_Disjointness.memory", "I1_Disjointness.table", "I1_Disjointness.windows", "I2_FilterSoundness.ranges", "I3_LockedGuest.guest", "I4_DmaConfinement", "I5_NoResidue"], spec.Uses["Inv/S7_NoResidue"]);
-        Obligation s7 = ObligationGenerator.Generate(spec).Single(o => o.Name == "Inv/S7_NoResidue");
+        Obligation s7 = ObligationGenerator.Generate(spec).Single(o => o.Name == "Inv/S7_NoResidue#2");
         Assert.DoesNotContain("(assert (Inv s))", s7.Query, StringComparison.Ordinal);
         Assert.Contains("(assert (I5_NoResidue s))", s7.Query, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Instance hints (obligations.txt "at"): S7 is proved conjunct by conjunct, the DMA half at fresh constants with the
+    /// instances the manifest names, each written out from its clause's own definition, so a clause changed in the spec
+    /// changes its hint with it.
+    /// </summary>
+    [Fact]
+    public void A_property_with_hints_is_proved_conjunct_by_conjunct_with_each_hint_written_from_its_clause()
+    {
+        Spec spec = SpecLocator.RepositorySpec();
+        List<Obligation> s7 = [.. ObligationGenerator.Generate(spec).Where(o => o.Name.StartsWith("Inv/S7_NoResidue", StringComparison.Ordinal))];
+
+        Assert.Equal(["Inv/S7_NoResidue#1", "Inv/S7_NoResidue#2"], s7.Select(o => o.Name));
+        Assert.Contains("(declare-const sk.d Dev)", s7[1].Query, StringComparison.Ordinal);
+        Assert.Contains("(assert (not (=> (dmaAllows s sk.d sk.i sk.a sk.p)", s7[1].Query, StringComparison.Ordinal);
+        // I5_NoResidue's body at sk.a, and I4_DmaConfinement.iommu's at sk.d
+        Assert.Contains("(select (lastWriter s) sk.a)", s7[1].Query, StringComparison.Ordinal);
+        Assert.Contains("(let ((w (select (iommu s) sk.d)))", s7[1].Query, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk.d", s7[0].Query, StringComparison.Ordinal);
+        Assert.DoesNotContain(SpecChecks.Static(spec), r => r.Name.StartsWith("manifest/at/", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("(I2_FilterSoundness.ipi s sk.c sk.c)", "is not a hypothesis")]        // not selected for S7
+    [InlineData("(I5_NoResidue s a d)", "binds 1 variables; the hint gives 2")]
+    [InlineData("(I1_Disjointness.table#3 s d i a)", "names no forall")]
+    [InlineData("(I1_Disjointness.table#2 i d i a)", "about the state s")]
+    public void A_hint_that_is_no_instance_of_a_hypothesis_is_a_failed_check_and_is_not_asserted(string hint, string why)
+    {
+        Spec spec = BrokenSpecs.Apply(SpecLocator.RepositorySpec(), new BrokenSpec("a bad hint", "n/a", [],
+            [(string.Empty, $"at Inv/S7_NoResidue#2 {hint}\n")]));
+
+        ObligationResult failed = Assert.Single(SpecChecks.Static(spec), r => r.Name == "manifest/at/Inv/S7_NoResidue#2");
+        Assert.Contains(why, failed.Counterexample, StringComparison.Ordinal);
+        Obligation s7 = ObligationGenerator.Generate(spec).Single(o => o.Name == "Inv/S7_NoResidue#2");
+        Assert.Equal(6, s7.Query.Split('\n').Count(l => l.StartsWith("(assert ", StringComparison.Ordinal) && !l.StartsWith("(assert (I", StringComparison.Ordinal)
+            && !l.StartsWith("(assert Machine", StringComparison.Ordinal) && !l.StartsWith("(assert (not", StringComparison.Ordinal)));
     }
 }
