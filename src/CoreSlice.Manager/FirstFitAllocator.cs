@@ -27,7 +27,7 @@ public sealed class FirstFitAllocator<THardware>
         SliceTable table = slicevisor.Table;
         int[]? cores = LowestFree(config.CoreCount, shape.Cores, table.CoreOwner);
         int[]? devices = LowestFree(config.DeviceCount, shape.Devices, table.DeviceOwner);
-        int[]? ways = LowestFree(config.CacheWays, shape.Ways, table.WayOwner);
+        int[]? ways = LowestFree(config.CacheWays, shape.Ways, w => table.WayOwner(w));
         MemoryRange[]? ranges = FitMemory(config, table, shape.MemoryBytes);
         if (cores is null || devices is null || ways is null || ranges is null || shape.Ways < 1)
         {
