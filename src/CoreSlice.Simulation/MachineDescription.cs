@@ -417,6 +417,34 @@ public static class MachineDescription
             return list;
         }
 
+        /// <summary>A domain's cores: integers or "a-b" spans (a socket's cores are usually one span).</summary>
+        private int[] ReadCores(JNode value, string field)
+        {
+            Expect(value, JsonKind.Array, $"{field}: expected a list of cores (integers or \"a-b\" spans)");
+            var list = new List<int>();
+            for (int i = 0; i < value.Items.Count; i++)
+            {
+                JNode item = value.Items[i];
+                string[] ends = item.Kind == JsonKind.String ? item.Text.Split('-') : [];
+                if (ends.Length == 2
+                    && int.TryParse(ends[0].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int lo)
+                    && int.TryParse(ends[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int hi)
+                    && lo <= hi && hi - lo < Limits.MaxCores)
+                {
+                    list.AddRange(Enumerable.Range(lo, hi - lo + 1));
+                }
+                else
+                {
+                    list.Add(ReadInt(item, $"{field}[{i}]"));
+                }
+                if (list.Count > Limits.MaxCores * 2)
+                {
+                    throw Error(item.At, $"{field}: more than {Limits.MaxCores * 2} cores");
+                }
+            }
+            return [.. list];
+        }
+
         private ulong ReadWays(JNode value, string field)
         {
             if (value.Kind != JsonKind.Array)
@@ -462,7 +490,7 @@ public static class MachineDescription
                     positions.TryAdd($"{item}.{key}", at);
                     switch (key)
                     {
-                        case "cores": cores = ReadIntArray(v, $"{item}.cores"); break;
+                        case "cores": cores = ReadCores(v, $"{item}.cores"); break;
                         case "ways": ways = ReadInt(v, $"{item}.ways"); break;
                         case "controlWays": controlWays = ReadWays(v, $"{item}.controlWays"); break;
                         case "contiguousMasks":
