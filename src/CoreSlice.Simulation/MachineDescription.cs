@@ -471,51 +471,62 @@ public static class MachineDescription
 
         private CacheDomain[] ReadDomains(JNode value, string field)
         {
-            Expect(value, JsonKind.Array, $"{field}: expected a list of cache domains {{\"cores\", \"ways\"}}");
-            var list = new CacheDomain[value.Items.Count];
+            return ReadObjects(value, field, "a list of cache domains {\"cores\", \"ways\"}", "a cache domain {\"cores\", \"ways\"}", ReadDomain);
+        }
+
+        private CacheDomain ReadDomain(JNode domain, string item)
+        {
+            int[]? cores = null;
+            int? ways = null;
+            ulong controlWays = 0;
+            bool contiguous = false;
+            int classes = 0, width = 0;
+            MemoryRange[] memory = [];
+            foreach ((string key, Position at, JNode v) in domain.Members)
+            {
+                positions.TryAdd($"{item}.{key}", at);
+                switch (key)
+                {
+                    case "cores": cores = ReadCores(v, $"{item}.cores"); break;
+                    case "ways": ways = ReadInt(v, $"{item}.ways"); break;
+                    case "controlWays": controlWays = ReadWays(v, $"{item}.controlWays"); break;
+                    case "contiguousMasks":
+                        contiguous = v.Kind == JsonKind.Boolean ? v.Boolean : throw Error(v.At, $"{item}.contiguousMasks: expected true or false, found {Found(v)}");
+                        break;
+                    case "maxClassesOfService": classes = ReadInt(v, $"{item}.maxClassesOfService"); break;
+                    case "minMaskWidth": width = ReadInt(v, $"{item}.minMaskWidth"); break;
+                    case "memory": memory = ReadRanges(v, $"{item}.memory"); break;
+                    default: throw Error(at, $"{item}: unknown field \"{key}\" (expected one of: {string.Join(", ", DomainFields)})");
+                }
+            }
+            if (cores is null || ways is null)
+            {
+                throw Error(domain.At, $"{item}: missing field \"{(cores is null ? "cores" : "ways")}\" (expected {{\"cores\", \"ways\"}})");
+            }
+            return new CacheDomain
+            {
+                Cores = [.. cores],
+                Ways = ways.Value,
+                ControlWays = controlWays,
+                ContiguousMasks = contiguous,
+                MaxClassesOfService = classes,
+                MinMaskWidth = width,
+                LocalMemory = [.. memory],
+            };
+        }
+
+        /// <summary>A list of objects: each checked to be an object, its position recorded under "field[i]", then read.</summary>
+        private T[] ReadObjects<T>(JNode value, string field, string listWhat, string itemWhat, Func<JNode, string, T> readOne)
+        {
+            Expect(value, JsonKind.Array, $"{field}: expected {listWhat}");
+            var list = new T[value.Items.Count];
             for (int i = 0; i < list.Length; i++)
             {
-                JNode domain = value.Items[i];
+                JNode node = value.Items[i];
                 string item = $"{field}[{i}]";
-                positions.TryAdd(item, domain.At);
-                Expect(domain, JsonKind.Object, $"{item}: expected a cache domain {{\"cores\", \"ways\"}}");
-                int[]? cores = null;
-                int? ways = null;
-                ulong controlWays = 0;
-                bool contiguous = false;
-                int classes = 0, width = 0;
-                MemoryRange[] memory = [];
-                foreach ((string key, Position at, JNode v) in domain.Members)
-                {
-                    positions.TryAdd($"{item}.{key}", at);
-                    switch (key)
-                    {
-                        case "cores": cores = ReadCores(v, $"{item}.cores"); break;
-                        case "ways": ways = ReadInt(v, $"{item}.ways"); break;
-                        case "controlWays": controlWays = ReadWays(v, $"{item}.controlWays"); break;
-                        case "contiguousMasks":
-                            contiguous = v.Kind == JsonKind.Boolean ? v.Boolean : throw Error(v.At, $"{item}.contiguousMasks: expected true or false, found {Found(v)}");
-                            break;
-                        case "maxClassesOfService": classes = ReadInt(v, $"{item}.maxClassesOfService"); break;
-                        case "minMaskWidth": width = ReadInt(v, $"{item}.minMaskWidth"); break;
-                        case "memory": memory = ReadRanges(v, $"{item}.memory"); break;
-                        default: throw Error(at, $"{item}: unknown field \"{key}\" (expected one of: {string.Join(", ", DomainFields)})");
-                    }
-                }
-                if (cores is null || ways is null)
-                {
-                    throw Error(domain.At, $"{item}: missing field \"{(cores is null ? "cores" : "ways")}\" (expected {{\"cores\", \"ways\"}})");
-                }
-                list[i] = new CacheDomain
-                {
-                    Cores = [.. cores],
-                    Ways = ways.Value,
-                    ControlWays = controlWays,
-                    ContiguousMasks = contiguous,
-                    MaxClassesOfService = classes,
-                    MinMaskWidth = width,
-                    LocalMemory = [.. memory],
-                };
+                positions.TryAdd(item, node.At);
+                Expect(node, JsonKind.Object, $"{item}: expected {itemWhat}");
+                list[i] = readOne(node, item);
             }
             return list;
         }
@@ -549,41 +560,36 @@ public static class MachineDescription
         private NamedRegion[] ReadRegions(JNode value, string field, bool named)
         {
             string shape = named ? "{\"name\", \"base\", \"size\"}" : "{\"base\", \"size\"}";
-            Expect(value, JsonKind.Array, $"{field}: expected a list of {shape} regions");
-            var list = new NamedRegion[value.Items.Count];
-            for (int i = 0; i < list.Length; i++)
+            return ReadObjects(value, field, $"a list of {shape} regions", $"a region {shape}", (region, item) => ReadRegion(region, item, named, shape));
+        }
+
+        private NamedRegion ReadRegion(JNode region, string item, bool named, string shape)
+        {
+            string? name = null;
+            ulong? @base = null, size = null;
+            foreach ((string key, Position at, JNode v) in region.Members)
             {
-                JNode region = value.Items[i];
-                string item = $"{field}[{i}]";
-                positions.TryAdd(item, region.At);
-                Expect(region, JsonKind.Object, $"{item}: expected a region {shape}");
-                string? name = null;
-                ulong? @base = null, size = null;
-                foreach ((string key, Position at, JNode v) in region.Members)
+                switch (key)
                 {
-                    switch (key)
-                    {
-                        case "name" when named:
-                            name = v.Kind == JsonKind.String ? v.Text : throw Error(v.At, $"{item}.name: expected a string, found {Found(v)}");
-                            break;
-                        case "base":
-                            @base = ReadQuantity(v, $"{item}.base", "an address");
-                            break;
-                        case "size":
-                            size = ReadQuantity(v, $"{item}.size", "a size");
-                            break;
-                        default:
-                            throw Error(at, $"{item}: unknown field \"{key}\" (expected {shape})");
-                    }
+                    case "name" when named:
+                        name = v.Kind == JsonKind.String ? v.Text : throw Error(v.At, $"{item}.name: expected a string, found {Found(v)}");
+                        break;
+                    case "base":
+                        @base = ReadQuantity(v, $"{item}.base", "an address");
+                        break;
+                    case "size":
+                        size = ReadQuantity(v, $"{item}.size", "a size");
+                        break;
+                    default:
+                        throw Error(at, $"{item}: unknown field \"{key}\" (expected {shape})");
                 }
-                string? missing = (named && name is null) ? "name" : @base is null ? "base" : size is null ? "size" : null;
-                if (missing is not null)
-                {
-                    throw Error(region.At, $"{item}: missing field \"{missing}\" (expected {shape})");
-                }
-                list[i] = new NamedRegion(name ?? "", new MemoryRange(@base!.Value, size!.Value));
             }
-            return list;
+            string? missing = (named && name is null) ? "name" : @base is null ? "base" : size is null ? "size" : null;
+            if (missing is not null)
+            {
+                throw Error(region.At, $"{item}: missing field \"{missing}\" (expected {shape})");
+            }
+            return new NamedRegion(name ?? "", new MemoryRange(@base!.Value, size!.Value));
         }
 
         private void Expect(JNode value, JsonKind kind, string message)

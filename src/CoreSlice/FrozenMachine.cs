@@ -140,10 +140,10 @@ internal sealed class FrozenMachine
         return given < 0 || given > max ? [] : source.AsSpan().ToArray();
     }
 
-    private static ConfigError Error(ConfigField field, ConfigProblem problem, int index = -1, int other = -1, ulong value = 0, ulong size = 0) =>
+    internal static ConfigError Error(ConfigField field, ConfigProblem problem, int index = -1, int other = -1, ulong value = 0, ulong size = 0) =>
         new(field, problem, index, other, value, size);
 
-    private static ulong Number(int value) => unchecked((ulong)(long)value);
+    internal static ulong Number(int value) => unchecked((ulong)(long)value);
 
     private void Check(List<ConfigError> errors)
     {

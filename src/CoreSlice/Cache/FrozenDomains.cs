@@ -116,9 +116,9 @@ internal sealed class FrozenDomains
     }
 
     private static ConfigError Error(ConfigField field, ConfigProblem problem, int index = -1, int other = -1, ulong value = 0, ulong size = 0) =>
-        new(field, problem, index, other, value, size);
+        FrozenMachine.Error(field, problem, index, other, value, size);
 
-    private static ulong Number(int value) => unchecked((ulong)(long)value);
+    private static ulong Number(int value) => FrozenMachine.Number(value);
 
     /// <summary>True when <paramref name="mask"/> is one run of adjacent set bits (CAT's contiguity rule).</summary>
     public static bool Contiguous(ulong mask)
