@@ -27,25 +27,33 @@ public sealed class FirstFitAllocator<THardware>
         SliceTable table = slicevisor.Table;
         int[]? cores = LowestFree(config.CoreCount, shape.Cores, table.CoreOwner);
         int[]? devices = LowestFree(config.DeviceCount, shape.Devices, table.DeviceOwner);
-        int[]? ways = LowestFree(config.CacheWays, shape.Ways, table.WayOwner);
         MemoryRange[]? ranges = FitMemory(config, table, shape.MemoryBytes);
-        if (cores is null || devices is null || ways is null || ranges is null || shape.Ways < 1)
+        if (cores is null || devices is null || ranges is null || shape.Ways < 1)
         {
             return null;
+        }
+        // The shape's ways in every cache domain of the chosen cores (a slice holds ways exactly there).
+        var masks = new List<DomainWays>();
+        foreach (int domain in cores.Select(table.CacheDomainOf).Distinct().Order())
+        {
+            int[]? ways = LowestRun(table.WaysOfDomain(domain), shape.Ways, w => table.WayOwner(domain, w));
+            if (ways is null)
+            {
+                return null;
+            }
+            masks.Add(new DomainWays(domain, ways.Aggregate(0UL, (mask, way) => mask | (1UL << way))));
         }
         DmaRange[]? dma = DmaBuffers(config.GranuleSize, ranges[0], devices, shape.DmaBytesPerDevice);
         if (dma is null)
         {
             return null;
         }
-        ulong wayMask = 0;
-        foreach (int way in ways)
-        {
-            wayMask |= 1UL << way;
-        }
+        // Domain 0's ways go in Ways (as on a machine of one domain), the others' in DomainWays.
+        ulong wayMask = masks.FirstOrDefault(m => m.Domain == 0).Mask;
         return new SliceRequest
         {
-            Cores = cores, Ranges = ranges, Devices = devices, DmaRanges = dma, Ways = wayMask, EntryPoint = ranges[0].Base,
+            Cores = cores, Ranges = ranges, Devices = devices, DmaRanges = dma, Ways = wayMask,
+            DomainWays = masks.Where(m => m.Domain != 0).ToArray(), EntryPoint = ranges[0].Base,
         };
     }
 
@@ -73,6 +81,27 @@ public sealed class FirstFitAllocator<THardware>
             }
         }
         return picked.Count == wanted ? picked.ToArray() : null;
+    }
+
+    /// <summary>
+    /// The lowest <paramref name="wanted"/> adjacent free ways: one run, which every domain accepts
+    /// (CAT domains ask for contiguous masks); null when no run is long enough.
+    /// </summary>
+    private static int[]? LowestRun(int total, int wanted, Func<int, int> owner)
+    {
+        int start = 0;
+        for (int i = 0; i < total && wanted > 0; i++)
+        {
+            if (owner(i) != Owner.Free)
+            {
+                start = i + 1;
+            }
+            else if (i - start + 1 == wanted)
+            {
+                return [.. Enumerable.Range(start, wanted)];
+            }
+        }
+        return null;
     }
 
     /// <summary>

@@ -114,7 +114,7 @@ public static class HostileRequests
             case Perturbation.WayOutOfRange:
                 return config.CacheWays >= 64 ? r : r with { Ways = r.Ways | (1UL << config.CacheWays) };
             case Perturbation.StolenWay:
-                return Steal(r, config.CacheWays, table.WayOwner) is int way ? r with { Ways = r.Ways | (1UL << way) }
+                return Steal(r, config.CacheWays, w => table.WayOwner(w)) is int way ? r with { Ways = r.Ways | (1UL << way) }
                     : r with { Ways = r.Ways | config.ControlWays };
             case Perturbation.EntryOutside:
                 return r with { EntryPoint = PastRam(config) };

@@ -45,6 +45,20 @@ public static class ConfigErrorText
             ConfigProblem.HartsDifferFromCores => $"pmp.harts: {number} msip words: expected one per core ({e.Size} cores)",
             ConfigProblem.Unaligned when e.Field == ConfigField.PmpClint => $"pmp.clint: {HexText.Of(e.Value)}: expected a 4-byte-aligned address",
             ConfigProblem.EmptyOrWraps when e.Field == ConfigField.PmpClint => $"pmp.clint: {HexText.Of(e.Value)}: its {e.Size / 4} msip words wrap past 2^64",
+            ConfigProblem.BadLength when e.Field == ConfigField.CacheDomains => $"cacheDomains: {number} domains: expected 1..{Limits.MaxCacheDomains}",
+            ConfigProblem.MissingEntry when e.Field == ConfigField.CacheDomains => $"cacheDomains[{e.Index}]: nothing given: expected a domain {{\"cores\", \"ways\"}}",
+            ConfigProblem.CoreInNoDomain => $"cacheDomains: core {number} is in no domain: expected every core in exactly one",
+            ConfigProblem.BadLength when e.Field == ConfigField.CacheDomainCores => $"cacheDomains[{e.Index}].cores: {number} cores: expected 1..{Limits.MaxCores}",
+            ConfigProblem.OutOfRange when e.Field == ConfigField.CacheDomainCores => $"cacheDomains[{e.Index}].cores[{e.Other}]: core {number}: expected a core 0..{config.CoreCount - 1}",
+            ConfigProblem.CoreInTwoDomains => $"cacheDomains[{e.Index}].cores: core {number} is also in cacheDomains[{e.Other}]: expected every core in exactly one domain",
+            ConfigProblem.Duplicate when e.Field == ConfigField.CacheDomainCores => $"cacheDomains[{e.Index}].cores[{e.Other}]: core {number} is listed twice: expected each core once",
+            ConfigProblem.OutOfRange when e.Field == ConfigField.CacheDomainWays => $"cacheDomains[{e.Index}].ways: {number}: expected 1..{Limits.MaxCacheWays}",
+            ConfigProblem.WaysBeyondMachine when e.Field == ConfigField.CacheDomainControlWays => $"cacheDomains[{e.Index}].controlWays: mask {HexText.Of(e.Value)}: expected ways of the domain only",
+            ConfigProblem.HoldsEveryWay when e.Field == ConfigField.CacheDomainControlWays => $"cacheDomains[{e.Index}].controlWays: mask {HexText.Of(e.Value)}: expected at least one way of the domain left for guests",
+            ConfigProblem.BreaksCatRules => $"cacheDomains[{e.Index}].controlWays: mask {HexText.Of(e.Value)}: expected a mask the domain's CAT rules allow (contiguous, at least minMaskWidth ways)",
+            ConfigProblem.OutOfRange when e.Field == ConfigField.CacheDomainClasses => $"cacheDomains[{e.Index}].maxClassesOfService: {number}: expected 0 (no limit) or enough for the control slice and one guest, at most {Limits.MaxCacheWays}",
+            ConfigProblem.OutOfRange when e.Field == ConfigField.CacheDomainMinWidth => $"cacheDomains[{e.Index}].minMaskWidth: {number}: expected 0..the ways the control slice leaves",
+            ConfigProblem.DisagreesWithDomain0 => $"{field}: {HexText.Of(e.Value)}: expected domain 0's {HexText.Of(e.Size)} (with cacheDomains, {field} is domain 0's)",
             ConfigProblem.OutOfRange when e.Field == ConfigField.ControlCores => config.CoreCount < 1
                 ? $"controlCores: core {number}: expected a core of the machine, but cores is {config.CoreCount}"
                 : $"controlCores: core {number}: expected a core 0..{config.CoreCount - 1} (the machine has {config.CoreCount})",
@@ -90,6 +104,7 @@ public static class ConfigErrorText
         ConfigField.PmpGranularity => "pmp.granularity",
         ConfigField.PmpHarts => "pmp.harts",
         ConfigField.PmpClint => "pmp.clint",
+        ConfigField.CacheDomains => "cacheDomains",
         _ => "slots",
     };
 

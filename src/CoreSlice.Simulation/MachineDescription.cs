@@ -23,6 +23,11 @@ namespace CoreSlice.Simulation;
 /// underscores separate digits), optionally followed by a unit B, KiB, MiB, GiB or
 /// TiB ("512MiB", "4 KiB"). <c>controlWays</c> is a list of way indices, or a mask
 /// (a number or hex string). Field names match those of <see cref="ConfigErrorText.Problems"/>.
+/// Optional <c>"cacheDomains"</c>: a list of last-level-cache domains (sockets), each
+/// <c>{"cores": [..], "ways": 16, "controlWays": [0]}</c> with optional CAT rules
+/// <c>"contiguousMasks": true, "maxClassesOfService": 16, "minMaskWidth": 2</c> and the
+/// socket's local <c>"memory"</c> regions (for <c>coreslice check</c>'s cross-socket warning);
+/// <c>cacheWays</c>/<c>controlWays</c> may then be left out and mean domain 0's.
 /// </para>
 /// </summary>
 public static class MachineDescription
@@ -33,7 +38,11 @@ public static class MachineDescription
     private const ulong TiB = 1UL << 40;
 
     private static readonly string[] Fields =
-        ["cores", "controlCores", "ram", "reserved", "controlMemory", "devices", "cacheWays", "controlWays", "rangeRegisters", "granule", "slots"];
+        ["cores", "controlCores", "ram", "reserved", "controlMemory", "devices", "cacheWays", "controlWays", "rangeRegisters", "granule", "slots", "cacheDomains"];
+
+    // Optional: without it the machine is one cache domain; with it, cacheWays and controlWays may be left out (domain 0's).
+    private static readonly string[] DomainFields =
+        ["cores", "ways", "controlWays", "contiguousMasks", "maxClassesOfService", "minMaskWidth", "memory"];
 
     /// <summary>
     /// The built-in machine (a fresh copy each time): 16 cores, core 0 for the control
@@ -139,6 +148,10 @@ public static class MachineDescription
             w.WriteNumber("rangeRegisters", config.RangeRegistersPerCore);
             w.WriteString("granule", FormatSize(config.GranuleSize));
             w.WriteNumber("slots", config.SlotCapacity);
+            if (!config.CacheDomains.IsDefault)
+            {
+                WriteDomains(w, config.CacheDomains);
+            }
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
@@ -188,6 +201,32 @@ public static class MachineDescription
         }
         value = number * unit;
         return true;
+    }
+
+    private static void WriteDomains(Utf8JsonWriter w, System.Collections.Immutable.ImmutableArray<CacheDomain> domains)
+    {
+        w.WriteStartArray("cacheDomains");
+        foreach (CacheDomain d in domains)
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("cores");
+            foreach (int core in d.Cores)
+            {
+                w.WriteNumberValue(core);
+            }
+            w.WriteEndArray();
+            w.WriteNumber("ways", d.Ways);
+            w.WriteString("controlWays", $"0x{d.ControlWays:x}");
+            w.WriteBoolean("contiguousMasks", d.ContiguousMasks);
+            w.WriteNumber("maxClassesOfService", d.MaxClassesOfService);
+            w.WriteNumber("minMaskWidth", d.MinMaskWidth);
+            if (!d.LocalMemory.IsDefaultOrEmpty)
+            {
+                WriteRegions(w, "memory", [.. d.LocalMemory], null);
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 
     private static void WriteRegions(Utf8JsonWriter w, string field, MemoryRange[] ranges, string[]? names)
@@ -279,6 +318,7 @@ public static class MachineDescription
             MemoryRange[]? ram = null, controlMemory = null;
             NamedRegion[]? reserved = null;
             ulong? controlWays = null, granule = null;
+            CacheDomain[]? domains = null;
             foreach ((string name, Position at, JNode value) in root.Members)
             {
                 if (name == Extension)
@@ -302,12 +342,19 @@ public static class MachineDescription
                     case "controlWays": controlWays = ReadWays(value, name); break;
                     case "rangeRegisters": rangeRegisters = ReadInt(value, name); break;
                     case "granule": granule = ReadQuantity(value, name, "a size"); break;
+                    case "cacheDomains": domains = ReadDomains(value, name); break;
                     default: slots = ReadInt(value, name); break;
                 }
             }
+            if (domains is { Length: > 0 })
+            {
+                cacheWays ??= domains[0]?.Ways;
+                controlWays ??= domains[0]?.ControlWays;
+            }
             foreach (string field in Fields)
             {
-                if (!positions.ContainsKey(field))
+                bool optional = field == "cacheDomains" || (domains is { Length: > 0 } && field is "cacheWays" or "controlWays");
+                if (!optional && !positions.ContainsKey(field))
                 {
                     throw Error(root.At, $"missing field \"{field}\" (expected {Expected(field)})");
                 }
@@ -325,6 +372,7 @@ public static class MachineDescription
                 RangeRegistersPerCore = rangeRegisters!.Value,
                 GranuleSize = granule!.Value,
                 SlotCapacity = slots!.Value,
+                CacheDomains = domains is null ? default : [.. domains],
             };
             IReadOnlyList<string> problems = Validate ? config.Problems() : [];
             if (problems.Count != 0)
@@ -369,6 +417,34 @@ public static class MachineDescription
             return list;
         }
 
+        /// <summary>A domain's cores: integers or "a-b" spans (a socket's cores are usually one span).</summary>
+        private int[] ReadCores(JNode value, string field)
+        {
+            Expect(value, JsonKind.Array, $"{field}: expected a list of cores (integers or \"a-b\" spans)");
+            var list = new List<int>();
+            for (int i = 0; i < value.Items.Count; i++)
+            {
+                JNode item = value.Items[i];
+                string[] ends = item.Kind == JsonKind.String ? item.Text.Split('-') : [];
+                if (ends.Length == 2
+                    && int.TryParse(ends[0].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int lo)
+                    && int.TryParse(ends[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int hi)
+                    && lo <= hi && hi - lo < Limits.MaxCores)
+                {
+                    list.AddRange(Enumerable.Range(lo, hi - lo + 1));
+                }
+                else
+                {
+                    list.Add(ReadInt(item, $"{field}[{i}]"));
+                }
+                if (list.Count > Limits.MaxCores * 2)
+                {
+                    throw Error(item.At, $"{field}: more than {Limits.MaxCores * 2} cores");
+                }
+            }
+            return [.. list];
+        }
+
         private ulong ReadWays(JNode value, string field)
         {
             if (value.Kind != JsonKind.Array)
@@ -391,6 +467,68 @@ public static class MachineDescription
                 mask |= 1UL << way;
             }
             return mask;
+        }
+
+        private CacheDomain[] ReadDomains(JNode value, string field)
+        {
+            return ReadObjects(value, field, "a list of cache domains {\"cores\", \"ways\"}", "a cache domain {\"cores\", \"ways\"}", ReadDomain);
+        }
+
+        private CacheDomain ReadDomain(JNode domain, string item)
+        {
+            int[]? cores = null;
+            int? ways = null;
+            ulong controlWays = 0;
+            bool contiguous = false;
+            int classes = 0, width = 0;
+            MemoryRange[] memory = [];
+            foreach ((string key, Position at, JNode v) in domain.Members)
+            {
+                positions.TryAdd($"{item}.{key}", at);
+                switch (key)
+                {
+                    case "cores": cores = ReadCores(v, $"{item}.cores"); break;
+                    case "ways": ways = ReadInt(v, $"{item}.ways"); break;
+                    case "controlWays": controlWays = ReadWays(v, $"{item}.controlWays"); break;
+                    case "contiguousMasks":
+                        contiguous = v.Kind == JsonKind.Boolean ? v.Boolean : throw Error(v.At, $"{item}.contiguousMasks: expected true or false, found {Found(v)}");
+                        break;
+                    case "maxClassesOfService": classes = ReadInt(v, $"{item}.maxClassesOfService"); break;
+                    case "minMaskWidth": width = ReadInt(v, $"{item}.minMaskWidth"); break;
+                    case "memory": memory = ReadRanges(v, $"{item}.memory"); break;
+                    default: throw Error(at, $"{item}: unknown field \"{key}\" (expected one of: {string.Join(", ", DomainFields)})");
+                }
+            }
+            if (cores is null || ways is null)
+            {
+                throw Error(domain.At, $"{item}: missing field \"{(cores is null ? "cores" : "ways")}\" (expected {{\"cores\", \"ways\"}})");
+            }
+            return new CacheDomain
+            {
+                Cores = [.. cores],
+                Ways = ways.Value,
+                ControlWays = controlWays,
+                ContiguousMasks = contiguous,
+                MaxClassesOfService = classes,
+                MinMaskWidth = width,
+                LocalMemory = [.. memory],
+            };
+        }
+
+        /// <summary>A list of objects: each checked to be an object, its position recorded under "field[i]", then read.</summary>
+        private T[] ReadObjects<T>(JNode value, string field, string listWhat, string itemWhat, Func<JNode, string, T> readOne)
+        {
+            Expect(value, JsonKind.Array, $"{field}: expected {listWhat}");
+            var list = new T[value.Items.Count];
+            for (int i = 0; i < list.Length; i++)
+            {
+                JNode node = value.Items[i];
+                string item = $"{field}[{i}]";
+                positions.TryAdd(item, node.At);
+                Expect(node, JsonKind.Object, $"{item}: expected {itemWhat}");
+                list[i] = readOne(node, item);
+            }
+            return list;
         }
 
         private ulong ReadQuantity(JNode value, string field, string what)
@@ -422,41 +560,36 @@ public static class MachineDescription
         private NamedRegion[] ReadRegions(JNode value, string field, bool named)
         {
             string shape = named ? "{\"name\", \"base\", \"size\"}" : "{\"base\", \"size\"}";
-            Expect(value, JsonKind.Array, $"{field}: expected a list of {shape} regions");
-            var list = new NamedRegion[value.Items.Count];
-            for (int i = 0; i < list.Length; i++)
+            return ReadObjects(value, field, $"a list of {shape} regions", $"a region {shape}", (region, item) => ReadRegion(region, item, named, shape));
+        }
+
+        private NamedRegion ReadRegion(JNode region, string item, bool named, string shape)
+        {
+            string? name = null;
+            ulong? @base = null, size = null;
+            foreach ((string key, Position at, JNode v) in region.Members)
             {
-                JNode region = value.Items[i];
-                string item = $"{field}[{i}]";
-                positions.TryAdd(item, region.At);
-                Expect(region, JsonKind.Object, $"{item}: expected a region {shape}");
-                string? name = null;
-                ulong? @base = null, size = null;
-                foreach ((string key, Position at, JNode v) in region.Members)
+                switch (key)
                 {
-                    switch (key)
-                    {
-                        case "name" when named:
-                            name = v.Kind == JsonKind.String ? v.Text : throw Error(v.At, $"{item}.name: expected a string, found {Found(v)}");
-                            break;
-                        case "base":
-                            @base = ReadQuantity(v, $"{item}.base", "an address");
-                            break;
-                        case "size":
-                            size = ReadQuantity(v, $"{item}.size", "a size");
-                            break;
-                        default:
-                            throw Error(at, $"{item}: unknown field \"{key}\" (expected {shape})");
-                    }
+                    case "name" when named:
+                        name = v.Kind == JsonKind.String ? v.Text : throw Error(v.At, $"{item}.name: expected a string, found {Found(v)}");
+                        break;
+                    case "base":
+                        @base = ReadQuantity(v, $"{item}.base", "an address");
+                        break;
+                    case "size":
+                        size = ReadQuantity(v, $"{item}.size", "a size");
+                        break;
+                    default:
+                        throw Error(at, $"{item}: unknown field \"{key}\" (expected {shape})");
                 }
-                string? missing = (named && name is null) ? "name" : @base is null ? "base" : size is null ? "size" : null;
-                if (missing is not null)
-                {
-                    throw Error(region.At, $"{item}: missing field \"{missing}\" (expected {shape})");
-                }
-                list[i] = new NamedRegion(name ?? "", new MemoryRange(@base!.Value, size!.Value));
             }
-            return list;
+            string? missing = (named && name is null) ? "name" : @base is null ? "base" : size is null ? "size" : null;
+            if (missing is not null)
+            {
+                throw Error(region.At, $"{item}: missing field \"{missing}\" (expected {shape})");
+            }
+            return new NamedRegion(name ?? "", new MemoryRange(@base!.Value, size!.Value));
         }
 
         private void Expect(JNode value, JsonKind kind, string message)

@@ -81,6 +81,7 @@ public sealed class SimulatedMachine
             throw new ArgumentException("the machine description is unusable: " + string.Join("; ", problems), nameof(config));
         }
         Config = config;
+        Domains = new CacheDomainMap(config);
         coreCount = config.CoreCount;
         registersPerCore = config.RangeRegistersPerCore;
         rangeRegisters = new RangeRegister[coreCount * registersPerCore];
@@ -181,7 +182,10 @@ public sealed class SimulatedMachine
     /// <summary>The core's IPI destination mask.</summary>
     public ref readonly ResourceSet IpiMaskOf(int core) => ref ipiMasks[core];
 
-    /// <summary>The core's cache-way mask.</summary>
+    /// <summary>The machine's cache domains (one when the description lists none).</summary>
+    public CacheDomainMap Domains { get; }
+
+    /// <summary>The core's cache-way mask, over the ways of the core's own domain.</summary>
     public ulong WayMaskOf(int core) => wayMasks[core];
 
     /// <summary>Where the core last entered guest code (0 before it ever did).</summary>
@@ -642,7 +646,8 @@ public sealed class SimulatedMachine
                 SetRange(core, i, new RangeRegister(r.Base, r.Size, Permissions.ReadWriteExecute));
             }
             ipiMasks[core] = controlCores;
-            wayMasks[core] = Config.ControlWays;
+            // A way mask is over the core's own cache domain.
+            wayMasks[core] = Domains.ControlWaysOfCore(core);
             locked[core] = true;
         }
     }

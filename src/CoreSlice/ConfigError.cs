@@ -33,6 +33,18 @@ public enum ConfigField : byte
     PmpHarts,
     /// <summary>A PMP port's <see cref="Hardware.Pmp.PmpGeometry.MsipBase"/> (the CLINT's msip words).</summary>
     PmpClint,
+    /// <summary><see cref="MachineConfig.CacheDomains"/>, the list itself (its length, a missing entry, a core in no domain).</summary>
+    CacheDomains,
+    /// <summary>A cache domain's <see cref="CacheDomain.Cores"/>. Index: the domain; Other: the position in its list.</summary>
+    CacheDomainCores,
+    /// <summary>A cache domain's <see cref="CacheDomain.Ways"/>. Index: the domain.</summary>
+    CacheDomainWays,
+    /// <summary>A cache domain's <see cref="CacheDomain.ControlWays"/>. Index: the domain.</summary>
+    CacheDomainControlWays,
+    /// <summary>A cache domain's <see cref="CacheDomain.MaxClassesOfService"/>. Index: the domain.</summary>
+    CacheDomainClasses,
+    /// <summary>A cache domain's <see cref="CacheDomain.MinMaskWidth"/>. Index: the domain.</summary>
+    CacheDomainMinWidth,
 }
 
 /// <summary>What is wrong with the field a <see cref="ConfigError"/> names. A closed set: the TCB builds no text.</summary>
@@ -70,6 +82,14 @@ public enum ConfigProblem : byte
     GranuleFinerThanPmpGrain,
     /// <summary>The PMP port has a different number of harts (msip words) than the machine has cores. Value: the harts; Size: the cores.</summary>
     HartsDifferFromCores,
+    /// <summary>A core is in no cache domain. Value: the core.</summary>
+    CoreInNoDomain,
+    /// <summary>A core is in two cache domains. Index: the later domain; Other: the earlier; Value: the core.</summary>
+    CoreInTwoDomains,
+    /// <summary>The control slice's ways in a domain break that domain's CAT rules (not contiguous, or narrower than the minimum). Index: the domain; Value: the mask.</summary>
+    BreaksCatRules,
+    /// <summary><see cref="MachineConfig.CacheWays"/> or <see cref="MachineConfig.ControlWays"/> differs from domain 0's. Value: the top-level value; Size: domain 0's.</summary>
+    DisagreesWithDomain0,
 }
 
 /// <summary>

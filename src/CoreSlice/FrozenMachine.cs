@@ -50,6 +50,7 @@ internal sealed class FrozenMachine
             reserved[i] = named[i].Range;
             reservedNames[i] = named[i].Name ?? string.Empty;
         }
+        Domains = new FrozenDomains(c, CoreCount);
         AllWaysMask = CacheWays >= 64 ? ulong.MaxValue : CacheWays <= 0 ? 0 : (1UL << CacheWays) - 1;
     }
 
@@ -68,6 +69,9 @@ internal sealed class FrozenMachine
     public int SlotCapacity { get; }
 
     public ulong AllWaysMask { get; }
+
+    /// <summary>The cache domains (one implicit domain when the description lists none).</summary>
+    public FrozenDomains Domains { get; }
 
     public ReadOnlySpan<int> ControlCores => controlCores;
 
@@ -106,7 +110,27 @@ internal sealed class FrozenMachine
             RangeRegistersPerCore = RangeRegistersPerCore,
             GranuleSize = GranuleSize,
             SlotCapacity = SlotCapacity,
+            CacheDomains = Domains.Listed ? DomainsAsConfig() : default,
         };
+    }
+
+    private ImmutableArray<CacheDomain> DomainsAsConfig()
+    {
+        var list = ImmutableArray.CreateBuilder<CacheDomain>(Domains.Count);
+        for (int d = 0; d < Domains.Count; d++)
+        {
+            FrozenDomains.Rules r = Domains[d];
+            list.Add(new CacheDomain
+            {
+                Cores = ImmutableArray.Create(Domains.CoresOf(d)),
+                Ways = r.Ways,
+                ControlWays = r.ControlWays,
+                ContiguousMasks = r.Contiguous,
+                MaxClassesOfService = r.MaxClasses,
+                MinMaskWidth = r.MinWidth,
+            });
+        }
+        return list.MoveToImmutable();
     }
 
     /// <summary>Length checked first (O(1)), then one copy; a missing or too long list copies nothing.</summary>
@@ -116,10 +140,10 @@ internal sealed class FrozenMachine
         return given < 0 || given > max ? [] : source.AsSpan().ToArray();
     }
 
-    private static ConfigError Error(ConfigField field, ConfigProblem problem, int index = -1, int other = -1, ulong value = 0, ulong size = 0) =>
+    internal static ConfigError Error(ConfigField field, ConfigProblem problem, int index = -1, int other = -1, ulong value = 0, ulong size = 0) =>
         new(field, problem, index, other, value, size);
 
-    private static ulong Number(int value) => unchecked((ulong)(long)value);
+    internal static ulong Number(int value) => unchecked((ulong)(long)value);
 
     private void Check(List<ConfigError> errors)
     {
@@ -149,6 +173,7 @@ internal sealed class FrozenMachine
         {
             errors.Add(Error(ConfigField.ControlWays, ConfigProblem.HoldsEveryWay, value: ControlWays));
         }
+        Domains.Check(errors, CoreCount, CacheWays, ControlWays);
         if (RangeRegistersPerCore < 1 || RangeRegistersPerCore > Limits.MaxRangeRegisters)
         {
             errors.Add(Error(ConfigField.RangeRegisters, ConfigProblem.OutOfRange, value: Number(RangeRegistersPerCore)));

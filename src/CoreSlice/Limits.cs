@@ -13,8 +13,14 @@ public static class Limits
     /// <summary>Most SR-IOV virtual functions (devices) a machine may have.</summary>
     public const int MaxDevices = 1024;
 
-    /// <summary>Most cache ways (a way set is one 64-bit mask).</summary>
+    /// <summary>Most cache ways of one cache domain (a domain's way set is one 64-bit mask).</summary>
     public const int MaxCacheWays = 64;
+
+    /// <summary>Most last-level-cache domains (sockets) a machine may have.</summary>
+    public const int MaxCacheDomains = 8;
+
+    /// <summary>Most ways of a whole machine: every domain at its maximum (ways are numbered densely across domains).</summary>
+    public const int MaxMachineWays = MaxCacheDomains * MaxCacheWays;
 
     /// <summary>Most range registers per core, and so most memory ranges per slice.</summary>
     public const int MaxRangeRegisters = 64;

@@ -29,11 +29,20 @@ public sealed class MachineConfig
     /// <summary>Number of SR-IOV virtual functions (0..<see cref="Limits.MaxDevices"/>).</summary>
     public required int DeviceCount { get; init; }
 
-    /// <summary>Number of last-level cache ways (1..<see cref="Limits.MaxCacheWays"/>).</summary>
+    /// <summary>Number of last-level cache ways (1..<see cref="Limits.MaxCacheWays"/>); domain 0's when there are <see cref="CacheDomains"/>.</summary>
     public required int CacheWays { get; init; }
 
-    /// <summary>Ways of the control slice, as a mask.</summary>
+    /// <summary>Ways of the control slice, as a mask (domain 0's when there are <see cref="CacheDomains"/>).</summary>
     public required ulong ControlWays { get; init; }
+
+    /// <summary>
+    /// The last-level-cache domains (sockets), at most <see cref="Limits.MaxCacheDomains"/>; default
+    /// (not given) means one domain holding every core with <see cref="CacheWays"/> and
+    /// <see cref="ControlWays"/>, which is every machine described before domains existed. When given,
+    /// <see cref="CacheWays"/> and <see cref="ControlWays"/> must equal domain 0's: they are domain 0's
+    /// everywhere (a <see cref="SliceRequest.Ways"/> mask is domain 0's too).
+    /// </summary>
+    public ImmutableArray<CacheDomain> CacheDomains { get; init; }
 
     /// <summary>Range registers per core (1..<see cref="Limits.MaxRangeRegisters"/>).</summary>
     public required int RangeRegistersPerCore { get; init; }
@@ -44,7 +53,7 @@ public sealed class MachineConfig
     /// <summary>Guest slots in the slice table (1..<see cref="Limits.MaxSlots"/>); slots are numbered 1..SlotCapacity.</summary>
     public required int SlotCapacity { get; init; }
 
-    /// <summary>Mask with one bit per existing way.</summary>
+    /// <summary>Mask with one bit per existing way (of domain 0).</summary>
     public ulong AllWaysMask => CacheWays >= 64 ? ulong.MaxValue : (1UL << CacheWays) - 1;
 
     /// <summary>

@@ -5,8 +5,8 @@ namespace CoreSlice;
 /// checks run in the order documented in <c>spec/README.md</c> ("check order"),
 /// and an operation returns the first that fails. CreateSlice's order: shape (1-8: TableFull,
 /// NoCores, TooManyCores, NoMemory, TooManyRanges, PermissionsCountMismatch, TooManyDevices,
-/// TooManyDmaRanges); each core (10-13); each private range (20-28); each window (80-86); each
-/// device (30-32); each DMA range (90-96); ways (40-42); entry (43, 45); PmpEntriesExceeded (44). The numbering is stable:
+/// TooManyDmaRanges, TooManyWayDomains); each core (10-13); each private range (20-28); each window (80-86); each
+/// device (30-32); each DMA range (90-96); ways and cache domains (40-42, 100-106); entry (43, 45); PmpEntriesExceeded (44). The numbering is stable:
 /// the spec, the decision log and JSON output use these numbers.
 /// </summary>
 public enum SliceError
@@ -38,6 +38,11 @@ public enum SliceError
     PermissionsCountMismatch = 7,
     /// <summary>More DMA ranges than <see cref="Limits.MaxDmaRanges"/>. Subject: the count given.</summary>
     TooManyDmaRanges = 8,
+    /// <summary>
+    /// <see cref="SliceRequest.DomainWays"/> lists more entries than the machine has cache domains
+    /// (it must then repeat one). Checked after TooManyDmaRanges. Subject: the count given.
+    /// </summary>
+    TooManyWayDomains = 9,
 
     // ---- CreateSlice: each core, in request order ----
     /// <summary>A core index is negative or not below the machine's core count. Subject: the index.</summary>
@@ -82,11 +87,14 @@ public enum SliceError
     DeviceInUse = 32,
 
     // ---- CreateSlice: cache ways, then the entry point ----
-    /// <summary>The way mask is zero.</summary>
+    // A way is named by the subject 64 * domain + way (domain 0's way w is w, as before domains).
+    // Order: each DomainWays entry (100, 101); WaysEmpty; each domain holding requested ways, lowest
+    // first (41, 102, 42, 104, 105, 106); each domain of the slice's cores, lowest first (103).
+    /// <summary>The request names no way in any domain.</summary>
     WaysEmpty = 40,
-    /// <summary>The way mask names a way not below the machine's way count. Subject: the lowest such way.</summary>
+    /// <summary>A mask names a way not below its domain's way count. Subject: the lowest such way (64 * domain + way).</summary>
     WaysOutOfRange = 41,
-    /// <summary>A way is the control slice's or another slice's. Subject: the lowest such way; Holder: its owner.</summary>
+    /// <summary>A way is the control slice's or another slice's (exclusivity is per domain). Subject: the lowest such way (64 * domain + way); Holder: its owner.</summary>
     WaysInUse = 42,
     /// <summary>The entry point is not inside any of the request's private ranges. Subject: -1.</summary>
     EntryOutsideMemory = 43,
@@ -185,4 +193,20 @@ public enum SliceError
     /// holding range's index (private ranges 0.., windows after them, as range registers).
     /// </summary>
     DmaPermissionsExceedRange = 96,
+
+    // ---- CreateSlice: cache domains (checked with the ways, in the order given there) ----
+    /// <summary>A DomainWays entry names no cache domain of the machine. Subject: the entry's index.</summary>
+    WaysDomainOutOfRange = 100,
+    /// <summary>A domain's ways are given twice (two entries, or an entry for domain 0 beside a non-zero Ways). Subject: the domain.</summary>
+    WaysDomainDuplicated = 101,
+    /// <summary>Ways in a domain where the slice has no core: no core of it could use them. Subject: the lowest such way (64 * domain + way).</summary>
+    WaysForeignDomain = 102,
+    /// <summary>The slice has a core in a domain but no way there: that core would run with an empty way mask. Subject: the domain.</summary>
+    WaysMissingInDomain = 103,
+    /// <summary>CAT: the domain wants one run of adjacent ways and the mask is not. Subject: the mask's lowest way (64 * domain + way).</summary>
+    WaysNotContiguous = 104,
+    /// <summary>CAT: the mask has fewer ways than the domain's minimum width. Subject: the mask's lowest way (64 * domain + way).</summary>
+    WaysTooNarrow = 105,
+    /// <summary>CAT: every class of service of the domain is taken (the control slice's and the live slices'). Subject: the domain.</summary>
+    ClassesOfServiceExhausted = 106,
 }

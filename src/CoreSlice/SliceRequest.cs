@@ -40,8 +40,19 @@ public readonly record struct SliceRequest
     /// </summary>
     public ReadOnlyMemory<DmaRange> DmaRanges { get; init; }
 
-    /// <summary>Cache ways as a bit mask (bit w = way w).</summary>
+    /// <summary>
+    /// Cache ways of domain 0 as a bit mask (bit w = way w); on a machine without
+    /// <see cref="MachineConfig.CacheDomains"/>, every way of the machine.
+    /// </summary>
     public ulong Ways { get; init; }
+
+    /// <summary>
+    /// Ways in the other cache domains (and domain 0's, when <see cref="Ways"/> is zero), each
+    /// domain at most once: at most the machine's domain count. The slice must hold ways in
+    /// exactly the domains of its cores (at least one in each), exclusively per domain, and as
+    /// each domain's CAT rules allow.
+    /// </summary>
+    public ReadOnlyMemory<DomainWays> DomainWays { get; init; }
 
     /// <summary>Physical address where the guest starts; must lie inside one of <see cref="Ranges"/>, one the guest may execute.</summary>
     public ulong EntryPoint { get; init; }

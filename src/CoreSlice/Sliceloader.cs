@@ -79,7 +79,7 @@ public static class Sliceloader
             _ = hardware.WriteRangeRegister(core, i, RegisterFor(entry, i));
         }
         _ = hardware.WriteIpiMask(core, ipiMask);
-        _ = hardware.WriteWayMask(core, entry.Ways);
+        _ = hardware.WriteWayMask(core, entry.WaysOfCore(core));
     }
 
     private static bool ReadBackMatches<THardware>(ref THardware hardware, SliceEntry entry, in ResourceSet ipiMask, int core, int registers)
@@ -93,6 +93,6 @@ public static class Sliceloader
             }
         }
         hardware.ReadIpiMask(core, out ResourceSet ipi);
-        return ipi.Equals(ipiMask) && hardware.ReadWayMask(core) == entry.Ways;
+        return ipi.Equals(ipiMask) && hardware.ReadWayMask(core) == entry.WaysOfCore(core);
     }
 }

@@ -224,12 +224,13 @@ internal sealed partial class Checker
             {
                 bySlot[result.Slot] = spec;
                 bool asDeclared = problems.Count == before;
+                CrossSocketWarnings(spec, request, work);
                 return new SliceOutcome
                 {
                     Name = spec.Name, At = spec.At, Slot = result.Slot, AsDeclared = asDeclared,
                     Status = asDeclared ? $"created in slot {result.Slot}" : $"created in slot {result.Slot} without its rejected items (later slices are checked against it)",
                     Cores = [.. request.Cores.ToArray()], Memory = request.Ranges.ToArray(), MemoryPermissions = request.RangePermissions.ToArray(),
-                    Devices = request.Devices.ToArray(), Ways = Masks.Bits(request.Ways), Entry = request.EntryPoint,
+                    Devices = request.Devices.ToArray(), Ways = AllWays(request), Entry = request.EntryPoint,
                     Windows = WindowOutcomes(spec, work.Windows), DmaRanges = request.DmaRanges.ToArray(),
                 };
             }
@@ -258,14 +259,18 @@ internal sealed partial class Checker
         var ways = new List<Item>();
         foreach (Item way in spec.Ways)
         {
-            if (way.Value is < 0 or >= 64)
+            if (ForeignDomainItem(spec, way) is Problem foreign)
+            {
+                problems.Add(foreign);
+            }
+            else if (way.Value < 0 || way.Value % 64 >= Domains.Ways(way.Value / 64))
             {
                 problems.Add(new Problem
                 {
                     IsWarning = false, Source = ProblemSource.Layout, Error = nameof(SliceError.WaysOutOfRange), Code = (int)SliceError.WaysOutOfRange,
-                    Slice = spec.Name, Field = "ways", At = way.At, Item = $"way {way.Value}",
-                    Against = MachineLimit("cacheWays", $"{config.CacheWays} cache ways (a way mask has 64 bits)"),
-                    Message = $"way {way.Value} does not exist: the machine has ways 0..{config.CacheWays - 1}",
+                    Slice = spec.Name, Field = "ways", At = way.At, Item = WayName(way.Value),
+                    Against = MachineLimit("cacheWays", $"{Domains.Ways(way.Value / 64)} cache ways in domain {way.Value / 64}"),
+                    Message = $"{WayName(way.Value)} does not exist: the domain has ways 0..{Domains.Ways(way.Value / 64) - 1}",
                 });
             }
             else if (ways.Any(w => w.Value == way.Value))
@@ -274,9 +279,9 @@ internal sealed partial class Checker
                 problems.Add(new Problem
                 {
                     IsWarning = false, Source = ProblemSource.Layout, Error = "WayDuplicated",
-                    Slice = spec.Name, Field = "ways", At = way.At, Item = $"way {way.Value}",
+                    Slice = spec.Name, Field = "ways", At = way.At, Item = WayName(way.Value),
                     Against = new Party("slice", spec.Name, "ways", first.At),
-                    Message = $"way {way.Value} is listed twice",
+                    Message = $"{WayName(way.Value)} is listed twice",
                 });
             }
             else
@@ -426,9 +431,9 @@ internal sealed partial class Checker
                 (Party against, string message) = error == SliceError.WaysOutOfRange
                     ? (MachineLimit("cacheWays", $"{config.CacheWays} cache ways"), $"way {way} does not exist: the machine has ways 0..{config.CacheWays - 1}")
                     : result.Holder == Owner.Control
-                        ? (new Party("control", "control slice", "controlWays", MachineAt("controlWays", -1)), $"way {way} belongs to the control slice")
-                        : (OwnerParty(result.Holder, s => s.Ways, way, "ways"), $"way {way} is already {OwnerPhrase(result.Holder)}");
-                problems.Add(Make("ways", ways[index].At, $"way {way}", against, null, message));
+                        ? (new Party("control", "control slice", "controlWays", MachineAt("controlWays", -1)), $"{WayName(way)} belongs to the control slice")
+                        : (OwnerParty(result.Holder, s => s.Ways, way, "ways"), $"{WayName(way)} is already {OwnerPhrase(result.Holder)}");
+                problems.Add(Make("ways", ways[index].At, WayName(way), against, null, message));
                 ways.RemoveAt(index);
                 return null;
             }
@@ -458,6 +463,13 @@ internal sealed partial class Checker
                 }
                 return SubstituteEntry(work, "none of its memory ranges is executable, so it has no entry point");
             }
+
+            case SliceError.WaysForeignDomain:
+            case SliceError.WaysMissingInDomain:
+            case SliceError.WaysNotContiguous:
+            case SliceError.WaysTooNarrow:
+            case SliceError.ClassesOfServiceExhausted:
+                return DomainRefusal(spec, result, work);
 
             case SliceError.PmpEntriesExceeded:
                 problems.Add(Make("memory", spec.MemoryAt, $"{ranges.Count} ranges, {cores.Count} harts", null, null,
@@ -639,12 +651,16 @@ internal sealed partial class Checker
                 devices.Add(d);
             }
         }
+        // Every domain's free ways, as 64 * domain + way (domain 0's are the way indices).
         var ways = new List<int>();
-        for (int w = 0; w < config.CacheWays; w++)
+        for (int d = 0; d < table.CacheDomains; d++)
         {
-            if (table.WayOwner(w) == Owner.Free)
+            for (int w = 0; w < table.WaysOfDomain(d); w++)
             {
-                ways.Add(w);
+                if (table.WayOwner(d, w) == Owner.Free)
+                {
+                    ways.Add((64 * d) + w);
+                }
             }
         }
         var used = new List<MemoryRange>();
@@ -721,6 +737,12 @@ internal static class Hex
     }
 
     /// <summary>"0-3, 6, 9-11".</summary>
+    /// <summary>Ways as a layout writes them: domain 0's as indices, another domain's as "d:w" spans ("1:2-5").</summary>
+    public static string WayList(IEnumerable<int> values) =>
+        string.Join(", ", values.GroupBy(v => v / 64).OrderBy(g => g.Key)
+            .Select(g => g.Key == 0 ? List(g) : string.Join(", ", List(g.Select(v => v % 64)).Split(", ").Select(p => $"{g.Key}:{p}"))))
+        is { Length: > 0 } text ? text : "none";
+
     public static string List(IEnumerable<int> values)
     {
         var sorted = values.OrderBy(v => v).ToList();

@@ -132,7 +132,7 @@ internal static class LayoutReader
         List<RangeItem> memory = ReadRanges(Required(node, "memory", where, "a list of {\"base\", \"size\"} ranges"), slice + " memory", MemoryFields, version, Permissions.ReadWriteExecute);
         JNode? devicesNode = node.Member("devices");
         List<Item> devices = devicesNode is null ? [] : ReadIndices(devicesNode, slice + " devices", allowSpans: true);
-        List<Item> ways = ReadIndices(Required(node, "ways", where, "a list of cache-way indices"), slice + " ways", allowSpans: true);
+        List<Item> ways = ReadWays(Required(node, "ways", where, "a list of cache-way indices"), slice + " ways");
         JNode? entryNode = node.Member("entry");
         ulong? entry = entryNode is null ? null : Quantity(entryNode, slice + " entry", "an address");
         (string windowsField, List<RangeItem> windows) = ReadWindows(node, slice, version);
@@ -175,25 +175,66 @@ internal static class LayoutReader
         var items = new List<Item>();
         for (int i = 0; i < node.Items.Count; i++)
         {
+            AddIndex(items, node.Items[i], where, i, allowSpans);
+        }
+        return items;
+    }
+
+    private static void AddIndex(List<Item> items, JNode v, string where, int i, bool allowSpans)
+    {
+        if (v.Kind == JsonKind.Number && int.TryParse(v.Text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int n))
+        {
+            items.Add(new Item(n, v.At));
+        }
+        else if (allowSpans && v.Kind == JsonKind.String && TryParseSpan(v.Text, out int lo, out int hi))
+        {
+            for (int k = lo; k <= hi; k++)
+            {
+                items.Add(new Item(k, v.At));
+            }
+        }
+        else
+        {
+            throw new InputException(v.At, $"{where}[{i}]: expected an integer index{(allowSpans ? " or a span such as \"4-7\"" : "")}, found {v.Describe()}");
+        }
+        if (items.Count > Limits.MaxCores * 4)
+        {
+            throw new InputException(v.At, $"{where}: more than {Limits.MaxCores * 4} indices");
+        }
+    }
+
+    /// <summary>
+    /// Ways: indices of cache domain 0 (integers or "a-b" spans), or of another domain (a socket)
+    /// as "d:w" or "d:a-b" strings. An item's value is 64 * d + w, as the slicevisor names a way in
+    /// its refusals; a way index past 63 cannot be written with a domain, so no two items alias.
+    /// </summary>
+    private static List<Item> ReadWays(JNode node, string where)
+    {
+        Expect(node, JsonKind.Array, where, "a list of way indices (integers, \"a-b\" spans, or \"d:w\" / \"d:a-b\" for cache domain d)");
+        var items = new List<Item>();
+        for (int i = 0; i < node.Items.Count; i++)
+        {
             JNode v = node.Items[i];
-            if (v.Kind == JsonKind.Number && int.TryParse(v.Text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int n))
+            int colon = v.Kind == JsonKind.String ? v.Text.IndexOf(':', StringComparison.Ordinal) : -1;
+            if (colon < 0)
             {
-                items.Add(new Item(n, v.At));
+                AddIndex(items, v, where, i, allowSpans: true);
+                continue;
             }
-            else if (allowSpans && v.Kind == JsonKind.String && TryParseSpan(v.Text, out int lo, out int hi))
+            var inv = System.Globalization.CultureInfo.InvariantCulture;
+            string rest = v.Text[(colon + 1)..].Trim();
+            int lo = 0, hi = 0;
+            bool ok = int.TryParse(v.Text.AsSpan(0, colon).Trim(), System.Globalization.NumberStyles.None, inv, out int domain)
+                && domain < Limits.MaxCacheDomains
+                && (TryParseSpan(rest, out lo, out hi) || (int.TryParse(rest, System.Globalization.NumberStyles.None, inv, out lo) && (hi = lo) == lo))
+                && hi < Limits.MaxCacheWays;
+            if (!ok)
             {
-                for (int k = lo; k <= hi; k++)
-                {
-                    items.Add(new Item(k, v.At));
-                }
+                throw new InputException(v.At, $"{where}[{i}]: expected \"d:w\" or \"d:a-b\" with a cache domain d of 0..{Limits.MaxCacheDomains - 1} and ways of 0..{Limits.MaxCacheWays - 1}, found \"{v.Text}\"");
             }
-            else
+            for (int k = lo; k <= hi; k++)
             {
-                throw new InputException(v.At, $"{where}[{i}]: expected an integer index{(allowSpans ? " or a span such as \"4-7\"" : "")}, found {v.Describe()}");
-            }
-            if (items.Count > Limits.MaxCores * 4)
-            {
-                throw new InputException(v.At, $"{where}: more than {Limits.MaxCores * 4} indices");
+                items.Add(new Item((64 * domain) + k, v.At));
             }
         }
         return items;

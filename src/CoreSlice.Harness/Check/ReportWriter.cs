@@ -20,7 +20,7 @@ internal static class ReportWriter
         o.AppendLine($"coreslice check: machine {report.MachineFile}, layout {report.LayoutFile}");
         o.AppendLine($"machine: {m.CoreCount} cores (control {Hex.List((m.ControlCores.IsDefault ? [] : m.ControlCores))}), "
             + $"{Hex.Size(TotalRam(m))} RAM in {(m.RamRegions.IsDefault ? 0 : m.RamRegions.Length)} region(s), {m.DeviceCount} devices, "
-            + $"{m.CacheWays} cache ways (control {Hex.List(Masks.Bits(m.ControlWays))}), {m.RangeRegistersPerCore} range registers, "
+            + $"{CacheText(m)}, {m.RangeRegistersPerCore} range registers, "
             + $"granule {Hex.Size(m.GranuleSize)}, {m.SlotCapacity} slots");
         if (report.Slices.Count > 0)
         {
@@ -31,7 +31,7 @@ internal static class ReportWriter
                 o.AppendLine($"  {s.Name}: {s.Status}");
                 if (s.Slot is not null)
                 {
-                    o.AppendLine($"    cores {Hex.List(s.Cores)}; ways {Hex.List(s.Ways)}; devices {Hex.List(s.Devices)}; entry {Hex.Of(s.Entry ?? 0)}");
+                    o.AppendLine($"    cores {Hex.List(s.Cores)}; ways {Hex.WayList(s.Ways)}; devices {Hex.List(s.Devices)}; entry {Hex.Of(s.Entry ?? 0)}");
                     for (int i = 0; i < s.Memory.Length; i++)
                     {
                         o.AppendLine($"    memory {Hex.Range(s.Memory[i])} {Hex.Size(s.Memory[i].Size)} {PermissionText.Of(s.MemoryPermissions[i])}");
@@ -85,7 +85,7 @@ internal static class ReportWriter
                     + (r.Intervals.Length == 0 ? "" : " in " + string.Join(", ", r.Intervals.Select(f => $"{Hex.Range(f)} {Hex.Size(f.Size)}"))));
             }
             o.AppendLine($"  devices: {Hex.List(free.Devices)} ({free.Devices.Length} of {m.DeviceCount})");
-            o.AppendLine($"  ways:    {Hex.List(free.Ways)} ({free.Ways.Length} of {m.CacheWays})");
+            o.AppendLine($"  ways:    {Hex.WayList(free.Ways)} ({free.Ways.Length} of {TotalWays(m)})");
         }
         o.AppendLine();
         o.AppendLine(report.Valid
@@ -238,6 +238,20 @@ internal static class ReportWriter
         w.WriteNumber("rangeRegisters", m.RangeRegistersPerCore);
         w.WriteString("granule", Hex.Plain(m.GranuleSize));
         w.WriteNumber("slots", m.SlotCapacity);
+        // Always present (schema 2 adds it): one entry per cache domain; a machine that lists none has one.
+        w.WriteStartArray("cacheDomains");
+        foreach (CacheDomain d in m.CacheDomains.IsDefault ? [new CacheDomain { Cores = [.. Enumerable.Range(0, m.CoreCount)], Ways = m.CacheWays, ControlWays = m.ControlWays }] : m.CacheDomains)
+        {
+            w.WriteStartObject();
+            Ints(w, "cores", d?.Cores.IsDefault == false ? [.. d.Cores] : []);
+            w.WriteNumber("ways", d?.Ways ?? 0);
+            Ints(w, "controlWays", Masks.Bits(d?.ControlWays ?? 0));
+            w.WriteBoolean("contiguousMasks", d?.ContiguousMasks ?? false);
+            w.WriteNumber("maxClassesOfService", d?.MaxClassesOfService ?? 0);
+            w.WriteNumber("minMaskWidth", d?.MinMaskWidth ?? 0);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
         w.WriteEndObject();
     }
 
@@ -424,4 +438,12 @@ internal static class ReportWriter
         }
         w.WriteEndArray();
     }
+
+    /// <summary>Every way of the machine, all cache domains together.</summary>
+    private static int TotalWays(MachineConfig m) => m.CacheDomains.IsDefault ? m.CacheWays : m.CacheDomains.Sum(d => d.Ways);
+
+    /// <summary>"16 cache ways (control 0, 1)", or per cache domain: "2 cache domains: 16 ways (control 0, 1), 16 ways (control 0, 1)".</summary>
+    private static string CacheText(MachineConfig m) => m.CacheDomains.IsDefault
+        ? $"{m.CacheWays} cache ways (control {Hex.List(Masks.Bits(m.ControlWays))})"
+        : $"{m.CacheDomains.Length} cache domains: " + string.Join(", ", m.CacheDomains.Select(d => $"{d.Ways} ways (control {Hex.List(Masks.Bits(d.ControlWays))})"));
 }

@@ -49,7 +49,16 @@ internal sealed class WorkingRequest
     /// <summary>How many items are left: a bound on the attempts, since each refusal drops one.</summary>
     public int ItemCount => Cores.Count + Ranges.Count + Windows.Count + Devices.Count + Dma.Count + Ways.Count;
 
-    public ulong WayMask => Ways.Aggregate(0UL, (mask, way) => mask | (1UL << way.Value));
+    /// <summary>Domain 0's ways (items below 64; an item's value is 64 * domain + way).</summary>
+    public ulong WayMask => MaskOf(0);
+
+    /// <summary>The ways of <paramref name="domain"/> as a mask.</summary>
+    public ulong MaskOf(int domain) =>
+        Ways.Where(w => w.Value / 64 == domain).Aggregate(0UL, (mask, way) => mask | (1UL << (way.Value % 64)));
+
+    /// <summary>The other domains' ways, one entry per domain that has any, lowest domain first.</summary>
+    public DomainWays[] OtherDomains() =>
+        [.. Ways.Select(w => w.Value / 64).Where(d => d > 0).Distinct().Order().Select(d => new DomainWays(d, MaskOf(d)))];
 
     /// <summary>
     /// The request as the slicevisor takes it. Every range gets its permissions (the layout's
@@ -64,6 +73,7 @@ internal sealed class WorkingRequest
         Devices = Devices.Select(d => d.Value).ToArray(),
         DmaRanges = Dma.Select(i => new DmaRange(Spec.Dma[i].Device, Spec.Dma[i].Range, Spec.Dma[i].Permissions)).ToArray(),
         Ways = WayMask,
+        DomainWays = OtherDomains(),
         EntryPoint = Entry,
     };
 

@@ -116,7 +116,12 @@ public sealed partial class InvariantAudit
         var v = new Sink("I1_Disjointness");
         var coreClaim = new int[config.CoreCount];
         var deviceClaim = new int[config.DeviceCount];
-        ulong claimedWays = config.ControlWays;
+        CacheDomainMap domains = machine.Domains;
+        var claimedWays = new ulong[domains.Count];
+        for (int d = 0; d < domains.Count; d++)
+        {
+            claimedWays[d] = domains.ControlWays(d);
+        }
         var memory = new List<(MemoryRange Range, string Holder)>();
         var lent = new List<(MemoryRange Range, string Holder)>();
         foreach (NamedRegion region in config.ReservedRegions)
@@ -133,7 +138,7 @@ public sealed partial class InvariantAudit
             if (e.State == SliceState.Free)
             {
                 // I1_Disjointness.freeRows: a freed slot keeps nothing of its slice in the table
-                if (e.Ranges.Length != 0 || !e.Cores.IsEmpty || !e.Devices.IsEmpty || e.Ways != 0)
+                if (e.Ranges.Length != 0 || !e.Cores.IsEmpty || !e.Devices.IsEmpty || AnyWays(e))
                 {
                     v.Add($"the Free slot {slot} still lists {e.Ranges.Length} range(s), cores, devices or ways 0x{e.Ways:x}");
                 }
@@ -179,15 +184,7 @@ public sealed partial class InvariantAudit
                     deviceClaim[d] = slot;
                 }
             }
-            if ((e.Ways & ~config.AllWaysMask) != 0)
-            {
-                v.Add($"slot {slot} lists ways 0x{e.Ways & ~config.AllWaysMask:x} the machine does not have");
-            }
-            if ((e.Ways & claimedWays) != 0)
-            {
-                v.Add($"slot {slot}'s ways 0x{e.Ways & claimedWays:x} are also the control slice's or another slot's");
-            }
-            claimedWays |= e.Ways;
+            CheckWays(slot, e, claimedWays, v);
             foreach (MemoryRange range in e.Ranges)
             {
                 if (range.Size == 0 || !range.IsRepresentable)
@@ -228,22 +225,80 @@ public sealed partial class InvariantAudit
                 v.Add($"the device map says device {d} belongs to {OwnerText.Describe(table.DeviceOwner(d))}, the entries say {OwnerText.Describe(expected)}");
             }
         }
-        for (int w = 0; w < config.CacheWays; w++)
+        for (int d = 0; d < domains.Count; d++)
         {
-            int expected = (config.ControlWays >> w & 1) != 0 ? Owner.Control : Owner.Free;
+            CheckWayMap(d, v);
+        }
+        return v.Result();
+    }
+
+    private bool AnyWays(SliceEntry e)
+    {
+        for (int d = 0; d < machine.Domains.Count; d++)
+        {
+            if (e.WaysIn(d) != 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// I1 for one live slot's ways, per cache domain: only ways the domain has, none held by the control
+    /// slice or another slot (exclusivity is per domain), and ways in exactly the domains of its cores.
+    /// </summary>
+    private void CheckWays(int slot, SliceEntry e, ulong[] claimedWays, Sink v)
+    {
+        CacheDomainMap domains = machine.Domains;
+        int coreDomains = 0;
+        for (int c = e.Cores.Next(0); c >= 0 && c < config.CoreCount; c = e.Cores.Next(c + 1))
+        {
+            coreDomains |= 1 << domains.DomainOf(c);
+        }
+        for (int d = 0; d < domains.Count; d++)
+        {
+            ulong ways = e.WaysIn(d);
+            string where = domains.Count == 1 ? "" : $" in cache domain {d}";
+            if ((ways & ~domains.AllWays(d)) != 0)
+            {
+                v.Add($"slot {slot} lists ways 0x{ways & ~domains.AllWays(d):x}{where} the machine does not have");
+            }
+            if ((ways & claimedWays[d]) != 0)
+            {
+                v.Add($"slot {slot}'s ways 0x{ways & claimedWays[d]:x}{where} are also the control slice's or another slot's");
+            }
+            claimedWays[d] |= ways;
+            bool hasCore = (coreDomains & (1 << d)) != 0;
+            if (hasCore != (ways != 0))
+            {
+                v.Add(hasCore
+                    ? $"slot {slot} has a core but no way in cache domain {d}"
+                    : $"slot {slot} holds ways 0x{ways:x} in cache domain {d}, where it has no core");
+            }
+        }
+    }
+
+    /// <summary>I1: the table's way map of domain <paramref name="d"/> agrees with the entries.</summary>
+    private void CheckWayMap(int d, Sink v)
+    {
+        CacheDomainMap domains = machine.Domains;
+        for (int w = 0; w < domains.Ways(d); w++)
+        {
+            int expected = (domains.ControlWays(d) >> w & 1) != 0 ? Owner.Control : Owner.Free;
             for (int slot = 1; slot <= table.Capacity && expected == Owner.Free; slot++)
             {
-                if (table[slot].State != SliceState.Free && (table[slot].Ways >> w & 1) != 0)
+                if (table[slot].State != SliceState.Free && (table[slot].WaysIn(d) >> w & 1) != 0)
                 {
                     expected = slot;
                 }
             }
-            if (table.WayOwner(w) != expected)
+            if (table.WayOwner(d, w) != expected)
             {
-                v.Add($"the way map says way {w} belongs to {OwnerText.Describe(table.WayOwner(w))}, the entries say {OwnerText.Describe(expected)}");
+                string way = domains.Count == 1 ? $"way {w}" : $"way {w} of cache domain {d}";
+                v.Add($"the way map says {way} belongs to {OwnerText.Describe(table.WayOwner(d, w))}, the entries say {OwnerText.Describe(expected)}");
             }
         }
-        return v.Result();
     }
 
     /// <summary>
@@ -346,7 +401,7 @@ public sealed partial class InvariantAudit
                 continue;
             }
             int owner = table.CoreOwner(c);
-            if (!Holdings(owner, out ReadOnlySpan<MemoryRange> memory, out ResourceSet cores, out ulong ways))
+            if (!Holdings(owner, c, out ReadOnlySpan<MemoryRange> memory, out ResourceSet cores, out ulong ways))
             {
                 v.Add($"core {c} runs in mode {mode} but belongs to {OwnerText.Describe(owner)}");
                 continue;
@@ -434,9 +489,9 @@ public sealed partial class InvariantAudit
             {
                 RegistersExact(v, c, slot, e);
             }
-            if (machine.WayMaskOf(c) != e.Ways)
+            if (machine.WayMaskOf(c) != e.WaysOfCore(c))
             {
-                v.Add($"core {c} (slot {slot}) has way mask 0x{machine.WayMaskOf(c):x}, the entry dictates 0x{e.Ways:x}");
+                v.Add($"core {c} (slot {slot}) has way mask 0x{machine.WayMaskOf(c):x}, the entry dictates 0x{e.WaysOfCore(c):x}");
             }
             if (machine.EntryPointOf(c) != e.EntryPoint)
             {
@@ -572,7 +627,7 @@ public sealed partial class InvariantAudit
             }
             if (!firstSeen.TryGetValue(slot, out Recorded? seen) || seen.Generation != e.Generation)
             {
-                firstSeen[slot] = new Recorded(e.Generation, e.Cores, e.Devices, e.Ways, e.EntryPoint, e.Ranges.ToArray(), e.RangePermissions.ToArray(), e.Windows.ToArray());
+                firstSeen[slot] = new Recorded(e.Generation, e.Cores, e.Devices, WaysOf(e), e.EntryPoint, e.Ranges.ToArray(), e.RangePermissions.ToArray(), e.Windows.ToArray());
                 continue;
             }
             if (!seen.Cores.Equals(e.Cores))
@@ -583,9 +638,13 @@ public sealed partial class InvariantAudit
             {
                 v.Add($"slot {slot} ({e.State}) has different devices than when it was created");
             }
-            if (seen.Ways != e.Ways)
+            ulong[] ways = WaysOf(e);
+            for (int d = 0; d < ways.Length; d++)
             {
-                v.Add($"slot {slot} ({e.State}) has ways 0x{e.Ways:x}, created with 0x{seen.Ways:x}");
+                if (seen.Ways[d] != ways[d])
+                {
+                    v.Add($"slot {slot} ({e.State}) has ways 0x{ways[d]:x} in cache domain {d}, created with 0x{seen.Ways[d]:x}");
+                }
             }
             if (seen.EntryPoint != e.EntryPoint)
             {
@@ -725,13 +784,14 @@ public sealed partial class InvariantAudit
 
     // ---------------------------------------------------------------- helpers
 
-    private bool Holdings(int owner, out ReadOnlySpan<MemoryRange> memory, out ResourceSet cores, out ulong ways)
+    /// <summary>What <paramref name="owner"/> holds; its ways are those in <paramref name="core"/>'s cache domain (what that core's way mask is over).</summary>
+    private bool Holdings(int owner, int core, out ReadOnlySpan<MemoryRange> memory, out ResourceSet cores, out ulong ways)
     {
         if (owner == Owner.Control)
         {
             memory = config.ControlMemory.AsSpan();
             cores = controlCores;
-            ways = config.ControlWays;
+            ways = machine.Domains.ControlWaysOfCore(core);
             return true;
         }
         if (owner >= 1 && owner <= table.Capacity && table[owner].State != SliceState.Free)
@@ -739,7 +799,7 @@ public sealed partial class InvariantAudit
             SliceEntry e = table[owner];
             memory = e.Ranges;
             cores = e.Cores;
-            ways = e.Ways;
+            ways = e.WaysOfCore(core);
             return true;
         }
         memory = default;
@@ -779,7 +839,17 @@ public sealed partial class InvariantAudit
 
     private bool InRam(MemoryRange range) => CoveredBy(range, config.RamRegions.AsSpan());
 
-    private sealed record Recorded(ulong Generation, ResourceSet Cores, ResourceSet Devices, ulong Ways, ulong EntryPoint, MemoryRange[] Ranges, Permissions[] Permissions, SharedWindow[] Windows);
+    private ulong[] WaysOf(SliceEntry e)
+    {
+        var ways = new ulong[machine.Domains.Count];
+        for (int d = 0; d < ways.Length; d++)
+        {
+            ways[d] = e.WaysIn(d);
+        }
+        return ways;
+    }
+
+    private sealed record Recorded(ulong Generation, ResourceSet Cores, ResourceSet Devices, ulong[] Ways, ulong EntryPoint, MemoryRange[] Ranges, Permissions[] Permissions, SharedWindow[] Windows);
 
     /// <summary>Collects one invariant's violations, capping the messages.</summary>
     private sealed class Sink(string invariant)

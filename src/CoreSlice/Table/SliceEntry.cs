@@ -22,13 +22,17 @@ public sealed class SliceEntry
     private readonly MemoryRange[] windowRanges;
     private readonly DmaRange[] dmaRanges = new DmaRange[Limits.MaxDmaRanges];
     private readonly byte[] measurement = new byte[MeasurementSize];
+    // The slice's way mask in each cache domain (bit w = way w of that domain); the domains are the machine's.
+    private readonly ulong[] ways = new ulong[Limits.MaxCacheDomains];
+    private readonly FrozenDomains domains;
     private int rangeCount;
     private int windowCount;
     private int dmaCount;
 
-    internal SliceEntry(int slot, int rangeCapacity)
+    internal SliceEntry(int slot, int rangeCapacity, FrozenDomains domains)
     {
         Slot = slot;
+        this.domains = domains;
         ranges = new MemoryRange[rangeCapacity];
         permissions = new Permissions[rangeCapacity];
         windows = new SharedWindow[rangeCapacity];
@@ -47,8 +51,14 @@ public sealed class SliceEntry
     /// <summary>The slice's devices.</summary>
     public ResourceSet Devices => DeviceSet;
 
-    /// <summary>The slice's cache ways (bit w = way w).</summary>
-    public ulong Ways { get; internal set; }
+    /// <summary>The slice's cache ways in domain 0 (bit w = way w): on a machine of one domain, all of them.</summary>
+    public ulong Ways => ways[0];
+
+    /// <summary>The slice's cache ways in <paramref name="domain"/> (0 for a domain the machine does not have).</summary>
+    public ulong WaysIn(int domain) => (uint)domain < (uint)domains.Count ? ways[domain] : 0;
+
+    /// <summary>The way mask <paramref name="core"/>'s register must hold: the slice's ways in that core's domain.</summary>
+    public ulong WaysOfCore(int core) => ways[domains.DomainOf(core)];
 
     /// <summary>Where the guest starts.</summary>
     public ulong EntryPoint { get; internal set; }
@@ -102,7 +112,7 @@ public sealed class SliceEntry
 
     // The row is written here, over a Free slot only, and cleared by Clear when a destroy completes: nothing
     // else writes it, so a live slot's ranges, windows and DMA rows are what create checked (T5_StaticRows).
-    internal void Assign(ReadOnlySpan<MemoryRange> newRanges, ReadOnlySpan<Permissions> newPermissions, ReadOnlySpan<SharedWindow> newWindows, ReadOnlySpan<DmaRange> newDmaRanges, ulong ways, ulong entryPoint)
+    internal void Assign(ReadOnlySpan<MemoryRange> newRanges, ReadOnlySpan<Permissions> newPermissions, ReadOnlySpan<SharedWindow> newWindows, ReadOnlySpan<DmaRange> newDmaRanges, ReadOnlySpan<ulong> newWays, ulong entryPoint)
     {
         Invariant.Holds(State == SliceState.Free, "SliceEntry.Assign: the slot is live (T5_StaticRows)");
         // The validator gives one effective permission per range and at most registers - ranges windows.
@@ -119,7 +129,7 @@ public sealed class SliceEntry
         }
         newDmaRanges.CopyTo(dmaRanges);
         dmaCount = newDmaRanges.Length;
-        Ways = ways;
+        newWays.CopyTo(ways);
         EntryPoint = entryPoint;
         measurement.AsSpan().Clear();
         Generation++;
@@ -138,7 +148,7 @@ public sealed class SliceEntry
         windowCount = 0;
         dmaRanges.AsSpan().Clear();
         dmaCount = 0;
-        Ways = 0;
+        ways.AsSpan().Clear();
         EntryPoint = 0;
         measurement.AsSpan().Clear();
         State = SliceState.Free;

@@ -14,7 +14,10 @@ public sealed class SliceTable
     private readonly SliceEntry[] entries;
     private readonly short[] coreOwner;
     private readonly short[] deviceOwner;
-    private readonly short[] wayOwner = new short[Limits.MaxCacheWays];
+    // Indexed by machine way: domain d's way w is Offset(d) + w (FrozenDomains), so one domain is as before.
+    private readonly short[] wayOwner = new short[Limits.MaxMachineWays];
+    // Per domain, how many live slices hold ways there: the classes of service in use beside the control slice's.
+    private readonly short[] classes = new short[Limits.MaxCacheDomains];
     private readonly MemoryOwnershipIndex memory;
     // Windows are control memory lent to one guest each: a second index, so that WindowInUse
     // is a binary search like RangeInUse, and MemoryOwner still says the control slice owns them.
@@ -26,7 +29,7 @@ public sealed class SliceTable
         entries = new SliceEntry[config.SlotCapacity];
         for (int i = 0; i < entries.Length; i++)
         {
-            entries[i] = new SliceEntry(i + 1, config.RangeRegistersPerCore);
+            entries[i] = new SliceEntry(i + 1, config.RangeRegistersPerCore, config.Domains);
         }
         coreOwner = new short[config.CoreCount];
         coreOwner.AsSpan().Fill(Owner.Free);
@@ -36,9 +39,14 @@ public sealed class SliceTable
         }
         deviceOwner = new short[config.DeviceCount];
         deviceOwner.AsSpan().Fill(Owner.Free);
-        for (int way = 0; way < wayOwner.Length; way++)
+        wayOwner.AsSpan().Fill(Owner.Free);
+        for (int d = 0; d < config.Domains.Count; d++)
         {
-            wayOwner[way] = (config.ControlWays & (1UL << way)) != 0 ? (short)Owner.Control : (short)Owner.Free;
+            ref readonly FrozenDomains.Rules rules = ref config.Domains[d];
+            for (int way = 0; way < rules.Ways; way++)
+            {
+                wayOwner[rules.Offset + way] = (rules.ControlWays & (1UL << way)) != 0 ? (short)Owner.Control : (short)Owner.Free;
+            }
         }
         memory = new MemoryOwnershipIndex(config.SlotCapacity * config.RangeRegistersPerCore, config.RangeRegistersPerCore);
         windows = new MemoryOwnershipIndex(config.SlotCapacity * config.RangeRegistersPerCore, config.RangeRegistersPerCore);
@@ -69,8 +77,31 @@ public sealed class SliceTable
     /// <summary>Owner of a device: a slot or <see cref="Owner.Free"/>; <see cref="Owner.None"/> if no such device.</summary>
     public int DeviceOwner(int device) => (uint)device < (uint)deviceOwner.Length ? deviceOwner[device] : Owner.None;
 
-    /// <summary>Owner of a cache way: a slot, <see cref="Owner.Free"/> or <see cref="Owner.Control"/>; <see cref="Owner.None"/> if no such way.</summary>
-    public int WayOwner(int way) => (uint)way < (uint)config.CacheWays ? wayOwner[way] : Owner.None;
+    /// <summary>Owner of a cache way of domain 0: a slot, <see cref="Owner.Free"/> or <see cref="Owner.Control"/>; <see cref="Owner.None"/> if no such way.</summary>
+    public int WayOwner(int way) => WayOwner(0, way);
+
+    /// <summary>Owner of way <paramref name="way"/> of cache domain <paramref name="domain"/>; <see cref="Owner.None"/> if no such way.</summary>
+    public int WayOwner(int domain, int way)
+    {
+        if ((uint)domain >= (uint)config.Domains.Count)
+        {
+            return Owner.None;
+        }
+        ref readonly FrozenDomains.Rules rules = ref config.Domains[domain];
+        return (uint)way < (uint)rules.Ways ? wayOwner[rules.Offset + way] : Owner.None;
+    }
+
+    /// <summary>Number of cache domains (1 on a machine that lists none).</summary>
+    public int CacheDomains => config.Domains.Count;
+
+    /// <summary>Ways of cache domain <paramref name="domain"/> (0 if no such domain).</summary>
+    public int WaysOfDomain(int domain) => (uint)domain < (uint)config.Domains.Count ? config.Domains[domain].Ways : 0;
+
+    /// <summary>The cache domain of <paramref name="core"/>, or -1 if no such core.</summary>
+    public int CacheDomainOf(int core) => (uint)core < (uint)coreOwner.Length ? config.Domains.DomainOf(core) : -1;
+
+    /// <summary>How many live slices hold ways in <paramref name="domain"/> (each one class of service there).</summary>
+    internal int ClassesInUse(int domain) => classes[domain];
 
     /// <summary>
     /// Owner of a physical address: <see cref="Owner.Reserved"/>, <see cref="Owner.Control"/>, a slot,
@@ -167,12 +198,21 @@ public sealed class SliceTable
             Invariant.Holds(deviceOwner[device] == from, "SliceTable: a device changes owner but was not held by the expected owner");
             deviceOwner[device] = owner;
         }
-        // The entry's ways, lowest first (each turn clears one bit: at most 64 turns), as the machine has them.
-        for (ulong rest = entry.Ways & config.AllWaysMask; rest != 0; rest &= rest - 1)
+        // The entry's ways, domain by domain, lowest first (each turn clears one bit: at most 64 turns a domain).
+        for (int d = 0; d < config.Domains.Count; d++)
         {
-            int way = System.Numerics.BitOperations.TrailingZeroCount(rest);
-            Invariant.Holds(wayOwner[way] == from, "SliceTable: a way changes owner but was not held by the expected owner");
-            wayOwner[way] = owner;
+            ref readonly FrozenDomains.Rules rules = ref config.Domains[d];
+            ulong mask = entry.WaysIn(d) & rules.AllWays;
+            if (mask != 0)
+            {
+                classes[d] += (short)(owner == Owner.Free ? -1 : 1);
+            }
+            for (ulong rest = mask; rest != 0; rest &= rest - 1)
+            {
+                int way = rules.Offset + System.Numerics.BitOperations.TrailingZeroCount(rest);
+                Invariant.Holds(wayOwner[way] == from, "SliceTable: a way changes owner but was not held by the expected owner");
+                wayOwner[way] = owner;
+            }
         }
     }
 }

@@ -17,6 +17,7 @@ internal readonly ref struct RequestSpans
         Windows = request.Windows.Span;
         Devices = request.Devices.Span;
         DmaRanges = request.DmaRanges.Span;
+        DomainWays = request.DomainWays.Span;
     }
 
     public ReadOnlySpan<int> Cores { get; }
@@ -30,4 +31,6 @@ internal readonly ref struct RequestSpans
     public ReadOnlySpan<int> Devices { get; }
 
     public ReadOnlySpan<DmaRange> DmaRanges { get; }
+
+    public ReadOnlySpan<DomainWays> DomainWays { get; }
 }

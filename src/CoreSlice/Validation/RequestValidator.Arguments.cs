@@ -12,13 +12,16 @@ internal sealed partial class RequestValidator
         + 4 + (17 * windows.Length)
         + 4 + (4 * devices.Length)
         + 4 + (21 * dmaRanges.Length)
-        + 16;
+        + 16
+        + 4 + (12 * domainWays.Length);
 
     /// <summary>
     /// The decoded request's canonical argument bytes (docs/attestation.md): for each list,
     /// u32 length ‖ its items if they were copied — cores (i32), private ranges (base u64 ‖
     /// size u64), permissions (one byte each), windows (base u64 ‖ size u64 ‖ permission byte),
-    /// devices (i32), DMA ranges (device i32 ‖ base u64 ‖ size u64 ‖ permission byte) — then ways u64 ‖ entry point u64.
+    /// devices (i32), DMA ranges (device i32 ‖ base u64 ‖ size u64 ‖ permission byte) — then ways u64 ‖ entry point u64; then, only when the request lists DomainWays (so a
+    /// request without them encodes as before domains existed), their length i32 ‖ the items when
+    /// within the domain count (domain i32 ‖ mask u64).
     /// </summary>
     public ReadOnlySpan<byte> EncodeArguments(Span<byte> destination)
     {
@@ -61,7 +64,19 @@ internal sealed partial class RequestValidator
         }
         BinaryPrimitives.WriteUInt64LittleEndian(destination[at..], ways);
         BinaryPrimitives.WriteUInt64LittleEndian(destination[(at + 8)..], entryPoint);
-        return destination[..(at + 16)];
+        at += 16;
+        if (domainWaysCount != 0)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(destination[at..], domainWaysCount);
+            at += 4;
+            for (int i = 0; domainWaysCount <= config.Domains.Count && i < domainWaysCount; i++)
+            {
+                BinaryPrimitives.WriteInt32LittleEndian(destination[at..], domainWays[i].Domain);
+                BinaryPrimitives.WriteUInt64LittleEndian(destination[(at + 4)..], domainWays[i].Mask);
+                at += 12;
+            }
+        }
+        return destination[..at];
     }
 
     private static int Items(Span<byte> destination, int at, int length, int limit, int[] items)

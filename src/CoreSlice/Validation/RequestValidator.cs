@@ -108,6 +108,11 @@ internal sealed partial class RequestValidator
         {
             request.DmaRanges.CopyTo(dmaRanges);
         }
+        domainWaysCount = request.DomainWays.Length;
+        if (domainWaysCount <= config.Domains.Count)
+        {
+            request.DomainWays.CopyTo(domainWays);
+        }
     }
 
     /// <summary>Runs every check on the decoded request; changes no state but the validator's own sets.</summary>
@@ -138,7 +143,7 @@ internal sealed partial class RequestValidator
         }
         if (result.Ok)
         {
-            result = CheckWays(ways);
+            result = CheckWays();
         }
         if (result.Ok)
         {
@@ -152,8 +157,8 @@ internal sealed partial class RequestValidator
         return result.Ok ? SliceResult.Success(slot) : result;
     }
 
-    /// <summary>The validated way mask and entry point (valid after a successful <see cref="Validate"/>).</summary>
-    public ulong Ways => ways;
+    /// <summary>The validated way mask of each domain, by domain (valid after a successful <see cref="Validate"/>).</summary>
+    public ReadOnlySpan<ulong> Ways => wayMasks.AsSpan(0, config.Domains.Count);
 
     /// <summary>The validated entry point.</summary>
     public ulong EntryPoint => entryPoint;
@@ -194,6 +199,10 @@ internal sealed partial class RequestValidator
         if (dmaCount > dmaRanges.Length)
         {
             return SliceResult.Fail(SliceError.TooManyDmaRanges, 0, dmaCount);
+        }
+        if (domainWaysCount > config.Domains.Count)
+        {
+            return SliceResult.Fail(SliceError.TooManyWayDomains, 0, domainWaysCount);
         }
         return SliceResult.Success(free);
     }
@@ -338,29 +347,6 @@ internal sealed partial class RequestValidator
                 return SliceResult.Fail(SliceError.DeviceInUse, 0, device, owner);
             }
             deviceSet.Add(device);
-        }
-        return SliceResult.Success(0);
-    }
-
-    private SliceResult CheckWays(ulong ways)
-    {
-        if (ways == 0)
-        {
-            return SliceResult.Fail(SliceError.WaysEmpty, 0, -1);
-        }
-        ulong beyond = ways & ~config.AllWaysMask;
-        if (beyond != 0)
-        {
-            return SliceResult.Fail(SliceError.WaysOutOfRange, 0, System.Numerics.BitOperations.TrailingZeroCount(beyond));
-        }
-        // Only the requested ways, lowest first (each turn clears one bit: at most 64 turns).
-        for (ulong rest = ways; rest != 0; rest &= rest - 1)
-        {
-            int way = System.Numerics.BitOperations.TrailingZeroCount(rest);
-            if (table.WayOwner(way) != Owner.Free)
-            {
-                return SliceResult.Fail(SliceError.WaysInUse, 0, way, table.WayOwner(way));
-            }
         }
         return SliceResult.Success(0);
     }

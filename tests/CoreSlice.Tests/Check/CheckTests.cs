@@ -59,9 +59,14 @@ public sealed class CheckTests : CheckTestFiles
                 ("CoreInUse", 14, 17), ("CoreReservedForControl", 14, 21), ("RangeInUse", 24, 9), ("RangeOutsideRam", 25, 9),
                 ("DeviceInUse", 28, 19), ("WaysOutOfRange", 29, 20), ("RangeOutsideRam", 36, 9), ("RangeUnaligned", 37, 9),
                 ("CoreOutOfRange", 46, 17), ("DeviceOutOfRange", 48, 19),
+                ("WaysNotContiguous", 56, 16), ("WaysForeignDomain", 56, 32),
             ],
-            report.Problems.Select(Key).ToArray());
-        Assert.Equal(47, report.Free!.Cores.Length);
+            report.Problems.Where(p => !p.IsWarning).Select(Key).ToArray());
+        // Memory on the other socket than every core of the slice: allowed, and warned about.
+        Assert.Equal(
+            [("MemoryOnOtherSocket", "web", 26, 9), ("MemoryOnOtherSocket", "remote", 62, 18)],
+            report.Problems.Where(p => p.IsWarning).Select(p => (p.Error, p.Slice, p.At.Line, p.At.Column)).ToArray());
+        Assert.Equal(45, report.Free!.Cores.Length);
     }
 
     // ------------------------------------------------------------ each kind of mistake, every field

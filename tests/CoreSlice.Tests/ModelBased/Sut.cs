@@ -85,7 +85,7 @@ public sealed class Sut : IDisposable
             }).ToArray(),
             CoreOwner = Enumerable.Range(0, c.CoreCount).Select(t.CoreOwner).ToArray(),
             DeviceOwner = Enumerable.Range(0, c.DeviceCount).Select(t.DeviceOwner).ToArray(),
-            WayOwner = Enumerable.Range(0, c.CacheWays).Select(t.WayOwner).ToArray(),
+            WayOwner = Enumerable.Range(0, c.CacheWays).Select(w => t.WayOwner(w)).ToArray(),
             Cores = Enumerable.Range(0, c.CoreCount).Select(k => AbstractState.CoreLine(
                 Machine.Mode(k), Machine.IsLocked(k),
                 Machine.RangeRegistersOf(k).ToArray().Select(r => new ModelRegister(r.Base, r.Size, (byte)r.Permissions)),

@@ -35,7 +35,7 @@ public sealed class StateSnapshot
         {
             SliceEntry e = table[slot];
             var sb = new StringBuilder();
-            sb.Append(CultureInfo.InvariantCulture, $"slot {slot}: {e.State} gen={e.Generation} cores={Set(e.Cores)} devices={Set(e.Devices)} ways=0x{e.Ways:x} entry=0x{e.EntryPoint:x} ranges=");
+            sb.Append(CultureInfo.InvariantCulture, $"slot {slot}: {e.State} gen={e.Generation} cores={Set(e.Cores)} devices={Set(e.Devices)} ways=0x{e.Ways:x} domainWays={DomainWays(e, table.CacheDomains)} entry=0x{e.EntryPoint:x} ranges=");
             foreach (MemoryRange r in e.Ranges)
             {
                 sb.Append(CultureInfo.InvariantCulture, $"[0x{r.Base:x}+0x{r.Size:x}]");
@@ -77,6 +77,13 @@ public sealed class StateSnapshot
         for (int d = 0; d < config.DeviceCount; d++)
         {
             lines.Add($"deviceOwner {d}: {table.DeviceOwner(d)}");
+        }
+        for (int d = 0; d < table.CacheDomains; d++)
+        {
+            for (int w = 0; w < table.WaysOfDomain(d); w++)
+            {
+                lines.Add($"wayOwner {d}.{w}: {table.WayOwner(d, w)}");
+            }
         }
         for (int w = 0; w < config.CacheWays; w++)
         {
@@ -153,4 +160,7 @@ public sealed class StateSnapshot
         }
         return sb.Append('}').ToString();
     }
+
+    private static string DomainWays(SliceEntry e, int domains) =>
+        string.Join(",", Enumerable.Range(0, domains).Select(d => $"0x{e.WaysIn(d):x}"));
 }

@@ -30,9 +30,9 @@ public static class PmpSliceloader
             // A refused write (already locked, faulty core) is caught by the readback below.
             _ = hardware.WritePmpEntry(core, i, want[i]);
         }
-        _ = hardware.WriteWayMask(core, entry.Ways);
+        _ = hardware.WriteWayMask(core, entry.WaysOfCore(core));
         hardware.LockFilters(core);
-        bool same = hardware.IsLocked(core) && hardware.ReadWayMask(core) == entry.Ways;
+        bool same = hardware.IsLocked(core) && hardware.ReadWayMask(core) == entry.WaysOfCore(core);
         for (int i = 0; i < n && same; i++)
         {
             same = hardware.ReadPmpEntry(core, i) == want[i];
