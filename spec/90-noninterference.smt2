@@ -94,8 +94,11 @@
 (define-fun Out.err ((e Err)) Out (mk-out e Owner.None #x0000000000000000))
 ; the fields an attestation report of slot t carries (what the code signs: its measurement, entry and
 ; state; the nonce and platform fields are the caller's and the machine's)
+(define-fun Report.state ((x SState)) (_ BitVec 64)
+  (ite (= x SliceState.Free) #x0000000000000000 (ite (= x SliceState.Created) #x0000000000000001
+  (ite (= x SliceState.Running) #x0000000000000002 #x0000000000000003))))
 (define-fun Report.of ((s State) (t Slot)) (_ BitVec 64)
-  (measureExtend (select (meas s) t) (select (entry s) t) ((_ zero_extend 62) (select (st s) t))))
+  (measureExtend (select (meas s) t) (select (entry s) t) (Report.state (select (st s) t))))
 (define-fun Out.report ((e Err) (r (_ BitVec 64))) Out
   (mk-out e Owner.None (ite (= e SliceError.None) r #x0000000000000000)))
 
