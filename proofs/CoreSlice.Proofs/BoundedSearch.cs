@@ -285,7 +285,7 @@ public static class BoundedSearch
         }
         return step && post is not null
             ? ConfirmStep(spec, solver, o, vocab, ground, groundFrame, foundBy, notes)
-            : ConfirmQuery(spec, solver, o, decls, asserts, ground, values, scalars, bound is null, foundBy, notes);
+            : ConfirmQuery(spec, solver, o, vocab, decls, asserts, ground, values, scalars, bound is null, foundBy, notes);
     }
 
     // A step: the free pre-state and call, now ground, go through the same establishment as a library hit.
@@ -375,7 +375,7 @@ public static class BoundedSearch
     }
 
     // Any other query: each hypothesis proved on the ground values (its negation refuted), the negated goal satisfiable.
-    private static string? ConfirmQuery(Spec spec, ISolver solver, Obligation o, List<(string Name, Sx Sort)> decls, List<Sx> asserts,
+    private static string? ConfirmQuery(Spec spec, ISolver solver, Obligation o, SmtVocabulary vocab, List<(string Name, Sx Sort)> decls, List<Sx> asserts,
         Dictionary<string, Sx> ground, Dictionary<string, Sx> values, List<(string Name, Sx Sort)> scalars, bool machine, string foundBy, List<string> notes)
     {
         var script = new StringBuilder("(set-option :produce-models true)\n").Append(spec.Text).Append('\n');
@@ -427,6 +427,12 @@ public static class BoundedSearch
         if (sizes.Length > 0)
         {
             sb.Append($"\n    constants: {sizes}");
+        }
+        // the free states themselves (a relational obligation's two pre-states and their successors): the explain
+        // terms cannot be read off them when they hold an address map (a lambda)
+        foreach ((string name, Sx sort) in decls.Where(d => d.Sort.Atom == "State" && ground.ContainsKey(d.Name)))
+        {
+            sb.Append($"\n    {name} = {Describe(vocab, ground[name])}");
         }
         return sb.ToString();
     }

@@ -168,6 +168,7 @@ public static class ObligationGenerator
                 Explain = [.. SExprConsts(ClosedLemmaQuery(spec, l)).Select(v => ($"value of {v}", v))],
             });
         }
+        list.AddRange(Noninterference.Generate(spec));
         AddPoints(spec, list);
         AddSanity(spec, list);
         list.AddRange(Branches.Generate(spec).Obligations);

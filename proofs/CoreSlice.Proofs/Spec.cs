@@ -61,6 +61,9 @@ public sealed class Spec
     /// <summary>Lemmas about states and steps (proved, then assumable by step obligations).</summary>
     public IReadOnlyList<SpecLemma> StepLemmas { get; init; } = [];
 
+    /// <summary>Operations whose noninterference unwinding conditions are proved (manifest <c>noninterference &lt;Op&gt;</c>).</summary>
+    public IReadOnlyList<string> Noninterference { get; init; } = [];
+
     /// <summary>Hypothesis selection: obligation name → the only items it assumes.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Uses { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
@@ -134,6 +137,7 @@ public sealed class Spec
         var stepped = new HashSet<string>(StringComparer.Ordinal);
         var uses = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         var hints = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var noninterference = new List<string>();
         int lineNo = 0;
         foreach (string raw in manifest.Split('\n'))
         {
@@ -151,6 +155,13 @@ public sealed class Spec
                     break;
                 case "operation" when w.Length >= 3:
                     operations.Add(new SpecOperation(w[1], w[2], Array.IndexOf(w, "guest") >= 0, Array.IndexOf(w, "no-success") < 0, Array.IndexOf(w, "observer") >= 0));
+                    break;
+                case "noninterference" when w.Length == 2:
+                    if (!operations.Exists(o => o.Name == w[1]))
+                    {
+                        throw new SpecException($"obligations.txt line {lineNo}: noninterference names {w[1]}, which is no operation listed before it");
+                    }
+                    noninterference.Add(w[1]);
                     break;
                 case "property" when w.Length == 2:
                     properties.Add(w[1]);
@@ -206,7 +217,8 @@ public sealed class Spec
                         {
                             throw new SpecException($"obligations.txt line {lineNo}: {w[1]} is about one state; it may use Inv, its clauses and state lemmas, not \"{item}\"");
                         }
-                        if (item is not ("pre" or "step" or "Inv") && !IsClause(item, invariants) && !stepLemmas.Exists(l => l.Name == item))
+                        if (item is not ("pre" or "step" or "Inv") && !IsClause(item, invariants) && !stepLemmas.Exists(l => l.Name == item)
+                            && !(lemmas.Contains(item) && w[1].Contains("/NI", StringComparison.Ordinal)))
                         {
                             throw new SpecException($"obligations.txt line {lineNo}: {w[1]} uses unknown item \"{item}\" (Inv, a clause, pre, step or a lemma listed above)");
                         }
@@ -226,6 +238,7 @@ public sealed class Spec
             Text = text, Manifest = manifest, LanguageProblems = SpecLanguage.Check(text), Source = source, Invariants = invariants, Operations = operations,
             Properties = properties, Lemmas = lemmas, SteppedLemmas = stepped, StepLemmas = stepLemmas, Uses = uses,
             Hints = hints.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value, StringComparer.Ordinal),
+            Noninterference = noninterference,
         };
     }
 

@@ -42,12 +42,12 @@ public static class SpecChecks
         }
         // a selection for an obligation that does not exist (a typo, or a step no longer in the manifest) selects nothing
         var names = new HashSet<string>(spec.Operations.SelectMany(o => spec.Invariants.SelectMany(i => i.Clauses).Select(c => $"{o.Name}/{c}"))
-            .Concat(spec.Properties.Select(p => $"Inv/{p}")), StringComparer.Ordinal);
+            .Concat(spec.Properties.Select(p => $"Inv/{p}")).Concat(Noninterference.Generate(spec).Select(o => o.Name)), StringComparer.Ordinal);
         foreach (string selected in spec.Uses.Keys.Where(k => !names.Contains(k)))
         {
             results.Add(new ObligationResult($"manifest/uses/{selected}", ObligationStatus.Failed, 0,
                 $"manifest/uses/{selected} FAILED: obligations.txt selects hypotheses for {selected}, which is no obligation " +
-                "(an operation and a listed clause, or Inv and a listed property)", null));
+                "(an operation and a listed clause, Inv and a listed property, or a noninterference condition)", null));
         }
         foreach ((string key, IReadOnlyList<string> terms) in spec.Hints)
         {

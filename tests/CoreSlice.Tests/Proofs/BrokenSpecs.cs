@@ -92,10 +92,11 @@ public static class BrokenSpecs
              // and the selections that name it, which would otherwise be refused as naming no clause
              ("prove Inv/S1_ExclusiveResources uses I1_Disjointness.cores I1_Disjointness.devices I1_Disjointness.ways ", "prove Inv/S1_ExclusiveResources uses I1_Disjointness.cores I1_Disjointness.devices "),
              ("S10_NoGuestToGuest.ways uses I1_Disjointness.ways ", "S10_NoGuestToGuest.ways uses ")]),
-        ["manifest-omits-invariant"] = new("obligations.txt forgets I4 (and the two selections that name it, which would otherwise be refused as naming no clause)",
+        ["manifest-omits-invariant"] = new("obligations.txt forgets I4 (and the selections that name it, which would otherwise be refused as naming no clause)",
             "manifest/Inv", [], [("invariant I4_DmaConfinement I4_DmaConfinement.iommu I4_DmaConfinement.table\n", string.Empty), (" I4_DmaConfinement I5_NoResidue\n", " I5_NoResidue\n"),
              (" I3_LockedGuest.guest I4_DmaConfinement\n", " I3_LockedGuest.guest\n"),
-             ("prove CreateSlice/I4_DmaConfinement.table uses I1_Disjointness.memory I1_Disjointness.windows I4_DmaConfinement.table Lemma_Create_Step Lemma_Create_DmaStep Lemma_Create_DmaInRange Lemma_Create_DmaInWindow\n", string.Empty)]),
+             ("prove CreateSlice/I4_DmaConfinement.table uses I1_Disjointness.memory I1_Disjointness.windows I4_DmaConfinement.table Lemma_Create_Step Lemma_Create_DmaStep Lemma_Create_DmaInRange Lemma_Create_DmaInWindow\n", string.Empty),
+             ("prove GuestDma/NI1_OutputConsistency uses I1_Disjointness.table I4_DmaConfinement.iommu I4_DmaConfinement.table NI.Lemma_GuestDmaErr\n", string.Empty)]),
         ["manifest-omits-property"] = new("obligations.txt forgets S4", "manifest/coverage/S4_InterruptConfinement", [],
             [("property S4_InterruptConfinement\n", string.Empty)]),
         ["manifest-selection-typo"] = new("a hypothesis selection names a property that does not exist (it would select nothing)",
@@ -275,6 +276,43 @@ public static class BrokenSpecs
             "successor/GuestDma/None",
             [("(and (= (lastWriter s2) (store (lastWriter s) (m.addr a) (select (iommu s) (m.dev a))))",
               "(and (= (lastWriter s2) (store (lastWriter s) (m.addr a) (select (iommu s) (m.dev a))))\n            (= (select (lastWriter s2) (m.addr a)) (select (lastWriter s) (m.addr a)))")]),
+        // ---- leaks (S11, spec/90-noninterference.smt2): each rejected by an unwinding condition, with two equivalent
+        // states and the action that tells them apart, found by the general search over free values
+        ["leak-destroy-without-scrub"] = new(
+            "DestroySlice frees a slot's memory without scrubbing it: the free pool (the control slice's to hand out) holds the old data",
+            "DestroySlice/NI3_WeakStepConsistency.mem",
+            [("(ite (or (= (select (memOwner s) x) t) (= (select (winOwner s) x) t))\n                                           Owner.None (select (lastWriter s) x))", "(select (lastWriter s) x)")],
+            NotEstablished: true),
+        ["leak-shared-cache-way"] = new(
+            "CreateSlice forgets WaysInUse: a new slice is given a cache way another slice holds",
+            "CreateSlice/NI2_LocalRespect.owners",
+            [("(ite (exists ((w Way)) (and (select (c.ways a) w) (not (= (select (wayOwner s) w) Owner.Free)))) SliceError.WaysInUse",
+              "(ite false SliceError.WaysInUse")],
+            NotEstablished: true),
+        ["leak-ipi-mask-foreign-core"] = new(
+            "the sliceloader's IPI mask names every guest core, and I2 is weakened to match: a guest interrupts another guest's core",
+            "GuestIpi/NI2_LocalRespect.cores",
+            [("(forall ((b Core)) (= (select (select (ipi s2) c) b) (= (select (coreOwner s) b) t)))",
+              "(forall ((b Core)) (= (select (select (ipi s2) c) b) (or (= (select (coreOwner s) b) t) (isGuest (select (coreOwner s) b)))))"),
+             ("(define-fun I2_FilterSoundness.ipi ((s State)) Bool\n  (forall ((c Core) (b Core))\n    (=> (and (= (select (mode s) c) CoreMode.Guest) (select (select (ipi s) c) b))\n        (= (select (coreOwner s) b) (select (coreOwner s) c)))))",
+              "(define-fun I2_FilterSoundness.ipi ((s State)) Bool\n  (forall ((c Core) (b Core))\n    (=> (and (= (select (mode s) c) CoreMode.Guest) (select (select (ipi s) c) b))\n        (or (isGuest (select (coreOwner s) b)) (= (select (coreOwner s) b) (select (coreOwner s) c))))))")],
+            NotEstablished: true),
+        ["leak-error-reveals-other-slot"] = new(
+            "the mailbox attest call reports a bad nonce as NonceLength or BufferTooSmall depending on whether slot 1 is free",
+            "GuestAttest/NI1_OutputConsistency",
+            [("(ite (not (ga.nonceOk a)) SliceError.NonceLength",
+              "(ite (not (ga.nonceOk a)) (ite (= (select (st s) #x0001) SliceState.Free) SliceError.NonceLength SliceError.BufferTooSmall)")]),
+        ["leak-window-second-guest"] = new(
+            "CreateSlice forgets WindowInUse: a second guest is lent a window another guest holds",
+            "CreateSlice/NI2_LocalRespect.mem",
+            [("(ite (exists ((x Addr)) (and (inRange x b z) (isGuest (select (winOwner s) x)))) SliceError.WindowInUse",
+              "(ite false SliceError.WindowInUse")],
+            NotEstablished: true),
+        ["leak-attest-report-other-slice"] = new(
+            "an attestation report carries the entry point of the next slot instead of its own",
+            "GuestAttest/NI1_OutputConsistency",
+            [("(measureExtend (select (meas s) t) (select (entry s) t) (Report.state (select (st s) t))))",
+              "(measureExtend (select (meas s) t) (select (entry s) (bvadd t #x0001)) (Report.state (select (st s) t))))")]),
     };
 
     /// <summary>The spec with the mutant's edits applied (each must match exactly once; an empty original appends).</summary>
