@@ -225,8 +225,8 @@ internal sealed class Attestor : IDisposable
     }
 
     /// <summary>
-    /// The sharing section (<see cref="SharingSize"/> bytes, cleared by the caller): each range's
-    /// permission, the windows, the DMA scope and ranges. The same bytes go into the report and the
+    /// The sharing and cache-domain sections (<see cref="SharingSize"/> bytes, cleared by the caller): each
+    /// range's permission, the windows, the DMA scope and ranges, the ways in each cache domain. The same bytes go into the report and the
     /// entry encoding, so the entry hash binds them too. Loops run to the slot counts at most.
     /// </summary>
     private static void WriteSharing(SliceEntry entry, Span<byte> section)
@@ -249,6 +249,13 @@ internal sealed class Attestor : IDisposable
         for (int k = 0; k < dma.Length && k < DmaSlots; k++)
         {
             WriteGrant(section[(DmaRanges - at + (k * GrantSize))..], (uint)dma[k].Device, dma[k].Permissions, dma[k].Range);
+        }
+        // The cache-domain section: the slice's ways in every domain of the machine, not only domain 0.
+        int domains = Math.Min(entry.DomainCount, DomainSlots);
+        BinaryPrimitives.WriteUInt32LittleEndian(section[(DomainCount - at)..], (uint)domains);
+        for (int d = 0; d < domains; d++)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(section[(ReportLayout.DomainWays - at + (d * 8))..], entry.WaysIn(d));
         }
     }
 
