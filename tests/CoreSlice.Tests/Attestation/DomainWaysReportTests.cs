@@ -64,30 +64,26 @@ public sealed class DomainWaysReportTests
     [InlineData(1, "cache domains: unused domain slots are not zero")]
     public void A_malformed_cache_domain_section_is_refused_by_structure(int count, string problem)
     {
-        (var visor, byte[] report) = AttestSpanning(Spanning);
-        using var _ = visor;
-        BinaryPrimitives.WriteUInt32LittleEndian(report.AsSpan(ReportLayout.DomainCount), (uint)count);
-        Assert.Null(AttestationReport.TryDecode(report, out string? found));
-        Assert.Equal(problem, found);
+        Assert.Equal(problem, ProblemAfter(r => BinaryPrimitives.WriteUInt32LittleEndian(r.AsSpan(ReportLayout.DomainCount), (uint)count)));
     }
 
     [Fact]
-    public void Domain_zeros_mask_must_equal_the_ways_field()
-    {
-        (var visor, byte[] report) = AttestSpanning(Spanning);
-        using var _ = visor;
-        BinaryPrimitives.WriteUInt64LittleEndian(report.AsSpan(ReportLayout.DomainWays), 0b110);
-        Assert.Null(AttestationReport.TryDecode(report, out string? found));
-        Assert.Equal("cache domains: domain 0's ways 0x6 differ from the ways field 0x2", found);
-    }
+    public void Domain_zeros_mask_must_equal_the_ways_field() =>
+        Assert.Equal("cache domains: domain 0's ways 0x6 differ from the ways field 0x2",
+            ProblemAfter(r => BinaryPrimitives.WriteUInt64LittleEndian(r.AsSpan(ReportLayout.DomainWays), 0b110)));
 
     [Fact]
-    public void A_version_3_report_is_refused_naming_its_version()
+    public void A_version_3_report_is_refused_naming_its_version() =>
+        Assert.StartsWith("version: 3 is refused: a version-3 report shows the slice's cache ways in domain 0 only",
+            ProblemAfter(r => BinaryPrimitives.WriteUInt16LittleEndian(r.AsSpan(ReportLayout.Version), 3)), StringComparison.Ordinal);
+
+    /// <summary>The structural problem the decoder names in a genuine report after <paramref name="edit"/>.</summary>
+    private static string? ProblemAfter(Action<byte[]> edit)
     {
         (var visor, byte[] report) = AttestSpanning(Spanning);
         using var _ = visor;
-        BinaryPrimitives.WriteUInt16LittleEndian(report.AsSpan(ReportLayout.Version), 3);
+        edit(report);
         Assert.Null(AttestationReport.TryDecode(report, out string? found));
-        Assert.StartsWith("version: 3 is refused: a version-3 report shows the slice's cache ways in domain 0 only", found, StringComparison.Ordinal);
+        return found;
     }
 }

@@ -86,13 +86,20 @@ public sealed class DecisionLogRingTests
         Assert.Equal(new byte[DecisionLogLayout.ArgumentsSize], record.Arguments);
     }
 
+    /// <summary>A log of 6 entries holding 5 (a launch and two refused starts): full, only the drain's entry left.</summary>
+    private static AttestationRig FullLogOfSix(out int slot)
+    {
+        var rig = new AttestationRig(logCapacity: 6);
+        slot = rig.Launch();                      // 3 entries
+        _ = rig.Slicevisor.StartSlice(4);         // 4
+        _ = rig.Slicevisor.StartSlice(4);         // 5 of 6: full
+        return rig;
+    }
+
     [Fact]
     public void Every_refused_request_names_the_slot_it_named_and_the_log_capacity()
     {
-        using var rig = new AttestationRig(logCapacity: 6);
-        int slot = rig.Launch();                  // 3 entries
-        _ = rig.Slicevisor.StartSlice(4);         // 4
-        _ = rig.Slicevisor.StartSlice(4);         // 5 of 6: full
+        using AttestationRig rig = FullLogOfSix(out int slot);
         byte[] report = new byte[CoreSlice.Attestation.ReportLayout.ReportSize];
         byte[] nonce = AttestationRig.Nonce(1);
         Assert.Equal(SliceResult.Fail(SliceError.LogFull, 3, 6), rig.Slicevisor.StartSlice(3));
@@ -109,10 +116,7 @@ public sealed class DecisionLogRingTests
     [Fact]
     public void A_guest_mailbox_call_is_answered_on_a_full_log_counted_and_reported_by_the_next_drain()
     {
-        using var rig = new AttestationRig(logCapacity: 6);
-        int slot = rig.Launch();                  // 3 entries
-        _ = rig.Slicevisor.StartSlice(4);         // 4
-        _ = rig.Slicevisor.StartSlice(4);         // 5 of 6: full
+        using AttestationRig rig = FullLogOfSix(out int slot);
         byte[] report = new byte[CoreSlice.Attestation.ReportLayout.ReportSize];
         byte[] nonce = AttestationRig.Nonce(1);
         // Every guest's calls fill the one log: refusing them would tell this guest what the others did.
