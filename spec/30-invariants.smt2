@@ -132,13 +132,13 @@
 ; every DMA row of a live slot lies in the slot's own private memory or its windows, granting no
 ; more than the slot holds there (a device reaches exactly its DMA ranges: dmaAllows)
 (define-fun I4_DmaConfinement.table ((s State)) Bool
-  (forall ((t Slot) (j Idx) (a Addr))
+  (forall ((t Slot) (j Idx) (x Addr))
     (! (=> (and (live s t) (bvult j (select (tblDN s) t))
-                (inRange a (select (select (tblDBase s) t) j) (select (select (tblDSize s) t) j)))
-           (and (or (= (select (memOwner s) a) t) (= (select (winOwner s) a) t))
-                (= (bvand (select (select (tblDPerm s) t) j) (select (addrPerm s) a)) (select (select (tblDPerm s) t) j))))
-       :pattern ((select (select (tblDBase s) t) j) (select (memOwner s) a))
-       :pattern ((select (select (tblDBase s) t) j) (select (addrPerm s) a)))))
+                (inRange x (select (select (tblDBase s) t) j) (select (select (tblDSize s) t) j)))
+           (and (or (= (select (memOwner s) x) t) (= (select (winOwner s) x) t))
+                (= (bvand (select (select (tblDPerm s) t) j) (select (addrPerm s) x)) (select (select (tblDPerm s) t) j))))
+       :pattern ((select (select (tblDBase s) t) j) (select (memOwner s) x))
+       :pattern ((select (select (tblDBase s) t) j) (select (addrPerm s) x)))))
 (define-fun I4_DmaConfinement ((s State)) Bool (and (I4_DmaConfinement.iommu s) (I4_DmaConfinement.table s)))
 
 ; ---------------- I5: no residue (-> S7) ----------------

@@ -57,14 +57,32 @@ public static class ObligationGenerator
                     string hyps = spec.Uses.TryGetValue(name, out IReadOnlyList<string>? items)
                         ? Header + $"(declare-const a {op.ArgsSort})\n" + Hypotheses(spec, op.Name, items)
                         : step;
+                    var whole = new Obligation
+                    {
+                        Name = name,
+                        Expect = Expect.Unsat,
+                        Query = hyps,
+                        Uses = items,
+                        Meaning = $"{op.Name} preserves {clause}",
+                        Explain = StepTerms(spec, op, inv),
+                        ArgsSort = op.ArgsSort,
+                        Operation = op.Name,
+                        Subject = clause,
+                    };
+                    if (ConjunctObligations.SplitObligation(spec, name, clause))
+                    {
+                        // `at <Op>/<clause>#k` hints: proved conjunct by conjunct at a point, with instances of its hypotheses
+                        list.AddRange(ConjunctObligations.For(spec, whole, clause, "s2"));
+                        continue;
+                    }
                     list.Add(new Obligation
                     {
                         Name = name,
                         Expect = Expect.Unsat,
                         Query = hyps + $"(assert (not ({clause} s2)))\n",
                         Uses = items,
-                        Meaning = $"{op.Name} preserves {clause}",
-                        Explain = StepTerms(spec, op, inv),
+                        Meaning = whole.Meaning,
+                        Explain = whole.Explain,
                         ArgsSort = op.ArgsSort,
                         Operation = op.Name,
                         Subject = clause,

@@ -196,12 +196,12 @@ public sealed class Spec
                     }
                     stepLemmas.Add(new SpecLemma(w[1], w[2], [], w[4]));
                     break;
-                case "at" when w.Length >= 3 && w[1].StartsWith("Inv/", StringComparison.Ordinal) && w[1].Contains('#', StringComparison.Ordinal):
+                case "at" when w.Length >= 3 && w[1].Contains('/', StringComparison.Ordinal) && w[1].Contains('#', StringComparison.Ordinal):
                     {
                         string term = line[(line.IndexOf(w[1], StringComparison.Ordinal) + w[1].Length)..].Trim();
                         if (!term.StartsWith('(') || Sx.ParseAll(term).Count != 1)
                         {
-                            throw new SpecException($"obligations.txt line {lineNo}: a hint is one term (<clause> s x...), not \"{term}\"");
+                            throw new SpecException($"obligations.txt line {lineNo}: a hint is one term (<clause> s x...) or (<lemma> s a s2 x...), not \"{term}\"");
                         }
                         if (!hints.TryGetValue(w[1], out List<string>? list))
                         {

@@ -313,6 +313,11 @@ public static class BrokenSpecs
             "GuestAttest/NI1_OutputConsistency",
             [("(measureExtend (select (meas s) t) (select (entry s) t) (Report.state (select (st s) t))))",
               "(measureExtend (select (meas s) t) (select (entry s) (bvadd t #x0001)) (Report.state (select (st s) t))))")]),
+        ["create-perm-map-read-write"] = new(
+            "CreateSlice records read/write for every byte of the new ranges, whatever permission the request gives the range (the table row keeps the request's)",
+            "CreateSlice/I1_Disjointness.table",
+            [("                               (ite (reqHasAddr a x) (Create.perm a (select (c.ridx a) x))",
+              "                               (ite (reqHasAddr a x) Permissions.ReadWrite")]),
         ["leak-mailbox-refused-on-full-log"] = new(
             "the guest's mailbox call is refused with LogFull while the decision log is full (the log every guest's calls fill: one bit from guest to guest)",
             "GuestAttest/NI1_OutputConsistency",

@@ -63,7 +63,7 @@ public sealed class ManifestSelectionTests
     [InlineData("(I2_FilterSoundness.ipi s sk.c sk.c)", "is not a hypothesis")]        // not selected for S7
     [InlineData("(I5_NoResidue s a d)", "binds 1 variables; the hint gives 2")]
     [InlineData("(I1_Disjointness.table#3 s d i a)", "names no forall")]
-    [InlineData("(I1_Disjointness.table#2 i d i a)", "about the state s")]
+    [InlineData("(I1_Disjointness.table#2 i d i a)", "about what the obligation assumes of it: (I1_Disjointness.table#2 s x...)")]
     public void A_hint_that_is_no_instance_of_a_hypothesis_is_a_failed_check_and_is_not_asserted(string hint, string why)
     {
         Spec spec = BrokenSpecs.Apply(SpecLocator.RepositorySpec(), new BrokenSpec("a bad hint", "n/a", [],
@@ -74,5 +74,44 @@ public sealed class ManifestSelectionTests
         Obligation s7 = ObligationGenerator.Generate(spec).Single(o => o.Name == "Inv/S7_NoResidue#2");
         Assert.Equal(6, s7.Query.Split('\n').Count(l => l.StartsWith("(assert ", StringComparison.Ordinal) && !l.StartsWith("(assert (I", StringComparison.Ordinal)
             && !l.StartsWith("(assert Machine", StringComparison.Ordinal) && !l.StartsWith("(assert (not", StringComparison.Ordinal)));
+    }
+
+    /// <summary>
+    /// Hints on a step obligation: CreateSlice/I4_DmaConfinement.table is proved at a point of its one forall, with
+    /// instances of the step lemmas it selects written out from their definitions at the arguments the obligation
+    /// asserts them with (s a s2: the call a is never renamed, though a conjunct may bind a variable of that name).
+    /// </summary>
+    [Fact]
+    public void A_step_obligation_with_hints_is_proved_at_a_point_from_instances_of_its_lemmas()
+    {
+        Spec spec = SpecLocator.RepositorySpec();
+        List<Obligation> i4 = [.. ObligationGenerator.Generate(spec).Where(o => o.Name.StartsWith("CreateSlice/I4_DmaConfinement.table", StringComparison.Ordinal))];
+
+        Obligation o = Assert.Single(i4);
+        Assert.Equal(("CreateSlice/I4_DmaConfinement.table#1", "CreateSlice", "I4_DmaConfinement.table"), (o.Name, o.Operation, o.Subject));
+        Assert.Contains("(declare-const sk.x Addr)", o.Query, StringComparison.Ordinal);
+        Assert.Contains("(assert (not (=> (and (live s2 sk.t) (bvult sk.j (select (tblDN s2) sk.t))", o.Query, StringComparison.Ordinal);
+        // Lemma_Create_DmaInRange's forall at (sk.j, sk.x), over the call a
+        Assert.Contains("(Covered.at (select (c.base a) (select (c.ridx a) (select (c.dmaBase a) sk.j)))", o.Query, StringComparison.Ordinal);
+        // Lemma_Create_Step's fourth forall at sk.x, inside the lemma's (or (same-but-log s s2) ...): a consequence of it
+        Assert.Contains("(=> (reqHasAddr a sk.x) (and (not (reservedMem sk.x))", o.Query, StringComparison.Ordinal);
+        Assert.DoesNotContain(SpecChecks.Static(spec), r => r.Name.StartsWith("manifest/at/", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("(Lemma_Create_Step#1 s2 a s i x)", "about what the obligation assumes of it: (Lemma_Create_Step#1 s a s2 x...)")]
+    [InlineData("(I5_NoResidue s x)", "is not a hypothesis")]                                        // not selected for it
+    [InlineData("(Lemma_Create_Step#6 s a s2 x)", "names no forall")]
+    [InlineData("(Lemma_Create_DmaStep s a s2 j x)", "binds 1 variables; the hint gives 2")]
+    [InlineData("(Lemma_Create_DmaStep s a s2 b)", "binds b, which its arguments name")]               // its body's let binds b
+    public void A_step_hint_that_is_no_instance_of_a_hypothesis_is_a_failed_check_and_is_not_asserted(string hint, string why)
+    {
+        const string Key = "CreateSlice/I4_DmaConfinement.table#1";
+        Spec spec = BrokenSpecs.Apply(SpecLocator.RepositorySpec(), new BrokenSpec("a bad hint", "n/a", [], [(string.Empty, $"at {Key} {hint}\n")]));
+
+        ObligationResult failed = Assert.Single(SpecChecks.Static(spec), r => r.Name == $"manifest/at/{Key}");
+        Assert.Contains(why, failed.Counterexample, StringComparison.Ordinal);
+        string good = ObligationGenerator.Generate(SpecLocator.RepositorySpec()).Single(o => o.Name == Key).Query;
+        Assert.Equal(good, ObligationGenerator.Generate(spec).Single(o => o.Name == Key).Query);
     }
 }
