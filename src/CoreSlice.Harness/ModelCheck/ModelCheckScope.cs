@@ -184,7 +184,7 @@ internal sealed record ModelCheckScope
         $"coreslice modelcheck --cores {Cores} --control-cores {ControlCores} --granules {Granules} --block {BlockGranules} " +
         $"--devices {Devices} --ways {GuestWays} --slots {Slots} --range-registers {RangeRegisters}" +
         (MaxDepth > 0 ? $" --max-depth {MaxDepth}" : "") + (MaxStates > 0 ? $" --max-states {MaxStates}" : "") +
-        (TimeLimitSeconds > 0 ? $" --time-limit {TimeLimitSeconds}" : "") + (Port == Ports.Port.Abstract ? "" : $" --port {Port.Name}") + (Noninterference ? " --noninterference" : "");
+        (TimeLimitSeconds > 0 ? $" --time-limit {TimeLimitSeconds}" : "") + (Port.Name == "abstract" ? "" : $" --port {Port.Name}") + (Noninterference ? " --noninterference" : "");
 
     /// <summary>The machine in one line.</summary>
     public string MachineText() =>
@@ -195,7 +195,7 @@ internal sealed record ModelCheckScope
     /// <summary>Nothing on the abstract port; on the PMP port, the harts' geometry.</summary>
     private string PortText()
     {
-        if (Port == Ports.Port.Abstract)
+        if (Port.Name == "abstract")
         {
             return "";
         }
