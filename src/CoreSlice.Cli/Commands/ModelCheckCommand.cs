@@ -27,7 +27,7 @@ internal static class ModelCheckCommand
         Option<string> port = CommonOptions.Port("abstract");
         var noninterference = new Option<bool>("--noninterference")
         {
-            Description = "Also check on every edge that an action leaves unchanged the view of every domain the noninterference policy keeps it from (NI_LocalRespect, real code and model; tries IPIs and mailbox calls too)",
+            Description = "Also check on every edge that an action leaves unchanged the view of every domain the noninterference policy keeps it from (NI2_LocalRespect, real code and model; tries IPIs and mailbox calls too)",
         };
         var exhaustive = new Option<bool>("--require-exhaustive") { Description = "Exit 1 unless every reachable state was explored (a bound or the time limit stopped the run)" };
         var command = new Command("modelcheck", "Explore every reachable state of the real slicevisor on a small simulated machine; check I1-I6, T1, T2 and every call's result against the executable model")

@@ -24,7 +24,7 @@ internal static class ModelCheckReportWriter
             $"states: {r.States}, edges: {r.Edges} ({r.RejectedEdges} rejected calls), depth: {r.Depth}, time: {r.Seconds:F1} s, {r.StatesPerSecond:F0} states/s"));
         output.WriteLine(r.Exhaustive ? "exhaustive: yes, every reachable state was explored" : $"exhaustive: no, stopped by the {r.StoppedBy}");
         output.WriteLine("checked: I1-I6 in every state; T1, T2, T5 on every edge; R1 (a rejected call changes nothing), X1 (no exception), C1-C3 (operation contracts), M1 (the result, or the hardware's verdict on a guest or device action, matches the executable model) on every step" +
-            (r.Scope.Noninterference ? "; NI_LocalRespect (no domain's view changed by an action the policy keeps from it; real code and model) on every edge" : "")); // on the PMP port, I2, I3 and T1 read the PMP entries
+            (r.Scope.Noninterference ? "; NI2_LocalRespect (no domain's view changed by an action the policy keeps from it; real code and model) on every edge" : "")); // on the PMP port, I2, I3 and T1 read the PMP entries
         foreach (ModelCheckViolation v in r.Violations)
         {
             output.WriteLine();

@@ -53,7 +53,7 @@ internal sealed record ModelCheckScope
     public Ports.Port Port { get; init; } = Ports.Port.Abstract;
 
     /// <summary>
-    /// Also check noninterference on every edge (NI_LocalRespect: a domain's view is unchanged by an action the
+    /// Also check noninterference on every edge (NI2_LocalRespect: a domain's view is unchanged by an action the
     /// policy does not let touch it), and try the actions only a view sees (IPIs, mailbox calls). Off by default: it
     /// builds every domain's view, twice, on every edge.
     /// </summary>

@@ -8,7 +8,7 @@ namespace CoreSlice.Harness.ModelCheck;
 /// unwinding conditions, checked on the running code. For the step's acting domain and the slot it is about
 /// (<see cref="NiPolicy.Of"/>, in the state before it) and every domain u with ¬NI.mayAffect(dom, about, u),
 /// u's view (<see cref="DomainViews"/>) after the step equals its view before — in the real code
-/// (NI_LocalRespect) and in the executable model (NI_LocalRespect.model). Step consistency and output
+/// (NI2_LocalRespect) and in the executable model (NI2_LocalRespect.model). Step consistency and output
 /// consistency compare two different states; an explorer of single runs cannot check them (the proofs do).
 /// </summary>
 internal sealed partial class ModelChecker
@@ -55,8 +55,8 @@ internal sealed partial class ModelChecker
         }
         realViews.After.Read(live.RealView);
         modelViews.After.Read(live.ModelView);
-        Compare("NI_LocalRespect", real, realViews, state, o, modelSide: false);
-        Compare("NI_LocalRespect.model", model, modelViews, state, o, modelSide: true);
+        Compare("NI2_LocalRespect", real, realViews, state, o, modelSide: false);
+        Compare("NI2_LocalRespect.model", model, modelViews, state, o, modelSide: true);
         realViews.Swap();
         modelViews.Swap();
     }

@@ -21,7 +21,7 @@ namespace CoreSlice.Harness.ModelCheck;
 /// C3_DestroyStopsEveryCore. The first violation found has a shortest trace (BFS).
 /// </para>
 /// <para>
-/// With <see cref="ModelCheckScope.Noninterference"/>, also on every edge: NI_LocalRespect, in the real code and in
+/// With <see cref="ModelCheckScope.Noninterference"/>, also on every edge: NI2_LocalRespect, in the real code and in
 /// the executable model (ModelChecker.Noninterference.cs).
 /// </para>
 /// </summary>

@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using System.Text.Json;
 using CoreSlice.Harness.ModelCheck;
 using CoreSlice.Harness.Noninterference;
 using CoreSlice.Harness.Ports;
 using CoreSlice.Harness.Steps;
 using CoreSlice.Tests.ModelChecking;
+using CoreSlice.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -52,15 +54,28 @@ public sealed class ViewCheckTests(ITestOutputHelper output)
 
         ModelCheckResult r = new ModelChecker(scope).Run();
 
-        ModelCheckViolation? v = r.Violations.FirstOrDefault(x => x.Check == "NI_LocalRespect");
+        ModelCheckViolation? v = r.Violations.FirstOrDefault(x => x.Check == "NI2_LocalRespect");
         output.WriteLine(string.Join("\n", r.Violations.Select(x => $"{x.Check}: {x.Message}\n  " + string.Join("\n  ", x.Trace))));
-        Assert.True(v is not null, $"{leak}: no NI_LocalRespect violation in {r.States} states (found: {string.Join(", ", r.Violations.Select(x => x.Check))})");
+        Assert.True(v is not null, $"{leak}: no NI2_LocalRespect violation in {r.States} states (found: {string.Join(", ", r.Violations.Select(x => x.Check))})");
         Assert.Contains($"component {component} ", v.Message, StringComparison.Ordinal);
         Assert.Contains("in the real code", v.Message, StringComparison.Ordinal);
         Assert.Contains("guest slot", v.Message, StringComparison.Ordinal);
         Assert.InRange(v.Trace.Count, 2, 4);
         // The model runs no port: its side of the check holds.
-        Assert.DoesNotContain(r.Violations, x => x.Check == "NI_LocalRespect.model");
+        Assert.DoesNotContain(r.Violations, x => x.Check == "NI2_LocalRespect.model");
+    }
+
+    [Fact]
+    public void The_command_line_flag_runs_the_check_and_says_so()
+    {
+        CliRun run = Coreslice.Run("modelcheck", "--noninterference", "--max-depth", "2", "--format", "json");
+
+        Assert.Equal(0, run.Exit);
+        using JsonDocument json = JsonDocument.Parse(run.Stdout);
+        Assert.True(json.RootElement.GetProperty("noninterference").GetBoolean());
+        Assert.True(json.RootElement.GetProperty("holds").GetBoolean());
+        Assert.Equal(293, json.RootElement.GetProperty("operations").GetInt32());
+        Assert.EndsWith(" --noninterference", json.RootElement.GetProperty("command").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
