@@ -58,6 +58,8 @@ public enum ModelBug
     EntryInFirstRangeOnly,
     /// <summary>A core that fails its reset during StartSlice leaves the slot Created instead of quarantining it.</summary>
     StartFaultKeepsCreated,
+    /// <summary>An IPI refused by the sender's mask is still recorded as received: a leak only the receiver's view shows.</summary>
+    RefusedIpiStillDelivered,
 }
 
 /// <summary>
@@ -670,7 +672,11 @@ public sealed class SpecModel
         AccessOutcome o = CheckRunning(from);
         if (o != AccessOutcome.Allowed) { return o; }
         if (to < 0 || to >= Config.CoreCount) { return AccessOutcome.NoSuchCore; }
-        if (!Ipi[from].Contains(to)) { return AccessOutcome.NotInIpiMask; }
+        if (!Ipi[from].Contains(to))
+        {
+            if (Bug == ModelBug.RefusedIpiStillDelivered) { IpiIn[to][from] = true; }
+            return AccessOutcome.NotInIpiMask;
+        }
         IpiIn[to][from] = true;
         return AccessOutcome.Allowed;
     }

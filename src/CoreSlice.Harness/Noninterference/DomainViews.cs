@@ -29,6 +29,8 @@ public sealed class DomainViews
 
     private readonly ViewWriter[][] parts;
     private readonly ulong[] granules;
+    // Per granule, read once per state: memOwner, winOwner, addrPerm (the owners and mem components both use them).
+    private readonly int[] memOwner, winOwner, addrPerm;
 
     /// <summary>Empty views for every domain of <paramref name="config"/>; <paramref name="withText"/> keeps the facts in words too.</summary>
     public DomainViews(MachineConfig config, bool withText = false)
@@ -40,6 +42,9 @@ public sealed class DomainViews
             parts[u] = [.. Components.Select(_ => new ViewWriter(withText))];
         }
         granules = RamGranules(config);
+        memOwner = new int[granules.Length];
+        winOwner = new int[granules.Length];
+        addrPerm = new int[granules.Length];
     }
 
     /// <summary>Number of domains: the control slice and one per slot.</summary>
@@ -77,6 +82,12 @@ public sealed class DomainViews
             }
         }
         MachineConfig config = s.Config;
+        for (int i = 0; i < granules.Length; i++)
+        {
+            memOwner[i] = s.MemoryOwner(granules[i]);
+            winOwner[i] = s.WindowHolder(granules[i]);
+            addrPerm[i] = s.Permission(granules[i]);
+        }
         ViewWriter controlTable = Part(Owner.Control, ViewComponent.Table);
         for (int slot = 1; slot < parts.Length; slot++)
         {
@@ -101,18 +112,17 @@ public sealed class DomainViews
                 }
             }
         }
-        foreach (ulong x in granules)
+        for (int i = 0; i < granules.Length; i++)
         {
-            int owner = s.MemoryOwner(x);
-            int holder = s.WindowHolder(x);
-            (int first, int second) = Seers(owner, holder);
+            ulong x = granules[i];
+            (int first, int second) = Seers(memOwner[i], winOwner[i]);
             foreach (int u in (ReadOnlySpan<int>)[first, second])
             {
                 if (u != NoOne)
                 {
                     ViewWriter w = Part(u, ViewComponent.Mem);
                     w.Hex("granule", x);
-                    w.Put("perm", s.Permission(x));
+                    w.Put("perm", addrPerm[i]);
                     s.Memory(x, w);
                 }
             }
@@ -159,12 +169,12 @@ public sealed class DomainViews
                 Part(o, ViewComponent.Owners).Put("way", w);
             }
         }
-        foreach (ulong x in granules)
+        for (int i = 0; i < granules.Length; i++)
         {
-            control.Hex("granule", x);
-            control.Put("memOwner", s.MemoryOwner(x));
-            control.Put("winOwner", s.WindowHolder(x));
-            control.Put("addrPerm", s.Permission(x));
+            control.Hex("granule", granules[i]);
+            control.Put("memOwner", memOwner[i]);
+            control.Put("winOwner", winOwner[i]);
+            control.Put("addrPerm", addrPerm[i]);
         }
     }
 

@@ -51,25 +51,39 @@ public sealed class ModelViewSource(SpecModel model) : IViewSource
 
     public int WayOwner(int way) => model.WayOwner[way];
 
+    // Loops, not LINQ: a checker reads these for every granule of every state on every edge.
     public int MemoryOwner(ulong address)
     {
-        if (Config.ReservedRegions.Any(r => SpecModel.Contains(r.Range, address)))
+        foreach (NamedRegion r in Config.ReservedRegions)
         {
-            return Owner.Reserved;
+            if (SpecModel.Contains(r.Range, address))
+            {
+                return Owner.Reserved;
+            }
         }
-        if (Config.ControlMemory.Any(r => SpecModel.Contains(r, address)))
+        foreach (MemoryRange r in Config.ControlMemory)
         {
-            return Owner.Control;
+            if (SpecModel.Contains(r, address))
+            {
+                return Owner.Control;
+            }
         }
         for (int slot = 1; slot <= model.Slots.Length; slot++)
         {
             ModelSlot s = model.Slot(slot);
-            if (s.State != SliceState.Free && s.Ranges.Any(r => SpecModel.Contains(r, address)))
+            if (s.State != SliceState.Free && RangeIndex(s.Ranges, address) >= 0)
             {
                 return slot;
             }
         }
-        return Config.RamRegions.Any(r => SpecModel.Contains(r, address)) ? Owner.Free : Owner.None;
+        foreach (MemoryRange r in Config.RamRegions)
+        {
+            if (SpecModel.Contains(r, address))
+            {
+                return Owner.Free;
+            }
+        }
+        return Owner.None;
     }
 
     public int WindowHolder(ulong address)
@@ -77,12 +91,36 @@ public sealed class ModelViewSource(SpecModel model) : IViewSource
         for (int slot = 1; slot <= model.Slots.Length; slot++)
         {
             ModelSlot s = model.Slot(slot);
-            if (s.State != SliceState.Free && s.Windows.Any(x => SpecModel.Contains(x.Range, address)))
+            if (s.State != SliceState.Free && WindowIndex(s.Windows, address) >= 0)
             {
                 return slot;
             }
         }
         return Owner.Free;
+    }
+
+    private static int RangeIndex(MemoryRange[] ranges, ulong address)
+    {
+        for (int i = 0; i < ranges.Length; i++)
+        {
+            if (SpecModel.Contains(ranges[i], address))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int WindowIndex(SharedWindow[] windows, ulong address)
+    {
+        for (int i = 0; i < windows.Length; i++)
+        {
+            if (SpecModel.Contains(windows[i].Range, address))
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     public int Permission(ulong address)
@@ -91,21 +129,12 @@ public sealed class ModelViewSource(SpecModel model) : IViewSource
         if (model.IsSlot(owner))
         {
             ModelSlot s = model.Slot(owner);
-            int i = Array.FindIndex(s.Ranges, r => SpecModel.Contains(r, address));
+            int i = RangeIndex(s.Ranges, address);
             return i >= 0 && i < s.Perms.Length ? s.Perms[i] : 0;
         }
         int holder = WindowHolder(address);
-        if (model.IsSlot(holder))
-        {
-            foreach (SharedWindow x in model.Slot(holder).Windows)
-            {
-                if (SpecModel.Contains(x.Range, address))
-                {
-                    return (int)x.Permissions;
-                }
-            }
-        }
-        return 0;
+        int k = model.IsSlot(holder) ? WindowIndex(model.Slot(holder).Windows, address) : -1;
+        return k >= 0 ? (int)model.Slot(holder).Windows[k].Permissions : 0;
     }
 
     public CoreMode Mode(int core) => model.Mode[core];

@@ -66,6 +66,21 @@ public sealed class ViewCheckTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_model_that_leaks_is_reported_on_the_model_side()
+    {
+        var scope = Reduced with { Devices = 0, MaxDepth = 4, ModelVariant = Harness.Model.ModelBug.RefusedIpiStillDelivered };
+
+        ModelCheckResult r = new ModelChecker(scope).Run();
+
+        ModelCheckViolation v = Assert.Single(r.Violations);
+        output.WriteLine($"{v.Check}: {v.Message}\n  " + string.Join("\n  ", v.Trace));
+        Assert.Equal("NI2_LocalRespect.model", v.Check);
+        Assert.Contains("component cores ", v.Message, StringComparison.Ordinal);
+        Assert.Contains("in the executable model", v.Message, StringComparison.Ordinal);
+        Assert.Equal(StepKind.SendIpi, r.Steps.Single(s => s.ToString() == v.Trace[^1]).Kind);
+    }
+
+    [Fact]
     public void The_command_line_flag_runs_the_check_and_says_so()
     {
         CliRun run = Coreslice.Run("modelcheck", "--noninterference", "--max-depth", "2", "--format", "json");
