@@ -11,7 +11,8 @@ namespace CoreSlice.Harness.Noninterference;
 /// the free ones): its mode, and unless Halted its lock, registers, masks, entry point and received interrupts;</item>
 /// <item><c>mem</c>: each RAM granule u sees (<c>NI.sees</c>: owned as above, or, for a guest, a window it holds): its
 /// permission, last writer and contents;</item>
-/// <item><c>dma</c>: each device whose owner u sees: its IOMMU window;</item>
+/// <item><c>dma</c>: each device whose owner u sees: its IOMMU window (the spec names the slot whose rows the window
+/// follows, <c>NI.dmaRow</c>; the machine holds the mappings programmed from those rows, which are what a DMA goes through);</item>
 /// <item><c>log</c>: the control slice's only.</item>
 /// </list>
 /// Value-comparable: <see cref="FirstDifference"/> compares canonical bytes. Bounded: the walk is over the machine's
