@@ -115,12 +115,16 @@
   (and (= (logCap s2) (logCap s)) (= (logN s2) (bvadd (logN s) #x0000000000000001))
        (= (logSeq s2) (bvadd (logSeq s) #x0000000000000001))
        (= (logRefused s2) (logRefused s)) (= (logOut s2) (logOut s))))
-; LogFull: the refusal of a request while the log is full. It is not executed (nothing but the
-; refusal count changes) and not appended (RefuseLogFull; the next drain's record reports the count)
-(define-fun LogFull ((s State) (s2 State)) Bool
+; Log.unrecorded: a request the full log cannot record. Nothing but logRefused changes: it counts every
+; request not recorded since the last drain (the code's RefusedWhileFull + UnrecordedWhileFull; the next
+; drain's record reports both).
+(define-fun Log.unrecorded ((s State) (s2 State)) Bool
   (and (same-but-log s s2)
        (= (logCap s2) (logCap s)) (= (logN s2) (logN s)) (= (logSeq s2) (logSeq s)) (= (logOut s2) (logOut s))
        (= (logRefused s2) (bvadd (logRefused s) #x0000000000000001))))
+; LogFull: the refusal of a request while the log is full: not executed, not appended, counted
+; (RefuseLogFull). A guest's mailbox call is never refused; it is answered unrecorded (45-attest-log).
+(define-fun LogFull ((s State) (s2 State)) Bool (Log.unrecorded s s2))
 
 ; ---- one core's filter registers, unchanged / as the sliceloader programs them / cleared by reset
 (define-fun core-regs-same ((s State) (s2 State) (c Core)) Bool

@@ -95,7 +95,7 @@ public sealed class AbstractState
     public ulong LogN { get; set; }
     /// <summary>Decision log: sequence number of the newest entry.</summary>
     public ulong LogSeq { get; set; }
-    /// <summary>Decision log: requests refused with LogFull since the last drain.</summary>
+    /// <summary>Decision log: requests the full log did not record since the last drain (refused with LogFull, or a guest mailbox call answered unrecorded).</summary>
     public ulong LogRefused { get; set; }
     /// <summary>Ghost: entries handed out by drains, ever.</summary>
     public ulong LogOut { get; set; }

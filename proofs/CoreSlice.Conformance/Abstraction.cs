@@ -159,7 +159,7 @@ public static class Abstraction
         s.LogCap = (ulong)log.Capacity;
         s.LogN = (ulong)log.Count;
         s.LogSeq = log.Sequence;
-        s.LogRefused = log.RefusedWhileFull;
+        s.LogRefused = log.RefusedWhileFull + log.UnrecordedWhileFull; // the spec counts every request the full log did not record
     }
 
     private static int Window(SliceTable table, int device, ReadOnlySpan<IommuMapping> window)

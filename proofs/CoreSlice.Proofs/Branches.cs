@@ -140,7 +140,7 @@ public static class Branches
         new("Attest", "BufferTooSmall", "w0", "(mk-attest-args #x0001 true false true)", "a report buffer too small"),
         new("Attest", "AttestationKeyFault", "w0", "(mk-attest-args #x0001 true true false)", "the hardware gives no usable key"),
         new("GuestAttest", "None", "w0", "(mk-guest-attest-args #x0001 true true true)", "core 1 asks for its Running slot 1's report"),
-        new("GuestAttest", "LogFull", "wL", "(mk-guest-attest-args #x0001 true true true)", "core 1 asks while the log is full"),
+        new("GuestAttest", "None", "wL", "(mk-guest-attest-args #x0001 true true true)", "core 1 asks while the log is full: answered, not recorded, counted"),
         new("GuestAttest", "NotGuestCore", "w0", "(mk-guest-attest-args #x0003 true true true)", "the Free core 3 asks"),
         new("GuestAttest", "NotGuestCore", "w0", "(mk-guest-attest-args #x0000 true true true)", "the control core 0 asks"),
         new("GuestAttest", "NotGuestCore", "w1", "(mk-guest-attest-args #x0002 true true true)", "core 2 of the only Created slot 2 asks"),

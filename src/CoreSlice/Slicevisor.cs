@@ -37,7 +37,8 @@ namespace CoreSlice;
 /// DestroySlice  slot                                          slot (inline)               DecideDestroySlice
 /// Attest        slot, nonce (64 B copy), report length        slot ‖ nonce (digest)       DecideAttest
 /// GuestAttest   core, nonce (64 B copy), report length        core ‖ nonce (digest)       DecideAttest
-/// DrainLog      destination length                            drained ‖ refused (inline)  DecisionLog.Drain
+/// DrainLog      destination length                            drained ‖ refused ‖         DecisionLog.Drain
+///                                                             unrecorded (inline)
 /// </code>
 /// </summary>
 /// <typeparam name="THardware">The hardware port; a struct implementation is devirtualized.</typeparam>
@@ -180,6 +181,10 @@ public sealed partial class Slicevisor<THardware> : IDisposable
             }
             SliceResult result = DecideStartSlice(slot);
             log.Append(DecisionOperation.StartSlice, result, SlotArgument(slot));
+            if (result.Ok)
+            {
+                attestor.RecordStart(slot, log.Sequence, log.Head);
+            }
             return result;
         }
     }
@@ -232,23 +237,30 @@ public sealed partial class Slicevisor<THardware> : IDisposable
     /// The guest's mailbox: a core running guest code asks for a report of its own
     /// slice. <paramref name="core"/> is the calling core as the mailbox hardware
     /// identifies it (a guest cannot name another slot). Checks, in order:
-    /// NotGuestCore (not a core of a Running slice), NonceLength, BufferTooSmall. Logged. Never throws.
+    /// NotGuestCore (not a core of a Running slice), NonceLength, BufferTooSmall. Never throws.
+    /// <para>Logged when the log has room; never refused with <see cref="SliceError.LogFull"/>: the
+    /// call is answered and, with the log full, counted in <see cref="DecisionLog.UnrecordedWhileFull"/>
+    /// instead. Every guest's calls fill the one log, so a refusal would tell this guest what the
+    /// others did (spec/README.md, "Noninterference"). The report carries the log point and boot
+    /// counter of the slice's start, for the same reason.</para>
     /// </summary>
     public SliceResult GuestAttest(int core, ReadOnlySpan<byte> nonce, Span<byte> report)
     {
         lock (gate)
         {
             int slot = Table.CoreOwner(core);
-            int logged = Table.IsSlot(slot) ? slot : 0;
-            if (!log.AcceptsRequests)
-            {
-                return RefuseLogFull(logged);
-            }
             ReadOnlySpan<byte> args = DecodeNonce(core, nonce);
             SliceResult result = !Table.IsSlot(slot)
                 ? SliceResult.Fail(SliceError.NotGuestCore, 0, core)
                 : DecideAttest(slot, nonce.Length, report, requester: 1, core);
-            log.Append(DecisionOperation.GuestAttest, result, args);
+            if (log.AcceptsRequests)
+            {
+                log.Append(DecisionOperation.GuestAttest, result, args);
+            }
+            else
+            {
+                log.CountUnrecorded();
+            }
             return result;
         }
     }

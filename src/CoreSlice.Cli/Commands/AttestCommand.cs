@@ -13,7 +13,7 @@ internal static class AttestCommand
 {
     public static Command Create()
     {
-        var report = new Argument<FileInfo>("REPORT") { Description = "The report file (binary, version 3; earlier versions are refused by name)." };
+        var report = new Argument<FileInfo>("REPORT") { Description = "The report file (binary, version 4; earlier versions are refused by name)." };
         var key = new Option<FileInfo>("--key") { Description = "The slicevisor's public key: PEM (BEGIN PUBLIC KEY) or DER SubjectPublicKeyInfo.", Required = true };
         var measurement = new Option<string?>("--expect-measurement") { Description = "The expected image measurement, 96 hex digits (SHA-384)." };
         var nonce = new Option<string?>("--nonce") { Description = "The nonce sent, 128 hex digits (64 bytes)." };

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security;
 using System.Text;
+using CoreSlice.Simulation;
 
 namespace CoreSlice.Harness.Check;
 
@@ -84,10 +85,19 @@ internal static class SvgMap
             y = Heading(body, y, $"Devices ({m.DeviceCount}; {report.Free.Devices.Length} free)");
             y = Cells(body, y, m.DeviceCount, 22, 3, i => Owned(i, report.Slices, s => s.Devices, colours), i => i.ToString(CultureInfo.InvariantCulture));
         }
-        y = Heading(body, y, $"Cache ways ({m.CacheWays}; {report.Free.Ways.Length} free)");
-        y = Cells(body, y, m.CacheWays, 28, 3,
-            i => (m.ControlWays >> i & 1) != 0 ? (ControlColour, "control slice") : Owned(i, report.Slices, s => s.Ways, colours),
-            i => i.ToString(CultureInfo.InvariantCulture));
+        // One row of ways per cache domain (socket); the report names way w of domain d as 64 * d + w.
+        var domains = new CacheDomainMap(m);
+        for (int d = 0; d < domains.Count; d++)
+        {
+            int first = 64 * d;
+            int free = report.Free.Ways.Count(w => w / 64 == d);
+            ulong control = domains.ControlWays(d);
+            string heading = domains.Count == 1 ? "Cache ways" : $"Cache ways, domain {d} (cores {CoreSpans(m, domains, d)})";
+            y = Heading(body, y, $"{heading} ({domains.Ways(d)}; {free} free)");
+            y = Cells(body, y, domains.Ways(d), 28, 3,
+                i => (control >> i & 1) != 0 ? (ControlColour, "control slice") : Owned(first + i, report.Slices, s => s.Ways, colours),
+                i => i.ToString(CultureInfo.InvariantCulture));
+        }
 
         y += 8;
         if (!report.Valid)
@@ -341,4 +351,25 @@ internal static class SvgMap
     }
 
     private static string Esc(string text) => SecurityElement.Escape(text) ?? "";
+
+    /// <summary>The cores of <paramref name="domain"/> as spans, e.g. "0-31, 64-95".</summary>
+    private static string CoreSpans(MachineConfig m, CacheDomainMap domains, int domain)
+    {
+        var spans = new List<string>();
+        int start = -1;
+        for (int c = 0; c <= m.CoreCount; c++)
+        {
+            bool inside = c < m.CoreCount && domains.DomainOf(c) == domain;
+            if (inside && start < 0)
+            {
+                start = c;
+            }
+            else if (!inside && start >= 0)
+            {
+                spans.Add(start == c - 1 ? start.ToString(CultureInfo.InvariantCulture) : $"{start}-{c - 1}");
+                start = -1;
+            }
+        }
+        return string.Join(", ", spans);
+    }
 }

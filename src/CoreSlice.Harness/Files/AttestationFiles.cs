@@ -3,7 +3,7 @@ using CoreSlice.Manager.Verification;
 namespace CoreSlice.Harness.Files;
 
 /// <summary>
-/// Files for <c>attest verify</c>: a report is its raw bytes (version 3,
+/// Files for <c>attest verify</c>: a report is its raw bytes (version 4,
 /// <see cref="CoreSlice.Attestation.ReportLayout.ReportSize"/> bytes, as the slicevisor wrote them); the key is the
 /// slicevisor's <c>AttestationPublicKey</c> as PEM. For simulate (e.g. <c>--report DIR</c>).
 /// </summary>

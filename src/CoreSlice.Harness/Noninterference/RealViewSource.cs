@@ -155,6 +155,7 @@ public sealed class RealViewSource(Bench bench) : IViewSource
         w.Put("count", log.Count);
         w.Hex("sequence", log.Sequence);
         w.Hex("refused", log.RefusedWhileFull);
+        w.Hex("unrecorded", log.UnrecordedWhileFull); // the spec's logRefused counts both
         w.Data("head", log.Head);
     }
 }

@@ -6,7 +6,7 @@ using L = CoreSlice.Attestation.ReportLayout;
 namespace CoreSlice.Manager.Verification;
 
 /// <summary>
-/// A decoded attestation report (format version 3, see docs/attestation.md; earlier
+/// A decoded attestation report (format version 4, see docs/attestation.md; earlier
 /// versions are refused, see <see cref="ReportVersions"/>). Decoding checks structure only;
 /// <see cref="ReportVerifier"/> checks the signature and what the report claims. Untrusted
 /// code: it runs in verifiers, guests and tools, never in the slicevisor. The sharing
@@ -70,7 +70,7 @@ public sealed partial class AttestationReport
     /// <summary>The entry point.</summary>
     public ulong EntryPoint { get; private init; }
 
-    /// <summary>The cache-way mask.</summary>
+    /// <summary>The cache-way mask in domain 0 (all of them on a machine of one cache domain; every domain: <see cref="DomainWays"/>).</summary>
     public ulong Ways { get; private init; }
 
     /// <summary>Core ids, ascending.</summary>
@@ -88,10 +88,10 @@ public sealed partial class AttestationReport
     /// <summary>The signature (r ‖ s).</summary>
     public ReadOnlySpan<byte> Signature => Bytes.AsSpan(L.Signature, L.SignatureSize);
 
-    /// <summary>Decodes <paramref name="bytes"/>; null with the first structural problem when it is not a version-3 report.</summary>
+    /// <summary>Decodes <paramref name="bytes"/>; null with the first structural problem when it is not a version-4 report.</summary>
     public static AttestationReport? TryDecode(ReadOnlySpan<byte> bytes, out string? problem)
     {
-        problem = StructuralProblem(bytes) ?? SharingProblem(bytes);
+        problem = StructuralProblem(bytes) ?? SharingProblem(bytes) ?? DomainsProblem(bytes);
         if (problem is not null)
         {
             return null;
@@ -133,6 +133,7 @@ public sealed partial class AttestationReport
             Windows = ReadWindows(b),
             DmaScope = (DmaScope)b[L.DmaScopeField],
             DmaRanges = ReadDmaRanges(b),
+            DomainWays = ReadDomainWays(b),
         };
     }
 
@@ -143,7 +144,7 @@ public sealed partial class AttestationReport
     public byte[] ComputeEntryHash()
     {
         byte[] e = new byte[L.EntryEncodingSize];
-        "CSENTRY2"u8.CopyTo(e);
+        "CSENTRY3"u8.CopyTo(e);
         BinaryPrimitives.WriteInt32LittleEndian(e.AsSpan(8), Slot);
         e[12] = (byte)State;
         BinaryPrimitives.WriteUInt64LittleEndian(e.AsSpan(16), SliceBootId);
@@ -160,6 +161,7 @@ public sealed partial class AttestationReport
         }
         ImageMeasurement.CopyTo(e.AsSpan(312 + (L.RangeSlots * 16)));
         EncodeSharing(e.AsSpan(L.EntrySharing));
+        EncodeDomains(e.AsSpan(L.EntrySharing));
         return SHA384.HashData(e);
     }
 

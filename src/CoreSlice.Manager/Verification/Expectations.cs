@@ -22,6 +22,29 @@ public sealed record ExpectedAssignment(IReadOnlyList<int> Cores, IReadOnlyList<
     /// <summary>The DMA ranges, in request order; empty means the devices reach every private range (no list).</summary>
     public IReadOnlyList<DmaRange> DmaRanges { get; init; } = [];
 
+    /// <summary>
+    /// The ways in cache domains other than 0's <see cref="Ways"/> (domain 0 may be listed here too, as a request may
+    /// list it). Empty: the slice holds ways in domain 0 only.
+    /// </summary>
+    public IReadOnlyList<DomainWays> DomainWays { get; init; } = [];
+
+    /// <summary>
+    /// The mask expected in each of <paramref name="domains"/> domains: <see cref="Ways"/> and any listed mask in
+    /// domain 0, the listed mask elsewhere, zero for a domain not listed. A listed domain at or beyond
+    /// <paramref name="domains"/> makes the list longer, so it shows as a mismatch rather than vanishing.
+    /// </summary>
+    public IReadOnlyList<ulong> WaysPerDomain(int domains)
+    {
+        int count = Math.Max(domains, DomainWays.Count == 0 ? 1 : DomainWays.Max(d => d.Domain) + 1);
+        var masks = new ulong[Math.Max(count, 1)];
+        masks[0] = Ways;
+        foreach (DomainWays d in DomainWays.Where(d => d.Domain >= 0))
+        {
+            masks[d.Domain] |= d.Mask;
+        }
+        return masks;
+    }
+
     /// <summary><see cref="RangePermissions"/> with the default spelled out: one permission per range.</summary>
     public IReadOnlyList<Permissions> EffectiveRangePermissions =>
         RangePermissions ?? [.. Ranges.Select(_ => Permissions.ReadWriteExecute)];
@@ -33,6 +56,7 @@ public sealed record ExpectedAssignment(IReadOnlyList<int> Cores, IReadOnlyList<
             RangePermissions = request.RangePermissions.IsEmpty ? null : request.RangePermissions.ToArray(),
             Windows = request.Windows.ToArray(),
             DmaRanges = request.DmaRanges.ToArray(),
+            DomainWays = request.DomainWays.ToArray(),
         };
 }
 

@@ -22,6 +22,10 @@ public static class ReportVerificationWriter
         {
             output.WriteLine($"report: slot {r.Slot} {r.State}, boot id {r.SliceBootId} (counter {r.BootCounter}), generation {r.Generation}, requested by {(r.Requester == 1 ? "guest" : "manager")}");
             output.WriteLine($"  cores {ReportVerifier.List(r.Cores)} devices {ReportVerifier.List(r.Devices)} ways 0x{r.Ways:x} entry 0x{r.EntryPoint:x}");
+            if (r.DomainWays.Count > 1)
+            {
+                output.WriteLine($"  ways per cache domain {ReportVerifier.DomainWays(r.DomainWays)}");
+            }
             output.WriteLine($"  ranges {ReportVerifier.Ranges(r.Ranges, r.RangePermissions)}");
             output.WriteLine($"  windows {ReportVerifier.Windows(r.Windows)}");
             output.WriteLine($"  dma {ReportVerifier.DmaRanges(r.DmaRanges)}");
@@ -61,6 +65,12 @@ public static class ReportVerificationWriter
             w.WriteString("logHead", ReportVerifier.Hex(r.LogHead));
             w.WriteNumber("entryPoint", r.EntryPoint);
             w.WriteNumber("ways", r.Ways);
+            w.WriteStartArray("domainWays");
+            foreach (ulong mask in r.DomainWays)
+            {
+                w.WriteNumberValue(mask);
+            }
+            w.WriteEndArray();
             w.WriteStartArray("cores");
             foreach (int c in r.Cores)
             {

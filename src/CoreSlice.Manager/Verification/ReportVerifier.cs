@@ -149,6 +149,12 @@ public static class ReportVerifier
         {
             m.Add(new Mismatch("ways", $"0x{a.Ways:x}", $"0x{r.Ways:x}"));
         }
+        string expectedDomains = DomainWays(a.WaysPerDomain(r.DomainWays.Count));
+        string reportedDomains = DomainWays(r.DomainWays);
+        if (expectedDomains != reportedDomains)
+        {
+            m.Add(new Mismatch("domainWays", expectedDomains, reportedDomains));
+        }
         if (a.EntryPoint != r.EntryPoint)
         {
             m.Add(new Mismatch("entryPoint", $"0x{a.EntryPoint:x}", $"0x{r.EntryPoint:x}"));
@@ -191,4 +197,7 @@ public static class ReportVerifier
         : "[" + string.Join(",", ranges.Select(d => $"device {d.Device} {Grant(d.Range, d.Permissions)}")) + "]";
 
     private static string Grant(MemoryRange range, Permissions permissions) => $"{range} {Permission(permissions)}";
+
+    /// <summary>Per-domain way masks as text, e.g. "[0x6, 0x0]".</summary>
+    public static string DomainWays(IReadOnlyList<ulong> masks) => "[" + string.Join(", ", masks.Select(w => $"0x{w:x}")) + "]";
 }

@@ -29,9 +29,18 @@ internal sealed class Attestor : IDisposable
 
     private const int MaxDerivationAttempts = 16;
 
+    /// <summary>The decision log's chain head (SHA-256), as a report's log head field holds it.</summary>
+    private const int LogHeadSize = Log.DecisionLogLayout.HashSize;
+
     private readonly byte[] slicevisorMeasurement;
     private readonly byte[] sliceloaderMeasurement;
     private readonly ulong[] bootIds;
+    // Per slot, as of its last successful StartSlice: the log sequence and head just after the
+    // start's entry, and the boot counter. A guest's (mailbox) report carries these, not the
+    // current values, which every other domain's requests move (spec/README.md, "Noninterference").
+    private readonly ulong[] startSequences;
+    private readonly ulong[] startCounters;
+    private readonly byte[] startHeads;
     private readonly byte[] entryScratch = new byte[EntryEncodingSize];
     private readonly byte[] report = new byte[ReportSize];
     private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA384);
@@ -44,6 +53,9 @@ internal sealed class Attestor : IDisposable
         slicevisorMeasurement = identity.SlicevisorMeasurement.ToArray();
         sliceloaderMeasurement = identity.SliceloaderMeasurement.ToArray();
         bootIds = new ulong[slots];
+        startSequences = new ulong[slots];
+        startCounters = new ulong[slots];
+        startHeads = new byte[slots * LogHeadSize];
     }
 
     /// <summary>
@@ -118,12 +130,31 @@ internal sealed class Attestor : IDisposable
     }
 
     /// <summary>
+    /// <paramref name="slot"/> was started: the log point just after the start's entry and the boot
+    /// counter now are what its guest's own reports will carry until it is started again.
+    /// </summary>
+    public void RecordStart(int slot, ulong logSequence, ReadOnlySpan<byte> logHead)
+    {
+        startSequences[slot - 1] = logSequence;
+        startCounters[slot - 1] = bootCounter;
+        logHead.CopyTo(startHeads.AsSpan((slot - 1) * LogHeadSize, LogHeadSize));
+    }
+
+    /// <summary>
     /// Writes and signs the report for <paramref name="entry"/> into <see cref="Report"/>
     /// (validated by the caller: the slicevisor's 64-byte copy of the nonce, a Created or
-    /// Running slot). False when there is no key or the signature fails.
+    /// Running slot). A manager's report (requester 0) carries <paramref name="logSequence"/>,
+    /// <paramref name="logHead"/> and the boot counter now; a guest's (requester 1, a Running slot)
+    /// the values recorded at its start, so what the guest learns is fixed by the control slice's
+    /// calls on its own slot. False when there is no key or the signature fails.
     /// </summary>
     public bool Write(SliceEntry entry, byte requester, ReadOnlySpan<byte> nonce, ulong logSequence, ReadOnlySpan<byte> logHead, ulong logBootCount)
     {
+        bool guest = requester == 1;
+        int at = entry.Slot - 1;
+        ulong sequence = guest ? startSequences[at] : logSequence;
+        ulong counter = guest ? startCounters[at] : bootCounter;
+        ReadOnlySpan<byte> head = guest ? startHeads.AsSpan(at * LogHeadSize, LogHeadSize) : logHead;
         Span<byte> r = report;
         r.Clear();
         MagicBytes.CopyTo(r);
@@ -135,10 +166,10 @@ internal sealed class Attestor : IDisposable
         r[State] = (byte)entry.State;
         r[Requester] = requester;
         BinaryPrimitives.WriteUInt64LittleEndian(r[SliceBootId..], BootId(entry.Slot));
-        BinaryPrimitives.WriteUInt64LittleEndian(r[ReportLayout.BootCounter..], bootCounter);
+        BinaryPrimitives.WriteUInt64LittleEndian(r[ReportLayout.BootCounter..], counter);
         BinaryPrimitives.WriteUInt64LittleEndian(r[Generation..], entry.Generation);
-        BinaryPrimitives.WriteUInt64LittleEndian(r[LogSequence..], logSequence);
-        logHead.CopyTo(r[LogHead..]);
+        BinaryPrimitives.WriteUInt64LittleEndian(r[LogSequence..], sequence);
+        head.CopyTo(r[LogHead..]);
         BinaryPrimitives.WriteUInt64LittleEndian(r[LogBootCount..], logBootCount);
         entry.Measurement.CopyTo(r[ImageMeasurement..]);
         slicevisorMeasurement.CopyTo(r[SlicevisorMeasurement..]);
@@ -194,8 +225,8 @@ internal sealed class Attestor : IDisposable
     }
 
     /// <summary>
-    /// The sharing section (<see cref="SharingSize"/> bytes, cleared by the caller): each range's
-    /// permission, the windows, the DMA scope and ranges. The same bytes go into the report and the
+    /// The sharing and cache-domain sections (<see cref="SharingSize"/> bytes, cleared by the caller): each
+    /// range's permission, the windows, the DMA scope and ranges, the ways in each cache domain. The same bytes go into the report and the
     /// entry encoding, so the entry hash binds them too. Loops run to the slot counts at most.
     /// </summary>
     private static void WriteSharing(SliceEntry entry, Span<byte> section)
@@ -218,6 +249,13 @@ internal sealed class Attestor : IDisposable
         for (int k = 0; k < dma.Length && k < DmaSlots; k++)
         {
             WriteGrant(section[(DmaRanges - at + (k * GrantSize))..], (uint)dma[k].Device, dma[k].Permissions, dma[k].Range);
+        }
+        // The cache-domain section: the slice's ways in every domain of the machine, not only domain 0.
+        int domains = Math.Min(entry.DomainCount, DomainSlots);
+        BinaryPrimitives.WriteUInt32LittleEndian(section[(DomainCount - at)..], (uint)domains);
+        for (int d = 0; d < domains; d++)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(section[(ReportLayout.DomainWays - at + (d * 8))..], entry.WaysIn(d));
         }
     }
 

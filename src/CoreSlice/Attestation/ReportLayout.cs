@@ -1,14 +1,15 @@
 namespace CoreSlice.Attestation;
 
 /// <summary>
-/// The attestation report's binary encoding, version 3: a fixed-size body of
+/// The attestation report's binary encoding, version 4: a fixed-size body of
 /// <see cref="BodySize"/> bytes (little-endian integers) followed by an ECDSA P-384
 /// signature over the body. Fixed size on purpose: every list has its maximum
 /// extent (1024-bit core and device maps, 64 range slots, 64 window slots, 64 DMA-range
-/// slots), so offsets never depend on contents and a parser has nothing to get wrong.
-/// Bytes [0, <see cref="RangePermissions"/>) are laid out as in version 2; version 3 appends
+/// slots, 8 cache-domain slots), so offsets never depend on contents and a parser has nothing to get wrong.
+/// Bytes [0, <see cref="RangePermissions"/>) are laid out as in version 2; version 3 appended
 /// the sharing section (range permissions, windows, DMA ranges), which version 2 did not
-/// show. Documented in docs/attestation.md, with why version-2 reports are refused.
+/// show; version 4 appends the cache-domain section (the ways in every domain), which version 3
+/// did not show. Documented in docs/attestation.md, with why earlier versions are refused.
 /// </summary>
 public static class ReportLayout
 {
@@ -16,7 +17,7 @@ public static class ReportLayout
     public static ReadOnlySpan<byte> MagicBytes => "CSREPORT"u8;
 
     /// <summary>The version this slicevisor writes.</summary>
-    public const ushort CurrentVersion = 3;
+    public const ushort CurrentVersion = 4;
 
     /// <summary>Signature algorithm 1: ECDSA over NIST P-384 with SHA-384, IEEE P1363 r ‖ s (96 bytes).</summary>
     public const ushort EcdsaP384Sha384 = 1;
@@ -35,6 +36,9 @@ public static class ReportLayout
 
     /// <summary>Most DMA ranges a report can carry.</summary>
     public const int DmaSlots = Limits.MaxDmaRanges;
+
+    /// <summary>Cache-domain slots in a report (the most a machine has).</summary>
+    public const int DomainSlots = Limits.MaxCacheDomains;
 
     /// <summary>
     /// Size of a window or DMA-range record: holder u32 (the device; zero for a window) ‖
@@ -126,9 +130,18 @@ public static class ReportLayout
     public const int Windows = Reserved5 + 4;
     /// <summary>Offset of the DMA ranges: 64 records (<see cref="GrantSize"/>, holder = the device) in request order; unused slots zero.</summary>
     public const int DmaRanges = Windows + (WindowSlots * GrantSize);
+    /// <summary>
+    /// Offset of the number of cache domains (u32): the machine's, 1..<see cref="DomainSlots"/>. The cache-domain
+    /// section (version 4) starts here: version 3 showed domain 0's ways only (<see cref="Ways"/>).
+    /// </summary>
+    public const int DomainCount = DmaRanges + (DmaSlots * GrantSize);
+    /// <summary>Offset of four reserved zero bytes.</summary>
+    public const int Reserved6 = DomainCount + 4;
+    /// <summary>Offset of the ways per cache domain: <see cref="DomainSlots"/> masks (u64), bit w = way w of domain d; slot 0 equals <see cref="Ways"/>; unused slots zero.</summary>
+    public const int DomainWays = Reserved6 + 4;
     /// <summary>Size of the signed body.</summary>
-    public const int BodySize = DmaRanges + (DmaSlots * GrantSize);
-    /// <summary>Size of the sharing section [<see cref="RangePermissions"/>, <see cref="BodySize"/>), also the tail of the entry encoding.</summary>
+    public const int BodySize = DomainWays + (DomainSlots * 8);
+    /// <summary>Size of the sharing and cache-domain sections [<see cref="RangePermissions"/>, <see cref="BodySize"/>), also the tail of the entry encoding.</summary>
     public const int SharingSize = BodySize - RangePermissions;
     /// <summary>Offset of the signature (96): r ‖ s, 48 bytes each, big-endian.</summary>
     public const int Signature = BodySize;
@@ -137,15 +150,18 @@ public static class ReportLayout
     /// <summary>Size of a whole report.</summary>
     public const int ReportSize = BodySize + SignatureSize;
 
-    /// <summary>"CSENTRY2": the first 8 bytes of a slice-table entry's canonical encoding (CSENTRY1, in version 2, had no sharing section).</summary>
-    public static ReadOnlySpan<byte> EntryMagic => "CSENTRY2"u8;
+    /// <summary>
+    /// "CSENTRY3": the first 8 bytes of a slice-table entry's canonical encoding (CSENTRY1, in version 2, had no
+    /// sharing section; CSENTRY2, in version 3, no cache-domain section).
+    /// </summary>
+    public static ReadOnlySpan<byte> EntryMagic => "CSENTRY3"u8;
 
     /// <summary>Offset, in the entry encoding, of the sharing section (after the measurement).</summary>
     public const int EntrySharing = 8 + 4 + 4 + 8 + 8 + 8 + 8 + 128 + 128 + 4 + 4 + (RangeSlots * 16) + HashSize;
 
     /// <summary>
     /// Size of a slice-table entry's canonical encoding, hashed into <see cref="EntryHash"/>:
-    /// "CSENTRY2" ‖ slot i32 ‖ state u8 ‖ 3 zero ‖ boot id u64 ‖ generation u64 ‖ entry point u64 ‖
+    /// "CSENTRY3" ‖ slot i32 ‖ state u8 ‖ 3 zero ‖ boot id u64 ‖ generation u64 ‖ entry point u64 ‖
     /// ways u64 ‖ cores 128 ‖ devices 128 ‖ range count u32 ‖ 4 zero ‖ 64 × (base, size) ‖ measurement 48 ‖
     /// the sharing section, byte for byte as in the report (<see cref="SharingSize"/>).
     /// </summary>

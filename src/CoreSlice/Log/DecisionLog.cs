@@ -15,10 +15,14 @@ namespace CoreSlice.Log;
 /// altering any entry, the first included, changes the head; the attestation report
 /// signs the current head, so a remote verifier detects any of these and a truncated tail.
 /// <para>
-/// Full-log policy: nothing is ever dropped. One entry is reserved for the drain
+/// Full-log policy: no state change goes unrecorded. One entry is reserved for the drain
 /// record, so when <see cref="Count"/> reaches <see cref="Capacity"/> − 1 every request
 /// except <c>DrainLog</c> is refused with <see cref="SliceError.LogFull"/> before it
-/// is executed (state unchanged) and counted in <see cref="RefusedWhileFull"/>.
+/// is executed (state unchanged) and counted in <see cref="RefusedWhileFull"/>. The one
+/// exception is a guest's mailbox call (<c>GuestAttest</c>): it is answered whatever the log
+/// holds and, when there is no room for its entry, counted in <see cref="UnrecordedWhileFull"/>
+/// instead of recorded. Refusing it would tell the guest that the log is full, which other
+/// guests' calls decide: a guest-to-guest channel (spec/README.md, "Noninterference").
 /// <c>DrainLog</c> copies the oldest entries out to the manager and records itself,
 /// with that count; its entry starts a new segment anchored at the head before it, so
 /// drained batches link and a batch that begins with a drain record verifies from that anchor.
@@ -58,6 +62,7 @@ public sealed class DecisionLog : IDisposable
     private bool headCurrent; // head holds the chain value of everything appended so far
     private ulong sequence;
     private ulong refusedWhileFull;
+    private ulong unrecordedWhileFull;
 
     /// <summary>A log whose appends and drains happen under <paramref name="gate"/> (the slicevisor's lock).</summary>
     internal DecisionLog(int capacity, PlatformIdentity identity, Lock gate)
@@ -135,6 +140,9 @@ public sealed class DecisionLog : IDisposable
     /// <summary>Requests refused with <see cref="SliceError.LogFull"/> since the last drain.</summary>
     public ulong RefusedWhileFull => refusedWhileFull;
 
+    /// <summary>Guest mailbox calls answered while the log was full, without an entry, since the last drain.</summary>
+    public ulong UnrecordedWhileFull => unrecordedWhileFull;
+
     /// <summary>True while a request other than a drain can be recorded (one entry stays reserved for the drain record).</summary>
     public bool AcceptsRequests => count < capacity - 1;
 
@@ -171,6 +179,9 @@ public sealed class DecisionLog : IDisposable
 
     /// <summary>Counts a request refused because the log is full (it was not executed).</summary>
     internal void CountRefusal() => refusedWhileFull++;
+
+    /// <summary>Counts a guest mailbox call answered while the log was full (it has no entry; the next drain record reports the count).</summary>
+    internal void CountUnrecorded() => unrecordedWhileFull++;
 
     /// <summary>
     /// Appends the decision on a request whose decoded arguments are <paramref name="arguments"/>:
@@ -249,13 +260,16 @@ public sealed class DecisionLog : IDisposable
 
     private void RecordDrain(in SliceResult result, int drained)
     {
-        // Arguments, inline: entries drained (i32) ‖ the exact refusal count (u64; Holder is clamped to i32).
-        Span<byte> args = stackalloc byte[12];
+        // Arguments, inline: entries drained (i32) ‖ the exact refusal count (u64; Holder is clamped to i32)
+        // ‖ the mailbox calls answered without an entry (u64).
+        Span<byte> args = stackalloc byte[20];
         BinaryPrimitives.WriteInt32LittleEndian(args, drained);
         BinaryPrimitives.WriteUInt64LittleEndian(args[4..], refusedWhileFull);
+        BinaryPrimitives.WriteUInt64LittleEndian(args[12..], unrecordedWhileFull);
         StartSegment();
         Append(DecisionOperation.DrainLog, result with { Holder = (int)Math.Min(refusedWhileFull, int.MaxValue) }, args);
         refusedWhileFull = 0;
+        unrecordedWhileFull = 0;
     }
 
     private int Physical(int index) => (start + index) % capacity;

@@ -56,6 +56,8 @@ public sealed partial class Slicevisor<THardware>
     /// Attest and GuestAttest on a valid slot: checks, then builds and signs the report in
     /// the slicevisor's own buffer and copies it out once (so a caller rewriting its buffer
     /// cannot change what is signed). The nonce is the decoded copy. The caller holds the lock.
+    /// A guest's report carries the log point of its start (<see cref="Attestor.RecordStart"/>), so the
+    /// current head is neither read nor finalized for it.
     /// </summary>
     private SliceResult DecideAttest(int slot, int nonceLength, Span<byte> report, byte requester, int core)
     {
@@ -77,7 +79,7 @@ public sealed partial class Slicevisor<THardware>
         {
             return SliceResult.Fail(SliceError.BufferTooSmall, slot, ReportLayout.ReportSize);
         }
-        if (!attestor.EnsureKey(ref hardware) || !attestor.Write(Table.Entry(slot), requester, nonceBuffer, log.Sequence, log.Head, log.Identity.BootCount))
+        if (!attestor.EnsureKey(ref hardware) || !attestor.Write(Table.Entry(slot), requester, nonceBuffer, log.Sequence, requester == 0 ? log.Head : default, log.Identity.BootCount))
         {
             return SliceResult.Fail(SliceError.AttestationKeyFault, slot, -1);
         }

@@ -54,6 +54,9 @@ public sealed class SliceEntry
     /// <summary>The slice's cache ways in domain 0 (bit w = way w): on a machine of one domain, all of them.</summary>
     public ulong Ways => ways[0];
 
+    /// <summary>The machine's cache domains (<see cref="WaysIn"/> is meaningful for 0..count − 1).</summary>
+    public int DomainCount => domains.Count;
+
     /// <summary>The slice's cache ways in <paramref name="domain"/> (0 for a domain the machine does not have).</summary>
     public ulong WaysIn(int domain) => (uint)domain < (uint)domains.Count ? ways[domain] : 0;
 

@@ -15,7 +15,7 @@ namespace CoreSlice.Tests.Allocation;
 /// The allocation budget CI enforces (DESIGN §5, bench/README.md): zero bytes on every
 /// operation path once warm. Slicevisor/AllocationTests covers Create/Start/Destroy,
 /// LoadImage and rejected CreateSlice/LoadImage/StartSlice/DestroySlice; this covers the
-/// rest: DrainLog (both outcomes), every operation refused with LogFull, Attest and
+/// rest: DrainLog (both outcomes), every operation refused with LogFull (a guest's mailbox call on a full log: answered unrecorded), Attest and
 /// GuestAttest (every rejection; success is bounded by the BCL's ECDSA, which allocates
 /// inside the signature — see Attestation/AttestationTests), every hardware-fault
 /// quarantine path and its completing DestroySlice, the read-only queries, and the
@@ -87,10 +87,11 @@ public sealed class OperationPathAllocationTests
             Expect(visor.StartSlice(slot), SliceError.LogFull);
             Expect(visor.DestroySlice(slot), SliceError.LogFull);
             Expect(visor.Attest(slot, Nonce, report), SliceError.LogFull);
-            Expect(visor.GuestAttest(core, Nonce, report), SliceError.LogFull);
+            Expect(visor.GuestAttest(core, ShortNonce, report), SliceError.NonceLength); // never LogFull: answered, counted unrecorded
         });
         Assert.Equal(0, bytes);
-        Assert.Equal(0UL, visor.Log.RefusedWhileFull % 6);
+        Assert.Equal(0UL, visor.Log.RefusedWhileFull % 5);
+        Assert.Equal(visor.Log.RefusedWhileFull / 5, visor.Log.UnrecordedWhileFull);
     }
 
     [Fact]

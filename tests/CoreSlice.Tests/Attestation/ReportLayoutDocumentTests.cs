@@ -65,6 +65,8 @@ public sealed class ReportLayoutDocumentTests
         ["DMA range count"] = (ReportLayout.DmaRangeCount, 4),
         ["windows"] = (ReportLayout.Windows, ReportLayout.WindowSlots * ReportLayout.GrantSize),
         ["DMA ranges"] = (ReportLayout.DmaRanges, ReportLayout.DmaSlots * ReportLayout.GrantSize),
+        ["cache domain count"] = (ReportLayout.DomainCount, 4),
+        ["domain ways"] = (ReportLayout.DomainWays, ReportLayout.DomainSlots * 8),
         ["signature"] = (ReportLayout.Signature, ReportLayout.SignatureSize),
     };
 
@@ -94,7 +96,7 @@ public sealed class ReportLayoutDocumentTests
         Assert.Contains($"| body length | {ReportLayout.BodySize} |", Document, StringComparison.Ordinal);
         Assert.Contains($"`BufferTooSmall` ({ReportLayout.ReportSize})", Document, StringComparison.Ordinal);
         Assert.Contains($"entry encoding** ({ReportLayout.EntryEncodingSize} bytes", Document, StringComparison.Ordinal);
-        Assert.Contains($"the sharing section ({ReportLayout.SharingSize} bytes", Document, StringComparison.Ordinal);
+        Assert.Contains($"the sharing and cache-domain sections ({ReportLayout.SharingSize} bytes", Document, StringComparison.Ordinal);
         Assert.Contains($"A **record** (window or DMA range) is {ReportLayout.GrantSize} bytes", Document, StringComparison.Ordinal);
         Assert.Contains($"| {ReportLayout.Version} | 2 | version | {ReportLayout.CurrentVersion} |", Document, StringComparison.Ordinal);
     }

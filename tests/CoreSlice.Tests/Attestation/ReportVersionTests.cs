@@ -7,7 +7,7 @@ using Xunit;
 namespace CoreSlice.Tests.Attestation;
 
 /// <summary>
-/// The verifier reads version 3 only. A version-2 report, even one genuinely signed by the
+/// The verifier reads version 4 only (version 3 is refused by name: DomainWaysReportTests). A version-2 report, even one genuinely signed by the
 /// slicevisor's key, is refused by name: it cannot show windows, permissions or DMA ranges, and
 /// slicevisors wrote it for slices that had them (docs/attestation.md, "Earlier versions").
 /// Any other version is refused as unknown.
@@ -31,7 +31,7 @@ public sealed class ReportVersionTests
         ReportVerification v = ReportVerifier.Verify(version2, rig.PublicKey);
         Assert.False(v.Valid);
         Mismatch structure = Assert.Single(v.Mismatches);
-        Assert.Equal(("structure", "a version-3 CoreSlice report", problem), (structure.Field, structure.Expected, structure.Actual));
+        Assert.Equal(("structure", "a version-4 CoreSlice report", problem), (structure.Field, structure.Expected, structure.Actual));
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class ReportVersionTests
 
     [Theory]
     [InlineData((ushort)0)]
-    [InlineData((ushort)4)]
+    [InlineData((ushort)5)]
     [InlineData(ushort.MaxValue)]
     public void An_unknown_version_is_refused_as_unknown(ushort version)
     {
@@ -58,7 +58,7 @@ public sealed class ReportVersionTests
 
         ReportVerification v = ReportVerifier.Verify(report, rig.PublicKey);
         Assert.Null(v.Report);
-        Assert.Equal($"version: {version} is not a report version this verifier knows (it reads version 3 only)", Assert.Single(v.Mismatches).Actual);
+        Assert.Equal($"version: {version} is not a report version this verifier knows (it reads version 4 only)", Assert.Single(v.Mismatches).Actual);
     }
 
     [Fact]
@@ -70,9 +70,9 @@ public sealed class ReportVersionTests
         Assert.Null(AttestationReport.TryDecode(report, out string? problem));
         Assert.StartsWith("version: 2 is refused", problem, StringComparison.Ordinal);
 
-        report[ReportLayout.Version] = 3;
+        report[ReportLayout.Version] = (byte)ReportLayout.CurrentVersion;
         Assert.Null(AttestationReport.TryDecode(report, out problem));
-        Assert.Equal($"size: a version-3 report is {ReportLayout.ReportSize} bytes, this one is {Version2ReportWriter.ReportSize}", problem);
+        Assert.Equal($"size: a version-{ReportLayout.CurrentVersion} report is {ReportLayout.ReportSize} bytes, this one is {Version2ReportWriter.ReportSize}", problem);
         Assert.Null(AttestationReport.TryDecode(new byte[5], out problem));
         Assert.StartsWith("size: ", problem, StringComparison.Ordinal);
     }

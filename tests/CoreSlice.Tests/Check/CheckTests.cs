@@ -366,7 +366,20 @@ public sealed class CheckTests : CheckTestFiles
             Assert.Contains(name, text, StringComparison.Ordinal);
         }
         XNamespace ns = "http://www.w3.org/2000/svg";
-        // 128 cores + 64 devices + 16 ways are drawn as cells with a tooltip each.
-        Assert.True(doc.Descendants(ns + "title").Count() >= 128 + 64 + 16);
+        // 128 cores + 64 devices + 2 sockets × 16 ways are drawn as cells with a tooltip each.
+        Assert.True(doc.Descendants(ns + "title").Count() >= 128 + 64 + 32);
+        // One row of ways per cache domain, each with its own free count, and socket 1's ways owned by the slices holding them.
+        Assert.Contains("Cache ways, domain 0 (cores 0-63) (16; 6 free)", text, StringComparison.Ordinal);
+        Assert.Contains("Cache ways, domain 1 (cores 64-127) (16; 8 free)", text, StringComparison.Ordinal);
+        CheckReport report = Checker.Run(Server, Example("server-2s-128c-valid.json"));
+        string socket1 = text[text.IndexOf("Cache ways, domain 1", StringComparison.Ordinal)..];
+        foreach (SliceOutcome slice in report.Slices)
+        {
+            foreach (int way in slice.Ways.Where(w => w >= 64))
+            {
+                Assert.Contains($"<title>{way - 64}: {slice.Name}</title>", socket1, StringComparison.Ordinal);
+            }
+        }
+        Assert.Equal(8, socket1.Split("</title>").Count(t => t.EndsWith(": free", StringComparison.Ordinal)));
     }
 }

@@ -100,14 +100,39 @@ public sealed class DecisionLogRingTests
         Assert.Equal(SliceResult.Fail(SliceError.LogFull, 4, 6), rig.Slicevisor.LoadImage(4, 0, [1]));
         Assert.Equal(SliceResult.Fail(SliceError.LogFull, 0, 6), rig.Slicevisor.CreateSlice(AttestationRig.Request));
         Assert.Equal(SliceResult.Fail(SliceError.LogFull, slot, 6), rig.Slicevisor.Attest(slot, nonce, report));
-        // A guest core names its own slice; any other core is logged against no slot.
-        Assert.Equal(SliceResult.Fail(SliceError.LogFull, slot, 6), rig.Slicevisor.GuestAttest(2, nonce, report));
-        Assert.Equal(SliceResult.Fail(SliceError.LogFull, 0, 6), rig.Slicevisor.GuestAttest(5, nonce, report));
-        Assert.Equal(SliceResult.Fail(SliceError.LogFull, 0, 6), rig.Slicevisor.GuestAttest(-1, nonce, report));
-        Assert.Equal(8UL, rig.Slicevisor.Log.RefusedWhileFull);
+        Assert.Equal(5UL, rig.Slicevisor.Log.RefusedWhileFull);
         Assert.All(report, b => Assert.Equal(0, b));
         Assert.Equal(SliceState.Running, rig.Slicevisor.Table[slot].State);
         Assert.Equal(5UL, rig.Slicevisor.Log.Sequence);
+    }
+
+    [Fact]
+    public void A_guest_mailbox_call_is_answered_on_a_full_log_counted_and_reported_by_the_next_drain()
+    {
+        using var rig = new AttestationRig(logCapacity: 6);
+        int slot = rig.Launch();                  // 3 entries
+        _ = rig.Slicevisor.StartSlice(4);         // 4
+        _ = rig.Slicevisor.StartSlice(4);         // 5 of 6: full
+        byte[] report = new byte[CoreSlice.Attestation.ReportLayout.ReportSize];
+        byte[] nonce = AttestationRig.Nonce(1);
+        // Every guest's calls fill the one log: refusing them would tell this guest what the others did.
+        Assert.Equal(SliceResult.Success(slot), rig.Slicevisor.GuestAttest(2, nonce, report));
+        Assert.Contains(report, b => b != 0);
+        Assert.Equal(SliceResult.Fail(SliceError.NotGuestCore, 0, 5), rig.Slicevisor.GuestAttest(5, nonce, report));
+        Assert.Equal(SliceResult.Fail(SliceError.NonceLength, slot, 3), rig.Slicevisor.GuestAttest(2, nonce.AsSpan(0, 3), report));
+        Assert.Equal(SliceError.LogFull, rig.Slicevisor.StartSlice(4).Error);
+        Assert.Equal((5UL, 5, 1UL, 3UL), (rig.Slicevisor.Log.Sequence, rig.Slicevisor.Log.Count, rig.Slicevisor.Log.RefusedWhileFull, rig.Slicevisor.Log.UnrecordedWhileFull));
+
+        SliceResult ok = rig.Slicevisor.DrainLog(new byte[6 * E], out int drained);
+        Assert.Equal(SliceResult.Success(0) with { Subject = 5, Holder = 1 }, ok);
+        Assert.Equal(5, drained);
+        DecisionRecord record = Last(rig);
+        Assert.Equal(DecisionOperation.DrainLog, record.Operation);
+        Assert.Equal(1UL, BinaryPrimitives.ReadUInt64LittleEndian(record.Arguments.AsSpan(4)));
+        Assert.Equal(3UL, BinaryPrimitives.ReadUInt64LittleEndian(record.Arguments.AsSpan(12)));
+        Assert.Equal((0UL, 0UL), (rig.Slicevisor.Log.RefusedWhileFull, rig.Slicevisor.Log.UnrecordedWhileFull));
+        Assert.Equal(SliceResult.Success(slot), rig.Slicevisor.GuestAttest(2, nonce, report)); // recorded again
+        Assert.Equal(DecisionOperation.GuestAttest, Last(rig).Operation);
     }
 
     [Fact]

@@ -32,6 +32,8 @@ public sealed class Runner : IDisposable
 
     private readonly Sut sut;
     private readonly Depth depth;
+    // Per slot: the log sequence and head just after its last successful StartSlice, which its guest's reports carry.
+    private readonly Dictionary<int, (ulong Sequence, byte[] Head)> startPoints = [];
 
     public Runner(MachineConfig config, Depth depth, ModelBug bug = ModelBug.None, Port? port = null)
     {
@@ -101,6 +103,10 @@ public sealed class Runner : IDisposable
         {
             throw Fail(index, intent, op, logged);
         }
+        if (op.Logged == CoreSlice.Log.DecisionOperation.StartSlice && expected.Result.Ok)
+        {
+            startPoints[expected.Result.Slot] = (sut.Log.Sequence, sut.Log.Head.ToArray());
+        }
         if (before is not null && !actual.Result.Ok && Array.IndexOf(Faults, actual.Result.Error) < 0)
         {
             string? changed = before.Diff(sut.Snapshot());
@@ -138,7 +144,8 @@ public sealed class Runner : IDisposable
     /// The log the model predicts: a slicevisor request appends exactly one entry, with the next
     /// sequence number, the operation, and the model's error, slot, subject and holder, linked to
     /// the head before it; anything else appends nothing. An accepted attestation's report signs
-    /// what the model holds for the slot, and the log head and sequence before this request.
+    /// what the model holds for the slot, and the log head and sequence before this request (the
+    /// manager's) or just after the slot's own StartSlice (a guest's: S11, noninterference).
     /// </summary>
     private string? LogPrediction(Step op, Observation expected, ulong sequence, byte[] head)
     {
@@ -168,6 +175,10 @@ public sealed class Runner : IDisposable
             return "report: " + problem;
         }
         ModelSlot slot = Model.Slot(r.Slot);
+        if (operation == CoreSlice.Log.DecisionOperation.GuestAttest)
+        {
+            (sequence, head) = startPoints[r.Slot];
+        }
         if (report.Slot != r.Slot || report.State != slot.State || report.EntryPoint != slot.Entry || report.Ways != slot.Ways
             || !report.Cores.Order().SequenceEqual(slot.Cores.Order()) || !report.Ranges.SequenceEqual(slot.Ranges)
             || !report.ImageMeasurement.AsSpan().SequenceEqual(slot.Measurement) || report.LogSequence != sequence || !report.LogHead.AsSpan().SequenceEqual(head))

@@ -313,6 +313,12 @@ public static class BrokenSpecs
             "GuestAttest/NI1_OutputConsistency",
             [("(measureExtend (select (meas s) t) (select (entry s) t) (Report.state (select (st s) t))))",
               "(measureExtend (select (meas s) t) (select (entry s) (bvadd t #x0001)) (Report.state (select (st s) t))))")]),
+        ["leak-mailbox-refused-on-full-log"] = new(
+            "the guest's mailbox call is refused with LogFull while the decision log is full (the log every guest's calls fill: one bit from guest to guest)",
+            "GuestAttest/NI1_OutputConsistency",
+            [("    (ite (not (and (isGuest o) (= (select (st s) o) SliceState.Running))) SliceError.NotGuestCore",
+              "    (ite (Log.full s) SliceError.LogFull\n    (ite (not (and (isGuest o) (= (select (st s) o) SliceState.Running))) SliceError.NotGuestCore"),
+             ("         SliceError.None))))))\n(define-fun GuestAttest ", "         SliceError.None)))))))\n(define-fun GuestAttest ")]),
     };
 
     /// <summary>The spec with the mutant's edits applied (each must match exactly once; an empty original appends).</summary>
