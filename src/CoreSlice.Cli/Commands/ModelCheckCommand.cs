@@ -25,10 +25,14 @@ internal static class ModelCheckCommand
         var timeLimit = new Option<double>("--time-limit") { Description = "Stop after this many seconds (0: no bound)", DefaultValueFactory = _ => 0 };
         var all = new Option<bool>("--all-violations") { Description = "Keep exploring after a violation (one trace per broken check)" };
         Option<string> port = CommonOptions.Port("abstract");
+        var noninterference = new Option<bool>("--noninterference")
+        {
+            Description = "Also check on every edge that an action leaves unchanged the view of every domain the noninterference policy keeps it from (NI2_LocalRespect, real code and model; tries IPIs and mailbox calls too)",
+        };
         var exhaustive = new Option<bool>("--require-exhaustive") { Description = "Exit 1 unless every reachable state was explored (a bound or the time limit stopped the run)" };
         var command = new Command("modelcheck", "Explore every reachable state of the real slicevisor on a small simulated machine; check I1-I6, T1, T2 and every call's result against the executable model")
         {
-            format, cores, control, granules, block, devices, ways, slots, registers, maxDepth, maxStates, timeLimit, all, exhaustive, port, progress,
+            format, cores, control, granules, block, devices, ways, slots, registers, maxDepth, maxStates, timeLimit, all, exhaustive, noninterference, port, progress,
         };
         command.SetAction(result => Guard.Run(() =>
         {
@@ -46,6 +50,7 @@ internal static class ModelCheckCommand
                 MaxStates = result.GetValue(maxStates),
                 TimeLimitSeconds = result.GetValue(timeLimit),
                 StopAtFirstViolation = !result.GetValue(all),
+                Noninterference = result.GetValue(noninterference),
                 Port = Harness.Ports.Port.Named(result.GetValue(port)!),
             };
             IReadOnlyList<string> problems = scope.Problems();

@@ -58,6 +58,8 @@ public enum ModelBug
     EntryInFirstRangeOnly,
     /// <summary>A core that fails its reset during StartSlice leaves the slot Created instead of quarantining it.</summary>
     StartFaultKeepsCreated,
+    /// <summary>An IPI refused by the sender's mask is still recorded as received: a leak only the receiver's view shows.</summary>
+    RefusedIpiStillDelivered,
 }
 
 /// <summary>
@@ -85,6 +87,7 @@ public sealed class SpecModel
     public bool[] Locked;
     public ModelRegister[][] Regs;
     public int[][] Ipi;                 // sorted core lists
+    public bool[][] IpiIn;              // per core: the senders of the IPIs delivered to it since its last secure reset (the spec's ipiIn)
     public ulong[] WayMask;
     public ulong[] CoreEntry;           // where the core last entered guest code
     public IommuMapping[][] Window;     // per device
@@ -112,6 +115,7 @@ public sealed class SpecModel
         Locked = new bool[n];
         Regs = Enumerable.Range(0, n).Select(_ => new ModelRegister[r]).ToArray();
         Ipi = Enumerable.Range(0, n).Select(_ => Array.Empty<int>()).ToArray();
+        IpiIn = Enumerable.Range(0, n).Select(_ => new bool[n]).ToArray();
         WayMask = new ulong[n];
         CoreEntry = new ulong[n];
         Window = Enumerable.Range(0, d).Select(_ => Array.Empty<IommuMapping>()).ToArray();
@@ -148,6 +152,7 @@ public sealed class SpecModel
         Locked = (bool[])o.Locked.Clone();
         Regs = o.Regs.Select(x => (ModelRegister[])x.Clone()).ToArray();
         Ipi = (int[][])o.Ipi.Clone();
+        IpiIn = o.IpiIn.Select(x => (bool[])x.Clone()).ToArray();
         WayMask = (ulong[])o.WayMask.Clone();
         CoreEntry = (ulong[])o.CoreEntry.Clone();
         Window = (IommuMapping[][])o.Window.Clone();
@@ -505,6 +510,7 @@ public sealed class SpecModel
     {
         Array.Clear(Regs[core]);
         Ipi[core] = [];
+        Array.Clear(IpiIn[core]);
         WayMask[core] = 0;
         Locked[core] = false;
         if (FailResets[core] > 0)
@@ -666,7 +672,13 @@ public sealed class SpecModel
         AccessOutcome o = CheckRunning(from);
         if (o != AccessOutcome.Allowed) { return o; }
         if (to < 0 || to >= Config.CoreCount) { return AccessOutcome.NoSuchCore; }
-        return Ipi[from].Contains(to) ? AccessOutcome.Allowed : AccessOutcome.NotInIpiMask;
+        if (!Ipi[from].Contains(to))
+        {
+            if (Bug == ModelBug.RefusedIpiStillDelivered) { IpiIn[to][from] = true; }
+            return AccessOutcome.NotInIpiMask;
+        }
+        IpiIn[to][from] = true;
+        return AccessOutcome.Allowed;
     }
 
     public AccessOutcome GuestWriteRegister(int core, int index, ModelRegister value)

@@ -48,6 +48,15 @@ internal sealed class LiveMachine : IDisposable
 
     public SliceTable Table => Bench.Table;
 
+    /// <summary>The real code's state as the views of the domains read it (made on first use).</summary>
+    public Noninterference.RealViewSource RealView => realView ??= new Noninterference.RealViewSource(Bench);
+
+    /// <summary>The executable model's state as the views of the domains read it.</summary>
+    public Noninterference.ModelViewSource ModelView => modelView ??= new Noninterference.ModelViewSource(Model);
+
+    private Noninterference.RealViewSource? realView;
+    private Noninterference.ModelViewSource? modelView;
+
     /// <summary>False when the step does not apply in this state (a corrupted write to a core the start will not program).</summary>
     public bool Enabled(Step step)
     {

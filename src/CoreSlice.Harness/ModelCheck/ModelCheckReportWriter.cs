@@ -23,7 +23,8 @@ internal static class ModelCheckReportWriter
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"states: {r.States}, edges: {r.Edges} ({r.RejectedEdges} rejected calls), depth: {r.Depth}, time: {r.Seconds:F1} s, {r.StatesPerSecond:F0} states/s"));
         output.WriteLine(r.Exhaustive ? "exhaustive: yes, every reachable state was explored" : $"exhaustive: no, stopped by the {r.StoppedBy}");
-        output.WriteLine("checked: I1-I6 in every state; T1, T2, T5 on every edge; R1 (a rejected call changes nothing), X1 (no exception), C1-C3 (operation contracts), M1 (the result, or the hardware's verdict on a guest or device action, matches the executable model) on every step"); // on the PMP port, I2, I3 and T1 read the PMP entries
+        output.WriteLine("checked: I1-I6 in every state; T1, T2, T5 on every edge; R1 (a rejected call changes nothing), X1 (no exception), C1-C3 (operation contracts), M1 (the result, or the hardware's verdict on a guest or device action, matches the executable model) on every step" +
+            (r.Scope.Noninterference ? "; NI2_LocalRespect (no domain's view changed by an action the policy keeps from it; real code and model) on every edge" : "")); // on the PMP port, I2, I3 and T1 read the PMP entries
         foreach (ModelCheckViolation v in r.Violations)
         {
             output.WriteLine();
@@ -46,6 +47,7 @@ internal static class ModelCheckReportWriter
             json.WriteString("machine", r.Scope.MachineText());
             json.WriteString("command", r.Scope.CommandLine());
             json.WriteString("port", r.Scope.Port.Name);
+            json.WriteBoolean("noninterference", r.Scope.Noninterference);
             json.WriteNumber("operations", r.Operations);
             json.WriteNumber("states", r.States);
             json.WriteNumber("edges", r.Edges);

@@ -52,6 +52,13 @@ internal sealed record ModelCheckScope
     /// <summary>The port every state's slicevisor runs on (the PMP port: a geometry from <see cref="Ports.PmpLayout"/>).</summary>
     public Ports.Port Port { get; init; } = Ports.Port.Abstract;
 
+    /// <summary>
+    /// Also check noninterference on every edge (NI2_LocalRespect: a domain's view is unchanged by an action the
+    /// policy does not let touch it), and try the actions only a view sees (IPIs, mailbox calls). Off by default: it
+    /// builds every domain's view, twice, on every edge.
+    /// </summary>
+    public bool Noninterference { get; init; }
+
     /// <summary>Stop at the first violation (else: collect up to a few, one per check).</summary>
     public bool StopAtFirstViolation { get; init; } = true;
 
@@ -75,6 +82,7 @@ internal sealed record ModelCheckScope
         long creates = Saturating(Saturating(coreSets, rangeLists), Saturating(deviceSets, waySets));
         long others = 64 + (4L * (Slots + 2)) + (Slots * ((3L * guests) + (2L * Devices))) + (8L * (Cores + Devices)) + (4L * Blocks * (Slots + 2))
             + SharingOperations(guests);
+        others += Noninterference ? StepSpace.ViewActions(this) : 0;
         return creates > long.MaxValue / 2 ? long.MaxValue / 2 : creates + others;
     }
 
@@ -176,7 +184,7 @@ internal sealed record ModelCheckScope
         $"coreslice modelcheck --cores {Cores} --control-cores {ControlCores} --granules {Granules} --block {BlockGranules} " +
         $"--devices {Devices} --ways {GuestWays} --slots {Slots} --range-registers {RangeRegisters}" +
         (MaxDepth > 0 ? $" --max-depth {MaxDepth}" : "") + (MaxStates > 0 ? $" --max-states {MaxStates}" : "") +
-        (TimeLimitSeconds > 0 ? $" --time-limit {TimeLimitSeconds}" : "") + (Port == Ports.Port.Abstract ? "" : $" --port {Port.Name}");
+        (TimeLimitSeconds > 0 ? $" --time-limit {TimeLimitSeconds}" : "") + (Port.Name == "abstract" ? "" : $" --port {Port.Name}") + (Noninterference ? " --noninterference" : "");
 
     /// <summary>The machine in one line.</summary>
     public string MachineText() =>
@@ -187,7 +195,7 @@ internal sealed record ModelCheckScope
     /// <summary>Nothing on the abstract port; on the PMP port, the harts' geometry.</summary>
     private string PortText()
     {
-        if (Port == Ports.Port.Abstract)
+        if (Port.Name == "abstract")
         {
             return "";
         }

@@ -2,6 +2,7 @@ using CoreSlice.Harness.Steps;
 using System.Diagnostics;
 using CoreSlice.Hardware;
 using CoreSlice.Harness.Model;
+using CoreSlice.Harness.Noninterference;
 using CoreSlice.Simulation;
 using CoreSlice.Simulation.Audit;
 
@@ -19,8 +20,12 @@ namespace CoreSlice.Harness.ModelCheck;
 /// contracts C1_StartRunsEveryCore, C2_FaultIsReportedAndQuarantined,
 /// C3_DestroyStopsEveryCore. The first violation found has a shortest trace (BFS).
 /// </para>
+/// <para>
+/// With <see cref="ModelCheckScope.Noninterference"/>, also on every edge: NI2_LocalRespect, in the real code and in
+/// the executable model (ModelChecker.Noninterference.cs).
+/// </para>
 /// </summary>
-internal sealed class ModelChecker
+internal sealed partial class ModelChecker
 {
     private const int MaxViolations = 10;
 
@@ -41,6 +46,11 @@ internal sealed class ModelChecker
         config = scope.Machine();
         ops = StepSpace.Build(scope);
         encoder = new StateEncoder(config);
+        if (scope.Noninterference)
+        {
+            realViews = new ViewPair(config);
+            modelViews = new ViewPair(config);
+        }
     }
 
     /// <summary>Number of steps tried in every state.</summary>
@@ -179,6 +189,7 @@ internal sealed class ModelChecker
         Step op = ops[o];
         MachineSnapshot snapshot = live.Audit.Snapshot();
         Expectation expect = Expect(live, op);
+        (Acting? realActing, Acting? modelActing) = ViewsBefore(live, op);
         ModelResult? result;
         AccessOutcome access;
         try
@@ -190,6 +201,7 @@ internal sealed class ModelChecker
         catch (Exception e)
         {
             Report(state, o, "X1_NoException", $"{op} threw {e.GetType().Name}: {e.Message}");
+            viewed = null;
             return new Outcome(true, false, Threw: true);
         }
         Observation predicted = live.ApplyToModel(op);
@@ -202,6 +214,7 @@ internal sealed class ModelChecker
         {
             Report(state, o, "M1_ResultMatchesModel", $"{op}: the hardware said {access}; the executable model says {predicted.Access}");
         }
+        CheckViews(live, state, o, realActing, modelActing);
         bool changed = !encoder.Encode(live).SequenceEqual(before);
         bool rejected = result is { Ok: false } r && r.Error is not (SliceError.CoreResetFault or SliceError.IommuFault or SliceError.LoaderFault);
         if (rejected && changed)

@@ -54,6 +54,10 @@ internal static partial class StepSpace
             }
         }
         AddGuestActions(scope, ops);
+        if (scope.Noninterference)
+        {
+            AddViewActions(scope, ops);
+        }
         return ops;
     }
 

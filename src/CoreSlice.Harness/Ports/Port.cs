@@ -48,6 +48,14 @@ public abstract class Port
     public static Port PmpThrough<TPort>(Func<PmpHardwarePort, TPort> wrap)
         where TPort : class, IPmpPort => new PmpPort<TPort>(wrap, null);
 
+    /// <summary>
+    /// The abstract machine's port seen through <paramref name="wrap"/>: the slicevisor gets what <paramref name="wrap"/>
+    /// returns for the machine's privileged port (e.g. a port whose reset or scrub reaches too far, to show that a
+    /// layer notices). The layers' own reads (audit, views, guest actions) go to the machine, not through the wrapper.
+    /// </summary>
+    public static Port AbstractThrough<TPort>(Func<SimulatedHardwarePort, TPort> wrap)
+        where TPort : Hardware.IHardwarePort => new AbstractPort<TPort>(wrap);
+
     /// <summary>A fresh machine in its power-on state with a slicevisor holding its privileged port.</summary>
     public abstract Bench Open(MachineConfig config, PlatformIdentity identity, int logCapacity);
 
@@ -64,6 +72,20 @@ public abstract class Port
             var visor = new Slicevisor<SimulatedHardwarePort>(config, machine.OpenPrivilegedPort(), identity, logCapacity);
             machine.AttachOwnership(visor.Table.CoreOwner, visor.Table.DeviceOwner, visor.Table.MemoryOwner);
             return new Bench<SimulatedHardwarePort>(visor, machine, null);
+        }
+    }
+
+    private sealed class AbstractPort<TPort>(Func<SimulatedHardwarePort, TPort> wrap) : Port
+        where TPort : Hardware.IHardwarePort
+    {
+        public override string Name => "abstract";
+
+        public override Bench Open(MachineConfig config, PlatformIdentity identity, int logCapacity)
+        {
+            var machine = new SimulatedMachine(config);
+            var visor = new Slicevisor<TPort>(config, wrap(machine.OpenPrivilegedPort()), identity, logCapacity);
+            machine.AttachOwnership(visor.Table.CoreOwner, visor.Table.DeviceOwner, visor.Table.MemoryOwner);
+            return new Bench<TPort>(visor, machine, null);
         }
     }
 
