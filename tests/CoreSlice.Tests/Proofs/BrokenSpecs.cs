@@ -281,22 +281,19 @@ public static class BrokenSpecs
         ["leak-destroy-without-scrub"] = new(
             "DestroySlice frees a slot's memory without scrubbing it: the free pool (the control slice's to hand out) holds the old data",
             "DestroySlice/NI3_WeakStepConsistency.mem",
-            [("(ite (or (= (select (memOwner s) x) t) (= (select (winOwner s) x) t))\n                                           Owner.None (select (lastWriter s) x))", "(select (lastWriter s) x)")],
-            NotEstablished: true),
+            [("(ite (or (= (select (memOwner s) x) t) (= (select (winOwner s) x) t))\n                                           Owner.None (select (lastWriter s) x))", "(select (lastWriter s) x)")]),
         ["leak-shared-cache-way"] = new(
             "CreateSlice forgets WaysInUse: a new slice is given a cache way another slice holds",
             "CreateSlice/NI2_LocalRespect.owners",
             [("(ite (exists ((w Way)) (and (select (c.ways a) w) (not (= (select (wayOwner s) w) Owner.Free)))) SliceError.WaysInUse",
-              "(ite false SliceError.WaysInUse")],
-            NotEstablished: true),
+              "(ite false SliceError.WaysInUse")]),
         ["leak-ipi-mask-foreign-core"] = new(
             "the sliceloader's IPI mask names every guest core, and I2 is weakened to match: a guest interrupts another guest's core",
             "GuestIpi/NI2_LocalRespect.cores",
             [("(forall ((b Core)) (= (select (select (ipi s2) c) b) (= (select (coreOwner s) b) t)))",
               "(forall ((b Core)) (= (select (select (ipi s2) c) b) (or (= (select (coreOwner s) b) t) (isGuest (select (coreOwner s) b)))))"),
              ("(define-fun I2_FilterSoundness.ipi ((s State)) Bool\n  (forall ((c Core) (b Core))\n    (=> (and (= (select (mode s) c) CoreMode.Guest) (select (select (ipi s) c) b))\n        (= (select (coreOwner s) b) (select (coreOwner s) c)))))",
-              "(define-fun I2_FilterSoundness.ipi ((s State)) Bool\n  (forall ((c Core) (b Core))\n    (=> (and (= (select (mode s) c) CoreMode.Guest) (select (select (ipi s) c) b))\n        (or (isGuest (select (coreOwner s) b)) (= (select (coreOwner s) b) (select (coreOwner s) c))))))")],
-            NotEstablished: true),
+              "(define-fun I2_FilterSoundness.ipi ((s State)) Bool\n  (forall ((c Core) (b Core))\n    (=> (and (= (select (mode s) c) CoreMode.Guest) (select (select (ipi s) c) b))\n        (or (isGuest (select (coreOwner s) b)) (= (select (coreOwner s) b) (select (coreOwner s) c))))))")]),
         ["leak-error-reveals-other-slot"] = new(
             "the mailbox attest call reports a bad nonce as NonceLength or BufferTooSmall depending on whether slot 1 is free",
             "GuestAttest/NI1_OutputConsistency",
@@ -306,8 +303,7 @@ public static class BrokenSpecs
             "CreateSlice forgets WindowInUse: a second guest is lent a window another guest holds",
             "CreateSlice/NI2_LocalRespect.mem",
             [("(ite (exists ((x Addr)) (and (inRange x b z) (isGuest (select (winOwner s) x)))) SliceError.WindowInUse",
-              "(ite false SliceError.WindowInUse")],
-            NotEstablished: true),
+              "(ite false SliceError.WindowInUse")]),
         ["leak-attest-report-other-slice"] = new(
             "an attestation report carries the entry point of the next slot instead of its own",
             "GuestAttest/NI1_OutputConsistency",
