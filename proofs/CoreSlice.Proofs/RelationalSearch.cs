@@ -17,6 +17,9 @@ public static class RelationalSearch
     /// <summary>Time to re-establish one candidate on the unbounded definitions (two runs: two Inv, two steps).</summary>
     public const int ConfirmMs = 30_000;
 
+    /// <summary>Time to name where an established counterexample's view differs (only its printing waits on it).</summary>
+    public const int WhereMs = 10_000;
+
     /// <summary>
     /// For the round with free frames: a free State per post-state, whose fields stand for the cells its step
     /// leaves unconstrained (the step is then a hypothesis); empty otherwise.
@@ -195,7 +198,7 @@ public static class RelationalSearch
         {
             return string.Empty;
         }
-        List<string> r = SExpr.SplitTop(solver.Run(script.ToString(), ConfirmMs));
+        List<string> r = SExpr.SplitTop(solver.Run(script.ToString(), WhereMs));
         int first = where.Length > 0 ? 2 : 1;
         if (r.Count < first + cells.Count || r[0] != "sat")
         {

@@ -14,11 +14,37 @@ namespace CoreSlice.Tests.Proofs;
 /// </summary>
 public sealed class RelationalSearchTests(ITestOutputHelper output)
 {
-    /// <summary>The leak variants whose unwinding obligation the search alone establishes (measured, spec/README.md).</summary>
-    public static TheoryData<string> Leaks() =>
-    [
-        "leak-destroy-without-scrub", "leak-shared-cache-way", "leak-ipi-mask-foreign-core", "leak-window-second-guest",
-    ];
+    /// <summary>
+    /// The leak variants whose unwinding obligation the search over free values alone establishes (measured,
+    /// spec/README.md); CreateSlice's (a shared way, a shared window) end unknown there (its request has six arrays) and
+    /// are found by the witness library below.
+    /// </summary>
+    public static TheoryData<string> Leaks() => ["leak-destroy-without-scrub", "leak-ipi-mask-foreign-core"];
+
+    /// <summary>The leak variants whose local-respect obligation the witness library alone establishes.</summary>
+    public static TheoryData<string> LibraryLeaks() => ["leak-shared-cache-way", "leak-window-second-guest"];
+
+    [Theory]
+    [MemberData(nameof(LibraryLeaks))]
+    public void The_witness_library_alone_finds_a_state_and_a_call_that_break_local_respect(string name)
+    {
+        BrokenSpec m = BrokenSpecs.All[name];
+        Spec spec = BrokenSpecs.Apply(SpecLocator.RepositorySpec(), m);
+        Z3Solver solver = Z3Solver.TryCreate(out string? problem) ?? throw new InvalidOperationException(problem);
+        Obligation o = ObligationGenerator.Generate(spec).Single(x => x.Name == m.Obligation);
+        var notes = new List<string>();
+        var sw = Stopwatch.StartNew();
+
+        string? found = CounterexampleSearch.Search(spec, solver, o, Runner.SearchBudgetMs, notes);
+
+        output.WriteLine($"{name} ({m.Why}): {sw.ElapsedMilliseconds} ms\n{found}\n{string.Join("\n", notes)}");
+        Assert.True(found is not null, $"{name}: no counterexample: {string.Join("; ", notes)}");
+        Assert.StartsWith($"COUNTEREXAMPLE to {m.Obligation}:", found, StringComparison.Ordinal);
+        Assert.Contains("found by the counterexample search over the witness library", found, StringComparison.Ordinal);
+        Assert.Contains("(satisfies Inv: proved)", found, StringComparison.Ordinal);
+        Assert.Contains($"broken: {o.Runs!.Relation[^1]} at", found, StringComparison.Ordinal);
+        Assert.Contains("where it differs:", found, StringComparison.Ordinal);
+    }
 
     [Theory]
     [MemberData(nameof(Leaks))]
@@ -55,7 +81,8 @@ public sealed class RelationalSearchTests(ITestOutputHelper output)
     [Fact]
     public void On_the_real_spec_the_relational_search_reports_nothing()
     {
-        // one obligation of each kind, on the operations of the leak variants: a hit here would be a false counterexample
+        // one obligation of each kind, on the operations of the leak variants, by each search: a hit here would be a
+        // false counterexample
         Spec spec = SpecLocator.RepositorySpec();
         Z3Solver solver = Z3Solver.TryCreate(out string? problem) ?? throw new InvalidOperationException(problem);
         foreach (string name in new[] { "DestroySlice/NI3_WeakStepConsistency.mem", "GuestIpi/NI2_LocalRespect.cores", "GuestAttest/NI1_OutputConsistency" })
@@ -66,6 +93,15 @@ public sealed class RelationalSearchTests(ITestOutputHelper output)
             Assert.Null(BoundedSearch.Search(spec, solver, o, 20_000, notes));
             Assert.Contains(notes, n => n.StartsWith("SMT search over free values:", StringComparison.Ordinal));
             output.WriteLine($"{name}: {sw.ElapsedMilliseconds} ms: {string.Join("; ", notes)}");
+        }
+        foreach (string name in new[] { "CreateSlice/NI2_LocalRespect.owners", "CreateSlice/NI2_LocalRespect.mem" })
+        {
+            Obligation o = ObligationGenerator.Generate(spec).Single(x => x.Name == name);
+            var notes = new List<string>();
+            var sw = Stopwatch.StartNew();
+            Assert.Null(CounterexampleSearch.Search(spec, solver, o, Runner.SearchBudgetMs, notes));
+            Assert.Contains(notes, n => n.StartsWith("counterexample search:", StringComparison.Ordinal));
+            output.WriteLine($"{name} (library): {sw.ElapsedMilliseconds} ms: {string.Join("; ", notes)}");
         }
     }
 }
