@@ -204,22 +204,106 @@ public static class RelationalSearch
         {
             return $"\n      where it differs: not named by the solver ({string.Join(' ', r.Take(1))})";
         }
+        var values = cells.Select((c, k) => Value(r[first + k])).ToList();
+        Decide(solver, definitions, where.Length > 0 ? r[1] : null, cells, r.Skip(first).Take(cells.Count).ToList(), values);
         var sb = new StringBuilder(where.Length > 0 ? $"\n      where it differs: {Pairs(r[1])}" : "\n      the two sides:");
         for (int k = 0; k < cells.Count; k++)
         {
-            sb.Append($"\n        {cells[k]} = {Value(r[first + k])}");
+            sb.Append($"\n        {cells[k]} = {values[k]}");
         }
         return sb.ToString();
     }
 
+    // A value the model left as a term over quantified guards (a post-state built under CreateSlice's guards) is decided
+    // by refutation: the first of its ite's leaves the cell is proved equal to (at the points the model named).
+    private static void Decide(ISolver solver, string definitions, string? pointAnswer, List<string> cells, List<string> answers, List<string> values)
+    {
+        var open = Enumerable.Range(0, cells.Count).Where(k => answers[k].Contains("forall", StringComparison.Ordinal) || answers[k].Contains("exists", StringComparison.Ordinal)).ToList();
+        if (open.Count == 0)
+        {
+            return;
+        }
+        var script = new StringBuilder(definitions);
+        foreach (Sx pair in pointAnswer is null ? [] : Sx.ParseAll(pointAnswer).SelectMany(x => x.Items).Where(p => p.Items.Count == 2))
+        {
+            script.Append($"(define-fun {pair.Items[0]} () {SortOfLiteral(pair.Items[1])} {pair.Items[1]})\n");
+        }
+        var asked = new List<(int Cell, Sx Leaf)>();
+        foreach (int k in open)
+        {
+            Sx value = Sx.ParseAll(answers[k])[0];
+            value = value.Items.Count == 1 && value.Items[0].Items.Count == 2 ? value.Items[0].Items[1] : value;
+            foreach (Sx leaf in Leaves(value))
+            {
+                script.Append($"(push)(assert (not (= {cells[k]} {leaf})))(check-sat)(pop)\n");
+                asked.Add((k, leaf));
+            }
+        }
+        List<string> r = SExpr.SplitTop(solver.Run(script.ToString(), WhereMs));
+        foreach (int k in open)
+        {
+            int i = asked.FindIndex(q => q.Cell == k && asked.IndexOf(q) < r.Count && r[asked.IndexOf(q)] == "unsat");
+            values[k] = i >= 0 ? BoundedSearch.Compact(asked[i].Leaf) + " (proved)" : "(not decided: the post-state's guards are quantified)";
+        }
+    }
+
+    // the literal leaves of a value's ite/let structure
+    private static IEnumerable<Sx> Leaves(Sx e)
+    {
+        if (e.Atom is { } a)
+        {
+            return a.StartsWith('#') || a is "true" or "false" ? [e] : [];
+        }
+        if (e.Is("let") && e.Items.Count == 3)
+        {
+            return Leaves(e.Items[2]);
+        }
+        if (e.Is("ite") && e.Items.Count == 4)
+        {
+            return Leaves(e.Items[2]).Concat(Leaves(e.Items[3]));
+        }
+        return [];
+    }
+
+    // the sort of a point's value as the solver wrote it (a bit-vector literal or a Boolean)
+    private static string SortOfLiteral(Sx v) =>
+        v.Atom is { } a && a.StartsWith("#x", StringComparison.Ordinal) ? $"(_ BitVec {4 * (a.Length - 2)})"
+        : v.Atom is { } b && b.StartsWith("#b", StringComparison.Ordinal) ? $"(_ BitVec {b.Length - 2})" : "Bool";
+
     /// <summary>The start of a confirming query: models on, the spec.</summary>
     public static string Header(Spec spec) => "(set-option :produce-models true)\n" + spec.Text + "\n";
 
-    // an eval answer (the value itself)
+    // an eval answer (the value itself) or a get-value answer ((name value))
     private static string Value(string answer)
     {
         List<Sx> parsed = Sx.ParseAll(answer);
+        if (parsed.Count == 1 && parsed[0].Atom is null && parsed[0].Items.Count == 1 && parsed[0].Items[0].Items.Count == 2
+            && parsed[0].Items[0].Items[0].Atom is { } n && n.StartsWith("cx.cell", StringComparison.Ordinal))
+        {
+            return BoundedSearch.Compact(parsed[0].Items[0].Items[1]);
+        }
         return parsed.Count > 0 ? BoundedSearch.Compact(parsed[0]) : answer;
+    }
+
+    // the sort of a read (select … (F S) …) of a State field, from the field's sort; null when it is not one
+    private static Sx? CellSort(SmtVocabulary vocab, Sx cell)
+    {
+        int depth = 0;
+        while (cell.Is("select") && cell.Items.Count == 3)
+        {
+            depth++;
+            cell = cell.Items[1];
+        }
+        if (cell.Items.Count != 2 || cell.Items[0].Atom is not { } field || !vocab.Datatypes.TryGetValue("State", out SmtVocabulary.Datatype? dt))
+        {
+            return null;
+        }
+        Sx? sort = dt.Fields.FirstOrDefault(f => f.Field == field).Sort;
+        for (int d = 0; d < depth && sort is not null; d++)
+        {
+            sort = vocab.IsArray(sort, out _, out Sx element) ? element : null;
+        }
+        return sort;
     }
 
     // a get-value answer ((name value) …) as "name = value, …"
@@ -281,11 +365,24 @@ public static class RelationalSearch
             }
         }
         script.Append(string.Concat(points.Select(p => $"(declare-const {p.Name} {p.Sort})")));
-        script.Append($"(assert (not {body}))(check-sat)(get-value ({string.Join(' ', points.Select(p => p.Name))}))\n");
-        foreach (string c in cells)
+        // a scalar cell is named by a constant equal to it, so the model decides it: eval leaves a cell of a post-state
+        // built under quantified guards (CreateSlice's) as the guard's text; an array cell is evaluated as it is
+        var vocab = new SmtVocabulary(spec.Text);
+        var reads = new List<string>();
+        for (int k = 0; k < cells.Count; k++)
         {
-            script.Append($"(eval {c})\n");
+            if (CellSort(vocab, Sx.ParseAll(cells[k])[0]) is { } sort && !vocab.IsArray(sort, out _, out _))
+            {
+                script.Append($"(declare-const cx.cell{k} {sort})(assert (= cx.cell{k} {cells[k]}))");
+                reads.Add($"(get-value (cx.cell{k}))");
+            }
+            else
+            {
+                reads.Add($"(eval {cells[k]})");
+            }
         }
+        script.Append($"(assert (not {body}))(check-sat)(get-value ({string.Join(' ', points.Select(p => p.Name))}))\n");
+        script.Append(string.Join('\n', reads)).Append('\n');
         return (string.Join(", ", points.Select(p => p.Name)), cells);
     }
 
