@@ -53,13 +53,16 @@ public static class CounterexampleSearch
     /// </summary>
     public static string? Search(Spec spec, ISolver solver, Obligation o, int budgetMs, List<string> notes)
     {
-        if (o.ArgsSort is null || o.Operation is null || o.Subject is null)
+        // a relational obligation with one run and its step (local respect) is a step property of one state: the
+        // library's pre-states and calls are searched for it as for a clause, the relation asked at free constants
+        RelationalRuns? runs = OneRun(o);
+        if (o.ArgsSort is null || (runs is null && (o.Operation is null || o.Subject is null)))
         {
             return null;
         }
-        string op = o.Operation, clause = o.Subject;
-        Dictionary<string, Sx> sigs = Branches.Signatures(spec.Text);
-        if (!sigs.TryGetValue(clause, out Sx? def))
+        string op = runs?.Operation ?? o.Operation!;
+        Sx? def = null;
+        if (runs is null && !Branches.Signatures(spec.Text).TryGetValue(o.Subject!, out def))
         {
             return null;
         }
@@ -87,7 +90,7 @@ public static class CounterexampleSearch
                     {
                         continue;
                     }
-                    (string decls, string neg, List<(string, string)> points) = NegatedInstance(def, w, op, o.ArgsSort);
+                    (string decls, string neg, List<(string, string)> points) = runs is null ? NegatedInstance(def!, w, op, o.ArgsSort) : RelationInstance(o, runs, w);
                     order.Add(new Pair(w, args, why, post, decls, neg, points));
                 }
                 string? hit = AskInBatches(spec, solver, o, budgetMs, notes, sw, ref pairs, machine, machineName, states, order);
@@ -156,7 +159,8 @@ public static class CounterexampleSearch
     /// </summary>
     internal static string? Establish(Spec spec, ISolver solver, Obligation o, Hit c, string foundBy, List<string> notes)
     {
-        string op = o.Operation!, clause = o.Subject!;
+        RelationalRuns? runs = OneRun(o);
+        string op = runs?.Operation ?? o.Operation!, clause = runs?.Relation[^1] ?? o.Subject!;
         var sw = Stopwatch.StartNew();
         // establishing a hit gets its own time (a hit found late in the budget is still checked)
         long establishUntil = EstablishMs;
@@ -213,7 +217,28 @@ public static class CounterexampleSearch
             at += 2 * terms.Count;
             text.Append($"      {label}: before {before} / after {after}\n");
         }
+        if (runs is not null)
+        {
+            // the run's constants under the obligation's own names, then where the view differs and its cells before/after
+            (string pre, string post) = (runs.States[0].Pre, runs.States[0].Post!);
+            var defs = new StringBuilder(RelationalSearch.Header(spec)).Append(c.Machine).Append(c.States);
+            defs.Append($"(define-fun cx.a () {o.ArgsSort} {args})(define-fun {runs.Action} () {o.ArgsSort} cx.a)");
+            defs.Append($"(define-fun {pre} () State {c.W})(define-fun {post} () State {c.Post})\n");
+            for (int k = 0; k < c.Points.Count; k++)
+            {
+                string sort = c.Decls.Split(")(", StringSplitOptions.None).First(d => d.Contains($" {c.Points[k].Term} ", StringComparison.Ordinal)).Trim('(', ')').Split(' ', 3)[2];
+                defs.Append($"(define-fun {c.Points[k].Name} () {sort} {PointValue(r[3 + k])})\n");
+            }
+            text.Append(RelationalSearch.Where(spec, solver, runs, defs.ToString()).TrimStart('\n')).Append('\n');
+        }
         return text.ToString().TrimEnd();
+    }
+
+    // the value of a get-value answer ((term value)), as the solver wrote it
+    private static string PointValue(string answer)
+    {
+        List<Sx> parsed = Sx.ParseAll(answer);
+        return parsed.Count == 1 && parsed[0].Items.Count == 1 && parsed[0].Items[0].Items.Count == 2 ? parsed[0].Items[0].Items[1].ToString() : answer;
     }
 
     // The clause at the proposed points (constants now) is refuted on the ground terms.
@@ -323,6 +348,30 @@ public static class CounterexampleSearch
             }
             yield return Sx.L(items).ToString();
         }
+    }
+
+    /// <summary>The runs of a relational obligation with exactly one run, which has a step (null otherwise).</summary>
+    internal static RelationalRuns? OneRun(Obligation o) =>
+        o.Runs is { } r && r.States.Count == 1 && r.States[0].Post is not null ? r : null;
+
+    // A one-run relational obligation at a library pair: its pre-state the library state, its post-state the built
+    // one, its action the call; its other constants (a domain) free points. The relation (premises and negated
+    // conclusion) is returned negated, as a clause is, so the caller's (not …) asks for the relation to hold.
+    private static (string Decls, string Body, List<(string Name, string Term)> Points) RelationInstance(Obligation o, RelationalRuns runs, string pre)
+    {
+        (string Pre, string? Post) run = runs.States[0];
+        var env = new Dictionary<string, Sx>(StringComparer.Ordinal) { [run.Pre] = Sx.A(pre), [run.Post!] = Sx.A("cx.post"), [runs.Action] = Sx.A("cx.a") };
+        var decls = new StringBuilder();
+        var points = new List<(string, string)>();
+        foreach (Sx d in Sx.ParseAll(o.Query).Where(x => x.Is("declare-const") && x.Items.Count == 3 && !env.ContainsKey(x.Items[1].Atom!)))
+        {
+            string name = d.Items[1].Atom!;
+            decls.Append($"(declare-const cx.{name} {d.Items[2]})");
+            env[name] = Sx.A($"cx.{name}");
+            points.Add((name, $"cx.{name}"));
+        }
+        string relation = string.Join(' ', runs.Relation.Select(x => Sx.ParseAll(x)[0].Subst(env).ToString()));
+        return (decls.ToString(), $"(not (and {relation}))", points);
     }
 
     // The clause's body on the post-state with every top-level forall's variables as free constants

@@ -74,8 +74,8 @@ public static class Noninterference
 
     /// <summary>
     /// One obligation: <paramref name="twoSteps"/> true: two runs with their steps; false: two pre-states (outputs);
-    /// null: one run. Operation stays null: the counterexample search over free values (<see cref="BoundedSearch"/>)
-    /// takes every state as free and the steps as hypotheses.
+    /// null: one run. Operation stays null (it is not a one-state step obligation); the runs are recorded
+    /// (<see cref="Obligation.Runs"/>), so the counterexample search builds each post-state from its step.
     /// </summary>
     private static Obligation Make(Spec spec, SpecOperation op, string name, bool? twoSteps, string goal, string meaning,
         IReadOnlyList<(string, string)> explain)
@@ -107,10 +107,19 @@ public static class Noninterference
         {
             sb.Append($"(assert ({lemma} s t a))\n");
         }
+        // the runs, for the counterexample search: each post-state is defined by its run's step
+        (string, string?)[] runs = twoSteps switch
+        {
+            null => [("s", "s2")],
+            true => [("s", "s2"), ("t", "t2")],
+            false => [("s", null), ("t", null)],
+        };
+        var relation = Sx.ParseAll(goal).Where(x => x.Is("assert") && x.Items.Count == 2).Select(x => x.Items[1].ToString()).ToList();
         return new Obligation
         {
             Name = name,
             Expect = Expect.Unsat,
+            Runs = new RelationalRuns(op.Name, runs, "a", relation),
             Query = sb.Append(goal).ToString(),
             Uses = selected ? items : null,
             Meaning = meaning + (selected ? $" (from {string.Join(", ", items!)}{(twoSteps is null ? string.Empty : " on each run")})" : string.Empty),

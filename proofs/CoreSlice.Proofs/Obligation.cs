@@ -57,7 +57,22 @@ public sealed class Obligation
 
     /// <summary>Argument sort of the operation, when this obligation is about one (to name its fields).</summary>
     public string? ArgsSort { get; init; }
+
+    /// <summary>
+    /// For a relational obligation (noninterference): its runs of one operation, so the counterexample search can
+    /// build each post-state from the step instead of leaving it free (null for every other obligation).
+    /// </summary>
+    public RelationalRuns? Runs { get; init; }
 }
+
+/// <summary>
+/// The structure of a relational obligation, recorded by its generator: the operation, each run's pre-state
+/// constant and the post-state constant its step defines (null when the run has no step: an output obligation),
+/// the action's constant (the same in every run), and the assertions that relate the runs (premises such as an
+/// equivalence, then the negated conclusion last). The hypotheses of each run (Inv, the precondition, the step)
+/// are not in <see cref="Relation"/>: a search states them in full itself.
+/// </summary>
+public sealed record RelationalRuns(string Operation, IReadOnlyList<(string Pre, string? Post)> States, string Action, IReadOnlyList<string> Relation);
 
 /// <summary>The result of running one obligation.</summary>
 public sealed record ObligationResult(string Name, ObligationStatus Status, long Milliseconds, string? Counterexample, string? Detail);

@@ -170,7 +170,7 @@ public sealed class Runner
             // A counterexample (or a parametric "unknown") is looked for again on the small
             // concrete machine, where satisfiable queries are fast (Serval does the same).
             // A model there is a real counterexample: the small machine is well-formed.
-            if (o.Operation is not null && solver.IsZ3)
+            if ((o.Operation is not null || CounterexampleSearch.OneRun(o) is not null) && solver.IsZ3)
             {
                 // a step obligation (the witness terms use lambda, which only Z3 reads as an array): search the witness library for a concrete counterexample
                 string? found = CounterexampleSearch.Search(spec, solver, o, SearchBudgetMs, notes);
@@ -179,7 +179,9 @@ public sealed class Runner
                     return new ObligationResult(o.Name, ObligationStatus.Failed, sw.ElapsedMilliseconds, found, null);
                 }
             }
-            if (!sat && solver.IsZ3 && BoundedSearch.Search(spec, solver, o, BoundedSearch.BudgetMs, notes) is { } bounded)
+            // a relational obligation whose query answered sat is searched too: the search prints its runs state by
+            // state (the raw model names neither state); the raw model is the fallback
+            if ((!sat || o.Runs is not null) && solver.IsZ3 && BoundedSearch.Search(spec, solver, o, BoundedSearch.BudgetMs, notes) is { } bounded)
             {
                 return new ObligationResult(o.Name, ObligationStatus.Failed, sw.ElapsedMilliseconds, bounded, null);
             }

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using CoreSlice.Proofs;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace CoreSlice.Tests.Proofs;
 
@@ -8,7 +10,7 @@ namespace CoreSlice.Tests.Proofs;
 /// substitution on the real spec) must be rejected by verify, with a
 /// counterexample on the obligation of the invariant the bug breaks.
 /// </summary>
-public sealed class BrokenSpecTests
+public sealed class BrokenSpecTests(ITestOutputHelper output)
 {
     /// <summary>Per-obligation limit; a step obligation not proved by then is searched for a counterexample.</summary>
     private const int TimeoutMs = 5_000;
@@ -23,7 +25,14 @@ public sealed class BrokenSpecTests
         Spec spec = BrokenSpecs.Apply(SpecLocator.RepositorySpec(), m);
         Z3Solver solver = Z3Solver.TryCreate(out string? problem) ?? throw new InvalidOperationException(problem);
 
+        var sw = Stopwatch.StartNew();
         VerifyReport report = Verifier.Run(spec, solver, m.Obligation, TimeoutMs);
+        // the time and what was found, for the measured figures in spec/README.md
+        output.WriteLine($"{mutant}: {sw.ElapsedMilliseconds} ms");
+        foreach (ObligationResult r in report.Results.Where(r => r.Name.StartsWith(m.Obligation, StringComparison.Ordinal)))
+        {
+            output.WriteLine($"{r.Name}: {r.Status} {r.Milliseconds} ms\n{r.Counterexample}{r.Detail}");
+        }
 
         var caught = report.Results.Where(r => r.Name == m.Obligation || r.Name.StartsWith(m.Obligation + "#", StringComparison.Ordinal)).ToList();
         Assert.True(caught.Count > 0, $"{mutant}: no result named {m.Obligation}: {string.Join(", ", report.Results.Select(r => r.Name + " " + r.Status))}");
