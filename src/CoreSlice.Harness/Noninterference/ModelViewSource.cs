@@ -28,21 +28,7 @@ public sealed class ModelViewSource(SpecModel model) : IViewSource
             w.Hex("size", s.Ranges[i].Size);
             w.Put("perm", i < s.Perms.Length ? s.Perms[i] : 0);
         }
-        w.Put("windows", s.Windows.Length);
-        foreach (SharedWindow x in s.Windows)
-        {
-            w.Hex("base", x.Range.Base);
-            w.Hex("size", x.Range.Size);
-            w.Put("perm", (long)x.Permissions);
-        }
-        w.Put("dmaRows", s.DmaRanges.Length);
-        foreach (DmaRange d in s.DmaRanges)
-        {
-            w.Put("dev", d.Device);
-            w.Hex("base", d.Range.Base);
-            w.Hex("size", d.Range.Size);
-            w.Put("perm", (long)d.Permissions);
-        }
+        w.Sharing(s.Windows, s.DmaRanges);
     }
 
     public int CoreOwner(int core) => (uint)core < (uint)model.CoreOwner.Length ? model.CoreOwner[core] : Owner.None;

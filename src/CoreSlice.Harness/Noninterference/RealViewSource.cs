@@ -36,21 +36,7 @@ public sealed class RealViewSource(Bench bench) : IViewSource
             w.Hex("size", e.Ranges[i].Size);
             w.Put("perm", (long)perms[i]);
         }
-        w.Put("windows", e.Windows.Length);
-        foreach (SharedWindow x in e.Windows)
-        {
-            w.Hex("base", x.Range.Base);
-            w.Hex("size", x.Range.Size);
-            w.Put("perm", (long)x.Permissions);
-        }
-        w.Put("dmaRows", e.DmaRanges.Length);
-        foreach (DmaRange d in e.DmaRanges)
-        {
-            w.Put("dev", d.Device);
-            w.Hex("base", d.Range.Base);
-            w.Hex("size", d.Range.Size);
-            w.Put("perm", (long)d.Permissions);
-        }
+        w.Sharing(e.Windows, e.DmaRanges);
     }
 
     public int CoreOwner(int core) => Table.CoreOwner(core);

@@ -80,4 +80,24 @@ public sealed class ViewWriter
             Array.Resize(ref bytes, Math.Max(bytes.Length * 2, length + n));
         }
     }
+
+    /// <summary>A table row's windows and DMA rows, in order, as both sides of the view write them.</summary>
+    public void Sharing(ReadOnlySpan<SharedWindow> windows, ReadOnlySpan<DmaRange> dma)
+    {
+        Put("windows", windows.Length);
+        foreach (SharedWindow x in windows)
+        {
+            Hex("base", x.Range.Base);
+            Hex("size", x.Range.Size);
+            Put("perm", (long)x.Permissions);
+        }
+        Put("dmaRows", dma.Length);
+        foreach (DmaRange d in dma)
+        {
+            Put("dev", d.Device);
+            Hex("base", d.Range.Base);
+            Hex("size", d.Range.Size);
+            Put("perm", (long)d.Permissions);
+        }
+    }
 }

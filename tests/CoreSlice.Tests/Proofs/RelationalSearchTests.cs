@@ -28,18 +28,8 @@ public sealed class RelationalSearchTests(ITestOutputHelper output)
     [MemberData(nameof(LibraryLeaks))]
     public void The_witness_library_alone_finds_a_state_and_a_call_that_break_local_respect(string name)
     {
-        BrokenSpec m = BrokenSpecs.All[name];
-        Spec spec = BrokenSpecs.Apply(SpecLocator.RepositorySpec(), m);
-        Z3Solver solver = Z3Solver.TryCreate(out string? problem) ?? throw new InvalidOperationException(problem);
-        Obligation o = ObligationGenerator.Generate(spec).Single(x => x.Name == m.Obligation);
-        var notes = new List<string>();
-        var sw = Stopwatch.StartNew();
+        (Obligation o, string found) = VariantSearch.Run(name, (spec, solver, ob, notes) => CounterexampleSearch.Search(spec, solver, ob, Runner.SearchBudgetMs, notes), output);
 
-        string? found = CounterexampleSearch.Search(spec, solver, o, Runner.SearchBudgetMs, notes);
-
-        output.WriteLine($"{name} ({m.Why}): {sw.ElapsedMilliseconds} ms\n{found}\n{string.Join("\n", notes)}");
-        Assert.True(found is not null, $"{name}: no counterexample: {string.Join("; ", notes)}");
-        Assert.StartsWith($"COUNTEREXAMPLE to {m.Obligation}:", found, StringComparison.Ordinal);
         Assert.Contains("found by the counterexample search over the witness library", found, StringComparison.Ordinal);
         Assert.Contains("(satisfies Inv: proved)", found, StringComparison.Ordinal);
         Assert.Contains($"broken: {o.Runs!.Relation[^1]} at", found, StringComparison.Ordinal);
@@ -50,19 +40,9 @@ public sealed class RelationalSearchTests(ITestOutputHelper output)
     [MemberData(nameof(Leaks))]
     public void The_search_alone_finds_two_equivalent_states_and_the_action(string name)
     {
-        BrokenSpec m = BrokenSpecs.All[name];
-        Spec spec = BrokenSpecs.Apply(SpecLocator.RepositorySpec(), m);
-        Z3Solver solver = Z3Solver.TryCreate(out string? problem) ?? throw new InvalidOperationException(problem);
-        Obligation o = ObligationGenerator.Generate(spec).Single(x => x.Name == m.Obligation);
+        (Obligation o, string found) = VariantSearch.Run(name, (spec, solver, ob, notes) => BoundedSearch.Search(spec, solver, ob, BoundedSearch.BudgetMs, notes), output);
+
         Assert.NotNull(o.Runs);
-        var notes = new List<string>();
-        var sw = Stopwatch.StartNew();
-
-        string? found = BoundedSearch.Search(spec, solver, o, BoundedSearch.BudgetMs, notes);
-
-        output.WriteLine($"{name} ({m.Why}): {sw.ElapsedMilliseconds} ms\n{found}\n{string.Join("\n", notes)}");
-        Assert.True(found is not null, $"{name}: no counterexample: {string.Join("; ", notes)}");
-        Assert.StartsWith($"COUNTEREXAMPLE to {m.Obligation}:", found, StringComparison.Ordinal);
         Assert.Contains("found by the SMT search over free values", found, StringComparison.Ordinal);
         foreach ((string pre, string? post) in o.Runs.States)
         {
