@@ -29,7 +29,8 @@
 ; ga.core: the calling core as the mailbox hardware identifies it (a guest cannot name another slot).
 ; Never refused with LogFull: every guest's calls fill the one log, so a refusal would tell the caller
 ; what other guests did (S11, 90-noninterference). With the log full the call is answered and not
-; appended, only counted (Log.unrecorded; the next drain's record reports the count).
+; appended, only counted (the LogFull transition, with the call's own answer; the next drain's record
+; reports the count).
 (declare-datatypes ((GuestAttestArgs 0)) ((
   (mk-guest-attest-args (ga.core Core) (ga.nonceOk Bool) (ga.roomOk Bool) (ga.keyOk Bool)))))
 (define-fun GuestAttest_pre ((s State) (a GuestAttestArgs)) Bool true)
@@ -41,7 +42,7 @@
     (ite (not (ga.keyOk a)) SliceError.AttestationKeyFault
          SliceError.None))))))
 (define-fun GuestAttest ((s State) (a GuestAttestArgs) (s2 State)) Bool
-  (ite (Log.full s) (Log.unrecorded s s2) (and (Log.append s s2) (same-but-log s s2))))
+  (ite (Log.full s) (LogFull s s2) (and (Log.append s s2) (same-but-log s s2))))
 (define-fun GuestAttest_target ((s State) (a GuestAttestArgs)) Slot Owner.None)
 
 ; ============================ DrainLog ============================
