@@ -497,8 +497,11 @@ public static class ObligationGenerator
         return fields;
     }
 
-    /// <summary>The full script for a solver: options, spec, query, check, values to explain.</summary>
-    public static string Script(Spec spec, Obligation o, int timeoutMs, bool z3)
+    /// <summary>
+    /// The full script for a solver: options, spec, query, check, values to explain. The obligation's opaque functions
+    /// are declared without their bodies unless <paramref name="hideOpaque"/> is false (a search for a real counterexample).
+    /// </summary>
+    public static string Script(Spec spec, Obligation o, int timeoutMs, bool z3, bool hideOpaque = true)
     {
         var sb = new StringBuilder();
         sb.Append("(set-option :produce-models true)\n");
@@ -511,7 +514,7 @@ public static class ObligationGenerator
         {
             sb.Append("(set-option :timeout ").Append(timeoutMs).Append(")\n");
         }
-        sb.Append(spec.Text).Append('\n').Append(o.Query);
+        sb.Append((hideOpaque ? OpaqueFunctions.Hide(spec.Text, OpaqueFunctions.For(spec, o.Name)) : spec.Text)).Append('\n').Append(o.Query);
         sb.Append(o.CheckCommand ?? "(check-sat)").Append('\n');
         bool explain = o.Expect == Expect.Unsat && o.Explain.Count > 0;
         if (explain)

@@ -102,6 +102,8 @@ public sealed class Runner
         && !o.Name.StartsWith("pmp/", StringComparison.Ordinal) && !o.Name.StartsWith("Inv/", StringComparison.Ordinal)
         && !o.Name.EndsWith("/I2_FilterSoundness.ranges", StringComparison.Ordinal)
         && !spec.Lemmas.Any(l => o.Name == "lemma/" + l)
+        // the session's prelude defines every function: an obligation with opaque ones runs one-shot, on its own script
+        && OpaqueFunctions.For(spec, o.Name).Count == 0
         && (o.Uses is not null || o.Operation is null);
 
     /// <summary>Z3's second strategy for an unsat obligation its default one-shot run left unknown (see <see cref="SecondStrategy"/>).</summary>
@@ -213,13 +215,15 @@ public sealed class Runner
             }
             // a relational obligation whose query answered sat is searched too: the search prints its runs state by
             // state (the raw model names neither state); the raw model is the fallback
-            if ((!sat || o.Runs is not null) && solver.IsZ3 && BoundedSearch.Search(spec, solver, o, BoundedSearch.BudgetMs, notes) is { } bounded)
+            // with functions opaque, a model may give one a value its body never takes: not a counterexample by itself
+            IReadOnlyList<string> opaque = OpaqueFunctions.For(spec, o.Name);
+            if ((!sat || o.Runs is not null || opaque.Count > 0) && solver.IsZ3 && BoundedSearch.Search(spec, solver, o, BoundedSearch.BudgetMs, notes) is { } bounded)
             {
                 return new ObligationResult(o.Name, ObligationStatus.Failed, sw.ElapsedMilliseconds, bounded, null);
             }
-            bool cexFound = sat;
+            bool cexFound = sat && opaque.Count == 0;
             List<string> cex = answers;
-            if (!sat && solver.IsZ3)
+            if (!cexFound && solver.IsZ3)
             {
                 var small = new Obligation
                 {
@@ -227,7 +231,8 @@ public sealed class Runner
                     Query = o.Query.Replace("(assert Machine_WellFormed)\n", "(assert Machine_WellFormed)\n" + ObligationGenerator.SmallMachine, StringComparison.Ordinal),
                 };
                 int limit = Math.Min(timeoutMs, SmallTimeoutMs);
-                List<string> again = SExpr.SplitTop(solver.Run(ObligationGenerator.Script(spec, small, limit, solver.IsZ3), limit));
+                // with every body: a model here is a counterexample to the theorem, not to its opaque form
+                List<string> again = SExpr.SplitTop(solver.Run(ObligationGenerator.Script(spec, small, limit, solver.IsZ3, hideOpaque: false), limit));
                 if (again.Count > 0 && again[0] == "sat")
                 {
                     cexFound = true;
@@ -238,7 +243,8 @@ public sealed class Runner
             if (!cexFound)
             {
                 return new ObligationResult(o.Name, ObligationStatus.Unknown, ms, null,
-                    ms >= timeoutMs - 50 ? $"timed out after {timeoutMs} ms" : "the solver answered unknown");
+                    sat ? $"satisfiable with {string.Join(", ", opaque)} opaque, and no counterexample found with their bodies"
+                    : ms >= timeoutMs - 50 ? $"timed out after {timeoutMs} ms" : "the solver answered unknown");
             }
             return new ObligationResult(o.Name, ObligationStatus.Failed, ms, Counterexample.Describe(spec, o, cex), null);
         }

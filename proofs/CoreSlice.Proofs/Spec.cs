@@ -76,6 +76,12 @@ public sealed class Spec
     /// </summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Hints { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
+    /// <summary>
+    /// Opaque functions: obligation name → the define-funs its script declares without their bodies
+    /// (<see cref="OpaqueFunctions"/>; manifest <c>opaque &lt;obligation&gt; &lt;define-fun&gt;...</c>).
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Opaque { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
     /// <summary>Loads a spec directory. Throws <see cref="SpecException"/> with a one-line reason.</summary>
     public static Spec FromDirectory(string dir)
     {
@@ -138,6 +144,7 @@ public sealed class Spec
         var uses = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         var hints = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var noninterference = new List<string>();
+        var opaque = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         int lineNo = 0;
         foreach (string raw in manifest.Split('\n'))
         {
@@ -225,6 +232,13 @@ public sealed class Spec
                     }
                     uses[w[1]] = w[3..];
                     break;
+                case "opaque" when w.Length >= 3 && w[1].Contains('/', StringComparison.Ordinal):
+                    if (opaque.ContainsKey(w[1]))
+                    {
+                        throw new SpecException($"obligations.txt line {lineNo}: {w[1]} has an opaque line already (list every function on one line)");
+                    }
+                    opaque[w[1]] = w[2..];
+                    break;
                 default:
                     throw new SpecException($"obligations.txt line {lineNo}: cannot read \"{line}\"");
             }
@@ -238,7 +252,7 @@ public sealed class Spec
             Text = text, Manifest = manifest, LanguageProblems = SpecLanguage.Check(text), Source = source, Invariants = invariants, Operations = operations,
             Properties = properties, Lemmas = lemmas, SteppedLemmas = stepped, StepLemmas = stepLemmas, Uses = uses,
             Hints = hints.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value, StringComparer.Ordinal),
-            Noninterference = noninterference,
+            Noninterference = noninterference, Opaque = opaque,
         };
     }
 

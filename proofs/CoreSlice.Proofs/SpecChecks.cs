@@ -49,6 +49,20 @@ public static class SpecChecks
                 $"manifest/uses/{selected} FAILED: obligations.txt selects hypotheses for {selected}, which is no obligation " +
                 "(an operation and a listed clause, Inv and a listed property, or a noninterference condition)", null));
         }
+        // an opaque line for no obligation hides nothing; one naming no define-fun would not parse as a script
+        var lemmaNames = spec.Lemmas.Concat(spec.StepLemmas.Select(l => l.Name)).Select(l => "lemma/" + l);
+        var defined = new HashSet<string>(OpaqueFunctions.Defined(spec.Text), StringComparer.Ordinal);
+        foreach ((string key, IReadOnlyList<string> functions) in spec.Opaque)
+        {
+            string? problem = !names.Contains(key) && !lemmaNames.Contains(key, StringComparer.Ordinal)
+                ? $"{key} is no obligation (an operation and a listed clause, Inv and a listed property, a noninterference condition or a lemma)"
+                : functions.FirstOrDefault(f => !defined.Contains(f)) is { } f ? $"{f} is no define-fun of the spec" : null;
+            if (problem is not null)
+            {
+                results.Add(new ObligationResult($"manifest/opaque/{key}", ObligationStatus.Failed, 0,
+                    $"manifest/opaque/{key} FAILED: {problem}", null));
+            }
+        }
         foreach ((string key, IReadOnlyList<string> terms) in spec.Hints)
         {
             foreach (string term in terms)
