@@ -107,6 +107,11 @@
       (forall ((c Core)) (! (=> (reqHasCore a c)
                                 (and (bvult c nCores) (not (controlCore c)) (= (select (coreOwner s) c) Owner.Free)))
                             :pattern ((select (c.cidx a) c))))))
+; every way the request names was Free
+(define-fun Lemma_CreateOk_WaysFree ((s State) (a CreateArgs) (s2 State)) Bool
+  (=> (= (CreateSlice_err s a) SliceError.None)
+      (forall ((w Way)) (! (=> (select (c.ways a) w) (= (select (wayOwner s) w) Owner.Free))
+                            :pattern ((select (c.ways a) w))))))
 ; so CreateSlice either changes nothing, or applies its effect with all of the above
 ; (the err term no longer appears: the step obligations need not unfold the check chain)
 (define-fun Lemma_Create_Step ((s State) (a CreateArgs) (s2 State)) Bool
@@ -134,7 +139,10 @@
            (forall ((c Core))
              (! (=> (reqHasCore a c)
                     (and (bvult c nCores) (not (controlCore c)) (= (select (coreOwner s) c) Owner.Free)))
-                :pattern ((select (c.cidx a) c)))))))
+                :pattern ((select (c.cidx a) c))))
+           (forall ((w Way))
+             (! (=> (select (c.ways a) w) (= (select (wayOwner s) w) Owner.Free))
+                :pattern ((select (c.ways a) w)))))))
 ; the DMA rows of a successful create, apart from Lemma_Create_Step (only I4.table reads them: the other
 ; step obligations of CreateSlice need not instantiate them)
 (define-fun Lemma_Create_DmaStep ((s State) (a CreateArgs) (s2 State)) Bool

@@ -60,9 +60,14 @@ public static class BrokenSpecs
             [("(and (= (select (mode s2) c) CoreMode.Guest) (select (locked s2) c) (core-regs-programmed s s2 c t) (core-ipi-cleared s2 c))",
               "(and (= (select (mode s2) c) CoreMode.Guest) (core-regs-programmed s s2 c t) (core-ipi-cleared s2 c))")]),
         ["create-without-core-in-use-check"] = new(
-            "CreateSlice forgets CoreInUse: a core of a live slice is given to the new one",
-            "CreateSlice/I3_LockedGuest.guest",
+            "CreateSlice forgets CoreInUse: a core of a live slice is given to the new one (CreateSlice/I3.guest assumes the step lemma this breaks)",
+            "lemma/Lemma_CreateOk_CoresFree",
             [("(ite (not (= (select (coreOwner s) c) Owner.Free)) SliceError.CoreInUse", "(ite false SliceError.CoreInUse")]),
+        ["create-without-way-in-use-check"] = new(
+            "CreateSlice forgets WaysInUse: a way another slice holds is given to the new one as well",
+            "lemma/Lemma_CreateOk_WaysFree",
+            [("(ite (exists ((w Way)) (and (select (c.ways a) w) (not (= (select (wayOwner s) w) Owner.Free)))) SliceError.WaysInUse",
+              "(ite false SliceError.WaysInUse")]),
         ["load-without-bounds-check"] = new(
             "LoadImage forgets ImageOutsideMemory: an image may land in memory the slice does not own",
             "lemma/Lemma_LoadOk_WritesOwned",
