@@ -68,6 +68,11 @@ public static class BrokenSpecs
             "lemma/Lemma_CreateOk_WaysFree",
             [("(ite (exists ((w Way)) (and (select (c.ways a) w) (not (= (select (wayOwner s) w) Owner.Free)))) SliceError.WaysInUse",
               "(ite false SliceError.WaysInUse")]),
+        ["reserved-memory-ownable"] = new(
+            "I1.memory lets a slot own reserved memory (it only says a Reserved-owned byte is reserved): the slicevisor's own memory may sit in a slot's table",
+            "Inv/S9_TcbProtection",
+            [("  (forall ((a Addr)) (let ((o (select (memOwner s) a)))\n    (and (= (= o Owner.Reserved) (reservedMem a))",
+              "  (forall ((a Addr)) (let ((o (select (memOwner s) a)))\n    (and (=> (= o Owner.Reserved) (reservedMem a))")]),
         ["load-without-bounds-check"] = new(
             "LoadImage forgets ImageOutsideMemory: an image may land in memory the slice does not own",
             "lemma/Lemma_LoadOk_WritesOwned",
@@ -99,7 +104,7 @@ public static class BrokenSpecs
              ("S10_NoGuestToGuest.ways uses I1_Disjointness.ways ", "S10_NoGuestToGuest.ways uses ")]),
         ["manifest-omits-invariant"] = new("obligations.txt forgets I4 (and the selections that name it, which would otherwise be refused as naming no clause)",
             "manifest/Inv", [], [("invariant I4_DmaConfinement I4_DmaConfinement.iommu I4_DmaConfinement.table\n", string.Empty), (" I4_DmaConfinement I5_NoResidue\n", " I5_NoResidue\n"),
-             (" I3_LockedGuest.guest I4_DmaConfinement\n", " I3_LockedGuest.guest\n"),
+             (" I3_LockedGuest.guest I4_DmaConfinement\n", " I3_LockedGuest.guest\n"), (" I4_DmaConfinement I3_LockedGuest.guest\n", " I3_LockedGuest.guest\n"),
              ("prove CreateSlice/I4_DmaConfinement.table uses I1_Disjointness.memory I1_Disjointness.windows I4_DmaConfinement.table Lemma_Create_Step Lemma_Create_DmaStep Lemma_Create_DmaInRange Lemma_Create_DmaInWindow\n", string.Empty),
              ("prove GuestDma/NI1_OutputConsistency uses I1_Disjointness.table I4_DmaConfinement.iommu I4_DmaConfinement.table NI.Lemma_GuestDmaErr\n", string.Empty)]),
         ["manifest-omits-property"] = new("obligations.txt forgets S4", "manifest/coverage/S4_InterruptConfinement", [],

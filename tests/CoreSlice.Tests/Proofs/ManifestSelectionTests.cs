@@ -101,7 +101,7 @@ public sealed class ManifestSelectionTests
     [Theory]
     [InlineData("(Lemma_Create_Step#1 s2 a s i x)", "about what the obligation assumes of it: (Lemma_Create_Step#1 s a s2 x...)")]
     [InlineData("(I5_NoResidue s x)", "is not a hypothesis")]                                        // not selected for it
-    [InlineData("(Lemma_Create_Step#6 s a s2 x)", "names no forall")]
+    [InlineData("(Lemma_Create_Step#7 s a s2 x)", "names no forall")]
     [InlineData("(Lemma_Create_DmaStep s a s2 j x)", "binds 1 variables; the hint gives 2")]
     [InlineData("(Lemma_Create_DmaStep s a s2 b)", "binds b, which its arguments name")]               // its body's let binds b
     public void A_step_hint_that_is_no_instance_of_a_hypothesis_is_a_failed_check_and_is_not_asserted(string hint, string why)
