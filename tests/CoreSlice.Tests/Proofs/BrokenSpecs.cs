@@ -292,6 +292,11 @@ public static class BrokenSpecs
             "DestroySlice frees a slot's memory without scrubbing it: the free pool (the control slice's to hand out) holds the old data",
             "DestroySlice/NI3_WeakStepConsistency.mem",
             [("(ite (or (= (select (memOwner s) x) t) (= (select (winOwner s) x) t))\n                                           Owner.None (select (lastWriter s) x))", "(select (lastWriter s) x)")]),
+        ["leak-create-decision-reads-guest-memory"] = new(
+            "CreateSlice refuses a request whose entry byte a guest (the requested slot's last tenant) wrote last: the control slice learns a guest's memory through the answer",
+            "lemma/NI.Lemma_CreateSliceErr",
+            [("(ite (Log.full s) SliceError.LogFull\n  (ite (= (c.slot a) #x0000) SliceError.TableFull",
+              "(ite (or (Log.full s) (= (select (lastWriter s) (c.entry a)) (c.slot a))) SliceError.LogFull\n  (ite (= (c.slot a) #x0000) SliceError.TableFull")]),
         ["leak-shared-cache-way"] = new(
             "CreateSlice forgets WaysInUse: a new slice is given a cache way another slice holds",
             "CreateSlice/NI2_LocalRespect.owners",
