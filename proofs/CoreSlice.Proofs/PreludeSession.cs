@@ -44,7 +44,13 @@ public sealed class PreludeSession : IDisposable
     /// True when the query (declarations and assertions, as <see cref="Obligation.Query"/>) is
     /// unsatisfiable after the prelude, found within the budget. False means "not shown here".
     /// </summary>
-    public bool ProvesUnsat(string query)
+    public bool ProvesUnsat(string query) => ProvesUnsat(query, budgetMs);
+
+    /// <summary>
+    /// As <see cref="ProvesUnsat(string)"/>, within <paramref name="queryBudgetMs"/> when that is shorter than the
+    /// session's budget (the tactic runs under <c>try-for</c>: the context's timeout is the session's).
+    /// </summary>
+    public bool ProvesUnsat(string query, int queryBudgetMs)
     {
         if (session is null || queries >= QueriesPerContext)
         {
@@ -58,7 +64,10 @@ public sealed class PreludeSession : IDisposable
             }
         }
         queries++;
-        string answer = session.Eval("(push)\n" + query + "(check-sat-using " + Tactic + ")\n(pop)\n", budgetMs).Trim();
+        string tactic = queryBudgetMs < budgetMs
+            ? "(try-for " + Tactic + " " + Math.Max(1, queryBudgetMs).ToString(System.Globalization.CultureInfo.InvariantCulture) + ")"
+            : Tactic;
+        string answer = session.Eval("(push)\n" + query + "(check-sat-using " + tactic + ")\n(pop)\n", budgetMs).Trim();
         Answered?.Invoke();
         if (answer == "unsat")
         {

@@ -60,4 +60,21 @@ public sealed class PreludeSessionTests
         Assert.True(session.ProvesUnsat("(declare-const s State)\n(assert (not (= s s)))\n"));
         Assert.False(session.ProvesUnsat("(declare-const s NoSuchSort)\n(assert false)\n"));
     }
+
+    [Fact]
+    public void A_query_budget_shorter_than_the_sessions_bounds_the_query()
+    {
+        Spec spec = SpecLocator.RepositorySpec();
+        ISolver z3 = Z3Solver.TryCreate(out string? problem) ?? throw new InvalidOperationException(problem);
+        using PreludeSession session = z3.OpenSession(spec.Text, 60_000) ?? throw new InvalidOperationException("no session");
+        // a 62-bit prime as the product of two 32-bit factors above 1: unsat, but a multiplier miter Z3 needs far more than 0.2 s for
+        const string factoring = "(declare-const x (_ BitVec 32))\n(declare-const y (_ BitVec 32))\n"
+            + "(assert (bvugt x #x00000001))\n(assert (bvugt y #x00000001))\n"
+            + "(assert (= (bvmul ((_ zero_extend 32) x) ((_ zero_extend 32) y)) #x3fffffffffffffc7))\n";
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        Assert.False(session.ProvesUnsat(factoring, 200));
+        Assert.True(sw.ElapsedMilliseconds < 20_000, $"the 0.2 s query took {sw.ElapsedMilliseconds} ms");
+        // the context is replaced after it, and a short budget still proves what is easy
+        Assert.True(session.ProvesUnsat("(declare-const s State)\n(assert (not (= s s)))\n", 200));
+    }
 }
