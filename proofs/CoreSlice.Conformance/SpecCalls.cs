@@ -43,7 +43,10 @@ public sealed class CreateCall(SliceRequest request) : SpecCall
     /// <inheritdoc/>
     public override string Describe() =>
         $"cores=[{string.Join(',', Request.Cores.ToArray())}] ranges=[{string.Join(' ', Request.Ranges.ToArray().Select(r => $"0x{r.Base:x}+0x{r.Size:x}"))}] " +
-        $"devices=[{string.Join(',', Request.Devices.ToArray())}] ways=0x{Request.Ways:x} entry=0x{Request.EntryPoint:x}";
+        $"devices=[{string.Join(',', Request.Devices.ToArray())}] ways=0x{Request.Ways:x} entry=0x{Request.EntryPoint:x}" +
+        (Request.RangePermissions.Length == 0 ? "" : $" permissions=[{string.Join(',', Request.RangePermissions.ToArray())}]") +
+        (Request.Windows.Length == 0 ? "" : $" windows=[{string.Join(' ', Request.Windows.ToArray().Select(w => $"0x{w.Range.Base:x}+0x{w.Range.Size:x}:{w.Permissions}"))}]") +
+        (Request.DmaRanges.Length == 0 ? "" : $" dma=[{string.Join(' ', Request.DmaRanges.ToArray().Select(d => $"dev{d.Device}:0x{d.Range.Base:x}+0x{d.Range.Size:x}:{d.Permissions}"))}]");
 
     private int[] Cores(MachineConfig m) => Request.Cores.ToArray().Select(c => Index16(c, m.CoreCount)).ToArray();
 
@@ -73,8 +76,11 @@ public sealed class CreateCall(SliceRequest request) : SpecCall
 
     private static bool Meets(ulong b, ulong z, MemoryRange r) => z != 0 && r.Size != 0 && new MemoryRange(b, z).Overlaps(r);
 
-    // the effective permission of range k (RWX when the request lists none), as the spec's 3 bits
-    private int PermOf(int k) => Request.RangePermissions.Length == 0 ? 7 : (int)Request.RangePermissions.Span[k] & 7;
+    // the effective permission of range k as the spec's Create.perm reads it: RWX when the request lists none, else
+    // the listed one, and None past the list (a hostile count the code refuses with PermissionsCountMismatch; the
+    // range witness kr must still name the spec's first failing range)
+    private int PermOf(int k) =>
+        Request.RangePermissions.Length == 0 ? 7 : k < Request.RangePermissions.Length ? (int)Request.RangePermissions.Span[k] & 7 : 0;
 
     private bool WindowFails(AbstractState s, MachineConfig m, SharedWindow[] ws, int k)
     {
@@ -119,7 +125,7 @@ public sealed class CreateCall(SliceRequest request) : SpecCall
             || m.ControlMemory.Any(r => Meets(b, z, r))
             || Enumerable.Range(0, k).Any(j => Overlaps(rs[j].Base, rs[j].Size, b, z))
             || s.MemOwner.Any(o => Meets(b, z, new MemoryRange(o.Base, o.Size)))
-            || (Request.RangePermissions.Length == rs.Length && (PermOf(k) == 0 || (PermOf(k) & 3) == 2));   // none, or W without R
+            || PermOf(k) == 0 || (PermOf(k) & 3) == 2;   // none, or W without R
     }
 
     private static int First(int n, Func<int, bool> fails)

@@ -57,6 +57,19 @@ public sealed class ConformanceTests
         Assert.True(r.Conforms, Explain(r));
     }
 
+    /// <summary>
+    /// Seed 1's step 513 is a CreateSlice with fewer permissions than ranges, refused earlier (TooManyRanges): the range
+    /// witness kr must still be the spec's first failing range, where Create.perm reads None past the list. The harness
+    /// once took the permissions into account only when the counts matched, and named the wrong range (found
+    /// 2026-12-07 by `coreslice conform --steps 1000 --invariants-every 16`).
+    /// </summary>
+    [Fact]
+    public void A_longer_trace_with_a_short_permission_list_conforms()
+    {
+        ConformanceResult r = Run(new ConformanceOptions { Seed = 1, Steps = 520, InvariantsEvery = 16 });
+        Assert.True(r.Conforms, Explain(r));
+    }
+
     // ---- teeth: perturb one step's abstraction, the check must fail and name the field
 
     private const int Step = 3; // a rejected CreateSlice in the scripted tour: nothing may change
