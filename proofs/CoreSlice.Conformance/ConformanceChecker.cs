@@ -36,6 +36,9 @@ public sealed class ConformanceChecker : IDisposable
     /// <summary>The step whose scope <see cref="Complete"/> left open.</summary>
     private (SpecCall Call, AbstractState Pre, int Error)? opened;
 
+    /// <summary>The ghost fields a step of an operation with an error may change (<see cref="GhostReads"/>), by operation and error.</summary>
+    private readonly Dictionary<(string Op, int Error), string[]> ghostReads = [];
+
     /// <summary>Loads <paramref name="spec"/> specialised to <paramref name="machine"/>. Throws <see cref="SpecException"/> when Z3 rejects it.</summary>
     public ConformanceChecker(Spec spec, MachineConfig machine, int timeoutMs = 20_000)
     {
@@ -72,7 +75,7 @@ public sealed class ConformanceChecker : IDisposable
         ArgumentNullException.ThrowIfNull(pre);
         ArgumentNullException.ThrowIfNull(observed);
         string op = call.Operation;
-        string[] read = [.. GhostCells.Names.Where(f => !successor.Keeps(op, f))];
+        string[] read = GhostReads(op, codeError);
         var cells = new GhostCells(read, pre, observed);
         var script = new StringBuilder(Step(call, pre, codeError));
         foreach (string field in read)
@@ -112,6 +115,31 @@ public sealed class ConformanceChecker : IDisposable
         {
             Close();
         }
+    }
+
+    /// <summary>
+    /// The ghost fields to read after a step of <paramref name="op"/> that returned <paramref name="error"/>: every field but
+    /// those the successor keeps in every branch (read off its term) and those whose successor field Z3's simplifier
+    /// reduces to the pre-state's once the error is a literal (asked once per operation and error). Most model-checked steps are StartSlice or
+    /// DestroySlice under a hardware fault, which keep the ghost fields: without this each paid a check-sat and an
+    /// evaluation for values equal to the pre-state's. Only a simplification to <c>true</c> counts as kept; a field wrongly
+    /// taken from the pre-state would still fail the step's transition goal, which checks the whole post-state.
+    /// </summary>
+    private string[] GhostReads(string op, int error)
+    {
+        if (!ghostReads.TryGetValue((op, error), out string[]? fields))
+        {
+            Close();
+            string[] open = [.. GhostCells.Names.Where(f => !successor.Keeps(op, f))];
+            string defs = $"(declare-const S State)(declare-const A {successor.ArgsSorts[op]})\n";
+            // no search: Z3's simplifier, with the error a literal, selects the branch; a field it does not reduce to the
+            // pre-state's is read as before
+            string[] kept = z3.Eval(defs, string.Concat(open.Select(f => $"(simplify (= {successor.Field(op, f, error)} ({f} S)))\n")), 0)
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            fields = kept.Length == open.Length ? [.. open.Where((_, i) => kept[i] != "true")] : open;
+            ghostReads[(op, error)] = fields;
+        }
+        return fields;
     }
 
     private StepVerdict Ask(SpecCall call, AbstractState pre, AbstractState post, int codeError, IReadOnlyList<string> problems, bool invariants)
