@@ -9,7 +9,7 @@
 ; ---- sorts: indices are 16-bit (every maximum is 1024), addresses 64-bit
 (define-sort Core () (_ BitVec 16))   ; core index
 (define-sort Dev  () (_ BitVec 16))   ; device (SR-IOV VF) index
-(define-sort Way  () (_ BitVec 16))   ; cache-way index
+(define-sort Way  () (_ BitVec 16))   ; cache way 64*d + w (domain d's way w, as SliceError subjects name it); also a domain number
 (define-sort Slot () (_ BitVec 16))   ; owner: guest slot 1..capacity or a sentinel
 (define-sort Idx  () (_ BitVec 16))   ; position in a request list / range register
 (define-sort Addr () (_ BitVec 64))   ; physical address (wraps like ulong)
@@ -75,6 +75,14 @@
 (define-fun SliceError.WaysEmpty () Err #x28)
 (define-fun SliceError.WaysOutOfRange () Err #x29)
 (define-fun SliceError.WaysInUse () Err #x2a)
+(define-fun SliceError.TooManyWayDomains () Err #x09)
+(define-fun SliceError.WaysDomainOutOfRange () Err #x64)
+(define-fun SliceError.WaysDomainDuplicated () Err #x65)
+(define-fun SliceError.WaysForeignDomain () Err #x66)
+(define-fun SliceError.WaysMissingInDomain () Err #x67)
+(define-fun SliceError.WaysNotContiguous () Err #x68)
+(define-fun SliceError.WaysTooNarrow () Err #x69)
+(define-fun SliceError.ClassesOfServiceExhausted () Err #x6a)
 (define-fun SliceError.EntryOutsideMemory () Err #x2b)
 (define-fun SliceError.EntryNotExecutable () Err #x2d)
 (define-fun SliceError.SlotOutOfRange () Err #x32)
@@ -111,26 +119,39 @@
 (declare-const nCores Core)          ; CoreCount
 (declare-const nSlots Slot)          ; SlotCapacity (slots are 1..nSlots)
 (declare-const nDevs Dev)            ; DeviceCount
-(declare-const nWays Way)            ; CacheWays
+(declare-const nDoms Way)            ; cache domains (CacheDomains.Count; 1 without the list)
+(declare-fun domWays (Way) Way)      ; CacheDomain.Ways of domain d: its ways are 64d .. 64d + domWays(d) - 1
 (declare-const nRR Idx)              ; RangeRegistersPerCore
 (declare-const gran Addr)            ; GranuleSize
 (declare-fun controlCore (Core) Bool)     ; ControlCores
-(declare-fun controlWay (Way) Bool)       ; ControlWays
+(declare-fun controlWay (Way) Bool)       ; ControlWays of every domain (way 64d + w)
+(declare-fun coreDom (Core) Way)          ; the domain holding a core (FrozenDomains.DomainOf)
+(declare-fun domContig (Way) Bool)        ; CAT rule of domain d: masks contiguous (ContiguousMasks)
+(declare-fun domMaxCls (Way) Way)         ; CAT rule: most classes of service, the control slice's counted (0: no limit)
+(declare-fun domMinWidth (Way) Way)       ; CAT rule: least ways in a mask (MinMaskWidth)
 (declare-fun controlMem (Addr) Bool)      ; ControlMemory (union of its ranges)
 (declare-fun reservedMem (Addr) Bool)     ; ReservedRegions (union)
 (declare-fun ramCovers (Addr Addr) Bool)  ; [base, base+size) lies inside ONE RamRegion
 (declare-fun measureExtend ((_ BitVec 64) Addr Addr) (_ BitVec 64)) ; measurement hash (abstract)
+
+; ---- cache domains: the spec's way index is 64*d + w, so a way's domain and its index in the domain
+; are arithmetic (no uninterpreted map); a machine of one domain of n ways has exactly the ways 0..n-1
+(define-fun wDom ((w Way)) Way (bvlshr w #x0006))
+(define-fun wIdx ((w Way)) Way (bvand w #x003f))
+(define-fun isWay ((w Way)) Bool (and (bvult (wDom w) nDoms) (bvult (wIdx w) (domWays (wDom w)))))
 
 ; What MachineConfig.Problems() guarantees (the slicevisor refuses any other machine).
 (define-fun Machine_WellFormed () Bool
   (and (bvule #x0001 nCores) (bvule nCores #x0400)
        (bvule #x0001 nSlots) (bvule nSlots #x0400)
        (bvule nDevs #x0400)
-       (bvule #x0001 nWays) (bvule nWays #x0040)
+       (bvule #x0001 nDoms) (bvule nDoms #x0008)
        (bvule #x0001 nRR) (bvule nRR #x0040)
        (bvuge gran #x0000000000001000) (= (bvand gran (bvsub gran #x0000000000000001)) #x0000000000000000)
        (forall ((c Core)) (=> (controlCore c) (bvult c nCores)))
-       (forall ((w Way)) (=> (controlWay w) (bvult w nWays)))
+       (forall ((d Way)) (=> (bvult d nDoms) (and (bvule #x0001 (domWays d)) (bvule (domWays d) #x0040))))
+       (forall ((c Core)) (=> (bvult c nCores) (bvult (coreDom c) nDoms)))
+       (forall ((w Way)) (=> (controlWay w) (isWay w)))
        (forall ((a Addr)) (not (and (controlMem a) (reservedMem a))))))
 
 ; ---- helpers shared by the code and the spec (MemoryRange.cs)

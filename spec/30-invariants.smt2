@@ -19,7 +19,7 @@
   (forall ((w Way)) (let ((o (select (wayOwner s) w)))
     (and (= (= o Owner.Control) (controlWay w))
          (or (= o Owner.Free) (= o Owner.Control) (live s o))
-         (=> (bvuge w nWays) (= o Owner.Free))))))
+         (=> (not (isWay w)) (= o Owner.Free))))))
 ; memory: reserved is Reserved, control memory is Control, the rest Free or a live slot
 (define-fun I1_Disjointness.memory ((s State)) Bool
   (forall ((a Addr)) (let ((o (select (memOwner s) a)))
@@ -65,7 +65,7 @@
 ; ---------------- I2: filter soundness (-> S3, S4) ----------------
 ; a core running guest code: its range registers reach only its slot's memory and its slot's
 ; windows, granting no more than the slot holds there; its IPI mask only its slot's cores, its way
-; mask only its slot's ways
+; mask only its slot's ways, and only in its own cache domain (a core's register is over its domain's ways)
 (define-fun I2_FilterSoundness.ranges ((s State)) Bool
   (forall ((c Core) (i Idx) (a Addr))
     (=> (and (= (select (mode s) c) CoreMode.Guest)
@@ -80,7 +80,7 @@
 (define-fun I2_FilterSoundness.ways ((s State)) Bool
   (forall ((c Core) (w Way))
     (=> (and (= (select (mode s) c) CoreMode.Guest) (select (select (wmask s) c) w))
-        (= (select (wayOwner s) w) (select (coreOwner s) c)))))
+        (and (= (select (wayOwner s) w) (select (coreOwner s) c)) (= (wDom w) (coreDom c))))))
 ; every interrupt a core has received (since its last reset) came from a core of its own guest slot
 (define-fun I2_FilterSoundness.delivered ((s State)) Bool
   (forall ((c Core) (b Core))

@@ -19,6 +19,8 @@
     (c.nc Idx) (c.cores (Array Idx Core))
     (c.nr Idx) (c.base (Array Idx Addr)) (c.size (Array Idx Addr))
     (c.nd Idx) (c.devs (Array Idx Dev))
+    ; c.ways: every way the request asks for, by the spec's index 64*d + w (Ways as domain 0's, each
+    ; DomainWays entry's mask as its domain's; spec/README.md "Cache domains": the per-domain checks are not here)
     (c.ways (Array Way Bool)) (c.entry Addr)
     (c.slot Slot) (c.kc Idx) (c.kr Idx) (c.kd Idx)
     (c.cidx (Array Core Idx)) (c.didx (Array Dev Idx)) (c.ridx (Array Addr Idx))
@@ -161,7 +163,7 @@
   (ite (bvult (c.kd a) (c.nd a)) (Create.devErr s a (c.kd a))
   (ite (bvult (c.kdma a) (c.ndma a)) (Create.dmaErr s a (c.kdma a))
   (ite (forall ((w Way)) (not (select (c.ways a) w))) SliceError.WaysEmpty
-  (ite (exists ((w Way)) (and (select (c.ways a) w) (bvuge w nWays))) SliceError.WaysOutOfRange
+  (ite (exists ((w Way)) (and (select (c.ways a) w) (not (isWay w)))) SliceError.WaysOutOfRange
   (ite (exists ((w Way)) (and (select (c.ways a) w) (not (= (select (wayOwner s) w) Owner.Free)))) SliceError.WaysInUse
   (ite (not (reqHasAddr a (c.entry a))) SliceError.EntryOutsideMemory
   (ite (= (bvand (Create.perm a (select (c.ridx a) (c.entry a))) Permissions.Execute) Permissions.None)

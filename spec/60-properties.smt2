@@ -14,7 +14,7 @@
     (forall ((d Dev)) (and (=> (isGuest (select (devOwner s) d)) (live s (select (devOwner s) d)))
                            (=> (bvuge d nDevs) (= (select (devOwner s) d) Owner.Free))))
     (forall ((w Way)) (and (=> (isGuest (select (wayOwner s) w)) (live s (select (wayOwner s) w)))
-                           (=> (bvuge w nWays) (= (select (wayOwner s) w) Owner.Free))))
+                           (=> (not (isWay w)) (= (select (wayOwner s) w) Owner.Free))))
     (forall ((t Slot) (u Slot) (i Idx) (j Idx) (a Addr))
       (=> (and (live s t) (bvult i (select (tblN s) t))
                (inRange a (select (select (tblBase s) t) i) (select (select (tblSize s) t) i)))

@@ -32,6 +32,9 @@ public sealed class AbstractState
         WMask = new ulong[cores]; Iommu = new int[devices];
         GN = new int[slots + 1]; GBase = Jagged<ulong>(slots + 1, registers); GSize = Jagged<ulong>(slots + 1, registers);
         GCore = new int[cores]; GDev = new int[devices]; GWay = new int[ways];
+        // ways are indexed 64*d + w: an index naming no way of the machine is Free
+        Array.Fill(WayOwner, CoreSlice.Owner.Free);
+        Array.Fill(GWay, CoreSlice.Owner.Free);
         TblPerm = Jagged<int>(slots + 1, registers); TblWN = new int[slots + 1];
         TblWBase = Jagged<ulong>(slots + 1, registers); TblWSize = Jagged<ulong>(slots + 1, registers); TblWPerm = Jagged<int>(slots + 1, registers);
         TblDN = new int[slots + 1]; TblDDev = Jagged<int>(slots + 1, Limits.MaxDmaRanges);
@@ -167,6 +170,7 @@ public sealed class AbstractState
         IEnumerable<int> cores = Enumerable.Range(0, Cores);
         IEnumerable<int> devs = Enumerable.Range(0, Devices);
         IEnumerable<int> ways = Enumerable.Range(0, Ways);
+        var dl = DomainLayout.Of(m);
         string Regs(ulong[] v) => Smt.Array(Smt.Idx16, Smt.Addr, Smt.B64(0), v.Select((x, i) => (Smt.B16(i), Smt.B64(x))));
         string Perms(int[] v) => Smt.Array(Smt.Idx16, "(_ BitVec 3)", "#b000", v.Select((x, i) => (Smt.B16(i), Smt.Bits(x, 3))));
         string zeroRegs = Smt.Array(Smt.Idx16, Smt.Addr, Smt.B64(0), []);
@@ -180,7 +184,8 @@ public sealed class AbstractState
         string free = Slot(CoreSlice.Owner.Free);
         sb.Append(Smt.Array(Smt.Idx16, slotSort, free, cores.Select(c => (Smt.B16(c), Slot(CoreOwner[c]))))).Append('\n');
         sb.Append(Smt.Array(Smt.Idx16, slotSort, free, devs.Select(d => (Smt.B16(d), Slot(DevOwner[d]))))).Append('\n');
-        sb.Append(Smt.Array(Smt.Idx16, slotSort, free, ways.Select(w => (Smt.B16(w), Slot(WayOwner[w]))))).Append('\n');
+        // ways by the spec's index 64*d + w; an index naming no way of the machine is Free
+        sb.Append(Smt.Array(Smt.Idx16, slotSort, free, ways.Where(w => WayOwner[w] != CoreSlice.Owner.Free).Select(w => (Smt.B16(w), Slot(WayOwner[w]))))).Append('\n');
         sb.Append(MemoryMap(m, MemOwner)).Append('\n');
         sb.Append(lastWriterTerm ?? LastWriterTerm(m)).Append('\n');
         sb.Append(Smt.Array(Smt.Idx16, "(_ BitVec 3)", "#b001", cores.Select(c => (Smt.B16(c), Smt.Bits(Mode[c], 3))))).Append('\n');
@@ -192,7 +197,7 @@ public sealed class AbstractState
         sb.Append(Smt.Array(Smt.Idx16, $"(Array {Smt.Idx16} Bool)", noBits,
             cores.Select(c => (Smt.B16(c), Smt.Array(Smt.Idx16, "Bool", "false", Ipi[c].Select(b => (Smt.B16(b), "true"))))))).Append('\n');
         sb.Append(Smt.Array(Smt.Idx16, $"(Array {Smt.Idx16} Bool)", noBits,
-            cores.Select(c => (Smt.B16(c), WayBits(WMask[c]))))).Append('\n');
+            cores.Select(c => (Smt.B16(c), WayBits(WMask[c], dl.CoreDom[c]))))).Append('\n');
         sb.Append(Smt.Array(Smt.Idx16, $"(Array {Smt.Idx16} Bool)", noBits,
             cores.Select(c => (Smt.B16(c), Smt.Array(Smt.Idx16, "Bool", "false", IpiIn[c].Select(b => (Smt.B16(b), "true"))))))).Append('\n');
         sb.Append(Smt.Array(Smt.Idx16, slotSort, Slot(CoreSlice.Owner.None), devs.Select(d => (Smt.B16(d), Slot(Iommu[d]))))).Append('\n');
@@ -202,7 +207,7 @@ public sealed class AbstractState
         sb.Append(Smt.Array(slotSort, $"(Array {Smt.Idx16} {Smt.Addr})", zeroRegs, slots.Select(t => (Slot(t), Regs(GSize[t]))))).Append('\n');
         sb.Append(Smt.Array(Smt.Idx16, slotSort, free, cores.Select(c => (Smt.B16(c), Slot(GCore[c]))))).Append('\n');
         sb.Append(Smt.Array(Smt.Idx16, slotSort, free, devs.Select(d => (Smt.B16(d), Slot(GDev[d]))))).Append('\n');
-        sb.Append(Smt.Array(Smt.Idx16, slotSort, free, ways.Select(w => (Smt.B16(w), Slot(GWay[w]))))).Append('\n');
+        sb.Append(Smt.Array(Smt.Idx16, slotSort, free, ways.Where(w => GWay[w] != CoreSlice.Owner.Free).Select(w => (Smt.B16(w), Slot(GWay[w]))))).Append('\n');
         sb.Append(MemoryMap(m, GMem)).Append('\n').Append(Smt.B64(LogOut)).Append('\n');
         sb.Append(Smt.Array(slotSort, $"(Array {Smt.Idx16} (_ BitVec 3))", zeroPerms, slots.Select(t => (Slot(t), Perms(TblPerm[t]))))).Append('\n');
         sb.Append(Smt.Array(slotSort, Smt.Idx16, Smt.B16(0), slots.Select(t => (Slot(t), Smt.B16(TblWN[t]))))).Append('\n');
@@ -227,9 +232,9 @@ public sealed class AbstractState
         return Smt.Intervals(Smt.Idx16, Smt.B16(CoreSlice.Owner.None), MergeGranules(m.GranuleSize).Select(r => (r.Base, r.Size, Smt.B16(r.Owner))));
     }
 
-    /// <summary>The (Array Addr Bool) of a way mask.</summary>
-    public static string WayBits(ulong mask) =>
-        Smt.Array(Smt.Idx16, "Bool", "false", Enumerable.Range(0, 64).Where(w => (mask & (1UL << w)) != 0).Select(w => (Smt.B16(w), "true")));
+    /// <summary>The (Array Way Bool) of a core's way mask: bit w is way w of the core's domain d, the spec's way 64*d + w.</summary>
+    public static string WayBits(ulong mask, int domain = 0) =>
+        Smt.Array(Smt.Idx16, "Bool", "false", DomainLayout.SpecWaysOf(domain, mask).Select(w => (Smt.B16(w), "true")));
 
     /// <summary>Reserved, then control memory, then the guest intervals; Free elsewhere (also outside RAM).</summary>
     private static string MemoryMap(MachineConfig m, List<OwnedRange> guest)

@@ -50,7 +50,8 @@ public static class Abstraction
         ArgumentNullException.ThrowIfNull(machine);
         ArgumentNullException.ThrowIfNull(problems);
         MachineConfig m = machine.Config;
-        var s = new AbstractState(m.CoreCount, m.SlotCapacity, m.DeviceCount, m.CacheWays, m.RangeRegistersPerCore);
+        var dl = DomainLayout.Of(m);
+        var s = new AbstractState(m.CoreCount, m.SlotCapacity, m.DeviceCount, dl.SpecWays, m.RangeRegistersPerCore);
         for (int t = 1; t <= m.SlotCapacity; t++)
         {
             SliceEntry e = table[t];
@@ -138,9 +139,14 @@ public static class Abstraction
             s.DevOwner[d] = table.DeviceOwner(d);
             s.Iommu[d] = machine.IommuWindowOpen(d) ? Window(table, d, machine.IommuWindow(d)) : Owner.None;
         }
-        for (int w = 0; w < m.CacheWays; w++)
+        // the table's dense way Offset(d) + w is the spec's way 64*d + w; an index naming no way is Free
+        Array.Fill(s.WayOwner, Owner.Free);
+        for (int d = 0; d < dl.Count; d++)
         {
-            s.WayOwner[w] = table.WayOwner(w);
+            for (int w = 0; w < dl.Domains[d].Ways; w++)
+            {
+                s.WayOwner[(64 * d) + w] = table.WayOwner(d, w);
+            }
         }
         machine.Memory.ForEachPresent((granule, writer) => s.LastWriter[granule] = writer);
         DecisionLogView(log, s);

@@ -57,6 +57,12 @@ public sealed class ConformanceOptions
 
     /// <summary>The decision log's capacity: small, so the trace fills it and meets LogFull and every DrainLog branch.</summary>
     public int LogCapacity { get; init; } = 16;
+
+    /// <summary>CreateSlice requests run first, in order, before the scripted tour (e.g. a two-domain machine's DomainWays requests).</summary>
+    public IReadOnlyList<SliceRequest> Requests { get; init; } = [];
+
+    /// <summary>After <see cref="Requests"/>, start slots 1 .. this many (the slots an empty table gives them), then destroy them.</summary>
+    public int StartAndDestroy { get; init; }
 }
 
 /// <summary>A step that did not conform.</summary>
@@ -345,6 +351,20 @@ public sealed class ConformanceRun : IDisposable
     private Queue<Func<(SpecCall, int)>> Tour()
     {
         var q = new Queue<Func<(SpecCall, int)>>();
+        foreach (SliceRequest request in options.Requests)
+        {
+            q.Enqueue(() => Create(request));
+        }
+        for (int t = 1; t <= options.StartAndDestroy; t++)
+        {
+            int slot = t;
+            q.Enqueue(() => Start(slot, Fault.None));
+        }
+        for (int t = 1; t <= options.StartAndDestroy; t++)
+        {
+            int slot = t;
+            q.Enqueue(() => Destroy(slot, Fault.None));
+        }
         ulong g = config.GranuleSize;
         // every CreateSlice error class, from an empty table
         foreach (Perturbation p in HostileRequests.All)

@@ -126,7 +126,7 @@ public sealed class FilterCall(int core, int kind, int register, RangeRegister v
     /// <inheritdoc/>
     public override string ArgsTerm(AbstractState pre, MachineConfig m) =>
         $"(mk-filter-args {Smt.B16(core)} {Smt.Bits(kind, 2)} {Smt.B16(register)} {Smt.B64(value.Base)} {Smt.B64(value.Size)} {Smt.Bits((int)value.Permissions, 3)} "
-        + $"{BoolSet(ipi)} {AbstractState.WayBits(ways)})";
+        + $"{BoolSet(ipi)} {AbstractState.WayBits(ways, core >= 0 && core < m.CoreCount ? DomainLayout.Of(m).CoreDom[core] : 0)})";
 }
 
 /// <summary>

@@ -21,13 +21,24 @@ public static partial class MachinePrelude
         text = Replace(text, "nCores", $"(define-fun nCores () Core {Smt.B16(m.CoreCount)})");
         text = Replace(text, "nSlots", $"(define-fun nSlots () Slot {Smt.B16(m.SlotCapacity)})");
         text = Replace(text, "nDevs", $"(define-fun nDevs () Dev {Smt.B16(m.DeviceCount)})");
-        text = Replace(text, "nWays", $"(define-fun nWays () Way {Smt.B16(m.CacheWays)})");
+        var dl = DomainLayout.Of(m);
+        // the domains as functions of a domain number (the spec's Way sort), each an ite over the domains
+        string PerDomain(Func<CacheDomain, string> value, string otherwise) =>
+            Enumerable.Range(0, dl.Count).Reverse().Aggregate(otherwise, (rest, d) => $"(ite (= d {Smt.B16(d)}) {value(dl.Domains[d])} {rest})");
+        text = Replace(text, "nDoms", $"(define-fun nDoms () Way {Smt.B16(dl.Count)})");
+        text = Replace(text, "domWays", $"(define-fun domWays ((d Way)) Way {PerDomain(x => Smt.B16(x.Ways), Smt.B16(0))})");
+        text = Replace(text, "domContig", $"(define-fun domContig ((d Way)) Bool {PerDomain(x => Smt.Bool(x.ContiguousMasks), "false")})");
+        text = Replace(text, "domMaxCls", $"(define-fun domMaxCls ((d Way)) Way {PerDomain(x => Smt.B16(x.MaxClassesOfService), Smt.B16(0))})");
+        text = Replace(text, "domMinWidth", $"(define-fun domMinWidth ((d Way)) Way {PerDomain(x => Smt.B16(x.MinMaskWidth), Smt.B16(0))})");
+        text = Replace(text, "coreDom", "(define-fun coreDom ((c Core)) Way "
+            + Enumerable.Range(0, m.CoreCount).Where(c => dl.CoreDom[c] != 0).Reverse()
+                .Aggregate(Smt.B16(0), (rest, c) => $"(ite (= c {Smt.B16(c)}) {Smt.B16(dl.CoreDom[c])} {rest})") + ")");
         text = Replace(text, "nRR", $"(define-fun nRR () Idx {Smt.B16(m.RangeRegistersPerCore)})");
         text = Replace(text, "gran", $"(define-fun gran () Addr {Smt.B64(m.GranuleSize)})");
         text = Replace(text, "controlCore",
             $"(define-fun controlCore ((c Core)) Bool {Or(m.ControlCores.Select(c => $"(= c {Smt.B16(c)})"))})");
         text = Replace(text, "controlWay",
-            $"(define-fun controlWay ((w Way)) Bool {Or(Enumerable.Range(0, 64).Where(w => (m.ControlWays & (1UL << w)) != 0).Select(w => $"(= w {Smt.B16(w)})"))})");
+            $"(define-fun controlWay ((w Way)) Bool {Or(Enumerable.Range(0, dl.Count).SelectMany(d => DomainLayout.SpecWaysOf(d, dl.Domains[d].ControlWays)).Select(w => $"(= w {Smt.B16(w)})"))})");
         text = Replace(text, "controlMem", $"(define-fun controlMem ((a Addr)) Bool {Or(m.ControlMemory.Select(r => In("a", r)))})");
         text = Replace(text, "reservedMem", $"(define-fun reservedMem ((a Addr)) Bool {Or(m.ReservedRegions.Select(r => In("a", r.Range)))})");
         // MemoryRange.Covers, inlined: covers is defined later in the file than ramCovers.

@@ -47,10 +47,12 @@ public static class BoundedSearch
     /// </summary>
     public static readonly IReadOnlyList<(string Name, string Params, string Body)> Machine =
     [
-        ("nCores", "", "#x0003"), ("nSlots", "", "#x0002"), ("nDevs", "", "#x0002"), ("nWays", "", "#x0003"), ("nRR", "", "#x0002"),
+        ("nCores", "", "#x0003"), ("nSlots", "", "#x0002"), ("nDevs", "", "#x0002"), ("nDoms", "", "#x0001"), ("nRR", "", "#x0002"),
         ("gran", "", "#x0000000000001000"),
         ("controlCore", "(c Core)", "(= c #x0000)"),
         ("controlWay", "(w Way)", "(= w #x0000)"),
+        ("domWays", "(d Way)", "#x0003"), ("coreDom", "(c Core)", "#x0000"), ("domContig", "(d Way)", "false"),
+        ("domMaxCls", "(d Way)", "#x0000"), ("domMinWidth", "(d Way)", "#x0000"),
         ("reservedMem", "(x Addr)", "(bvult x #x0000000000001000)"),
         ("controlMem", "(x Addr)", "(and (bvuge x #x0000000000001000) (bvult x #x0000000000002000))"),
         ("ramCovers", "(b Addr) (z Addr)", "true"),

@@ -18,7 +18,9 @@ public static class ObligationGenerator
     /// 4 ways (way 0 control), 2 range registers, reserved [0,4K), control memory [4K,8K).
     /// </summary>
     public const string SmallMachine =
-        "(assert (= nCores #x0004))(assert (= nSlots #x0002))(assert (= nDevs #x0002))(assert (= nWays #x0004))\n" +
+        "(assert (= nCores #x0004))(assert (= nSlots #x0002))(assert (= nDevs #x0002))\n" +
+        "(assert (= nDoms #x0001))(assert (forall ((d Way)) (= (domWays d) #x0004)))(assert (forall ((c Core)) (= (coreDom c) #x0000)))\n" +
+        "(assert (forall ((d Way)) (and (not (domContig d)) (= (domMaxCls d) #x0000) (= (domMinWidth d) #x0000))))\n" +
         "(assert (= nRR #x0002))(assert (= gran #x0000000000001000))\n" +
         "(assert (forall ((c Core)) (= (controlCore c) (= c #x0000))))\n" +
         "(assert (forall ((w Way)) (= (controlWay w) (= w #x0000))))\n" +
@@ -263,10 +265,16 @@ public static class ObligationGenerator
         ("4core-3slot", Machine("#x0004", "#x0003", "#x0002", "#x0004", "#x0002", "#x0000000000001000", "(= c #x0000)", "(= w #x0000)")),
         ("16core-8slot", Machine("#x0010", "#x0008", "#x0004", "#x0010", "#x0008", "#x0000000000010000", "(bvult c #x0002)", "(bvult w #x0002)")),
         ("1024core-1024slot", Machine("#x0400", "#x0400", "#x0400", "#x0040", "#x0040", "#x0000000000200000", "(= c #x03ff)", "(= w #x003f)")),
+        // eight cache domains of 64 ways (core c in domain c / 128), the control slice's way 63 in each, CAT rules on every domain
+        ("1024core-8domain", Machine("#x0400", "#x0400", "#x0400", "#x0040", "#x0040", "#x0000000000200000", "(= c #x03ff)", "(and (bvult (wDom w) #x0008) (= (wIdx w) #x003f))",
+            doms: "#x0008", coreDom: "(bvlshr c #x0007)", rules: "(and (domContig d) (= (domMaxCls d) #x0010) (= (domMinWidth d) #x0002))")),
     ];
 
-    private static string Machine(string cores, string slots, string devs, string ways, string rr, string gran, string ctlCore, string ctlWay) =>
-        $"(assert (= nCores {cores}))(assert (= nSlots {slots}))(assert (= nDevs {devs}))(assert (= nWays {ways}))\n" +
+    private static string Machine(string cores, string slots, string devs, string ways, string rr, string gran, string ctlCore, string ctlWay,
+        string doms = "#x0001", string coreDom = "#x0000", string rules = "(and (not (domContig d)) (= (domMaxCls d) #x0000) (= (domMinWidth d) #x0000))") =>
+        $"(assert (= nCores {cores}))(assert (= nSlots {slots}))(assert (= nDevs {devs}))\n" +
+        $"(assert (= nDoms {doms}))(assert (forall ((d Way)) (= (domWays d) {ways})))(assert (forall ((c Core)) (= (coreDom c) {coreDom})))\n" +
+        $"(assert (forall ((d Way)) {rules}))\n" +
         $"(assert (= nRR {rr}))(assert (= gran {gran}))\n" +
         $"(assert (forall ((c Core)) (= (controlCore c) {ctlCore})))\n" +
         $"(assert (forall ((w Way)) (= (controlWay w) {ctlWay})))\n" +
@@ -410,7 +418,7 @@ public static class ObligationGenerator
     private static List<(string, string)> MachineTerms() =>
     [
         ("machine cores", "nCores"), ("machine slots", "nSlots"), ("machine devices", "nDevs"),
-        ("machine ways", "nWays"), ("range registers per core", "nRR"),
+        ("cache domains", "nDoms"), ("range registers per core", "nRR"),
     ];
 
     private static List<(string, string)> StepTerms(Spec spec, SpecOperation op, SpecInvariant? broken)

@@ -21,8 +21,9 @@ public static partial class SpecLanguage
     /// </summary>
     public static readonly IReadOnlyList<string> MachineParameters =
     [
-        "nCores", "nSlots", "nDevs", "nWays", "nRR", "gran",
+        "nCores", "nSlots", "nDevs", "nDoms", "nRR", "gran",
         "controlCore", "controlWay", "controlMem", "reservedMem", "ramCovers", "measureExtend",
+        "domWays", "coreDom", "domContig", "domMaxCls", "domMinWidth",
     ];
 
     /// <summary>Top-level forms a spec may hold: definitions and the machine's declarations.</summary>

@@ -15,10 +15,11 @@ public static class WitnessSearch
     /// Machine_WellFormed does not constrain it).
     /// </summary>
     public const string MachineTop =
-        "(assert (= nCores #x0004))(assert (= nSlots #x0003))(assert (= nDevs #x0002))(assert (= nWays #x0004))\n" +
+        "(assert (= nCores #x0004))(assert (= nSlots #x0003))(assert (= nDevs #x0002))\n" +
+        Witnesses.Domains +
         "(assert (= nRR #x0002))(assert (= gran #x0000000000001000))\n" +
         "(assert (forall ((c Core)) (= (controlCore c) (= c #x0000))))\n" +
-        "(assert (forall ((w Way)) (= (controlWay w) (= w #x0000))))\n" +
+        "(assert (forall ((w Way)) (= (controlWay w) (or (= w #x0000) (= w #x0040)))))\n" +
         "(assert (forall ((x Addr)) (= (reservedMem x) (or (bvult x #x0000000000001000) (bvuge x #xfffffffffffff000)))))\n" +
         "(assert (forall ((x Addr)) (= (controlMem x) (and (bvuge x #x0000000000001000) (bvult x #x0000000000002000)))))\n" +
         "(assert (forall ((b Addr) (z Addr)) (= (ramCovers b z) true)))\n";

@@ -11,15 +11,27 @@ namespace CoreSlice.Proofs;
 public static class Witnesses
 {
     /// <summary>
-    /// The machine: 4 cores (core 0 control), 3 slots, 2 devices, 4 ways (way 0 control), 3 range
+    /// The witness machines' cache domains: domain 0 holds cores 0-2 and 4 ways (way 0 control), no CAT rules;
+    /// domain 1 holds core 3 and 4 ways (64-67; 64 control) with CAT rules: contiguous masks, at least 2 ways,
+    /// at most 4 classes of service (the rules are for CreateSlice's domain checks, not yet in the spec). The negatives
+    /// of I1.ways and I2.ways name a way of domain 1.
+    /// </summary>
+    public const string Domains =
+        "(assert (= nDoms #x0002))(assert (forall ((d Way)) (= (domWays d) #x0004)))(assert (forall ((c Core)) (= (coreDom c) (ite (= c #x0003) #x0001 #x0000))))\n" +
+        "(assert (forall ((d Way)) (= (domContig d) (= d #x0001))))(assert (forall ((d Way)) (= (domMaxCls d) (ite (= d #x0001) #x0004 #x0000))))\n" +
+        "(assert (forall ((d Way)) (= (domMinWidth d) (ite (= d #x0001) #x0002 #x0000))))\n";
+
+    /// <summary>
+    /// The machine: 4 cores (core 0 control), 3 slots, 2 devices, two cache domains (<see cref="Domains"/>), 3 range
     /// registers (one range and two windows fit), 4 KiB granule, reserved [0, 4K), control memory [4K, 8K), RAM [0, 64K).
     /// Its predicates are fixed by definitional foralls (Z3 reads them as macros).
     /// </summary>
     public const string Machine =
-        "(assert (= nCores #x0004))(assert (= nSlots #x0003))(assert (= nDevs #x0002))(assert (= nWays #x0004))\n" +
+        "(assert (= nCores #x0004))(assert (= nSlots #x0003))(assert (= nDevs #x0002))\n" +
+        Domains +
         "(assert (= nRR #x0003))(assert (= gran #x0000000000001000))\n" +
         "(assert (forall ((c Core)) (= (controlCore c) (= c #x0000))))\n" +
-        "(assert (forall ((w Way)) (= (controlWay w) (= w #x0000))))\n" +
+        "(assert (forall ((w Way)) (= (controlWay w) (or (= w #x0000) (= w #x0040)))))\n" +
         "(assert (forall ((x Addr)) (= (reservedMem x) (bvult x #x0000000000001000))))\n" +
         "(assert (forall ((x Addr)) (= (controlMem x) (and (bvuge x #x0000000000001000) (bvult x #x0000000000002000)))))\n" +
         "(assert (forall ((b Addr) (z Addr)) (= (ramCovers b z) (and (bvule b #x0000000000010000) (bvule z (bvsub #x0000000000010000 b))))))\n";
@@ -75,7 +87,7 @@ public static class Witnesses
 (define-fun w.r2b () (Array Idx Addr) (store zeroAddrs #x0000 #x0000000000003000))
 (define-fun w.p1 () (Array Idx Perm) (store zeroPerms #x0000 #b111))
 (define-fun w.co () (Array Core Slot) (store (store (store ((as const (Array Core Slot)) #xffff) #x0000 #x0000) #x0001 #x0001) #x0002 #x0002))
-(define-fun w.wo () (Array Way Slot) (store (store (store ((as const (Array Way Slot)) #xffff) #x0000 #x0000) #x0001 #x0001) #x0002 #x0002))
+(define-fun w.wo () (Array Way Slot) (store (store (store (store ((as const (Array Way Slot)) #xffff) #x0000 #x0000) #x0040 #x0000) #x0001 #x0001) #x0002 #x0002))
 (define-fun w.do () (Array Dev Slot) (store (store ((as const (Array Dev Slot)) #xffff) #x0000 #x0001) #x0001 #x0002))
 (define-fun w.mo () (Array Addr Slot) (lambda ((x Addr)) (ite (bvult x #x0000000000001000) #xfffe (ite (bvult x #x0000000000002000) #x0000
   (ite (bvult x #x0000000000003000) #x0001 (ite (bvult x #x0000000000004000) #x0002 #xffff))))))

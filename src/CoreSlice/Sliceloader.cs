@@ -79,6 +79,7 @@ public static class Sliceloader
             _ = hardware.WriteRangeRegister(core, i, RegisterFor(entry, i));
         }
         _ = hardware.WriteIpiMask(core, ipiMask);
+        // Only the slice's ways in this core's cache domain (spec: I2_FilterSoundness.ways, core-regs-programmed).
         _ = hardware.WriteWayMask(core, entry.WaysOfCore(core));
     }
 

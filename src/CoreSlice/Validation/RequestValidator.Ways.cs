@@ -88,6 +88,7 @@ internal sealed partial class RequestValidator
         {
             return SliceResult.Fail(SliceError.WaysOutOfRange, 0, (64 * d) + BitOperations.TrailingZeroCount(beyond));
         }
+        // spec: I1_Disjointness.wayDomains (a guest's ways lie in domains where it holds a core)
         if (!hasCore)
         {
             return SliceResult.Fail(SliceError.WaysForeignDomain, 0, lowest);

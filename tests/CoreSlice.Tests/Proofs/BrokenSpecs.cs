@@ -191,14 +191,14 @@ public static class BrokenSpecs
         ["weak-unlocked-idle"] = new("I3.unlockedIdle covers only Loader-mode cores", "negative/I3_LockedGuest.unlockedIdle",
             [("(forall ((c Core)) (and (=> (or (= (select (mode s) c) CoreMode.Idle)", "(forall ((c Core)) (and (=> (or false")]),
         ["weak-way-filter"] = new("I2.ways accepts any way not reserved", "negative/I2_FilterSoundness.ways",
-            [("(= (select (wayOwner s) w) (select (coreOwner s) c)))))", "(not (= (select (wayOwner s) w) Owner.Reserved)))))")]),
+            [("(and (= (select (wayOwner s) w) (select (coreOwner s) c)) (= (wDom w) (coreDom c))))))", "(not (= (select (wayOwner s) w) Owner.Reserved)))))")]),
         ["permission-typo-in-I2"] = new("I2.ranges constrains only read-write-execute registers (a read-only one escapes)",
             "negative/I2_FilterSoundness.ranges",
             [("CoreMode.Guest)\n             (bvult i nRR) (not (= (select (select (rrPerm s) c) i) Permissions.None))",
               "CoreMode.Guest)\n             (bvult i nRR) (= (select (select (rrPerm s) c) i) Permissions.ReadWriteExecute)")]),
         // ---- wrong index in a mask, off-by-one at an interval end
         ["way-mask-every-owned-way"] = new("the sliceloader's way mask takes every owned way, not the slot's", "StartSlice/I2_FilterSoundness.ways",
-            [("(forall ((w Way)) (= (select (select (wmask s2) c) w) (= (select (wayOwner s) w) t)))",
+            [("(forall ((w Way)) (= (select (select (wmask s2) c) w) (and (= (select (wayOwner s) w) t) (= (wDom w) (coreDom c)))))",
               "(forall ((w Way)) (= (select (select (wmask s2) c) w) (not (= (select (wayOwner s) w) Owner.Free))))")]),
         ["covers-off-by-one"] = new("MemoryRange.Covers lets an image run one byte past the range's end", "lemma/Lemma_CoveredImageInsideRange",
             [("(bvule n (bvsub z (bvsub x b)))", "(bvule n (bvadd (bvsub z (bvsub x b)) #x0000000000000001))")]),
@@ -357,6 +357,19 @@ public static class BrokenSpecs
             [("    (ite (not (and (isGuest o) (= (select (st s) o) SliceState.Running))) SliceError.NotGuestCore",
               "    (ite (Log.full s) SliceError.LogFull\n    (ite (not (and (isGuest o) (= (select (st s) o) SliceState.Running))) SliceError.NotGuestCore"),
              ("         SliceError.None))))))\n(define-fun GuestAttest ", "         SliceError.None)))))))\n(define-fun GuestAttest ")]),
+        // ---- cache domains (issue 14 item 6)
+        ["start-mask-other-domain"] = new(
+            "the sliceloader writes a core the slice's ways of every cache domain, not only its own domain's",
+            "StartSlice/I2_FilterSoundness.ways",
+            [("(forall ((w Way)) (= (select (select (wmask s2) c) w) (and (= (select (wayOwner s) w) t) (= (wDom w) (coreDom c)))))",
+              "(forall ((w Way)) (= (select (select (wmask s2) c) w) (= (select (wayOwner s) w) t)))")],
+            NotEstablished: true),
+        ["weak-way-filter-domain"] = new("I2.ways forgets that a core's mask is over its own domain's ways",
+            "negative/I2_FilterSoundness.ways",
+            [("(and (= (select (wayOwner s) w) (select (coreOwner s) c)) (= (wDom w) (coreDom c))))))", "(= (select (wayOwner s) w) (select (coreOwner s) c)))))")]),
+        ["way-bound-ignores-domains"] = new("I1.ways bounds ways by domain 0's count alone (a way past another domain's ways may be owned)",
+            "negative/I1_Disjointness.ways",
+            [("(=> (not (isWay w)) (= o Owner.Free))))))", "(=> (and (= (wDom w) #x0000) (bvuge (wIdx w) (domWays #x0000))) (= o Owner.Free))))))")]),
     };
 
     /// <summary>The spec with the mutant's edits applied (each must match exactly once; an empty original appends).</summary>
