@@ -20,6 +20,11 @@
     (and (= (= o Owner.Control) (controlWay w))
          (or (= o Owner.Free) (= o Owner.Control) (live s o))
          (=> (not (isWay w)) (= o Owner.Free))))))
+; cache domains: a guest's ways lie in domains where it holds a core (no way a core of its could never
+; use; RequestValidator.Ways WaysForeignDomain)
+(define-fun I1_Disjointness.wayDomains ((s State)) Bool
+  (forall ((w Way)) (let ((o (select (wayOwner s) w)))
+    (=> (isGuest o) (exists ((c Core)) (and (= (select (coreOwner s) c) o) (= (coreDom c) (wDom w))))))))
 ; memory: reserved is Reserved, control memory is Control, the rest Free or a live slot
 (define-fun I1_Disjointness.memory ((s State)) Bool
   (forall ((a Addr)) (let ((o (select (memOwner s) a)))
@@ -58,7 +63,7 @@
   (forall ((t Slot)) (=> (not (live s t)) (and (= (select (tblN s) t) #x0000) (= (select (tblWN s) t) #x0000)
                                               (= (select (tblDN s) t) #x0000)))))
 (define-fun I1_Disjointness ((s State)) Bool
-  (and (I1_Disjointness.cores s) (I1_Disjointness.devices s) (I1_Disjointness.ways s)
+  (and (I1_Disjointness.cores s) (I1_Disjointness.devices s) (I1_Disjointness.ways s) (I1_Disjointness.wayDomains s)
        (I1_Disjointness.memory s) (I1_Disjointness.table s) (I1_Disjointness.windows s)
        (I1_Disjointness.windowTable s) (I1_Disjointness.freeRows s)))
 

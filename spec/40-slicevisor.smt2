@@ -19,9 +19,7 @@
     (c.nc Idx) (c.cores (Array Idx Core))
     (c.nr Idx) (c.base (Array Idx Addr)) (c.size (Array Idx Addr))
     (c.nd Idx) (c.devs (Array Idx Dev))
-    ; c.ways: every way the request asks for, by the spec's index 64*d + w (Ways as domain 0's, each
-    ; DomainWays entry's mask as its domain's; spec/README.md "Cache domains": the per-domain checks are not here)
-    (c.ways (Array Way Bool)) (c.entry Addr)
+    (c.ways (_ BitVec 64)) (c.entry Addr)
     (c.slot Slot) (c.kc Idx) (c.kr Idx) (c.kd Idx)
     (c.cidx (Array Core Idx)) (c.didx (Array Dev Idx)) (c.ridx (Array Addr Idx))
     ; sharing: np permissions (0: every range RWX; otherwise one per range), nw windows with their
@@ -32,7 +30,17 @@
     ; per-device DMA ranges: ndma rows (device, base, size, permission); kdma = first failing row
     ; (= ndma when none fails)
     (c.ndma Idx) (c.dmaDev (Array Idx Dev)) (c.dmaBase (Array Idx Addr)) (c.dmaSize (Array Idx Addr))
-    (c.dmaPerm (Array Idx Perm)) (c.kdma Idx)))))
+    (c.dmaPerm (Array Idx Perm)) (c.kdma Idx)
+    ; cache domains (RequestValidator.Ways): c.ways is the request's Ways (domain 0's mask, bit w = way w);
+    ; ndw DomainWays entries (domain dwDom, mask dwMask: bit w = that domain's way w). Ghost witnesses:
+    ; kdw = first failing entry (= ndw when none); dwIdx = the FIRST entry naming a domain; dany = a domain
+    ; holding requested ways (any, when one does); kdom = the lowest domain holding requested ways that fails
+    ; a check (= nDoms when none); dcore = a request position holding a core of a domain; duse = a requested
+    ; way of a domain held already (its index in the domain); kmiss = a request position whose core's domain
+    ; holds no requested ways (= nc when none); cls = the classes of service in use per domain, the control
+    ; slice's counted (the table's count, SliceTable.ClassesInUse: an environment choice, see spec/README.md)
+    (c.ndw Idx) (c.dwDom (Array Idx Way)) (c.dwMask (Array Idx (_ BitVec 64))) (c.kdw Idx) (c.dwIdx (Array Way Idx))
+    (c.dany Way) (c.kdom Way) (c.dcore (Array Way Idx)) (c.duse (Array Way Way)) (c.kmiss Idx) (c.cls (Array Way Way))))))
 
 (define-fun reqHasCore ((a CreateArgs) (c Core)) Bool
   (and (bvult (select (c.cidx a) c) (c.nc a)) (= (select (c.cores a) (select (c.cidx a) c)) c)))
@@ -109,6 +117,85 @@
     (ite (not (= (bvand p (Create.dmaHeld a b z)) p)) SliceError.DmaPermissionsExceedRange
          SliceError.None)))))))))
 
+;; ---- cache domains (RequestValidator.Ways.cs), quantifier-free through the witnesses above
+; bit i of a 64-bit mask
+(define-fun bit64 ((m (_ BitVec 64)) (i Way)) Bool (= ((_ extract 0 0) (bvlshr m ((_ zero_extend 48) i))) #b1))
+; an entry names domain d (dwIdx: the first that does)
+(define-fun Create.given ((a CreateArgs) (d Way)) Bool
+  (and (bvult (select (c.dwIdx a) d) (c.ndw a)) (= (select (c.dwDom a) (select (c.dwIdx a) d)) d)))
+; the request's mask in domain d (wayMasks[d]): its entry's, else Ways for domain 0
+(define-fun Create.mask ((a CreateArgs) (d Way)) (_ BitVec 64)
+  (ite (Create.given a d) (select (c.dwMask a) (select (c.dwIdx a) d)) (ite (= d #x0000) (c.ways a) #x0000000000000000)))
+; the request asks for way w (64d + i)
+(define-fun Create.way ((a CreateArgs) (w Way)) Bool (bit64 (Create.mask a (wDom w)) (wIdx w)))
+; each DomainWays entry: a domain of the machine, given once (domain 0 also by a non-zero Ways)
+(define-fun Create.dwErr ((a CreateArgs) (k Idx)) Err
+  (let ((d (select (c.dwDom a) k)))
+    (ite (bvuge d nDoms) SliceError.WaysDomainOutOfRange
+    (ite (or (not (= (select (c.dwIdx a) d) k)) (and (= d #x0000) (not (= (c.ways a) #x0000000000000000))))
+         SliceError.WaysDomainDuplicated
+         SliceError.None))))
+; some domain holds requested ways (dany names one when one does)
+(define-fun Create.anyWays ((a CreateArgs)) Bool
+  (and (bvult (c.dany a) nDoms) (not (= (Create.mask a (c.dany a)) #x0000000000000000))))
+; domain d's ways as a mask (Rules.AllWays; 64 ways: every bit)
+(define-fun allWays ((d Way)) (_ BitVec 64)
+  (bvsub (bvshl #x0000000000000001 ((_ zero_extend 48) (domWays d))) #x0000000000000001))
+; a core of the request lies in domain d
+(define-fun Create.hasCoreIn ((a CreateArgs) (d Way)) Bool
+  (and (bvult (select (c.dcore a) d) (c.nc a)) (= (coreDom (select (c.cores a) (select (c.dcore a) d))) d)))
+; a requested way of domain d is held (by a guest or the control slice)
+(define-fun Create.inUse ((s State) (a CreateArgs) (d Way)) Bool
+  (let ((i (select (c.duse a) d)))
+    (and (bvult i #x0040) (bit64 (Create.mask a d) i)
+         (not (= (select (wayOwner s) (bvor (bvshl d #x0006) i)) Owner.Free)))))
+; FrozenDomains.Contiguous: adding the lowest set bit clears a single run
+(define-fun contiguous ((m (_ BitVec 64))) Bool
+  (= (bvand (bvadd m (bvand m (bvneg m))) m) #x0000000000000000))
+; BitOperations.PopCount (adds of shifted halves; no multiplier to bit-blast)
+(define-fun popcount ((m (_ BitVec 64))) (_ BitVec 64)
+  (let ((x1 (bvsub m (bvand (bvlshr m #x0000000000000001) #x5555555555555555))))
+  (let ((x2 (bvadd (bvand x1 #x3333333333333333) (bvand (bvlshr x1 #x0000000000000002) #x3333333333333333))))
+  (let ((x3 (bvand (bvadd x2 (bvlshr x2 #x0000000000000004)) #x0f0f0f0f0f0f0f0f)))
+  (let ((x4 (bvadd x3 (bvlshr x3 #x0000000000000008))))
+  (let ((x5 (bvadd x4 (bvlshr x4 #x0000000000000010))))
+    (bvand (bvadd x5 (bvlshr x5 #x0000000000000020)) #x000000000000007f)))))))
+; the checks of one domain holding requested ways, in code order (CheckDomainWays); None for a domain without
+(define-fun Create.domErr ((s State) (a CreateArgs) (d Way)) Err
+  (let ((m (Create.mask a d)))
+    (ite (= m #x0000000000000000) SliceError.None
+    (ite (not (= (bvand m (bvnot (allWays d))) #x0000000000000000)) SliceError.WaysOutOfRange
+    (ite (not (Create.hasCoreIn a d)) SliceError.WaysForeignDomain
+    (ite (Create.inUse s a d) SliceError.WaysInUse
+    (ite (and (domContig d) (not (contiguous m))) SliceError.WaysNotContiguous
+    (ite (bvult (popcount m) ((_ zero_extend 48) (domMinWidth d))) SliceError.WaysTooNarrow
+    (ite (and (not (= (domMaxCls d) #x0000)) (bvuge (select (c.cls a) d) (domMaxCls d))) SliceError.ClassesOfServiceExhausted
+         SliceError.None)))))))))
+
+;; the cache-domain witnesses of a create request (a part of CreateSlice_pre of its own, so that the step
+;; obligations that never look at ways can hold it opaque: obligations.txt "opaque")
+; kdw the first failing entry; dwIdx the first entry naming a domain; dany a domain with requested ways when
+; one has; kdom the lowest failing domain; dcore, duse, kmiss found whenever one exists
+(define-fun Create.waysPre ((s State) (a CreateArgs)) Bool
+  (and
+    (or (and (bvult (c.kdw a) (c.ndw a)) (not (= (Create.dwErr a (c.kdw a)) SliceError.None))
+             (forall ((j Idx)) (=> (bvult j (c.kdw a)) (= (Create.dwErr a j) SliceError.None))))
+        (and (= (c.kdw a) (c.ndw a))
+             (forall ((j Idx)) (=> (bvult j (c.ndw a)) (= (Create.dwErr a j) SliceError.None)))))
+    (forall ((k Idx)) (=> (bvult k (c.ndw a))
+                          (and (Create.given a (select (c.dwDom a) k)) (bvule (select (c.dwIdx a) (select (c.dwDom a) k)) k))))
+    (or (Create.anyWays a)
+        (forall ((d Way)) (=> (bvult d nDoms) (= (Create.mask a d) #x0000000000000000))))
+    (or (and (bvult (c.kdom a) nDoms) (not (= (Create.domErr s a (c.kdom a)) SliceError.None))
+             (forall ((d Way)) (=> (bvult d (c.kdom a)) (= (Create.domErr s a d) SliceError.None))))
+        (and (= (c.kdom a) nDoms)
+             (forall ((d Way)) (=> (bvult d nDoms) (= (Create.domErr s a d) SliceError.None)))))
+    (forall ((k Idx)) (=> (bvult k (c.nc a)) (Create.hasCoreIn a (coreDom (select (c.cores a) k)))))
+    (forall ((w Way)) (=> (and (Create.way a w) (not (= (select (wayOwner s) w) Owner.Free))) (Create.inUse s a (wDom w))))
+    (or (and (bvult (c.kmiss a) (c.nc a)) (= (Create.mask a (coreDom (select (c.cores a) (c.kmiss a)))) #x0000000000000000))
+        (and (= (c.kmiss a) (c.nc a))
+             (forall ((k Idx)) (=> (bvult k (c.nc a)) (not (= (Create.mask a (coreDom (select (c.cores a) k))) #x0000000000000000))))))))
+
 (define-fun CreateSlice_pre ((s State) (a CreateArgs)) Bool
   (and
     ; slot: the lowest Free slot, or 0 when the table is full
@@ -137,6 +224,8 @@
              (forall ((j Idx)) (=> (bvult j (c.kdma a)) (= (Create.dmaErr s a j) SliceError.None))))
         (and (= (c.kdma a) (c.ndma a))
              (forall ((j Idx)) (=> (bvult j (c.ndma a)) (= (Create.dmaErr s a j) SliceError.None)))))
+    ; cache domains: what the ways witnesses mean (Create.waysPre, below)
+    (Create.waysPre s a)
     ; membership witnesses: every listed core/device/covered address is found
     (forall ((k Idx)) (=> (bvult k (c.nc a)) (reqHasCore a (select (c.cores a) k))))
     (forall ((k Idx)) (=> (bvult k (c.nd a)) (reqHasDev a (select (c.devs a) k))))
@@ -157,18 +246,20 @@
   (ite (and (not (= (c.np a) #x0000)) (not (= (c.np a) (c.nr a)))) SliceError.PermissionsCountMismatch
   (ite (bvugt (c.nd a) nDevs) SliceError.TooManyDevices
   (ite (bvugt (c.ndma a) maxDma) SliceError.TooManyDmaRanges
+  (ite (bvugt (c.ndw a) nDoms) SliceError.TooManyWayDomains
   (ite (bvult (c.kc a) (c.nc a)) (Create.coreErr s a (c.kc a))
   (ite (bvult (c.kr a) (c.nr a)) (Create.rangeErr s a (c.kr a))
   (ite (bvult (c.kw a) (c.nw a)) (Create.winErr s a (c.kw a))
   (ite (bvult (c.kd a) (c.nd a)) (Create.devErr s a (c.kd a))
   (ite (bvult (c.kdma a) (c.ndma a)) (Create.dmaErr s a (c.kdma a))
-  (ite (forall ((w Way)) (not (select (c.ways a) w))) SliceError.WaysEmpty
-  (ite (exists ((w Way)) (and (select (c.ways a) w) (not (isWay w)))) SliceError.WaysOutOfRange
-  (ite (exists ((w Way)) (and (select (c.ways a) w) (not (= (select (wayOwner s) w) Owner.Free)))) SliceError.WaysInUse
+  (ite (bvult (c.kdw a) (c.ndw a)) (Create.dwErr a (c.kdw a))
+  (ite (not (Create.anyWays a)) SliceError.WaysEmpty
+  (ite (bvult (c.kdom a) nDoms) (Create.domErr s a (c.kdom a))
+  (ite (bvult (c.kmiss a) (c.nc a)) SliceError.WaysMissingInDomain
   (ite (not (reqHasAddr a (c.entry a))) SliceError.EntryOutsideMemory
   (ite (= (bvand (Create.perm a (select (c.ridx a) (c.entry a))) Permissions.Execute) Permissions.None)
        SliceError.EntryNotExecutable
-       SliceError.None))))))))))))))))))))
+       SliceError.None))))))))))))))))))))))
 
 (define-fun CreateSlice_effect ((s State) (a CreateArgs) (s2 State)) Bool
   (let ((t (c.slot a)))
@@ -191,7 +282,7 @@
          (= (meas s2) (store (meas s) t #x0000000000000000))
          (forall ((c Core)) (= (select (coreOwner s2) c) (ite (reqHasCore a c) t (select (coreOwner s) c))))
          (forall ((d Dev)) (= (select (devOwner s2) d) (ite (reqHasDev a d) t (select (devOwner s) d))))
-         (forall ((w Way)) (= (select (wayOwner s2) w) (ite (select (c.ways a) w) t (select (wayOwner s) w))))
+         (forall ((w Way)) (= (select (wayOwner s2) w) (ite (Create.way a w) t (select (wayOwner s) w))))
          (forall ((x Addr)) (= (select (memOwner s2) x) (ite (reqHasAddr a x) t (select (memOwner s) x))))
          (forall ((x Addr)) (= (select (winOwner s2) x) (ite (reqHasWin a x) t (select (winOwner s) x))))
          (forall ((x Addr)) (= (select (addrPerm s2) x)
@@ -203,7 +294,7 @@
          (= (gSize s2) (store (gSize s) t (c.size a)))
          (forall ((c Core)) (= (select (gCore s2) c) (ite (reqHasCore a c) t (select (gCore s) c))))
          (forall ((d Dev)) (= (select (gDev s2) d) (ite (reqHasDev a d) t (select (gDev s) d))))
-         (forall ((w Way)) (= (select (gWay s2) w) (ite (select (c.ways a) w) t (select (gWay s) w))))
+         (forall ((w Way)) (= (select (gWay s2) w) (ite (Create.way a w) t (select (gWay s) w))))
          (forall ((x Addr)) (= (select (gMem s2) x) (ite (reqHasAddr a x) t (select (gMem s) x))))
          (same-cores s s2) (same-iommu s s2) (same-memory s s2))))
 

@@ -110,8 +110,17 @@
 ; every way the request names was Free
 (define-fun Lemma_CreateOk_WaysFree ((s State) (a CreateArgs) (s2 State)) Bool
   (=> (= (CreateSlice_err s a) SliceError.None)
-      (forall ((w Way)) (! (=> (select (c.ways a) w) (= (select (wayOwner s) w) Owner.Free))
-                            :pattern ((select (c.ways a) w))))))
+      (forall ((w Way)) (! (=> (Create.way a w) (= (select (wayOwner s) w) Owner.Free))
+                            :pattern ((select (wayOwner s) w))))))
+; every way a passing request names is a way of the machine, in a cache domain where the request has a core:
+; the core c.dcore names (RequestValidator.Ways: WaysOutOfRange, WaysDomainOutOfRange, WaysForeignDomain)
+(define-fun Lemma_CreateOk_WayDomains ((s State) (a CreateArgs) (s2 State)) Bool
+  (=> (= (CreateSlice_err s a) SliceError.None)
+      (forall ((w Way)) (! (=> (Create.way a w)
+                               (let ((k (select (c.dcore a) (wDom w))))
+                                 (and (isWay w) (bvult k (c.nc a)) (= (coreDom (select (c.cores a) k)) (wDom w))
+                                      (reqHasCore a (select (c.cores a) k)))))
+                            :pattern ((select (wayOwner s) w))))))
 ; so CreateSlice either changes nothing, or applies its effect with all of the above
 ; (the err term no longer appears: the step obligations need not unfold the check chain)
 (define-fun Lemma_Create_Step ((s State) (a CreateArgs) (s2 State)) Bool
@@ -141,8 +150,11 @@
                     (and (bvult c nCores) (not (controlCore c)) (= (select (coreOwner s) c) Owner.Free)))
                 :pattern ((select (c.cidx a) c))))
            (forall ((w Way))
-             (! (=> (select (c.ways a) w) (= (select (wayOwner s) w) Owner.Free))
-                :pattern ((select (c.ways a) w)))))))
+             (! (=> (Create.way a w)
+                    (let ((k (select (c.dcore a) (wDom w))))
+                      (and (= (select (wayOwner s) w) Owner.Free) (isWay w) (bvult k (c.nc a))
+                           (= (coreDom (select (c.cores a) k)) (wDom w)) (reqHasCore a (select (c.cores a) k)))))
+                :pattern ((select (wayOwner s) w)))))))
 ; the DMA rows of a successful create, apart from Lemma_Create_Step (only I4.table reads them: the other
 ; step obligations of CreateSlice need not instantiate them)
 (define-fun Lemma_Create_DmaStep ((s State) (a CreateArgs) (s2 State)) Bool

@@ -60,9 +60,6 @@ public sealed class ConformanceOptions
 
     /// <summary>CreateSlice requests run first, in order, before the scripted tour (e.g. a two-domain machine's DomainWays requests).</summary>
     public IReadOnlyList<SliceRequest> Requests { get; init; } = [];
-
-    /// <summary>After <see cref="Requests"/>, start slots 1 .. this many (the slots an empty table gives them), then destroy them.</summary>
-    public int StartAndDestroy { get; init; }
 }
 
 /// <summary>A step that did not conform.</summary>
@@ -354,16 +351,6 @@ public sealed class ConformanceRun : IDisposable
         foreach (SliceRequest request in options.Requests)
         {
             q.Enqueue(() => Create(request));
-        }
-        for (int t = 1; t <= options.StartAndDestroy; t++)
-        {
-            int slot = t;
-            q.Enqueue(() => Start(slot, Fault.None));
-        }
-        for (int t = 1; t <= options.StartAndDestroy; t++)
-        {
-            int slot = t;
-            q.Enqueue(() => Destroy(slot, Fault.None));
         }
         ulong g = config.GranuleSize;
         // every CreateSlice error class, from an empty table

@@ -164,7 +164,7 @@ public sealed class CreateCall(SliceRequest request) : SpecCall
             + " " + Smt.B16(nr) + " " + Smt.Array(idx, Smt.Addr, Smt.B64(0), rs.Select((r, k) => (Smt.B16(k), Smt.B64(r.Base))))
             + " " + Smt.Array(idx, Smt.Addr, Smt.B64(0), rs.Select((r, k) => (Smt.B16(k), Smt.B64(r.Size))))
             + " " + Smt.B16(nd) + " " + Smt.Array(idx, idx, Smt.B16(0), devs.Select((d, k) => (Smt.B16(k), Smt.B16(d))))
-            + " " + WaysTerm() + " " + Smt.B64(Request.EntryPoint)
+            + " " + Smt.B64(Request.Ways) + " " + Smt.B64(Request.EntryPoint)
             + " " + Smt.B16(LowestFree(pre)) + " " + Smt.B16(kc) + " " + Smt.B16(kr) + " " + Smt.B16(kd)
             + " " + cidx + " " + didx + " " + ridx
             + " " + Smt.B16(np) + " " + Smt.Array(idx, "(_ BitVec 3)", "#b000", Request.RangePermissions.ToArray().Select((p, k) => (Smt.B16(k), Smt.Bits((int)p & 7, 3))))
@@ -176,18 +176,60 @@ public sealed class CreateCall(SliceRequest request) : SpecCall
             + " " + Smt.Array(idx, Smt.Addr, Smt.B64(0), dma.Select((r, k) => (Smt.B16(k), Smt.B64(r.Range.Base))))
             + " " + Smt.Array(idx, Smt.Addr, Smt.B64(0), dma.Select((r, k) => (Smt.B16(k), Smt.B64(r.Range.Size))))
             + " " + Smt.Array(idx, "(_ BitVec 3)", "#b000", dma.Select((r, k) => (Smt.B16(k), Smt.Bits((int)r.Permissions & 7, 3))))
-            + " " + Smt.B16(kdma) + ")";
+            + " " + Smt.B16(kdma) + " " + WaysTerm(pre, m, cores) + ")";
     }
 
     /// <summary>
-    /// Every way the request asks for, by the spec's index 64*d + w: Ways as domain 0's mask, each DomainWays entry's
-    /// mask as its domain's (an entry for a domain the machine lacks, or given twice, is refused by the code; the spec
-    /// does not model those checks yet: spec/README.md, "Cache domains").
+    /// The cache-domain part of the arguments (spec/40-slicevisor.smt2 c.ndw .. c.cls): the DomainWays entries
+    /// (a domain the machine lacks as #xffff), and the witnesses computed from the request and the pre-state as
+    /// the spec defines them. cls counts the live slots holding ways in each domain, plus the control slice's
+    /// class: the spec takes the count as an argument, so the code's answer (from SliceTable.ClassesInUse)
+    /// agreeing with the spec's is what checks the table's count.
     /// </summary>
-    private string WaysTerm() =>
-        Smt.Array(Smt.Idx16, "Bool", "false", DomainLayout.SpecWaysOf(0, Request.Ways)
-            .Concat(Request.DomainWays.ToArray().Where(e => e.Domain is >= 0 and < 8).SelectMany(e => DomainLayout.SpecWaysOf(e.Domain, e.Mask)))
-            .Distinct().Select(w => (Smt.B16(w), "true")));
+    private string WaysTerm(AbstractState pre, MachineConfig m, int[] cores)
+    {
+        var dl = DomainLayout.Of(m);
+        int n = dl.Count;
+        DomainWays[] dw = Request.DomainWays.ToArray();
+        int[] dom = dw.Select(e => Index16(e.Domain, n)).ToArray();
+        var dwIdx = new Dictionary<int, int>();
+        for (int k = 0; k < dom.Length; k++)
+        {
+            dwIdx.TryAdd(dom[k], k);
+        }
+        int kdw = First(dom.Length, k => dom[k] >= n || dwIdx[dom[k]] != k || (dom[k] == 0 && Request.Ways != 0));
+        ulong Mask(int d) => dwIdx.TryGetValue(d, out int k) ? dw[k].Mask : d == 0 ? Request.Ways : 0;
+        int CoreDom(int c) => c >= 0 && c < m.CoreCount ? dl.CoreDom[c] : 0;
+        int dany = First(n, d => Mask(d) != 0) is int a && a < n ? a : 0;
+        int[] dcore = Enumerable.Range(0, n).Select(d => First(cores.Length, k => CoreDom(cores[k]) == d)).ToArray();
+        int[] duse = Enumerable.Range(0, n).Select(d => First(64, i => (Mask(d) & (1UL << i)) != 0 && pre.WayOwner[(64 * d) + i] != Owner.Free) is int i && i < 64 ? i : 0).ToArray();
+        int[] cls = Enumerable.Range(0, n).Select(d =>
+            Enumerable.Range(1, pre.Slots).Count(t => pre.St[t] != (int)SliceState.Free && Enumerable.Range(64 * d, 64).Any(w => pre.WayOwner[w] == t))
+            + (dl.Domains[d].ControlWays != 0 ? 1 : 0)).ToArray();
+        bool DomFails(int d)
+        {
+            ulong mask = Mask(d);
+            CacheDomain r = dl.Domains[d];
+            ulong all = r.Ways >= 64 ? ulong.MaxValue : (1UL << r.Ways) - 1;
+            ulong low = mask & (~mask + 1);
+            return mask != 0 && ((mask & ~all) != 0 || dcore[d] >= cores.Length
+                || Enumerable.Range(0, 64).Any(i => (mask & (1UL << i)) != 0 && pre.WayOwner[(64 * d) + i] != Owner.Free)
+                || (r.ContiguousMasks && ((mask + low) & mask) != 0)
+                || System.Numerics.BitOperations.PopCount(mask) < r.MinMaskWidth
+                || (r.MaxClassesOfService != 0 && cls[d] >= r.MaxClassesOfService));
+        }
+        int kdom = First(n, DomFails);
+        int kmiss = First(cores.Length, k => Mask(CoreDom(cores[k])) == 0);
+        string idx = Smt.Idx16, bv64 = "(_ BitVec 64)";
+        return Smt.B16(dom.Length) + " " + Smt.Array(idx, idx, Smt.B16(0), dom.Select((d, k) => (Smt.B16(k), Smt.B16(d))))
+            + " " + Smt.Array(idx, bv64, Smt.B64(0), dw.Select((e, k) => (Smt.B16(k), Smt.B64(e.Mask))))
+            + " " + Smt.B16(kdw) + " " + Smt.Array(idx, idx, Smt.B16(0), dwIdx.Select(p => (Smt.B16(p.Key), Smt.B16(p.Value))))
+            + " " + Smt.B16(dany) + " " + Smt.B16(kdom)
+            + " " + Smt.Array(idx, idx, Smt.B16(0), dcore.Select((k, d) => (Smt.B16(d), Smt.B16(k))))
+            + " " + Smt.Array(idx, idx, Smt.B16(0), duse.Select((i, d) => (Smt.B16(d), Smt.B16(i))))
+            + " " + Smt.B16(kmiss)
+            + " " + Smt.Array(idx, idx, Smt.B16(0), cls.Select((c, d) => (Smt.B16(d), Smt.B16(c))));
+    }
 }
 
 /// <summary>LoadImage(slot, address, bytes) with witness k: the first range of the slot covering the image.</summary>

@@ -31,20 +31,40 @@ public static class Branches
     private const string G4 = "#x0000000000001000";
     private const string NoDevs = "((as const (Array Dev Bool)) false)";
 
-    /// <summary>A create request; defaults: core 3, range [16K, 20K), no device, way 3, entry 16K, slot 3, every item passing.</summary>
+    /// <summary>
+    /// A create request; defaults: core 3 (cache domain 1), range [16K, 20K), no device, ways 65 and 66 (domain 1's
+    /// ways 1 and 2, by one DomainWays entry; Ways empty), entry 16K, slot 3, every item passing, one class of
+    /// service in use in each domain (the control slice's).
+    /// </summary>
     private static string Create(string nc = "#x0001", string cores = "((as const (Array Idx Core)) #x0003)",
         string nr = "#x0001", string bases = $"((as const (Array Idx Addr)) {K4})", string sizes = $"((as const (Array Idx Addr)) {G4})",
-        string nd = "#x0000", string devs = "((as const (Array Idx Dev)) #x0000)", string ways = "(store noWays #x0003 true)",
+        string nd = "#x0000", string devs = "((as const (Array Idx Dev)) #x0000)", string ways = "#x0000000000000000",
         string entry = K4, string slot = "#x0003", string? kc = null, string? kr = null, string? kd = null,
         string np = "#x0000", string perms = "zeroPerms", string nw = "#x0000", string wbase = G4, string wsize = G4,
         string wperm = "#b011", string? kw = null, string ndma = "#x0000", string dmaDev = "#x0000", string dmaBase = K4,
-        string dmaSize = G4, string dmaPerm = "#b011", string? kdma = null) =>
+        string dmaSize = G4, string dmaPerm = "#b011", string? kdma = null,
+        string cidx = "((as const (Array Core Idx)) #x0000)", string ndw = "#x0001", string dwDom = "#x0001", string dwMask = "#x0000000000000006",
+        string? kdw = null, string dany = "#x0001", string kdom = "#x0002", string dcore = "((as const (Array Way Idx)) #x0000)",
+        string duse = "#x0000", string? kmiss = null, string cls = "#x0001") =>
         $"(mk-create-args {nc} {cores} {nr} {bases} {sizes} {nd} {devs} {ways} {entry} {slot} {kc ?? nc} {kr ?? nr} {kd ?? nd} " +
-        "((as const (Array Core Idx)) #x0000) ((as const (Array Dev Idx)) #x0000) ((as const (Array Addr Idx)) #x0000) " +
+        $"{cidx} ((as const (Array Dev Idx)) #x0000) ((as const (Array Addr Idx)) #x0000) " +
         $"{np} {perms} {nw} ((as const (Array Idx Addr)) {wbase}) ((as const (Array Idx Addr)) {wsize}) ((as const (Array Idx Perm)) {wperm}) " +
         $"{kw ?? nw} ((as const (Array Addr Idx)) #x0000) " +
         $"{ndma} ((as const (Array Idx Dev)) {dmaDev}) ((as const (Array Idx Addr)) {dmaBase}) ((as const (Array Idx Addr)) {dmaSize}) " +
-        $"((as const (Array Idx Perm)) {dmaPerm}) {kdma ?? ndma})";
+        $"((as const (Array Idx Perm)) {dmaPerm}) {kdma ?? ndma} " +
+        $"{ndw} ((as const (Array Idx Way)) {dwDom}) ((as const (Array Idx (_ BitVec 64))) {dwMask}) {kdw ?? ndw} ((as const (Array Way Idx)) #x0000) " +
+        $"{dany} {kdom} {dcore} ((as const (Array Way Way)) {duse}) {kmiss ?? nc} ((as const (Array Way Way)) {cls}))";
+
+    // a request whose cores are not core 3 (so none in cache domain 1): domain 1's ways are foreign, domain 0 has none
+    private static string CreateCores(string cores, string? kc = "#x0000", string nc = "#x0001") =>
+        Create(nc: nc, cores: cores, kc: kc, kdom: "#x0001", kmiss: nc == "#x0000" ? nc : "#x0000");
+
+    // cores 1 (domain 0) and 3 (domain 1), on w4 (core 1 free), as slot 1
+    private static string CreateTwoDomains(string ways) =>
+        Create(nc: "#x0002", cores: "(store ((as const (Array Idx Core)) #x0003) #x0000 #x0001)", slot: "#x0001",
+            cidx: "(store (store ((as const (Array Core Idx)) #x0000) #x0001 #x0000) #x0003 #x0001)",
+            dcore: "(store ((as const (Array Way Idx)) #x0000) #x0001 #x0001)", ways: ways,
+            kmiss: ways == "#x0000000000000000" ? "#x0000" : null);
 
     // slot 1 of w4 with device 0 and DMA rows (all alike); defaults: one row, device 0 on [16K,20K) read-write
     private static string Dma(string ndma = "#x0001", string dmaDev = "#x0000", string dmaBase = K4, string dmaSize = G4,
@@ -94,15 +114,15 @@ public static class Branches
         new("CreateSlice", "WindowOutsideControl", "w0", CreateWindow(K4, G4), "a window on [16K,20K), not control memory"),
         new("CreateSlice", "WindowInUse", "wW", CreateWindow(G4, G4), "the control page [4K,8K) is slot 1's window already"),
         new("CreateSlice", "TableFull", "wF", Create(slot: "#x0000"), "every slot is in use"),
-        new("CreateSlice", "NoCores", "w0", Create(nc: "#x0000"), "no core"),
+        new("CreateSlice", "NoCores", "w0", CreateCores("((as const (Array Idx Core)) #x0003)", kc: null, nc: "#x0000"), "no core"),
         new("CreateSlice", "TooManyCores", "w0", Create(nc: "#x0005", kc: "#x0001"), "5 cores on a 4-core machine"),
         new("CreateSlice", "NoMemory", "w0", Create(nr: "#x0000"), "no range"),
         new("CreateSlice", "TooManyRanges", "w0", Create(nr: "#x0004", kr: "#x0001"), "4 ranges, 3 range registers"),
         new("CreateSlice", "TooManyDevices", "w0", Create(nd: "#x0003", kd: "#x0000"), "3 devices on a 2-device machine"),
-        new("CreateSlice", "CoreOutOfRange", "w0", Create(cores: "((as const (Array Idx Core)) #x0004)", kc: "#x0000"), "core 4"),
-        new("CreateSlice", "CoreReservedForControl", "w0", Create(cores: "((as const (Array Idx Core)) #x0000)", kc: "#x0000"), "the control core 0"),
+        new("CreateSlice", "CoreOutOfRange", "w0", CreateCores("((as const (Array Idx Core)) #x0004)"), "core 4"),
+        new("CreateSlice", "CoreReservedForControl", "w0", CreateCores("((as const (Array Idx Core)) #x0000)"), "the control core 0"),
         new("CreateSlice", "CoreDuplicated", "w0", Create(nc: "#x0002", kc: "#x0001"), "core 3 twice"),
-        new("CreateSlice", "CoreInUse", "w0", Create(cores: "((as const (Array Idx Core)) #x0001)", kc: "#x0000"), "slot 1's core 1"),
+        new("CreateSlice", "CoreInUse", "w0", CreateCores("((as const (Array Idx Core)) #x0001)"), "slot 1's core 1"),
         new("CreateSlice", "RangeEmpty", "w0", CreateRange(K4, "#x0000000000000000"), "an empty range"),
         new("CreateSlice", "RangeUnaligned", "w0", CreateRange("#x0000000000004001", G4), "a range at 16K+1"),
         new("CreateSlice", "RangeWraps", "w0", CreateRange("#xfffffffffffff000", "#x0000000000002000"), "[2^64-4K, +8K) wraps"),
@@ -123,9 +143,19 @@ public static class Branches
         new("CreateSlice", "DmaPermissionsInvalid", "w4", Dma(dmaPerm: "#b100", kdma: "#x0000"), "a device that may execute"),
         new("CreateSlice", "DmaRangeOutsideSlice", "w4", Dma(dmaBase: "#x0000000000005000", kdma: "#x0000"), "[20K, 24K), outside the slice's [16K,20K)"),
         new("CreateSlice", "DmaPermissionsExceedRange", "w4", Dma(np: "#x0001", perms: "((as const (Array Idx Perm)) #b101)", kdma: "#x0000"), "device 0 writes the read-execute range [16K,20K)"),
-        new("CreateSlice", "WaysEmpty", "w0", Create(ways: "noWays"), "no way"),
-        new("CreateSlice", "WaysOutOfRange", "w0", Create(ways: "(store (store noWays #x0003 true) #x0004 true)"), "way 4 on a 4-way machine"),
-        new("CreateSlice", "WaysInUse", "w0", Create(ways: "(store noWays #x0001 true)"), "slot 1's way 1"),
+        new("CreateSlice", "WaysEmpty", "w0", Create(ndw: "#x0000", kmiss: "#x0000"), "no way"),
+        new("CreateSlice", "TooManyWayDomains", "w0", Create(ndw: "#x0003", kdw: "#x0001"), "three DomainWays entries on a machine of two cache domains"),
+        new("CreateSlice", "WaysDomainOutOfRange", "w0", Create(dwDom: "#x0002", kdw: "#x0000", kmiss: "#x0000"), "ways of cache domain 2 on a machine of two"),
+        new("CreateSlice", "WaysDomainDuplicated", "w0", Create(ndw: "#x0002", kdw: "#x0001"), "domain 1's ways given twice"),
+        new("CreateSlice", "WaysOutOfRange", "w0", Create(dwMask: "#x0000000000000016", kdom: "#x0001"), "domain 1's way 4 (way 68) on 4-way domains"),
+        new("CreateSlice", "WaysForeignDomain", "w0", Create(ways: "#x0000000000000008", ndw: "#x0000", dany: "#x0000", kdom: "#x0000", kmiss: "#x0000"),
+            "way 3 of domain 0 for core 3, of domain 1"),
+        new("CreateSlice", "WaysInUse", "w0", Create(dwMask: "#x0000000000000003", kdom: "#x0001"), "way 64, the control slice's in domain 1"),
+        new("CreateSlice", "WaysNotContiguous", "w0", Create(dwMask: "#x000000000000000a", kdom: "#x0001"), "ways 65 and 67 where domain 1 wants contiguous masks"),
+        new("CreateSlice", "WaysTooNarrow", "w0", Create(dwMask: "#x0000000000000002", kdom: "#x0001"), "way 65 alone where domain 1 wants at least 2"),
+        new("CreateSlice", "ClassesOfServiceExhausted", "w0", Create(kdom: "#x0001", cls: "#x0004"), "domain 1's 4 classes of service in use"),
+        new("CreateSlice", "WaysMissingInDomain", "w4", CreateTwoDomains("#x0000000000000000"), "cores 1 (domain 0) and 3 (domain 1), ways only in domain 1"),
+        new("CreateSlice", "None", "w4", CreateTwoDomains("#x0000000000000008"), "slot 1 takes core 1 with way 3 (domain 0) and core 3 with ways 65, 66 (domain 1)"),
         new("CreateSlice", "EntryOutsideMemory", "w0", Create(entry: "#x0000000000008000"), "entry 32K outside [16K, 20K)"),
         new("CreateSlice", "LogFull", "wL", Create(), "a valid request while the log is full: refused unexecuted"),
         new("LoadImage", "LogFull", "wL", "(mk-load-args #x0002 #x0000000000003000 #x0000000000000100 #x0000)", "a load while the log is full"),

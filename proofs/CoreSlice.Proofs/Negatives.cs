@@ -36,6 +36,8 @@ public static class Negatives
         new("I1_Disjointness.devices", "w0", F(("devOwner", "(store (devOwner w0) #x0002 #x0001)")), "device 2, one past the 2-device machine, owned by slot 1"),
         new("I1_Disjointness.ways", "w0", F(("wayOwner", "(store (wayOwner w0) #x0004 #x0001)")), "way 4, one past domain 0's 4 ways, owned by slot 1"),
         new("I1_Disjointness.ways", "w0", F(("wayOwner", "(store (wayOwner w0) #x0044 #x0001)")), "way 68 (domain 1's way 4), one past domain 1's 4 ways, owned by slot 1"),
+        new("I1_Disjointness.wayDomains", "w0", F(("wayOwner", "(store (wayOwner w0) #x0041 #x0001)"), ("gWay", "(store (gWay w0) #x0041 #x0001)")),
+            "slot 1, whose one core is in domain 0, holds way 65 of domain 1"),
         new("I1_Disjointness.memory", "w0", F(("memOwner", "(store (memOwner w0) #x0000000000000fff #x0001)")), "the last reserved byte 4K-1 owned by slot 1"),
         new("I1_Disjointness.memory", "w0", F(("memOwner", "(store (memOwner w0) #x0000000000001fff #x0001)")), "the last control byte 8K-1 owned by slot 1"),
         new("I1_Disjointness.table", "w0", F(("tblSize", Cell2("tblSize", "w0", Core1, "#x0000", "#x0000000000001001"))), "slot 1's range [8K, 12K+1) reaches slot 2's first byte 12K"),

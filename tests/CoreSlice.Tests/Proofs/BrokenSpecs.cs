@@ -66,8 +66,7 @@ public static class BrokenSpecs
         ["create-without-way-in-use-check"] = new(
             "CreateSlice forgets WaysInUse: a way another slice holds is given to the new one as well",
             "lemma/Lemma_CreateOk_WaysFree",
-            [("(ite (exists ((w Way)) (and (select (c.ways a) w) (not (= (select (wayOwner s) w) Owner.Free)))) SliceError.WaysInUse",
-              "(ite false SliceError.WaysInUse")]),
+            [("(ite (Create.inUse s a d) SliceError.WaysInUse", "(ite false SliceError.WaysInUse")]),
         ["reserved-memory-ownable"] = new(
             "I1.memory lets a slot own reserved memory (it only says a Reserved-owned byte is reserved): the slicevisor's own memory may sit in a slot's table",
             "Inv/S9_TcbProtection",
@@ -105,6 +104,9 @@ public static class BrokenSpecs
         ["manifest-omits-invariant"] = new("obligations.txt forgets I4 (and the selections that name it, which would otherwise be refused as naming no clause)",
             "manifest/Inv", [], [("invariant I4_DmaConfinement I4_DmaConfinement.iommu I4_DmaConfinement.table\n", string.Empty), (" I4_DmaConfinement I5_NoResidue\n", " I5_NoResidue\n"),
              (" I3_LockedGuest.guest I4_DmaConfinement\n", " I3_LockedGuest.guest\n"), (" I4_DmaConfinement I3_LockedGuest.guest\n", " I3_LockedGuest.guest\n"),
+             (" I4_DmaConfinement I2_FilterSoundness.ranges I3_LockedGuest.guest\n", " I2_FilterSoundness.ranges I3_LockedGuest.guest\n"),
+             ("prove CreateSlice/I4_DmaConfinement.iommu uses I4_DmaConfinement.iommu pre step\n", string.Empty),
+             ("opaque CreateSlice/I4_DmaConfinement.iommu Create.waysPre Create.domErr Create.dwErr\n", string.Empty),
              ("prove CreateSlice/I4_DmaConfinement.table uses I1_Disjointness.memory I1_Disjointness.windows I4_DmaConfinement.table Lemma_Create_Step Lemma_Create_DmaStep Lemma_Create_DmaInRange Lemma_Create_DmaInWindow\n", string.Empty),
              ("prove GuestDma/NI1_OutputConsistency uses I1_Disjointness.table I4_DmaConfinement.iommu I4_DmaConfinement.table NI.Lemma_GuestDmaErr\n", string.Empty)]),
         ["manifest-omits-property"] = new("obligations.txt forgets S4", "manifest/coverage/S4_InterruptConfinement", [],
@@ -306,10 +308,10 @@ public static class BrokenSpecs
             [("(ite (Log.full s) SliceError.LogFull\n  (ite (= (c.slot a) #x0000) SliceError.TableFull",
               "(ite (or (Log.full s) (= (select (lastWriter s) (c.entry a)) (c.slot a))) SliceError.LogFull\n  (ite (= (c.slot a) #x0000) SliceError.TableFull")]),
         ["leak-shared-cache-way"] = new(
-            "CreateSlice forgets WaysInUse: a new slice is given a cache way another slice holds",
-            "CreateSlice/NI2_LocalRespect.owners",
-            [("(ite (exists ((w Way)) (and (select (c.ways a) w) (not (= (select (wayOwner s) w) Owner.Free)))) SliceError.WaysInUse",
-              "(ite false SliceError.WaysInUse")]),
+            "CreateSlice's WaysInUse check reads the way its witness names, and nothing makes the witness name a held way: a new " +
+            "slice is given a cache way another slice holds (CreateSlice/NI2_LocalRespect.owners assumes the lemma this breaks)",
+            "lemma/Lemma_CreateOk_WaysFree",
+            [("    (forall ((w Way)) (=> (and (Create.way a w) (not (= (select (wayOwner s) w) Owner.Free))) (Create.inUse s a (wDom w))))\n", "")]),
         ["leak-ipi-mask-foreign-core"] = new(
             "the sliceloader's IPI mask names every guest core, and I2 is weakened to match: a guest interrupts another guest's core",
             "GuestIpi/NI2_LocalRespect.cores",
@@ -358,12 +360,24 @@ public static class BrokenSpecs
               "    (ite (Log.full s) SliceError.LogFull\n    (ite (not (and (isGuest o) (= (select (st s) o) SliceState.Running))) SliceError.NotGuestCore"),
              ("         SliceError.None))))))\n(define-fun GuestAttest ", "         SliceError.None)))))))\n(define-fun GuestAttest ")]),
         // ---- cache domains (issue 14 item 6)
+        ["create-ways-foreign-domain"] = new(
+            "CreateSlice forgets WaysForeignDomain: a slice is given ways in a cache domain where it has no core",
+            "CreateSlice/I1_Disjointness.wayDomains",
+            [("(ite (not (Create.hasCoreIn a d)) SliceError.WaysForeignDomain", "(ite false SliceError.WaysForeignDomain")]),
+        ["create-without-missing-domain-check"] = new(
+            "CreateSlice forgets WaysMissingInDomain: a slice may have a core in a cache domain where it holds no way " +
+            "(no invariant states that a slice holds a way in each domain of its cores: the branch's witness names it)",
+            "successor/CreateSlice/WaysMissingInDomain",
+            [("(ite (bvult (c.kmiss a) (c.nc a)) SliceError.WaysMissingInDomain", "(ite false SliceError.WaysMissingInDomain")]),
         ["start-mask-other-domain"] = new(
             "the sliceloader writes a core the slice's ways of every cache domain, not only its own domain's",
             "StartSlice/I2_FilterSoundness.ways",
             [("(forall ((w Way)) (= (select (select (wmask s2) c) w) (and (= (select (wayOwner s) w) t) (= (wDom w) (coreDom c)))))",
               "(forall ((w Way)) (= (select (select (wmask s2) c) w) (= (select (wayOwner s) w) t)))")],
             NotEstablished: true),
+        ["weak-way-domains"] = new("I1.wayDomains asks only that a guest holding a way holds some core, in any domain",
+            "negative/I1_Disjointness.wayDomains",
+            [("(exists ((c Core)) (and (= (select (coreOwner s) c) o) (= (coreDom c) (wDom w))))", "(exists ((c Core)) (= (select (coreOwner s) c) o))")]),
         ["weak-way-filter-domain"] = new("I2.ways forgets that a core's mask is over its own domain's ways",
             "negative/I2_FilterSoundness.ways",
             [("(and (= (select (wayOwner s) w) (select (coreOwner s) c)) (= (wDom w) (coreDom c))))))", "(= (select (wayOwner s) w) (select (coreOwner s) c)))))")]),
