@@ -138,6 +138,8 @@
 ; are arithmetic (no uninterpreted map); a machine of one domain of n ways has exactly the ways 0..n-1
 (define-fun wDom ((w Way)) Way (bvlshr w #x0006))
 (define-fun wIdx ((w Way)) Way (bvand w #x003f))
+; way w is in core c's cache domain (the ways a core's way-mask register can name)
+(define-fun wayInCoreDomain ((w Way) (c Core)) Bool (= (wDom w) (coreDom c)))
 (define-fun isWay ((w Way)) Bool (and (bvult (wDom w) nDoms) (bvult (wIdx w) (domWays (wDom w)))))
 
 ; What MachineConfig.Problems() guarantees (the slicevisor refuses any other machine).

@@ -151,7 +151,7 @@
                               (= (select (select (rrPerm s2) c) i) (progPerm s t i))))
        (forall ((b Core)) (= (select (select (ipi s2) c) b) (= (select (coreOwner s) b) t)))
        ; the way mask: the slot's ways in the core's own cache domain (SliceEntry.WaysOfCore)
-       (forall ((w Way)) (= (select (select (wmask s2) c) w) (and (= (select (wayOwner s) w) t) (= (wDom w) (coreDom c)))))))
+       (forall ((w Way)) (= (select (select (wmask s2) c) w) (and (= (select (wayOwner s) w) t) (wayInCoreDomain w c))))))
 (define-fun core-regs-cleared ((s2 State) (c Core)) Bool
   (and (= (select (rrBase s2) c) zeroAddrs) (= (select (rrSize s2) c) zeroAddrs)
        (= (select (rrPerm s2) c) zeroPerms) (= (select (ipi s2) c) noCores) (= (select (wmask s2) c) noWays)))

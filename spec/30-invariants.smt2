@@ -85,7 +85,7 @@
 (define-fun I2_FilterSoundness.ways ((s State)) Bool
   (forall ((c Core) (w Way))
     (=> (and (= (select (mode s) c) CoreMode.Guest) (select (select (wmask s) c) w))
-        (and (= (select (wayOwner s) w) (select (coreOwner s) c)) (= (wDom w) (coreDom c))))))
+        (and (= (select (wayOwner s) w) (select (coreOwner s) c)) (wayInCoreDomain w c)))))
 ; every interrupt a core has received (since its last reset) came from a core of its own guest slot
 (define-fun I2_FilterSoundness.delivered ((s State)) Bool
   (forall ((c Core) (b Core))

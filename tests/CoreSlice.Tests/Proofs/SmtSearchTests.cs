@@ -51,6 +51,23 @@ public sealed class SmtSearchTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Each_simplification_equals_the_specs_body_on_the_search_machine()
+    {
+        // the search expands these in place of the spec's bodies: a wrong one would steer it away from real hits
+        Spec spec = SpecLocator.RepositorySpec();
+        Z3Solver solver = Z3Solver.TryCreate(out string? problem) ?? throw new InvalidOperationException(problem);
+        foreach ((string name, string ps, string body) in BoundedSearch.Simplifications)
+        {
+            string args = string.Join(' ', Sx.ParseAll(ps).Select(p => p.Items[0].Atom));
+            string same = $"(forall ({ps}) (= ({name} {args}) {body}))";
+            string Ask(string claim) => SExpr.SplitTop(solver.Run($"{spec.Text}\n{BoundedSearch.MachineAssertions()}(assert {claim})\n(check-sat)\n", 20_000))[0];
+            Assert.True(Ask($"(not {same})") == "unsat", $"{name}: not the spec's {name} on the search machine");
+            // and the check could fail: the body with one way more is refuted
+            Assert.Equal("unsat", Ask($"(forall ({ps}) (= ({name} {args}) {body.Replace("(bvult w ", "(bvule w ", StringComparison.Ordinal)}))"));
+        }
+    }
+
+    [Fact]
     public void On_the_real_spec_the_search_reports_nothing_for_a_proved_obligation()
     {
         // the search only reports what it re-established on the unbounded definitions: a true obligation has no hit
