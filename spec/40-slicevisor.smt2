@@ -235,6 +235,16 @@
     (forall ((k Idx) (x Addr)) (=> (and (bvult k (c.nw a)) (inRange x (select (c.wbase a) k) (select (c.wsize a) k)))
                                    (and (reqHasWin a x) (bvule (select (c.widx a) x) k))))))
 
+;; the ways checks after the items' (RequestValidator.CheckWays, in its order): the DomainWays entries, some
+;; way asked for, each domain holding asked ways (lowest first), each core's domain holding some. A function
+;; of its own so that the step obligations that never look at ways can hold it opaque (obligations.txt)
+(define-fun Create.waysErr ((s State) (a CreateArgs)) Err
+  (ite (bvult (c.kdw a) (c.ndw a)) (Create.dwErr a (c.kdw a))
+  (ite (not (Create.anyWays a)) SliceError.WaysEmpty
+  (ite (bvult (c.kdom a) nDoms) (Create.domErr s a (c.kdom a))
+  (ite (bvult (c.kmiss a) (c.nc a)) SliceError.WaysMissingInDomain
+       SliceError.None)))))
+
 (define-fun CreateSlice_err ((s State) (a CreateArgs)) Err
   (ite (Log.full s) SliceError.LogFull
   (ite (= (c.slot a) #x0000) SliceError.TableFull
@@ -252,14 +262,11 @@
   (ite (bvult (c.kw a) (c.nw a)) (Create.winErr s a (c.kw a))
   (ite (bvult (c.kd a) (c.nd a)) (Create.devErr s a (c.kd a))
   (ite (bvult (c.kdma a) (c.ndma a)) (Create.dmaErr s a (c.kdma a))
-  (ite (bvult (c.kdw a) (c.ndw a)) (Create.dwErr a (c.kdw a))
-  (ite (not (Create.anyWays a)) SliceError.WaysEmpty
-  (ite (bvult (c.kdom a) nDoms) (Create.domErr s a (c.kdom a))
-  (ite (bvult (c.kmiss a) (c.nc a)) SliceError.WaysMissingInDomain
+  (ite (not (= (Create.waysErr s a) SliceError.None)) (Create.waysErr s a)
   (ite (not (reqHasAddr a (c.entry a))) SliceError.EntryOutsideMemory
   (ite (= (bvand (Create.perm a (select (c.ridx a) (c.entry a))) Permissions.Execute) Permissions.None)
        SliceError.EntryNotExecutable
-       SliceError.None))))))))))))))))))))))
+       SliceError.None)))))))))))))))))))
 
 (define-fun CreateSlice_effect ((s State) (a CreateArgs) (s2 State)) Bool
   (let ((t (c.slot a)))

@@ -55,9 +55,10 @@ public static class Branches
         $"{ndw} ((as const (Array Idx Way)) {dwDom}) ((as const (Array Idx (_ BitVec 64))) {dwMask}) {kdw ?? ndw} ((as const (Array Way Idx)) #x0000) " +
         $"{dany} {kdom} {dcore} ((as const (Array Way Way)) {duse}) {kmiss ?? nc} ((as const (Array Way Way)) {cls}))";
 
-    // a request whose cores are not core 3 (so none in cache domain 1): domain 1's ways are foreign, domain 0 has none
+    // a request whose cores are not core 3 (all in cache domain 0), asking for way 3 of domain 0: it passes every ways check, so
+    // only its core check can refuse it (a spec that forgets that check lets it through: create-without-core-in-use-check)
     private static string CreateCores(string cores, string? kc = "#x0000", string nc = "#x0001") =>
-        Create(nc: nc, cores: cores, kc: kc, kdom: "#x0001", kmiss: nc == "#x0000" ? nc : "#x0000");
+        Create(nc: nc, cores: cores, kc: kc, ways: "#x0000000000000008", ndw: "#x0000", dany: "#x0000", kdom: nc == "#x0000" ? "#x0000" : "#x0002");
 
     // cores 1 (domain 0) and 3 (domain 1), on w4 (core 1 free), as slot 1
     private static string CreateTwoDomains(string ways) =>

@@ -13,8 +13,8 @@ public static class Witnesses
     /// <summary>
     /// The witness machines' cache domains: domain 0 holds cores 0-2 and 4 ways (way 0 control), no CAT rules;
     /// domain 1 holds core 3 and 4 ways (64-67; 64 control) with CAT rules: contiguous masks, at least 2 ways,
-    /// at most 4 classes of service (the rules are for CreateSlice's domain checks, not yet in the spec). The negatives
-    /// of I1.ways and I2.ways name a way of domain 1.
+    /// at most 4 classes of service (CreateSlice's domain checks; every branch has a successor witness here). The
+    /// negatives of I1.ways and I2.ways name a way of domain 1.
     /// </summary>
     public const string Domains =
         "(assert (= nDoms #x0002))(assert (forall ((d Way)) (= (domWays d) #x0004)))(assert (forall ((c Core)) (= (coreDom c) (ite (= c #x0003) #x0001 #x0000))))\n" +

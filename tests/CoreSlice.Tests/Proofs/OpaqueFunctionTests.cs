@@ -18,7 +18,7 @@ public sealed class OpaqueFunctionTests
         Spec spec = SpecLocator.RepositorySpec();
 
         string hidden = ScriptOf(spec, "lemma/Lemma_Create_Step");
-        string whole = ScriptOf(spec, "lemma/Lemma_CreateOk_CoresFree");
+        string whole = ScriptOf(spec, "lemma/Lemma_CreateOk_WaysFree");
 
         Assert.Contains("(declare-fun CreateSlice_err (State CreateArgs) Err)", hidden, StringComparison.Ordinal);
         Assert.DoesNotContain("(define-fun CreateSlice_err ", hidden, StringComparison.Ordinal);
@@ -43,7 +43,7 @@ public sealed class OpaqueFunctionTests
     [Theory]
     [InlineData("opaque lemma/Lemma_Nowhere CreateSlice_err\n", "manifest/opaque/lemma/Lemma_Nowhere", "is no obligation")]
     [InlineData("opaque CreateSlice/I9_Nothing CreateSlice_err\n", "manifest/opaque/CreateSlice/I9_Nothing", "is no obligation")]
-    [InlineData("opaque lemma/Lemma_CreateOk_CoresFree CreateSlice_oops\n", "manifest/opaque/lemma/Lemma_CreateOk_CoresFree", "CreateSlice_oops is no define-fun")]
+    [InlineData("opaque lemma/Lemma_CreateOk_WaysFree CreateSlice_oops\n", "manifest/opaque/lemma/Lemma_CreateOk_WaysFree", "CreateSlice_oops is no define-fun")]
     public void An_opaque_line_that_hides_nothing_is_a_failed_check(string line, string check, string why)
     {
         Spec spec = BrokenSpecs.Apply(SpecLocator.RepositorySpec(), new BrokenSpec("a bad opaque line", "n/a", [], [(string.Empty, line)]));
