@@ -60,6 +60,9 @@ public sealed class ConformanceOptions
 
     /// <summary>CreateSlice requests run first, in order, before the scripted tour (e.g. a two-domain machine's DomainWays requests).</summary>
     public IReadOnlyList<SliceRequest> Requests { get; init; } = [];
+
+    /// <summary>After <see cref="Requests"/>, start slots 1 .. this many (the slots an empty table gives them), then destroy them.</summary>
+    public int StartAndDestroy { get; init; }
 }
 
 /// <summary>A step that did not conform.</summary>
@@ -275,8 +278,6 @@ public sealed class ConformanceRun : IDisposable
 
     private (SpecCall, int) Dma(int device, ulong address, bool write)
     {
-        // the tour's slot may hold no device (the requests given replaced the tour's own): device 0, whose DMA is refused
-        device = Math.Max(device, 0);
         byte[] one = [0xd0];
         AccessOutcome o = write ? machine.DeviceDmaWrite(device, address, one) : machine.DeviceDmaRead(device, address, one);
         return (new DmaCall(device, address, write), Code(o));
@@ -353,6 +354,16 @@ public sealed class ConformanceRun : IDisposable
         foreach (SliceRequest request in options.Requests)
         {
             q.Enqueue(() => Create(request));
+        }
+        for (int t = 1; t <= options.StartAndDestroy; t++)
+        {
+            int slot = t;
+            q.Enqueue(() => Start(slot, Fault.None));
+        }
+        for (int t = 1; t <= options.StartAndDestroy; t++)
+        {
+            int slot = t;
+            q.Enqueue(() => Destroy(slot, Fault.None));
         }
         ulong g = config.GranuleSize;
         // every CreateSlice error class, from an empty table
@@ -584,7 +595,7 @@ public sealed class ConformanceRun : IDisposable
                 var perm = (Permissions)(1 << random.Next(3));
                 return Access(core, Address(), perm);
             }
-            case < 80 when config.DeviceCount > 0:   // a machine without devices has no DMA to try (Next(0) is 0: no device)
+            case < 80:
                 return Dma(random.Next(config.DeviceCount), Address(), random.Next(2) == 0);
             case < 85:
             {
