@@ -9,8 +9,9 @@ namespace CoreSlice.Proofs;
 /// constant array are reduced; constants are folded. Each quantifier then becomes, by its polarity:
 /// <list type="bullet">
 /// <item>an existential (a forall under a negation, an exists not under one): fresh constants (skolems;
-/// exact), which later become representatives of their sort too;</item>
-/// <item>a universal, or either (in an ite condition or an equivalence): the conjunction (disjunction) of
+/// exact), which later become representatives of their sort too when outside every universal;</item>
+/// <item>a universal, either (in an ite condition or an equivalence), or an existential over index sorts under a
+/// universal (stronger than the formula: its witness must be a point): the conjunction (disjunction) of
 /// its body at REPRESENTATIVE points: every value of a sort of at most 3 bits, the small indices and the
 /// sentinels of a 16-bit sort, the skolems of the sort, and the terms the body itself compares the
 /// variable with (x = t, x &lt; t, x - b &lt; z ⇒ t, t ± 1, b, b + z, b + z - 1, b - 1), read from the body
@@ -310,7 +311,12 @@ public sealed class FiniteInstance
     private Sx Quantifier(bool forall, List<(string Name, Sx Sort)> vars, Sx body, Dictionary<string, Sx> env, int pol)
     {
         bool existential = forall ? pol < 0 : pol > 0;
-        if (existential)
+        // an existential under a universal over narrow sorts only: the disjunction of its body at the points (below),
+        // which include every index an array holds its own value at (0..n). A fresh witness per instance of the universal made the
+        // relational searches over Inv 2-3x slower once I1_Disjointness.wayDomains (a core under a way) was in Inv
+        // (spec/README.md). One over a wide sort keeps its witnesses: an address need not be among the points.
+        bool overPoints = existential && depthOfExpansion > 0 && vars.TrueForAll(v => vocab.Width(v.Sort) < 32);
+        if (existential && !overPoints)
         {
             var inner = new Dictionary<string, Sx>(env, StringComparer.Ordinal);
             foreach ((string name, Sx sort) in vars)

@@ -11,6 +11,15 @@ public static class SpecChecks
     /// <summary>Transition properties the generator states for every operation (not listed in the manifest).</summary>
     public static readonly IReadOnlyList<string> GeneratedTransitionProperties = ["T1_LockStability", "T2_ResetAuthority", "T3_GuestConfined", "T4_LogOnly", "T5_StaticRows"];
 
+    /// <summary>The transition-property obligations of one operation (T3 for guest actions, T4 for observers).</summary>
+    private static IEnumerable<string> TransitionObligations(SpecOperation op) =>
+        GeneratedTransitionProperties.Where(p => p switch
+        {
+            "T3_GuestConfined" => op.IsGuest,
+            "T4_LogOnly" => op.IsObserver,
+            _ => true,
+        }).Select(p => $"{op.Name}/{p}");
+
     /// <summary>Failed results for every static problem; empty when there is none.</summary>
     public static IReadOnlyList<ObligationResult> Static(Spec spec)
     {
@@ -50,12 +59,13 @@ public static class SpecChecks
                 "(an operation and a listed clause, Inv and a listed property, or a noninterference condition)", null));
         }
         // an opaque line for no obligation hides nothing; one naming no define-fun would not parse as a script
-        var lemmaNames = spec.Lemmas.Concat(spec.StepLemmas.Select(l => l.Name)).Select(l => "lemma/" + l);
+        var lemmaAndTransitionNames = spec.Lemmas.Concat(spec.StepLemmas.Select(l => l.Name)).Select(l => "lemma/" + l)
+            .Concat(spec.Operations.SelectMany(TransitionObligations));
         var defined = new HashSet<string>(OpaqueFunctions.Defined(spec.Text), StringComparer.Ordinal);
         foreach ((string key, IReadOnlyList<string> functions) in spec.Opaque)
         {
-            string? problem = !names.Contains(key) && !lemmaNames.Contains(key, StringComparer.Ordinal)
-                ? $"{key} is no obligation (an operation and a listed clause, Inv and a listed property, a noninterference condition or a lemma)"
+            string? problem = !names.Contains(key) && !lemmaAndTransitionNames.Contains(key, StringComparer.Ordinal)
+                ? $"{key} is no obligation (an operation and a listed clause, Inv and a listed property, a noninterference condition, a lemma or an operation's transition property)"
                 : functions.FirstOrDefault(f => !defined.Contains(f)) is { } f ? $"{f} is no define-fun of the spec" : null;
             if (problem is not null)
             {
