@@ -172,6 +172,19 @@
     (ite (and (not (= (domMaxCls d) #x0000)) (bvuge (select (c.cls a) d) (domMaxCls d))) SliceError.ClassesOfServiceExhausted
          SliceError.None)))))))))
 
+; the same checks as one condition: domain d passes (Lemma_DomOk: exactly domErr = None). The witnesses' meaning
+; below is stated with it: with (= (Create.domErr ...) SliceError.None) there, Z3 4.8.12 took 1 s more to read
+; CreateSlice_pre, which every one-shot obligation's script pays (spec/README.md "Cache domains")
+(define-fun Create.domOk ((s State) (a CreateArgs) (d Way)) Bool
+  (let ((m (Create.mask a d)))
+    (or (= m #x0000000000000000)
+        (and (= (bvand m (bvnot (allWays d))) #x0000000000000000)
+             (Create.hasCoreIn a d)
+             (not (Create.inUse s a d))
+             (not (and (domContig d) (not (contiguous m))))
+             (not (bvult (popcount m) ((_ zero_extend 48) (domMinWidth d))))
+             (not (and (not (= (domMaxCls d) #x0000)) (bvuge (select (c.cls a) d) (domMaxCls d))))))))
+
 ;; the cache-domain witnesses of a create request (a part of CreateSlice_pre of its own, so that the step
 ;; obligations that never look at ways can hold it opaque: obligations.txt "opaque")
 ; kdw the first failing entry; dwIdx the first entry naming a domain; dany a domain with requested ways when
@@ -186,10 +199,10 @@
                           (and (Create.given a (select (c.dwDom a) k)) (bvule (select (c.dwIdx a) (select (c.dwDom a) k)) k))))
     (or (Create.anyWays a)
         (forall ((d Way)) (=> (bvult d nDoms) (= (Create.mask a d) #x0000000000000000))))
-    (or (and (bvult (c.kdom a) nDoms) (not (= (Create.domErr s a (c.kdom a)) SliceError.None))
-             (forall ((d Way)) (=> (bvult d (c.kdom a)) (= (Create.domErr s a d) SliceError.None))))
+    (or (and (bvult (c.kdom a) nDoms) (not (Create.domOk s a (c.kdom a)))
+             (forall ((d Way)) (=> (bvult d (c.kdom a)) (Create.domOk s a d))))
         (and (= (c.kdom a) nDoms)
-             (forall ((d Way)) (=> (bvult d nDoms) (= (Create.domErr s a d) SliceError.None)))))
+             (forall ((d Way)) (=> (bvult d nDoms) (Create.domOk s a d)))))
     (forall ((k Idx)) (=> (bvult k (c.nc a)) (Create.hasCoreIn a (coreDom (select (c.cores a) k)))))
     (forall ((w Way)) (=> (and (Create.way a w) (not (= (select (wayOwner s) w) Owner.Free))) (Create.inUse s a (wDom w))))
     (or (and (bvult (c.kmiss a) (c.nc a)) (= (Create.mask a (coreDom (select (c.cores a) (c.kmiss a)))) #x0000000000000000))

@@ -375,6 +375,11 @@ public static class BrokenSpecs
             "(no invariant states that a slice holds a way in each domain of its cores: the branch's witness names it)",
             "successor/CreateSlice/WaysMissingInDomain",
             [("(ite (bvult (c.kmiss a) (c.nc a)) SliceError.WaysMissingInDomain", "(ite false SliceError.WaysMissingInDomain")]),
+        ["dom-ok-forgets-narrow-masks"] = new(
+            "the witnesses' meaning states a domain passes without the minimum mask width (Create.domOk drifts from the checks): " +
+            "a request CreateSlice refuses with WaysTooNarrow reads as one whose domains all pass",
+            "lemma/Lemma_DomOk",
+            [("             (not (bvult (popcount m) ((_ zero_extend 48) (domMinWidth d))))\n", "")]),
         ["start-mask-other-domain"] = new(
             "the sliceloader writes a core the slice's ways of every cache domain, not only its own domain's",
             "StartSlice/I2_FilterSoundness.ways",

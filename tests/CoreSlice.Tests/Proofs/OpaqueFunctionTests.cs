@@ -18,7 +18,8 @@ public sealed class OpaqueFunctionTests
         Spec spec = SpecLocator.RepositorySpec();
 
         string hidden = ScriptOf(spec, "lemma/Lemma_Create_Step");
-        string whole = ScriptOf(spec, "lemma/Lemma_CreateOk_WaysFree");
+        // an obligation without an opaque line of its own
+        string whole = ScriptOf(spec, "lemma/Lemma_GuestCoreOwned");
 
         Assert.Contains("(declare-fun CreateSlice_err (State CreateArgs) Err)", hidden, StringComparison.Ordinal);
         Assert.DoesNotContain("(define-fun CreateSlice_err ", hidden, StringComparison.Ordinal);
@@ -43,7 +44,8 @@ public sealed class OpaqueFunctionTests
     [Theory]
     [InlineData("opaque lemma/Lemma_Nowhere CreateSlice_err\n", "manifest/opaque/lemma/Lemma_Nowhere", "is no obligation")]
     [InlineData("opaque CreateSlice/I9_Nothing CreateSlice_err\n", "manifest/opaque/CreateSlice/I9_Nothing", "is no obligation")]
-    [InlineData("opaque lemma/Lemma_CreateOk_WaysFree CreateSlice_oops\n", "manifest/opaque/lemma/Lemma_CreateOk_WaysFree", "CreateSlice_oops is no define-fun")]
+    [InlineData("opaque lemma/Lemma_GuestCoreOwned CreateSlice_oops\n", "manifest/opaque/lemma/Lemma_GuestCoreOwned", "CreateSlice_oops is no define-fun")]
+    [InlineData("opaque CreateSlice/T3_GuestConfined CreateSlice_err\n", "manifest/opaque/CreateSlice/T3_GuestConfined", "is no obligation")]
     public void An_opaque_line_that_hides_nothing_is_a_failed_check(string line, string check, string why)
     {
         Spec spec = BrokenSpecs.Apply(SpecLocator.RepositorySpec(), new BrokenSpec("a bad opaque line", "n/a", [], [(string.Empty, line)]));
