@@ -317,14 +317,34 @@ public static class CounterexampleSearch
         return est.ToString();
     }
 
-    // A start or destroy whose fault names a core or device: the fault is the environment's choice, so besides
-    // the branch witness's choice the faulting core (device) is tried at every index of the witness machine and
-    // one past it (4 cores, 2 devices): a spec that lets a fault touch what it should not is caught wherever.
+    // A start or destroy: the branch witnesses name slot 1 (or an invalid slot), so the same call is also tried at
+    // every other guest slot of the witness machine (1..3), where its effect on the OTHER live slots shows (a
+    // destroy that frees what another slot holds). And one whose fault names a core or device: the fault is the
+    // environment's choice, so besides the branch witness's choice the faulting core (device) is tried at every
+    // index of the witness machine and one past it (4 cores, 2 devices): a spec that lets a fault touch what it
+    // should not is caught wherever.
     private static IEnumerable<(string State, string Args, string Why)> FaultVariants(string state, string args, string why)
     {
         yield return (state, args, why);
         Sx call = Sx.ParseAll(args)[0];
-        if (!(call.Is("mk-start-args") || call.Is("mk-destroy-args")) || call.Items.Count < 5 || call.Items[2].Atom is "#x00" or null)
+        if (!(call.Is("mk-start-args") || call.Is("mk-destroy-args")) || call.Items.Count < 5)
+        {
+            yield break;
+        }
+        if (call.Items[1].Atom is "#x0001" or "#x0002" or "#x0003")
+        {
+            for (int slot = 1; slot <= 3; slot++)
+            {
+                string at = "#x" + slot.ToString("x4", System.Globalization.CultureInfo.InvariantCulture);
+                if (at != call.Items[1].Atom)
+                {
+                    Sx[] items = [.. call.Items];
+                    items[1] = Sx.A(at);
+                    yield return (state, Sx.L(items).ToString(), $"{why}, at slot {slot}");
+                }
+            }
+        }
+        if (call.Items[2].Atom is "#x00" or null)
         {
             yield break;
         }

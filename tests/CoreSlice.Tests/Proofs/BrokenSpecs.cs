@@ -213,10 +213,7 @@ public static class BrokenSpecs
             "DestroySlice clears the whole window map, not only its slot's windows: a live guest's table rows name windows it no longer holds (DestroySlice/I1.windowTable assumes the step lemma this breaks)",
             "lemma/Lemma_DestroySlice_Table",
             [("(= (select (winOwner s2) x) (free-if (select (winOwner s) x) t))",
-              "(= (select (winOwner s2) x) Owner.Free)")],
-            // not proved (exit 1), but no counterexample within the budget: no witness pair destroys one guest while
-            // another holds a window, and the free-value search over the lemma's four foralls ends unknown (2026-12-07)
-            NotEstablished: true),
+              "(= (select (winOwner s2) x) Owner.Free)")]),
         ["destroy-resets-foreign-cores"] = new("DestroySlice resets every owned core, not only the slot's", "DestroySlice/T1_LockStability",
             [("(ite (not (= (select (coreOwner s) c) (x.slot a))) Act.Keep", "(ite (= (select (coreOwner s) c) Owner.Free) Act.Keep")]),
         ["load-while-running"] = new("LoadImage accepts any non-Free slot (a Running one too)", "successor/LoadImage/WrongState",
