@@ -10,6 +10,7 @@ namespace CoreSlice.Tests.Proofs;
 /// substitution on the real spec) must be rejected by verify, with a
 /// counterexample on the obligation of the invariant the bug breaks.
 /// </summary>
+[Collection(SolverSearchCollection.Name)]
 public sealed class BrokenSpecTests(ITestOutputHelper output)
 {
     /// <summary>Per-obligation limit; a step obligation not proved by then is searched for a counterexample.</summary>

@@ -101,7 +101,7 @@ public static class BrokenSpecs
              // and the selections that name it, which would otherwise be refused as naming no clause
              ("prove Inv/S1_ExclusiveResources uses I1_Disjointness.cores I1_Disjointness.devices I1_Disjointness.ways ", "prove Inv/S1_ExclusiveResources uses I1_Disjointness.cores I1_Disjointness.devices "),
              ("S10_NoGuestToGuest.ways uses I1_Disjointness.ways ", "S10_NoGuestToGuest.ways uses "),
-             ("prove CreateSlice/I1_Disjointness.ways uses I1_Disjointness.ways Lemma_Create_Step\n", string.Empty),
+             ("prove CreateSlice/I1_Disjointness.ways uses I1_Disjointness.ways Lemma_Create_Step Lemma_Create_WaysStep\n", string.Empty),
              ("owners uses I1_Disjointness.cores I1_Disjointness.devices I1_Disjointness.ways pre", "owners uses I1_Disjointness.cores I1_Disjointness.devices pre")]),
         ["manifest-omits-invariant"] = new("obligations.txt forgets I4 (and the selections that name it, which would otherwise be refused as naming no clause)",
             "manifest/Inv", [], [("invariant I4_DmaConfinement I4_DmaConfinement.iommu I4_DmaConfinement.table\n", string.Empty), (" I4_DmaConfinement I5_NoResidue\n", " I5_NoResidue\n"),

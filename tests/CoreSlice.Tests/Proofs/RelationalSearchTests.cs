@@ -12,6 +12,7 @@ namespace CoreSlice.Tests.Proofs;
 /// unbounded definitions; on the real spec it must report nothing. The leak variants were written before this
 /// search, as bugs; nothing in the search names them, an operation or a view.
 /// </summary>
+[Collection(SolverSearchCollection.Name)]
 public sealed class RelationalSearchTests(ITestOutputHelper output)
 {
     /// <summary>

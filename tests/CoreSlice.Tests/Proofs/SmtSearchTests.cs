@@ -11,6 +11,7 @@ namespace CoreSlice.Tests.Proofs;
 /// bug breaks and re-establish it on the unbounded definitions. The variants were written as bugs, before
 /// and independently of the search; none of its parameters names one of them.
 /// </summary>
+[Collection(SolverSearchCollection.Name)]
 public sealed class SmtSearchTests(ITestOutputHelper output)
 {
     /// <summary>
