@@ -26,8 +26,9 @@ public static class BrokenSpecs
             [("(ite (exists ((x Addr)) (and (inRange x b z) (isGuest (select (memOwner s) x)))) SliceError.RangeInUse",
               "(ite false SliceError.RangeInUse")]),
         ["overflow-unsafe-range-arithmetic"] = new(
-            "CreateSlice skips RangeWraps and tests reserved overlap with a wrapping base+size",
-            "CreateSlice/I1_Disjointness.memory",
+            "CreateSlice skips RangeWraps and tests reserved overlap with a wrapping base+size (a range over the top of memory " +
+            "takes reserved bytes; CreateSlice/I1_Disjointness.memory assumes the lemma this breaks, through Lemma_Create_Step)",
+            "lemma/Lemma_CreateOk_RangesFree",
             [("(ite (not (representable b z)) SliceError.RangeWraps", "(ite false SliceError.RangeWraps"),
              ("(ite (exists ((x Addr)) (and (inRange x b z) (reservedMem x))) SliceError.RangeOverlapsReserved",
               "(ite (exists ((x Addr)) (and (bvule b x) (bvult x (bvadd b z)) (reservedMem x))) SliceError.RangeOverlapsReserved")]),
