@@ -67,43 +67,43 @@ public static partial class Z3Native
     /// </summary>
     public static string Eval(string script, int timeoutMs)
     {
-        IntPtr cfg = MkConfig();
-        SetParamValue(cfg, "timeout", timeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        SetParamValue(cfg, "model", "true");
-        IntPtr ctx = MkContextRc(cfg);
-        DelConfig(cfg);
-        // Z3's own timeout is not a hard bound (it overruns in some tactics and in model
-        // construction): a timer interrupts the context, so no query can hang CI.
-        object gate = new();
-        bool done = false;
-        using var watchdog = new Timer(_ =>
+        using var session = new Session(timeoutMs);
+        return session.Eval(script, timeoutMs);
+    }
+
+    /// <summary>
+    /// The <c>set-option</c>s a script may run. In Z3 4.8.12 every other option (<c>:smt.relevancy</c>, a random
+    /// seed, ...) is a process-wide parameter: one context's <c>set-option</c> changes every context created after
+    /// it, in every thread (measured: <c>:smt.relevancy 0</c> set in one context made
+    /// <c>lemma/Lemma_CreateOk_WaysFree</c> in a later one go from 0.4 s proved to unknown at 120 s). The
+    /// timeout is process-wide too, but every script sets its own before it asks anything (a session sets it
+    /// as it starts), so what another thread left there bounds nothing.
+    /// </summary>
+    public static readonly IReadOnlyList<string> ContextOptions = [":produce-models", ":timeout"];
+
+    /// <summary>The first <c>set-option</c> of <paramref name="script"/> not in <see cref="ContextOptions"/>, or null.</summary>
+    public static string? ProcessWideOption(string script)
+    {
+        const string command = "(set-option";
+        for (int at = script.IndexOf(command, StringComparison.Ordinal); at >= 0; at = script.IndexOf(command, at + 1, StringComparison.Ordinal))
         {
-            lock (gate)
+            int from = at + command.Length;
+            while (from < script.Length && char.IsWhiteSpace(script[from]))
             {
-                if (!done)
-                {
-                    Interrupt(ctx);
-                }
+                from++;
             }
-        }, null, timeoutMs + InterruptGraceMs, Timeout.Infinite);
-        try
-        {
-            // No handler: errors are reported through the error code, never by exiting the process.
-            SetErrorHandler(ctx, IntPtr.Zero);
-            IntPtr result = EvalSmtlib2String(ctx, script);
-            int code = GetErrorCode(ctx);
-            string text = Marshal.PtrToStringUTF8(result) ?? string.Empty;
-            // get-value after unsat sets an error code too: only an empty answer is an error by itself.
-            return code != 0 && text.Trim().Length == 0 ? $"(error \"z3 error code {code}\")" : text;
-        }
-        finally
-        {
-            lock (gate)
+            int to = from;
+            while (to < script.Length && !char.IsWhiteSpace(script[to]) && script[to] != ')')
             {
-                done = true;
+                to++;
             }
-            DelContext(ctx);
+            string name = script[from..to];
+            if (!ContextOptions.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                return name;
+            }
         }
+        return null;
     }
 
     /// <summary>
@@ -124,6 +124,8 @@ public static partial class Z3Native
             ctx = MkContextRc(cfg);
             DelConfig(cfg);
             SetErrorHandler(ctx, IntPtr.Zero);
+            // the context's first command: it would otherwise start from whatever timeout another thread set last
+            _ = Eval("(set-option :timeout " + timeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")\n");
         }
 
         /// <summary>
@@ -160,9 +162,17 @@ public static partial class Z3Native
         }
 
         /// <summary>Runs SMT-LIB2 text in this context (declarations persist) and returns what it printed.</summary>
+        /// <remarks>
+        /// A <c>set-option</c> outside <see cref="ContextOptions"/> is refused (an error, nothing run): it would change
+        /// every other context in the process.
+        /// </remarks>
         public string Eval(string script)
         {
             ObjectDisposedException.ThrowIf(ctx == IntPtr.Zero, this);
+            if (ProcessWideOption(script) is { } option)
+            {
+                return $"(error \"set-option {option} is refused: in Z3 it changes every context of the process\")";
+            }
             IntPtr result = EvalSmtlib2String(ctx, script);
             int code = GetErrorCode(ctx);
             string text = Marshal.PtrToStringUTF8(result) ?? string.Empty;
