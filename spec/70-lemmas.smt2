@@ -112,6 +112,11 @@
       (forall ((c Core)) (! (=> (reqHasCore a c)
                                 (and (bvult c nCores) (not (controlCore c)) (= (select (coreOwner s) c) Owner.Free)))
                             :pattern ((select (c.cidx a) c))))))
+; every device the request names was Free
+(define-fun Lemma_CreateOk_DevsFree ((s State) (a CreateArgs) (s2 State)) Bool
+  (=> (= (CreateSlice_err s a) SliceError.None)
+      (forall ((d Dev)) (! (=> (reqHasDev a d) (= (select (devOwner s) d) Owner.Free))
+                           :pattern ((select (c.didx a) d))))))
 ; every way the request names was Free
 (define-fun Lemma_CreateOk_WaysFree ((s State) (a CreateArgs) (s2 State)) Bool
   (=> (= (CreateSlice_err s a) SliceError.None)
@@ -166,6 +171,13 @@
                       (and (= (select (wayOwner s) w) Owner.Free) (isWay w) (bvult k (c.nc a))
                            (= (coreDom (select (c.cores a) k)) (wDom w)) (reqHasCore a (select (c.cores a) k)))))
                 :pattern ((select (wayOwner s) w)))))))
+; the devices a successful create hands out, apart from Lemma_Create_Step (only the IOMMU obligation reads them):
+; each device was Free
+(define-fun Lemma_Create_DevStep ((s State) (a CreateArgs) (s2 State)) Bool
+  (or (same-but-log s s2)
+      (and (CreateSlice_effect s a s2)
+           (forall ((d Dev)) (! (=> (reqHasDev a d) (= (select (devOwner s) d) Owner.Free))
+                                :pattern ((select (devOwner s2) d)))))))
 ; the DMA rows of a successful create, apart from Lemma_Create_Step (only I4.table reads them: the other
 ; step obligations of CreateSlice need not instantiate them)
 (define-fun Lemma_Create_DmaStep ((s State) (a CreateArgs) (s2 State)) Bool
