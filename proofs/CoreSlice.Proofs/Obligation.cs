@@ -46,6 +46,12 @@ public sealed class Obligation
     /// <summary>Optional check-sat replacement (a tactic), e.g. bit-blasting for pure bit-vector lemmas.</summary>
     public string? CheckCommand { get; init; }
 
+    /// <summary>
+    /// Asked over the part of the spec its query reaches (<see cref="SpecSlice"/>), not the whole spec: a change to a
+    /// definition it never reaches then leaves its script as it was.
+    /// </summary>
+    public bool SliceSpec { get; init; }
+
     /// <summary>Hypothesis selection (null: the default, all of Inv, pre and the step).</summary>
     public IReadOnlyList<string>? Uses { get; init; }
 

@@ -522,7 +522,14 @@ public static class ObligationGenerator
         {
             sb.Append("(set-option :timeout ").Append(timeoutMs).Append(")\n");
         }
-        sb.Append((hideOpaque ? OpaqueFunctions.Hide(spec.Text, OpaqueFunctions.For(spec, o.Name)) : spec.Text)).Append('\n').Append(o.Query);
+        string text = hideOpaque ? OpaqueFunctions.Hide(spec.Text, OpaqueFunctions.For(spec, o.Name)) : spec.Text;
+        if (o.SliceSpec)
+        {
+            // the query, the check and the terms that explain a counterexample are what the slice must serve
+            string roots = o.Query + (o.CheckCommand ?? string.Empty) + string.Concat(o.Explain.Select(e => " (" + e.Term.Replace('\t', ' ') + ")"));
+            text = SpecSlice.For(text, roots);
+        }
+        sb.Append(text).Append('\n').Append(o.Query);
         sb.Append(o.CheckCommand ?? "(check-sat)").Append('\n');
         bool explain = o.Expect == Expect.Unsat && o.Explain.Count > 0;
         if (explain)

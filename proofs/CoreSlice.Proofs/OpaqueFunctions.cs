@@ -77,7 +77,7 @@ public static class OpaqueFunctions
     }
 
     /// <summary>The spans [Start, End) of the top-level expressions, comments skipped (a parenthesis in a comment counts for nothing).</summary>
-    private static IEnumerable<(int Start, int End)> TopLevel(string text)
+    internal static IEnumerable<(int Start, int End)> TopLevel(string text)
     {
         int depth = 0;
         int start = -1;

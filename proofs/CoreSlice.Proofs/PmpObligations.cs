@@ -57,6 +57,7 @@ public static class PmpObligations
         return new Obligation
         {
             Name = "pmp/Link.region",
+            SliceSpec = true,
             Expect = Expect.Unsat,
             Query = Tables + "(declare-const r Idx)\n" + Bounds +
                 // instances of PmpT.inputs and PmpT.encode (each implied by the quantified hypothesis)
@@ -84,6 +85,7 @@ public static class PmpObligations
     public static Obligation LinkTail() => new()
     {
         Name = "pmp/Link.tail",
+        SliceSpec = true,
         Expect = Expect.Unsat,
         Query = Tables + "(declare-const i Idx)\n" + Bounds +
             "(assert (PmpT.encodeBase m n cfg pa pos tv tt))\n(assert (PmpT.fillAt m n cfg pa pos i))\n" +
@@ -102,6 +104,7 @@ public static class PmpObligations
     public static Obligation LinkExclusive() => new()
     {
         Name = "pmp/Link.exclusive",
+        SliceSpec = true,
         Expect = Expect.Unsat,
         Query = Tables + "(declare-const r1 Idx)\n(declare-const r2 Idx)\n" + Bounds +
             "(assert (=> (bvult r1 m) (Pmp.regionOk (select rb r1) (select rz r1) (select rp r1))))\n" +
@@ -121,6 +124,7 @@ public static class PmpObligations
     public static Obligation LinkAccepted() => new()
     {
         Name = "pmp/Link.accepted",
+        SliceSpec = true,
         Expect = Expect.Unsat,
         Query = "(declare-const s State)\n(declare-const ca CreateArgs)\n(declare-const k Idx)\n(assert Machine_WellFormed)\n" +
             // CreateSlice_pre with error None gives, for every k below nr (nw), Create.rangeErr (winErr) None at k:
@@ -142,6 +146,7 @@ public static class PmpObligations
     public static Obligation Exact(string mode) => new()
     {
         Name = $"pmp/Exact.{mode}",
+        SliceSpec = true,
         Expect = Expect.Unsat,
         // Z3 4.8.12's default strategy through libz3 left pmp/Exact.SU unknown at 120 s once CreateArgs gained the cache-domain
         // fields (the query names a CreateArgs; 0.5 s before), where this one answers unsat in 1 s (2026-12-07): the default
@@ -204,6 +209,7 @@ public static class PmpObligations
         return new Obligation
         {
             Name = "pmp/witness",
+            SliceSpec = true,
             Expect = Expect.Unsat,
             Query =
                 $"(assert (not (and (PmpT.inputs #x0003 #x0010 {rb} {rz} {rp}) (PmpT.encode #x0003 #x0010 {rb} {rz} {rp} {cfg} {pa} {pos} {tv} {tt})\n" +
